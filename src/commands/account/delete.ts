@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { defineCommand, depsOf, type ContextFactory, type Deps } from '../command.js';
+import type { Config } from '../../config.js';
+import { deleteAccount, describeDelete } from '../../domain/accounts.js';
+import { CONFIRMATIONS, confirmer, type Confirm } from '../../io/confirm.js';
+import { printJson } from '../../output/json.js';
+import { success } from '../../output/messages.js';
+
+export interface DeleteOptions extends Deps {
+  confirm: Confirm;
+  config: () => Config;
+  storeKey: () => string;
+}
+
+export async function run(o: DeleteOptions): Promise<void> {
+  const env = await o.domain();
+  const plan = await describeDelete(env, o.credential());
+  const what = plan.company ? ` and your company "${plan.company.name}"${plan.otherMembers ? ` with its ${plan.otherMembers} other member(s)` : ''}` : '';
+  await o.confirm(`Delete the account ${plan.email}${what}? This cannot be undone.`, CONFIRMATIONS.deleteAccount);
+  const result = await deleteAccount(env, o.credential());
+  await o.config().forgetSession(o.storeKey());
+  if (o.json) return printJson(o.io, result);
+  success(o.io, `Deleted the account ${result.email}${result.company ? ` and the company "${result.company.name}"` : ''}.`);
+}
+
+export function newCmdDelete(f: ContextFactory, runF = run): Command {
+  return defineCommand('delete', 'Delete your account with its main company, memberships and sessions (asks first)', [
+    'platformctl account delete',
+    'platformctl account delete --yes   # from a script',
+  ]).action(async (_o, cmd: Command) => {
+    const ctx = f(cmd.optsWithGlobals());
+    await runF({ ...depsOf(ctx), confirm: confirmer(ctx.io, ctx.prompter, ctx.yes), config: ctx.config, storeKey: () => ctx.location().key });
+  });
+}

@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { defineCommand, type ContextFactory } from '../command.js';
+import type { IOStreams } from '../../io/streams.js';
+import type { Prompter } from '../../io/prompter.js';
+import type { Env } from '../../domain/service.js';
+import type { Config } from '../../config.js';
+import { login } from '../../domain/accounts.js';
+import { passwordLines, promptPasswords } from '../../io/password-input.js';
+import { printJson } from '../../output/json.js';
+import { success } from '../../output/messages.js';
+import { email as normalizeEmail } from '../../domain/validation.js';
+
+export interface LoginOptions {
+  io: IOStreams;
+  prompter: Prompter;
+  domain: () => Promise<Env>;
+  config: () => Config;
+  storeKey: () => string;
+  json: boolean;
+  email: string;
+  passwordStdin: boolean;
+}
+
+export async function run(o: LoginOptions): Promise<void> {
+  normalizeEmail(o.email);
+  const [password] = o.passwordStdin ? await passwordLines(o.io, 1) : await promptPasswords(o.io, o.prompter, ['PASSWORD']);
+  const result = await login(await o.domain(), o.email, password!);
+  await o.config().saveSession(o.storeKey(), { token: result.token, email: result.user.email });
+  if (o.json) return printJson(o.io, { user: result.user, signedIn: true });
+  success(o.io, `Signed in as ${result.user.email}.`);
+}
+
+export function newCmdLogin(f: ContextFactory, runF = run): Command {
+  return defineCommand('login', 'Sign in and remember the session for this store', [
+    'platformctl account login --email ann@example.com',
+    'platformctl account login --email ci@example.com --password-stdin < password.txt',
+  ])
+    .requiredOption('--email <email>', 'e-mail address of the account')
+    .option('--password-stdin', 'read the password from the first line of standard input')
+    .action(async (opts, cmd: Command) => {
+      const ctx = f(cmd.optsWithGlobals());
+      await runF({ io: ctx.io, prompter: ctx.prompter, domain: ctx.domain, config: ctx.config, storeKey: () => ctx.location().key, json: ctx.json, email: opts.email, passwordStdin: Boolean(opts.passwordStdin) });
+    });
+}

@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { defineCommand, depsOf, type ContextFactory, type Deps } from '../command.js';
+import { update, type UpdateInput } from '../../domain/accounts.js';
+import { printJson } from '../../output/json.js';
+import { success } from '../../output/messages.js';
+import { accountJson, printAccount } from './show.js';
+
+export type UpdateOptions = Deps & UpdateInput;
+
+export async function run(o: UpdateOptions): Promise<void> {
+  const v = await update(await o.domain(), o.credential(), { firstName: o.firstName, lastName: o.lastName, phone: o.phone, companyName: o.companyName });
+  if (o.json) return printJson(o.io, { ...accountJson(v), changed: v.changed });
+  success(o.io, v.changed.length ? `Updated ${v.changed.join(', ')}.` : 'Nothing changed.');
+  await printAccount(o.io, v);
+}
+
+export function newCmdUpdate(f: ContextFactory, runF = run): Command {
+  return defineCommand('update', 'Edit your personal data; the company name only as OWNER of the current company', [
+    'platformctl account update --first-name Ann --phone "+1 555 0100"',
+    'platformctl account update --company-name "Smith & Daughters"',
+    'platformctl account update --phone ""   # clears the phone number',
+  ])
+    .option('--first-name <name>', 'new first name')
+    .option('--last-name <name>', 'new last name')
+    .option('--phone <phone>', 'new phone number ("" clears it)')
+    .option('--company-name <name>', 'new name of the current company (OWNER only)')
+    .action(async (opts, cmd: Command) => runF({ ...depsOf(f(cmd.optsWithGlobals())), firstName: opts.firstName, lastName: opts.lastName, phone: opts.phone, companyName: opts.companyName }));
+}

@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { defineCommand, depsOf, type ContextFactory, type Deps } from '../command.js';
+import type { Prompter } from '../../io/prompter.js';
+import { changePassword } from '../../domain/accounts.js';
+import { passwordLines, promptPasswords } from '../../io/password-input.js';
+import { printJson } from '../../output/json.js';
+import { success } from '../../output/messages.js';
+
+export interface ChangeOptions extends Deps {
+  prompter: Prompter;
+  passwordStdin: boolean;
+}
+
+export async function run(o: ChangeOptions): Promise<void> {
+  const [current, next, confirm] = o.passwordStdin
+    ? await passwordLines(o.io, 3)
+    : await promptPasswords(o.io, o.prompter, ['CURRENT PASSWORD', 'NEW PASSWORD', 'CONFIRM NEW PASSWORD']);
+  const r = await changePassword(await o.domain(), o.credential(), current!, next!, confirm!);
+  if (o.json) return printJson(o.io, r);
+  success(o.io, `Password changed; ${r.revokedSessions} other session(s) and token(s) were revoked.`);
+}
+
+export function newCmdChange(f: ContextFactory, runF = run): Command {
+  return defineCommand('change', 'Change your password (current, new, confirm); other sessions are signed out', [
+    'platformctl password change',
+    "printf '%s\\n%s\\n%s\\n' \"$OLD\" \"$NEW\" \"$NEW\" | platformctl password change --password-stdin",
+  ])
+    .option('--password-stdin', 'read current, new and confirmation as three lines of standard input')
+    .action(async (opts, cmd: Command) => {
+      const ctx = f(cmd.optsWithGlobals());
+      await runF({ ...depsOf(ctx), prompter: ctx.prompter, passwordStdin: Boolean(opts.passwordStdin) });
+    });
+}

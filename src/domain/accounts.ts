@@ -1,0 +1,324 @@
+import type { Repo, UserRow } from '../store/repo.js';
+import { PlatformError, conflict, denied, notFound, invalid } from './errors.js';
+import { badCredentials, checkNewPassword, checkPasswordChange, dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
+import { companyList, type CompanyListItem } from './companies.js';
+import { planView, type PlanView } from './plans.js';
+import { SESSION_TTL_DAYS, hashToken, newToken } from './tokens.js';
+import { type Credential, type Env, actorRef, audit, authenticate, iso, read, write } from './service.js';
+import * as v from './validation.js';
+
+/** Consecutive failed logins allowed before the account is locked for LOCK_MINUTES. */
+export const MAX_FAILED_LOGINS = 5;
+export const LOCK_MINUTES = 15;
+
+const DAY = 86_400_000;
+
+async function openSession(r: Repo, userId: number, now: Date) {
+  const token = newToken('session');
+  await r.insertToken({ userId, kind: 'session', name: null, hash: hashToken(token), now: iso(now), expiresAt: iso(new Date(now.getTime() + SESSION_TTL_DAYS * DAY)) });
+  return token;
+}
+
+export interface RegisterInput {
+  email: string;
+  firstName: string;
+  lastName: string;
+  phone?: string | undefined;
+  password: string;
+}
+
+export interface SessionResult {
+  token: string;
+  user: { id: number; email: string };
+  company?: { id: number; name: string };
+}
+
+/** Validates registration fields before a password is asked for. */
+export function validateRegistration(input: Omit<RegisterInput, 'password'>) {
+  return {
+    email: v.email(input.email),
+    firstName: v.personName('First name', input.firstName),
+    lastName: v.personName('Last name', input.lastName),
+    phone: input.phone === undefined ? null : v.phone(input.phone),
+  };
+}
+
+/**
+ * Creates the user and their main company "<last name> Company" with the user as
+ * OWNER; turns pending invitations for the e-mail into INVITED memberships; opens a session.
+ */
+export async function register(env: Env, input: RegisterInput): Promise<SessionResult & { company: { id: number; name: string }; invitations: number }> {
+  const fields = validateRegistration(input);
+  checkNewPassword(input.password);
+  const hash = await hashPassword(input.password);
+  const now = env.now();
+  return write(env, async (r) => {
+    if (await r.userByEmail(fields.email)) throw new PlatformError('ALREADY_EXISTS', `An account for ${fields.email} already exists. Sign in with \`platformctl account login\`.`);
+    const plan = await r.defaultPlan();
+    if (!plan) throw new PlatformError('STORE_CORRUPT', 'The store has no default plan.');
+    const userId = await r.insertUser({ ...fields, passwordHash: hash, now: iso(now) });
+    const companyName = v.companyName(`${fields.lastName} Company`);
+    const companyId = await r.insertCompany({ name: companyName, ownerId: userId, planId: plan.id, now: iso(now) });
+    await r.insertMembership({ companyId, userId, role: 'OWNER', status: 'ACTIVE', invitedBy: null, now: iso(now) });
+    await r.setCurrentCompany(userId, companyId);
+    const pending = await r.invitationsFor(fields.email);
+    for (const inv of pending) {
+      await r.insertMembership({ companyId: inv.company_id, userId, role: inv.role, status: 'INVITED', invitedBy: inv.invited_by, now: iso(now) });
+    }
+    await r.deleteInvitationsFor(fields.email);
+    const token = await openSession(r, userId, now);
+    const actor = { id: userId, email: fields.email };
+    await audit(r, now, actor, 'account.register', { company: { id: companyId, name: companyName }, target: fields.email, details: pending.length ? { invitations: pending.map((p) => p.company_id) } : null });
+    return { token, user: actor, company: { id: companyId, name: companyName }, invitations: pending.length };
+  });
+}
+
+/**
+ * Opens a session for e-mail + password. After MAX_FAILED_LOGINS consecutive failures
+ * the account is locked for LOCK_MINUTES; a success resets the count. Hashes made with
+ * weaker scrypt parameters are redone.
+ */
+export async function login(env: Env, emailInput: string, password: string): Promise<SessionResult> {
+  let email: string;
+  try {
+    email = v.email(emailInput);
+  } catch {
+    await verifyPassword(await dummyHash(), password);
+    throw badCredentials();
+  }
+  const now = env.now();
+  const user = await read(env, (r) => r.userByEmail(email));
+  if (!user) {
+    await verifyPassword(await dummyHash(), password);
+    throw badCredentials();
+  }
+  if (user.locked_until && user.locked_until > iso(now)) throw throttled(user.locked_until);
+  const ok = await verifyPassword(user.password_hash, password);
+  const upgraded = ok && (await needsRehash(user.password_hash)) ? await hashPassword(password) : null;
+  const result = await write(env, async (r) => {
+    const fresh = await r.userById(user.id);
+    if (!fresh) return { error: badCredentials() };
+    if (fresh.locked_until && fresh.locked_until > iso(now)) return { error: throttled(fresh.locked_until) };
+    if (!ok) {
+      const failures = fresh.failed_logins + 1;
+      const lockedUntil = failures >= MAX_FAILED_LOGINS ? iso(new Date(now.getTime() + LOCK_MINUTES * 60_000)) : null;
+      await r.recordLoginFailure(fresh.id, lockedUntil);
+      await audit(r, now, null, 'account.login_failed', { target: fresh.email, details: { failures, lockedUntil } });
+      return { error: lockedUntil ? throttled(lockedUntil) : badCredentials() };
+    }
+    await r.resetLoginFailures(fresh.id);
+    if (upgraded && fresh.password_hash === user.password_hash) await r.setPasswordHash(fresh.id, upgraded, iso(now));
+    const token = await openSession(r, fresh.id, now);
+    await audit(r, now, { id: fresh.id, email: fresh.email }, 'account.login', { target: fresh.email, details: upgraded ? { passwordHashUpgraded: true } : null });
+    return { token, user: { id: fresh.id, email: fresh.email } };
+  });
+  // The failure count must be committed, so the error is thrown after the transaction.
+  if ('error' in result) throw result.error;
+  return result;
+}
+
+function throttled(until: string) {
+  return new PlatformError('THROTTLED', `Too many failed sign-ins for this account; try again after ${until}.`, { retryAfter: until });
+}
+
+/** Revokes the session used by the caller. */
+export async function logout(env: Env, cred: Credential): Promise<{ email: string; revoked: boolean }> {
+  const now = env.now();
+  return write(env, async (r) => {
+    const actor = await authenticate(r, cred, now);
+    if (actor.tokenKind === 'api') throw invalid('This is a personal API token, not a session; revoke it with `platformctl account token revoke ID`.');
+    await r.revokeToken(actor.tokenId, iso(now));
+    await audit(r, now, actorRef(actor), 'account.logout', { target: actor.user.email });
+    return { email: actor.user.email, revoked: true };
+  });
+}
+
+export interface AccountView {
+  user: { id: number; email: string; firstName: string; lastName: string; phone: string | null; support: boolean };
+  currentCompany: { id: number; name: string; role: string; plan: PlanView | null } | null;
+  companies: CompanyListItem[];
+}
+
+/** The account panel: personal data, current company with role and plan, all companies. */
+export async function show(env: Env, cred: Credential): Promise<AccountView> {
+  return read(env, async (r) => {
+    const actor = await authenticate(r, cred, env.now());
+    return accountView(r, actor.user);
+  });
+}
+
+async function accountView(r: Repo, u: UserRow): Promise<AccountView> {
+  const companies = await companyList(r, u);
+  const cur = companies.find((c) => c.current);
+  let currentCompany: AccountView['currentCompany'] = null;
+  if (cur) {
+    const company = (await r.companyById(cur.id))!;
+    const plan = (await r.planById(company.plan_id))!;
+    // The panel shows the plan except for unlimited custom plans (help article).
+    const shown = plan.custom === 1 && plan.max_users === null ? null : planView(plan);
+    currentCompany = { id: cur.id, name: cur.name, role: cur.role, plan: shown };
+  }
+  return {
+    user: { id: u.id, email: u.email, firstName: u.first_name, lastName: u.last_name, phone: u.phone, support: u.is_support === 1 },
+    currentCompany,
+    companies,
+  };
+}
+
+export interface UpdateInput {
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+  phone?: string | undefined;
+  companyName?: string | undefined;
+}
+
+/** Edits personal data; the company name only by the OWNER of the current company. */
+export async function update(env: Env, cred: Credential, input: UpdateInput): Promise<AccountView & { changed: string[] }> {
+  if (Object.values(input).every((x) => x === undefined)) throw invalid('Nothing to update: pass --first-name, --last-name, --phone or --company-name.');
+  const firstName = input.firstName === undefined ? undefined : v.personName('First name', input.firstName);
+  const lastName = input.lastName === undefined ? undefined : v.personName('Last name', input.lastName);
+  const phone = input.phone === undefined ? undefined : v.phone(input.phone);
+  const companyName = input.companyName === undefined ? undefined : v.companyName(input.companyName);
+  const now = env.now();
+  return write(env, async (r) => {
+    const actor = await authenticate(r, cred, now);
+    const u = actor.user;
+    const changed: string[] = [];
+    const next = { firstName: firstName ?? u.first_name, lastName: lastName ?? u.last_name, phone: phone === undefined ? u.phone : phone };
+    if (next.firstName !== u.first_name) changed.push('firstName');
+    if (next.lastName !== u.last_name) changed.push('lastName');
+    if (next.phone !== u.phone) changed.push('phone');
+    if (companyName !== undefined) {
+      const company = u.current_company_id == null ? undefined : await r.companyById(u.current_company_id);
+      if (!company) throw notFound('You have no current company.');
+      if (company.owner_id !== u.id) throw denied(`Only the OWNER of "${v.printable(company.name)}" can rename it.`);
+      if (company.name !== companyName) {
+        await r.renameCompany(company.id, companyName, iso(now));
+        await audit(r, now, actorRef(actor), 'company.rename', { company: { id: company.id, name: companyName }, target: String(company.id), details: { from: company.name, to: companyName } });
+        changed.push('companyName');
+      }
+    }
+    if (changed.some((c) => c !== 'companyName')) {
+      await r.updateUserProfile(u.id, { ...next, now: iso(now) });
+      await audit(r, now, actorRef(actor), 'account.update', { target: u.email, details: { fields: changed.filter((c) => c !== 'companyName') } });
+    }
+    const fresh = (await r.userById(u.id))!;
+    return { ...(await accountView(r, fresh)), changed };
+  });
+}
+
+/** Checks the caller is signed in and says what account delete would remove. */
+export async function describeDelete(env: Env, cred: Credential) {
+  return read(env, async (r) => {
+    const actor = await authenticate(r, cred, env.now());
+    const company = await r.mainCompanyOf(actor.user.id);
+    const members = company ? (await r.seatsUsed(company.id)) - 1 : 0;
+    return { email: actor.user.email, company: company ? { id: company.id, name: company.name } : null, otherMembers: members };
+  });
+}
+
+/**
+ * Deletes the user, their main company (every membership and invitation in it), their
+ * other memberships and their sessions; members whose current company it was move
+ * back to their own main company.
+ */
+export async function deleteAccount(env: Env, cred: Credential) {
+  const now = env.now();
+  return write(env, async (r) => {
+    const actor = await authenticate(r, cred, now);
+    const u = actor.user;
+    const company = await r.mainCompanyOf(u.id);
+    let removedMembers = 0;
+    if (company) {
+      removedMembers = (await r.seatsUsed(company.id)) - 1;
+      await r.resetCurrentToMain(company.id, u.id);
+      await r.deleteCompany(company.id);
+    }
+    await r.deleteUser(u.id);
+    await audit(r, now, { id: u.id, email: u.email }, 'account.delete', { company: company ? { id: company.id, name: company.name } : null, target: u.email, details: { removedMembers } });
+    return { deleted: true, email: u.email, company: company ? { id: company.id, name: company.name } : null, removedMembers };
+  });
+}
+
+// ---- personal API tokens ----
+
+/** Creates a personal API token; the secret is returned once and only its hash is stored. */
+export async function createToken(env: Env, cred: Credential, name: string, expiresInDays?: number) {
+  const n = v.personName('Token name', name);
+  if (expiresInDays !== undefined && (!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > 3650)) {
+    throw invalid('--expires-in must be a whole number of days from 1 to 3650.');
+  }
+  const now = env.now();
+  return write(env, async (r) => {
+    const actor = await authenticate(r, cred, now);
+    const token = newToken('api');
+    const expiresAt = expiresInDays ? iso(new Date(now.getTime() + expiresInDays * DAY)) : null;
+    const id = await r.insertToken({ userId: actor.user.id, kind: 'api', name: n, hash: hashToken(token), now: iso(now), expiresAt });
+    await audit(r, now, actorRef(actor), 'token.create', { target: String(id), details: { name: n, expiresAt } });
+    return { id, name: n, token, createdAt: iso(now), expiresAt };
+  });
+}
+
+export interface TokenView {
+  id: number;
+  name: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  status: 'ACTIVE' | 'REVOKED' | 'EXPIRED';
+}
+
+/** Lists the caller's personal API tokens (never their secrets). */
+export async function listTokens(env: Env, cred: Credential): Promise<TokenView[]> {
+  const now = env.now();
+  return read(env, async (r) => {
+    const actor = await authenticate(r, cred, now);
+    return (await r.apiTokens(actor.user.id)).map((t) => ({
+      id: t.id,
+      name: t.name,
+      createdAt: t.created_at,
+      expiresAt: t.expires_at,
+      status: t.revoked_at ? 'REVOKED' : t.expires_at && t.expires_at <= iso(now) ? 'EXPIRED' : 'ACTIVE',
+    }));
+  });
+}
+
+/** Revokes one of the caller's personal API tokens. */
+export async function revokeToken(env: Env, cred: Credential, idText: string) {
+  const id = Number(idText);
+  if (!/^[0-9]{1,15}$/.test(idText.trim())) throw invalid(`Invalid token id "${v.printable(idText)}".`);
+  const now = env.now();
+  return write(env, async (r) => {
+    const actor = await authenticate(r, cred, now);
+    const t = await r.tokenOf(actor.user.id, id);
+    if (!t || t.kind !== 'api') throw notFound(`No personal API token with id ${id}.`);
+    if (t.revoked_at) throw conflict(`Token ${id} is already revoked.`);
+    await r.revokeToken(id, iso(now));
+    await audit(r, now, actorRef(actor), 'token.revoke', { target: String(id), details: { name: t.name } });
+    return { id, name: t.name, revoked: true };
+  });
+}
+
+// ---- password ----
+
+/**
+ * Changes the password. Checks in the help article's order: length, match, then the
+ * current password. Every other session and token of the user is revoked.
+ */
+export async function changePassword(env: Env, cred: Credential, current: string, next: string, confirm: string) {
+  checkPasswordChange(next, confirm);
+  const now = env.now();
+  const before = await read(env, async (r) => (await authenticate(r, cred, now)).user);
+  if (!(await verifyPassword(before.password_hash, current))) {
+    await write(env, async (r) => audit(r, now, { id: before.id, email: before.email }, 'password.change_failed', { target: before.email }));
+    throw new PlatformError('BAD_CREDENTIALS', 'Current password is incorrect.');
+  }
+  const hash = await hashPassword(next);
+  return write(env, async (r) => {
+    const actor = await authenticate(r, cred, now);
+    if (actor.user.password_hash !== before.password_hash) throw conflict('The password was changed by another command meanwhile; run password change again.');
+    await r.setPasswordHash(actor.user.id, hash, iso(now));
+    const revoked = await r.revokeTokensOf(actor.user.id, actor.tokenId, iso(now));
+    await audit(r, now, actorRef(actor), 'password.change', { target: actor.user.email, details: { revokedTokens: revoked.changes } });
+    return { changed: true, revokedSessions: revoked.changes };
+  });
+}

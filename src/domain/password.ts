@@ -1,0 +1,78 @@
+import { PlatformError, invalid } from './errors.js';
+
+/** scrypt cost for new hashes: N=2^17, r=8, p=1 (~0.5 s, 128 MiB). */
+export const SCRYPT_PARAMS = { logN: 17, r: 8, p: 1 } as const;
+export const MIN_PASSWORD_LENGTH = 8;
+/** Longer inputs are refused rather than truncated; scrypt cost does not grow with length. */
+export const MAX_PASSWORD_LENGTH = 4096;
+
+/** NFKC-normalises a password; its length is counted in code points. */
+export function normalizePassword(pw: string): string {
+  return pw.normalize('NFKC');
+}
+
+export function passwordLength(pw: string): number {
+  return [...normalizePassword(pw)].length;
+}
+
+/** Rules for a new password: at least 8 code points, at most MAX. */
+export function checkNewPassword(pw: string): void {
+  const n = passwordLength(pw);
+  if (n < MIN_PASSWORD_LENGTH) throw invalid(`New password must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
+  if (n > MAX_PASSWORD_LENGTH) throw invalid(`New password must be at most ${MAX_PASSWORD_LENGTH} characters long.`);
+}
+
+/**
+ * The password-change checks of the help article, in its order, stopping at the
+ * first that fails: length, then match; the current password is checked by the caller
+ * afterwards because it needs the stored hash.
+ */
+export function checkPasswordChange(next: string, confirm: string): void {
+  if (passwordLength(next) < MIN_PASSWORD_LENGTH) throw invalid(`New password must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
+  if (normalizePassword(next) !== normalizePassword(confirm)) throw invalid('New password and confirmation do not match.');
+  checkNewPassword(next);
+}
+
+type ScryptKdf = typeof import('scrypt-kdf');
+/** scrypt-kdf's typings name functions, but its module exports one default class. */
+async function scrypt(): Promise<ScryptKdf> {
+  const m = (await import('scrypt-kdf')) as ScryptKdf & { default?: ScryptKdf };
+  return m.default ?? m;
+}
+
+/** Hashes a password with scrypt-kdf; the parameters travel inside the hash. */
+export async function hashPassword(pw: string, params: { logN: number; r: number; p: number } = SCRYPT_PARAMS): Promise<string> {
+  const s = await scrypt();
+  const key = await s.kdf(Buffer.from(normalizePassword(pw), 'utf8'), params);
+  return Buffer.from(key).toString('base64');
+}
+
+/** Verifies a password against a stored hash; a malformed hash never matches. */
+export async function verifyPassword(hash: string, pw: string): Promise<boolean> {
+  const s = await scrypt();
+  try {
+    return await s.verify(Buffer.from(hash, 'base64'), Buffer.from(normalizePassword(pw), 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** True when a hash was made with weaker parameters than today's and should be redone. */
+export async function needsRehash(hash: string): Promise<boolean> {
+  const s = await scrypt();
+  try {
+    const p = s.viewParams(Buffer.from(hash, 'base64'));
+    return p.logN < SCRYPT_PARAMS.logN || p.r < SCRYPT_PARAMS.r || p.p < SCRYPT_PARAMS.p;
+  } catch {
+    return true;
+  }
+}
+
+/** A placeholder hash verified for unknown e-mails so timing does not reveal who has an account. */
+let dummy: Promise<string> | undefined;
+export function dummyHash(): Promise<string> {
+  dummy ??= hashPassword('not-a-real-password-' + Math.random());
+  return dummy;
+}
+
+export const badCredentials = () => new PlatformError('BAD_CREDENTIALS', 'Incorrect e-mail or password.');

@@ -1,0 +1,64 @@
+import { invalid } from './errors.js';
+
+// C0/C1 controls, DEL, bidi overrides/isolates and zero-width joiners that could
+// disguise text in someone else's terminal table. Ordinary letters, emoji and
+// combining marks stay allowed.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
+
+/** True when the text holds no control or direction-override characters. */
+export function isPrintable(text: string): boolean {
+  return !UNSAFE.test(text);
+}
+
+function cleanText(field: string, value: string, max: number, { required = true } = {}): string {
+  const v = value.normalize('NFC').trim();
+  if (!isPrintable(v)) throw invalid(`${field} must not contain control characters.`);
+  if (required && v.length === 0) throw invalid(`${field} must not be empty.`);
+  if ([...v].length > max) throw invalid(`${field} must be at most ${max} characters long.`);
+  return v;
+}
+
+/** Normalises and validates a first or last name. */
+export function personName(field: string, value: string): string {
+  return cleanText(field, value, 100);
+}
+
+/** Normalises and validates a company name. */
+export function companyName(value: string): string {
+  return cleanText('Company name', value, 120);
+}
+
+/** Plan names are short upper-case identifiers. */
+export function planName(value: string): string {
+  const v = value.trim().toUpperCase();
+  if (!/^[A-Z0-9][A-Z0-9_-]{0,39}$/.test(v)) throw invalid(`Invalid plan name "${printable(value)}": use letters, digits, "-" or "_" (at most 40).`);
+  return v;
+}
+
+/** Phone numbers: digits with the usual separators, an optional leading +; empty clears. */
+export function phone(value: string): string | null {
+  const v = value.trim();
+  if (v === '') return null;
+  if (!/^\+?[0-9][0-9 ().-]{2,30}$/.test(v) || v.replace(/\D/g, '').length < 3 || v.replace(/\D/g, '').length > 20) {
+    throw invalid(`Invalid phone number "${printable(v)}": use digits, spaces, ( ) - . and an optional leading +.`);
+  }
+  return v;
+}
+
+const EMAIL = /^[^\s@"(),:;<>[\\\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+/** Trims and lower-cases an e-mail address so comparisons are case-insensitive. */
+export function email(value: string): string {
+  const v = value.trim().toLowerCase();
+  if (v.length > 254 || !isPrintable(v) || !EMAIL.test(v) || v.split('@')[0]!.length > 64) {
+    throw invalid(`Invalid e-mail address "${printable(value.trim())}".`);
+  }
+  return v;
+}
+
+/** Escapes unsafe characters so untrusted text can be echoed in a message. */
+export function printable(text: string, max = 80): string {
+  const cut = [...text].slice(0, max).join('') + ([...text].length > max ? '…' : '');
+  return cut.replace(new RegExp(UNSAFE.source, 'gu'), (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}

@@ -1,0 +1,137 @@
+import { closeSync, mkdirSync, openSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Params, RunResult, Store, Tx } from './types.js';
+import { storeError } from './errors.js';
+import { PlatformError } from '../domain/errors.js';
+
+type Database = BetterSqlite3.Database;
+type Statement = BetterSqlite3.Statement;
+
+/** How long a command waits for another writer before giving up with STORE_BUSY. */
+export function busyTimeoutMs(): number {
+  const v = Number(process.env.PLATFORMCTL_BUSY_TIMEOUT_MS);
+  return Number.isFinite(v) && v >= 0 ? v : 10_000;
+}
+
+function bind(params: Params | undefined): unknown[] {
+  if (params === undefined) return [];
+  return [params];
+}
+
+/** The embedded engine: one SQLite file through better-sqlite3 (synchronous underneath). */
+export class LocalStore implements Store {
+  readonly engine = 'local' as const;
+  readonly displayLocation: string;
+  private readonly db: Database;
+  private readonly statements = new Map<string, Statement>();
+  private readonly tx: Tx;
+
+  private constructor(db: Database, path: string) {
+    this.db = db;
+    this.displayLocation = path;
+    const prepare = (sql: string) => {
+      let s = this.statements.get(sql);
+      if (!s) {
+        s = this.db.prepare(sql);
+        this.statements.set(sql, s);
+      }
+      return s;
+    };
+    this.tx = {
+      get: async <T>(sql: string, p?: Params) => prepare(sql).get(...bind(p)) as T | undefined,
+      all: async <T>(sql: string, p?: Params) => prepare(sql).all(...bind(p)) as T[],
+      run: async (sql: string, p?: Params): Promise<RunResult> => {
+        const r = prepare(sql).run(...bind(p));
+        return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
+      },
+      runMany: async (sql: string, rows: Params[]) => {
+        const s = prepare(sql);
+        for (const row of rows) s.run(row);
+      },
+      exec: async (sql: string) => {
+        this.db.exec(sql);
+      },
+    };
+  }
+
+  /** Opens (creating with mode 0600, and its directory, if missing) a local store file. */
+  static async open(path: string): Promise<LocalStore> {
+    const Database = (await import('better-sqlite3')).default;
+    try {
+      if (!existsSync(path)) {
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+        // Create the file ourselves so it is 0600 from the first byte; SQLite gives
+        // the -wal and -shm files the same mode.
+        closeSync(openSync(path, 'wx', 0o600));
+      }
+      const db = new Database(path, { timeout: busyTimeoutMs() });
+      // Account data must survive power loss: WAL with a full fsync on commit.
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      return new LocalStore(db, path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return LocalStore.open(path);
+      throw storeError(e, path);
+    }
+  }
+
+  private async transact<T>(begin: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    try {
+      this.db.exec(begin);
+    } catch (e) {
+      throw storeError(e, this.displayLocation);
+    }
+    try {
+      const result = await fn(this.tx);
+      this.db.exec('COMMIT');
+      return result;
+    } catch (e) {
+      if (this.db.inTransaction) {
+        try {
+          this.db.exec('ROLLBACK');
+        } catch {
+          /* the original error matters more */
+        }
+      }
+      throw storeError(e, this.displayLocation);
+    }
+  }
+
+  read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.transact('BEGIN DEFERRED', fn);
+  }
+
+  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.transact('BEGIN IMMEDIATE', fn);
+  }
+
+  async integrityCheck(): Promise<string[]> {
+    try {
+      const rows = this.db.pragma('integrity_check') as { integrity_check: string }[];
+      const fk = this.db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+      return [
+        ...rows.map((r) => r.integrity_check).filter((m) => m !== 'ok'),
+        ...fk.map((r) => `foreign key: ${r.table} row ${r.rowid} points to a missing ${r.parent}`),
+      ];
+    } catch (e) {
+      throw storeError(e, this.displayLocation);
+    }
+  }
+
+  async backup(path: string): Promise<void> {
+    if (existsSync(path)) throw new PlatformError('ALREADY_EXISTS', `${path} already exists; choose a new file for the backup.`);
+    try {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      closeSync(openSync(path, 'wx', 0o600));
+      await this.db.backup(path);
+    } catch (e) {
+      throw storeError(e, path);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

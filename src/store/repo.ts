@@ -1,0 +1,356 @@
+import type { Tx } from './types.js';
+
+export interface UserRow {
+  id: number;
+  email: string;
+  first_name: string;
+  last_name: string;
+  phone: string | null;
+  password_hash: string;
+  is_support: number;
+  current_company_id: number | null;
+  failed_logins: number;
+  locked_until: string | null;
+  created_at: string;
+}
+export interface CompanyRow {
+  id: number;
+  name: string;
+  owner_id: number;
+  plan_id: number;
+  created_at: string;
+}
+export interface PlanRow {
+  id: number;
+  name: string;
+  max_users: number | null;
+  custom: number;
+  is_default: number;
+}
+export interface MembershipRow {
+  company_id: number;
+  user_id: number;
+  role: string;
+  status: string;
+}
+export interface UserCompanyRow {
+  id: number;
+  name: string;
+  role: string;
+  status: string;
+  owner_id: number;
+}
+export interface MemberRow {
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  role: string;
+  status: string;
+  user_id: number | null;
+}
+export interface TokenRow {
+  id: number;
+  user_id: number;
+  kind: 'session' | 'api';
+  name: string | null;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+export interface AuditRow {
+  id: number;
+  at: string;
+  actor_email: string | null;
+  company_id: number | null;
+  company_name: string | null;
+  action: string;
+  target: string | null;
+  details: string | null;
+}
+export interface AuditFilter {
+  companyId?: number | undefined;
+  companyIds?: number[] | undefined;
+  actor?: string | undefined;
+  since?: string | undefined;
+  limit: number;
+}
+
+/**
+ * Every query the domain needs, by name. SQL lives here and only here; each value
+ * is a bound parameter.
+ */
+export class Repo {
+  constructor(readonly tx: Tx) {}
+
+  // ---- users ----
+  userByEmail(email: string) {
+    return this.tx.get<UserRow>(`SELECT * FROM users WHERE email = :email`, { email });
+  }
+  userById(id: number) {
+    return this.tx.get<UserRow>(`SELECT * FROM users WHERE id = :id`, { id });
+  }
+  async insertUser(u: { email: string; firstName: string; lastName: string; phone: string | null; passwordHash: string; now: string }) {
+    const r = await this.tx.run(
+      `INSERT INTO users (email, first_name, last_name, phone, password_hash, created_at, updated_at)
+       VALUES (:email, :first, :last, :phone, :hash, :now, :now)`,
+      { email: u.email, first: u.firstName, last: u.lastName, phone: u.phone, hash: u.passwordHash, now: u.now },
+    );
+    return r.lastInsertRowid;
+  }
+  updateUserProfile(id: number, p: { firstName: string; lastName: string; phone: string | null; now: string }) {
+    return this.tx.run(
+      `UPDATE users SET first_name = :first, last_name = :last, phone = :phone, updated_at = :now WHERE id = :id`,
+      { id, first: p.firstName, last: p.lastName, phone: p.phone, now: p.now },
+    );
+  }
+  setPasswordHash(id: number, hash: string, now: string) {
+    return this.tx.run(`UPDATE users SET password_hash = :hash, updated_at = :now WHERE id = :id`, { id, hash, now });
+  }
+  setCurrentCompany(userId: number, companyId: number | null) {
+    return this.tx.run(`UPDATE users SET current_company_id = :c WHERE id = :id`, { id: userId, c: companyId });
+  }
+  recordLoginFailure(id: number, lockedUntil: string | null) {
+    return this.tx.run(
+      `UPDATE users SET failed_logins = failed_logins + 1, locked_until = coalesce(:until, locked_until) WHERE id = :id`,
+      { id, until: lockedUntil },
+    );
+  }
+  resetLoginFailures(id: number) {
+    return this.tx.run(`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = :id AND (failed_logins <> 0 OR locked_until IS NOT NULL)`, { id });
+  }
+  setSupport(id: number, on: boolean) {
+    return this.tx.run(`UPDATE users SET is_support = :on WHERE id = :id`, { id, on: on ? 1 : 0 });
+  }
+  async countSupport() {
+    return (await this.tx.get<{ n: number }>(`SELECT count(*) AS n FROM users WHERE is_support = 1`))!.n;
+  }
+  deleteUser(id: number) {
+    return this.tx.run(`DELETE FROM users WHERE id = :id`, { id });
+  }
+  /** Users whose current company is this one, other than its owner. */
+  usersCurrentIn(companyId: number) {
+    return this.tx.all<{ id: number }>(`SELECT id FROM users WHERE current_company_id = :c`, { c: companyId });
+  }
+  /** Points users whose current company is gone (or left) back at their main company. */
+  resetCurrentToMain(companyId: number, exceptUserId: number) {
+    return this.tx.run(
+      `UPDATE users SET current_company_id = (SELECT id FROM companies WHERE owner_id = users.id)
+       WHERE current_company_id = :c AND id <> :except`,
+      { c: companyId, except: exceptUserId },
+    );
+  }
+
+  // ---- companies ----
+  companyById(id: number) {
+    return this.tx.get<CompanyRow>(`SELECT * FROM companies WHERE id = :id`, { id });
+  }
+  /** Companies whose id or exact name is the given text. */
+  companiesByRef(ref: string) {
+    const id = /^[0-9]{1,15}$/.test(ref) ? Number(ref) : -1;
+    return this.tx.all<CompanyRow & { owner_email: string }>(
+      `SELECT c.*, u.email AS owner_email FROM companies c JOIN users u ON u.id = c.owner_id
+       WHERE c.id = :id OR c.name = :name ORDER BY c.id`,
+      { id, name: ref },
+    );
+  }
+  mainCompanyOf(userId: number) {
+    return this.tx.get<CompanyRow>(`SELECT * FROM companies WHERE owner_id = :u`, { u: userId });
+  }
+  async insertCompany(c: { name: string; ownerId: number; planId: number; now: string }) {
+    const r = await this.tx.run(
+      `INSERT INTO companies (name, owner_id, plan_id, created_at, updated_at) VALUES (:name, :owner, :plan, :now, :now)`,
+      { name: c.name, owner: c.ownerId, plan: c.planId, now: c.now },
+    );
+    return r.lastInsertRowid;
+  }
+  renameCompany(id: number, name: string, now: string) {
+    return this.tx.run(`UPDATE companies SET name = :name, updated_at = :now WHERE id = :id`, { id, name, now });
+  }
+  setCompanyPlan(id: number, planId: number, now: string) {
+    return this.tx.run(`UPDATE companies SET plan_id = :p, updated_at = :now WHERE id = :id`, { id, p: planId, now });
+  }
+  deleteCompany(id: number) {
+    return this.tx.run(`DELETE FROM companies WHERE id = :id`, { id });
+  }
+
+  // ---- memberships and invitations ----
+  membership(companyId: number, userId: number) {
+    return this.tx.get<MembershipRow>(`SELECT * FROM memberships WHERE company_id = :c AND user_id = :u`, { c: companyId, u: userId });
+  }
+  companiesOfUser(userId: number) {
+    return this.tx.all<UserCompanyRow>(
+      `SELECT c.id, c.name, m.role, m.status, c.owner_id FROM memberships m JOIN companies c ON c.id = m.company_id
+       WHERE m.user_id = :u ORDER BY c.owner_id <> :u, c.name COLLATE NOCASE, c.id`,
+      { u: userId },
+    );
+  }
+  insertMembership(m: { companyId: number; userId: number; role: string; status: string; invitedBy: number | null; now: string }) {
+    return this.tx.run(
+      `INSERT INTO memberships (company_id, user_id, role, status, invited_by, created_at, updated_at)
+       VALUES (:c, :u, :role, :status, :by, :now, :now)`,
+      { c: m.companyId, u: m.userId, role: m.role, status: m.status, by: m.invitedBy, now: m.now },
+    );
+  }
+  setMembershipRole(companyId: number, userId: number, role: string, now: string) {
+    return this.tx.run(`UPDATE memberships SET role = :role, updated_at = :now WHERE company_id = :c AND user_id = :u AND role <> 'OWNER'`, { c: companyId, u: userId, role, now });
+  }
+  activateMembership(companyId: number, userId: number, now: string) {
+    return this.tx.run(`UPDATE memberships SET status = 'ACTIVE', updated_at = :now WHERE company_id = :c AND user_id = :u AND status = 'INVITED'`, { c: companyId, u: userId, now });
+  }
+  deleteMembership(companyId: number, userId: number) {
+    return this.tx.run(`DELETE FROM memberships WHERE company_id = :c AND user_id = :u AND role <> 'OWNER'`, { c: companyId, u: userId });
+  }
+  invitation(companyId: number, email: string) {
+    return this.tx.get<{ company_id: number; email: string; role: string }>(`SELECT * FROM invitations WHERE company_id = :c AND email = :e`, { c: companyId, e: email });
+  }
+  insertInvitation(i: { companyId: number; email: string; role: string; invitedBy: number | null; now: string }) {
+    return this.tx.run(
+      `INSERT INTO invitations (company_id, email, role, invited_by, created_at, updated_at) VALUES (:c, :e, :role, :by, :now, :now)`,
+      { c: i.companyId, e: i.email, role: i.role, by: i.invitedBy, now: i.now },
+    );
+  }
+  setInvitationRole(companyId: number, email: string, role: string, now: string) {
+    return this.tx.run(`UPDATE invitations SET role = :role, updated_at = :now WHERE company_id = :c AND email = :e`, { c: companyId, e: email, role, now });
+  }
+  deleteInvitation(companyId: number, email: string) {
+    return this.tx.run(`DELETE FROM invitations WHERE company_id = :c AND email = :e`, { c: companyId, e: email });
+  }
+  invitationsFor(email: string) {
+    return this.tx.all<{ company_id: number; role: string; invited_by: number | null }>(`SELECT company_id, role, invited_by FROM invitations WHERE email = :e`, { e: email });
+  }
+  deleteInvitationsFor(email: string) {
+    return this.tx.run(`DELETE FROM invitations WHERE email = :e`, { e: email });
+  }
+  /** Seats taken: memberships (ACTIVE, INVITED, the OWNER included) plus PENDING invitations. */
+  async seatsUsed(companyId: number): Promise<number> {
+    const r = await this.tx.get<{ n: number }>(
+      `SELECT (SELECT count(*) FROM memberships WHERE company_id = :c) + (SELECT count(*) FROM invitations WHERE company_id = :c) AS n`,
+      { c: companyId },
+    );
+    return r!.n;
+  }
+  /** Members and pending invitations of a company, optionally filtered, e-mail order. */
+  members(companyId: number, f: { role?: string | undefined; status?: string | undefined } = {}) {
+    return this.tx.all<MemberRow>(
+      `SELECT * FROM (
+         SELECT u.email, u.first_name, u.last_name, m.role, m.status, u.id AS user_id
+           FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.company_id = :c
+         UNION ALL
+         SELECT i.email, NULL, NULL, i.role, 'PENDING', NULL FROM invitations i WHERE i.company_id = :c
+       ) WHERE (:role IS NULL OR role = :role) AND (:status IS NULL OR status = :status)
+       ORDER BY role = 'OWNER' DESC, email`,
+      { c: companyId, role: f.role ?? null, status: f.status ?? null },
+    );
+  }
+  /** One page of members for streaming export, in e-mail order after `after`. */
+  membersPage(companyId: number, after: string, limit: number) {
+    return this.tx.all<MemberRow>(
+      `SELECT * FROM (
+         SELECT u.email, u.first_name, u.last_name, m.role, m.status, u.id AS user_id
+           FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.company_id = :c
+         UNION ALL
+         SELECT i.email, NULL, NULL, i.role, 'PENDING', NULL FROM invitations i WHERE i.company_id = :c
+       ) WHERE email > :after ORDER BY email LIMIT :limit`,
+      { c: companyId, after, limit },
+    );
+  }
+
+  // ---- plans ----
+  planById(id: number) {
+    return this.tx.get<PlanRow>(`SELECT * FROM plans WHERE id = :id`, { id });
+  }
+  planByName(name: string) {
+    return this.tx.get<PlanRow>(`SELECT * FROM plans WHERE name = :name`, { name });
+  }
+  defaultPlan() {
+    return this.tx.get<PlanRow>(`SELECT * FROM plans WHERE is_default = 1`);
+  }
+  plans() {
+    return this.tx.all<PlanRow>(`SELECT * FROM plans ORDER BY max_users IS NULL, max_users, name`);
+  }
+  async insertPlan(p: { name: string; maxUsers: number | null; custom: boolean; now: string }) {
+    const r = await this.tx.run(
+      `INSERT INTO plans (name, max_users, custom, created_at) VALUES (:name, :max, :custom, :now)`,
+      { name: p.name, max: p.maxUsers, custom: p.custom ? 1 : 0, now: p.now },
+    );
+    return r.lastInsertRowid;
+  }
+
+  // ---- tokens ----
+  tokenByHash(hash: string) {
+    return this.tx.get<TokenRow>(`SELECT * FROM tokens WHERE token_hash = :h`, { h: hash });
+  }
+  async insertToken(t: { userId: number; kind: 'session' | 'api'; name: string | null; hash: string; now: string; expiresAt: string | null }) {
+    const r = await this.tx.run(
+      `INSERT INTO tokens (user_id, kind, name, token_hash, created_at, expires_at) VALUES (:u, :kind, :name, :h, :now, :exp)`,
+      { u: t.userId, kind: t.kind, name: t.name, h: t.hash, now: t.now, exp: t.expiresAt },
+    );
+    return r.lastInsertRowid;
+  }
+  revokeToken(id: number, now: string) {
+    return this.tx.run(`UPDATE tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL`, { id, now });
+  }
+  revokeTokensOf(userId: number, exceptId: number | null, now: string) {
+    return this.tx.run(`UPDATE tokens SET revoked_at = :now WHERE user_id = :u AND id <> :except AND revoked_at IS NULL`, { u: userId, except: exceptId ?? -1, now });
+  }
+  apiTokens(userId: number) {
+    return this.tx.all<TokenRow>(`SELECT id, user_id, kind, name, created_at, expires_at, revoked_at FROM tokens WHERE user_id = :u AND kind = 'api' ORDER BY id`, { u: userId });
+  }
+  tokenOf(userId: number, id: number) {
+    return this.tx.get<TokenRow>(`SELECT * FROM tokens WHERE user_id = :u AND id = :id`, { u: userId, id });
+  }
+
+  // ---- audit ----
+  audit(e: { at: string; actorId: number | null; actorEmail: string | null; companyId: number | null; companyName: string | null; action: string; target: string | null; details: Record<string, unknown> | null }) {
+    return this.tx.run(
+      `INSERT INTO audit_log (at, actor_id, actor_email, company_id, company_name, action, target, details)
+       VALUES (:at, :actor, :actorEmail, :company, :companyName, :action, :target, :details)`,
+      {
+        at: e.at,
+        actor: e.actorId,
+        actorEmail: e.actorEmail,
+        company: e.companyId,
+        companyName: e.companyName,
+        action: e.action,
+        target: e.target,
+        details: e.details ? JSON.stringify(e.details) : null,
+      },
+    );
+  }
+  auditEntries(f: AuditFilter) {
+    const ids = f.companyIds ? JSON.stringify(f.companyIds) : null;
+    return this.tx.all<AuditRow>(
+      `SELECT id, at, actor_email, company_id, company_name, action, target, details FROM audit_log
+       WHERE (:company IS NULL OR company_id = :company)
+         AND (:ids IS NULL OR company_id IN (SELECT value FROM json_each(:ids)))
+         AND (:actor IS NULL OR actor_email = :actor)
+         AND (:since IS NULL OR at >= :since)
+       ORDER BY id DESC LIMIT :limit`,
+      { company: f.companyId ?? null, ids, actor: f.actor ?? null, since: f.since ?? null, limit: f.limit },
+    );
+  }
+
+  // ---- invariants (store check) ----
+  /** Every broken rule of CONTRACT.md's last section, one line each. */
+  async invariantViolations(): Promise<string[]> {
+    const queries = [
+      `SELECT 'company ' || c.id || ' has ' || count(m.user_id) || ' OWNER memberships' AS msg FROM companies c
+         LEFT JOIN memberships m ON m.company_id = c.id AND m.role = 'OWNER' GROUP BY c.id HAVING count(m.user_id) <> 1`,
+      `SELECT 'company ' || c.id || ': its OWNER membership is not its creator (user ' || c.owner_id || ')' AS msg FROM companies c
+         JOIN memberships m ON m.company_id = c.id AND m.role = 'OWNER' WHERE m.user_id <> c.owner_id`,
+      `SELECT 'user ' || u.id || ' owns no main company' AS msg FROM users u WHERE NOT EXISTS (SELECT 1 FROM companies c WHERE c.owner_id = u.id)`,
+      `SELECT 'user ' || u.id || ': current company ' || coalesce(u.current_company_id, 'none') || ' is not one of theirs' AS msg FROM users u
+         WHERE u.current_company_id IS NULL OR NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.company_id = u.current_company_id)`,
+      `SELECT 'company ' || c.id || ' has ' || ((SELECT count(*) FROM memberships m WHERE m.company_id = c.id) + (SELECT count(*) FROM invitations i WHERE i.company_id = c.id))
+           || ' members but plan ' || p.name || ' allows ' || p.max_users AS msg
+         FROM companies c JOIN plans p ON p.id = c.plan_id
+         WHERE p.max_users IS NOT NULL AND (SELECT count(*) FROM memberships m WHERE m.company_id = c.id) + (SELECT count(*) FROM invitations i WHERE i.company_id = c.id) > p.max_users`,
+      `SELECT 'invitation of ' || i.email || ' to company ' || i.company_id || ' is PENDING but that e-mail has an account' AS msg
+         FROM invitations i JOIN users u ON u.email = i.email`,
+      `SELECT 'plans: ' || count(*) || ' default plans (want 1)' AS msg FROM plans WHERE is_default = 1 HAVING count(*) <> 1`,
+    ];
+    const out: string[] = [];
+    for (const sql of queries) for (const r of await this.tx.all<{ msg: string }>(sql)) out.push(r.msg);
+    return out;
+  }
+}
