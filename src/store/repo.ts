@@ -347,7 +347,7 @@ export class Repo {
          WHERE p.max_users IS NOT NULL AND (SELECT count(*) FROM memberships m WHERE m.company_id = c.id) + (SELECT count(*) FROM invitations i WHERE i.company_id = c.id) > p.max_users`,
       `SELECT 'invitation of ' || i.email || ' to company ' || i.company_id || ' is PENDING but that e-mail has an account' AS msg
          FROM invitations i JOIN users u ON u.email = i.email`,
-      `SELECT 'plans: ' || count(*) || ' default plans (want 1)' AS msg FROM plans WHERE is_default = 1 HAVING count(*) <> 1`,
+      `SELECT 'plans: ' || n || ' default plans (want 1)' AS msg FROM (SELECT count(*) AS n FROM plans WHERE is_default = 1) WHERE n <> 1`,
     ];
     const out: string[] = [];
     for (const sql of queries) for (const r of await this.tx.all<{ msg: string }>(sql)) out.push(r.msg);
