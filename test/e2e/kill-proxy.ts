@@ -14,6 +14,8 @@ export class KillProxy {
   killAt = Infinity;
   mode: 'before' | 'after' = 'before';
   killed = false;
+  /** The request bodies since arm(), in order (hrana pipelines: JSON with the SQL). */
+  bodies: string[] = [];
 
   constructor(private readonly sqld: Sqld) {}
 
@@ -27,6 +29,7 @@ export class KillProxy {
     this.killAt = killAt;
     this.mode = mode;
     this.killed = false;
+    this.bodies = [];
   }
 
   async start(): Promise<this> {
@@ -35,6 +38,7 @@ export class KillProxy {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', async () => {
+        this.bodies[n - 1] = Buffer.concat(chunks).toString('utf8');
         if (this.killed || (n === this.killAt && this.mode === 'before')) {
           if (!this.killed) await this.crash();
           res.destroy();

@@ -198,8 +198,12 @@ describeRemote('remote engine (sqld)', () => {
       expect(a.users.every((u: any) => u.current_company_id === u.id)).toBe(true);
       await restore();
 
-      // Crash sqld as request k arrives, for every k: nothing of the command may remain.
-      for (let k = 1; k <= requests; k++) {
+      // Crash sqld as request k arrives: before anything, then at every request of the
+      // write transaction (BEGIN IMMEDIATE travels with its first statement) up to COMMIT.
+      const begin = proxy.bodies.findIndex((b) => b.includes('BEGIN IMMEDIATE')) + 1;
+      expect(begin).toBeGreaterThan(1);
+      expect(proxy.bodies[requests - 1]).toContain('COMMIT');
+      for (const k of [1, ...Array.from({ length: requests - begin + 1 }, (_, i) => begin + i)]) {
         proxy.arm(k, 'before');
         const r = await ann.run([...via, ...del], { token });
         expect(proxy.killed, `request ${k}: ${r.exitCode} ${r.stderr}`).toBe(true);
