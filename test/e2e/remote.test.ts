@@ -291,6 +291,9 @@ describeRemote('remote engine with JWT auth (sqld --auth-jwt-key-file)', () => {
     const roCheck = await run(['store', 'check'], ro);
     expect(roCheck.exitCode, roCheck.stderr).toBe(0);
     expectOneLineError(await run(['account', 'update', '--first-name', 'Zed'], ro), 7, /refused the write: the token only allows reading\. Nothing was changed\./);
+    // A read-only token is enough for an online backup.
+    const backup = await run(['store', 'backup', join(t.dir, 'ro-backup.db')], ro);
+    expect(backup.exitCode, backup.stderr).toBe(0);
 
     // Read-write through the config key storeToken; the env variable wins over it.
     const configPath = join(t.dir, 'config-ann', 'config.json');
