@@ -330,6 +330,64 @@ export class Repo {
     );
   }
 
+  // ---- bulk (member import / export) ----
+  // Set-at-a-time queries so an import costs one lookup and a few batched writes per
+  // chunk of rows instead of several round trips per row.
+
+  /**
+   * For each [companyId, email] pair (a JSON array), the user with that e-mail, their
+   * membership role in that company and any pending invitation's role. `idx` is the
+   * pair's position in the array.
+   */
+  bulkLookup(pairs: [number, string][]) {
+    return this.tx.all<{ idx: number; user_id: number | null; m_role: string | null; i_role: string | null }>(
+      `SELECT CAST(p.key AS INTEGER) AS idx, u.id AS user_id, m.role AS m_role, i.role AS i_role
+         FROM json_each(:pairs) p
+         LEFT JOIN users u ON u.email = json_extract(p.value, '$[1]')
+         LEFT JOIN memberships m ON m.company_id = json_extract(p.value, '$[0]') AND m.user_id = u.id
+         LEFT JOIN invitations i ON i.company_id = json_extract(p.value, '$[0]') AND i.email = json_extract(p.value, '$[1]')`,
+      { pairs: JSON.stringify(pairs) },
+    );
+  }
+  /** Inserts INVITED memberships of registered users, one batch. */
+  bulkInsertMemberships(rows: { c: number; u: number; role: string; by: number; now: string }[]) {
+    return this.tx.runMany(
+      `INSERT INTO memberships (company_id, user_id, role, status, invited_by, created_at, updated_at)
+       VALUES (:c, :u, :role, 'INVITED', :by, :now, :now)`,
+      rows,
+    );
+  }
+  /** Inserts PENDING invitations of unregistered e-mails, one batch. */
+  bulkInsertInvitations(rows: { c: number; e: string; role: string; by: number; now: string }[]) {
+    return this.tx.runMany(
+      `INSERT INTO invitations (company_id, email, role, invited_by, created_at, updated_at) VALUES (:c, :e, :role, :by, :now, :now)`,
+      rows,
+    );
+  }
+  /** Changes roles of non-owner memberships, one batch. */
+  bulkSetMembershipRoles(rows: { c: number; u: number; role: string; now: string }[]) {
+    return this.tx.runMany(`UPDATE memberships SET role = :role, updated_at = :now WHERE company_id = :c AND user_id = :u AND role <> 'OWNER'`, rows);
+  }
+  /** Changes roles of pending invitations, one batch. */
+  bulkSetInvitationRoles(rows: { c: number; e: string; role: string; now: string }[]) {
+    return this.tx.runMany(`UPDATE invitations SET role = :role, updated_at = :now WHERE company_id = :c AND email = :e`, rows);
+  }
+  /** One page of a company's memberships (the OWNER included) in user-id order, for export. */
+  exportMembershipsPage(companyId: number, afterUserId: number, limit: number) {
+    return this.tx.all<{ user_id: number; email: string; role: string }>(
+      `SELECT m.user_id, u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id
+        WHERE m.company_id = :c AND m.user_id > :after ORDER BY m.user_id LIMIT :limit`,
+      { c: companyId, after: afterUserId, limit },
+    );
+  }
+  /** One page of a company's pending invitations in e-mail order, for export. */
+  exportInvitationsPage(companyId: number, afterEmail: string, limit: number) {
+    return this.tx.all<{ email: string; role: string }>(
+      `SELECT email, role FROM invitations WHERE company_id = :c AND email > :after ORDER BY email LIMIT :limit`,
+      { c: companyId, after: afterEmail, limit },
+    );
+  }
+
   // ---- invariants (store check) ----
   /** Every broken rule of CONTRACT.md's last section, one line each. */
   async invariantViolations(): Promise<string[]> {
