@@ -67,6 +67,10 @@ export interface AuditRow {
   target: string | null;
   details: string | null;
 }
+/** A batched insert: [companyId, userId or e-mail, role, invitedBy, createdAt, updatedAt]. */
+export type BulkInsert<K extends number | string> = [number, K, string, number, string, string];
+/** A batched role change: [role, updatedAt, companyId, userId or e-mail]. */
+export type BulkUpdate<K extends number | string> = [string, string, number, K];
 export interface AuditFilter {
   companyId?: number | undefined;
   companyIds?: number[] | undefined;
@@ -334,43 +338,37 @@ export class Repo {
   // Set-at-a-time queries so an import costs one lookup and a few batched writes per
   // chunk of rows instead of several round trips per row.
 
-  /**
-   * For each [companyId, email] pair (a JSON array), the user with that e-mail, their
-   * membership role in that company and any pending invitation's role. `idx` is the
-   * pair's position in the array.
-   */
-  bulkLookup(pairs: [number, string][]) {
-    return this.tx.all<{ idx: number; user_id: number | null; m_role: string | null; i_role: string | null }>(
-      `SELECT CAST(p.key AS INTEGER) AS idx, u.id AS user_id, m.role AS m_role, i.role AS i_role
-         FROM json_each(:pairs) p
-         LEFT JOIN users u ON u.email = json_extract(p.value, '$[1]')
-         LEFT JOIN memberships m ON m.company_id = json_extract(p.value, '$[0]') AND m.user_id = u.id
-         LEFT JOIN invitations i ON i.company_id = json_extract(p.value, '$[0]') AND i.email = json_extract(p.value, '$[1]')`,
-      { pairs: JSON.stringify(pairs) },
+  /** For each e-mail: the user with it, their membership role in the company and any pending invitation's role. */
+  bulkLookup(companyId: number, emails: string[]) {
+    return this.tx.all<{ email: string; user_id: number | null; m_role: string | null; i_role: string | null }>(
+      `SELECT j.value AS email, u.id AS user_id, m.role AS m_role, i.role AS i_role
+         FROM json_each(:emails) j
+         LEFT JOIN users u ON u.email = j.value
+         LEFT JOIN memberships m ON m.company_id = :c AND m.user_id = u.id
+         LEFT JOIN invitations i ON i.company_id = :c AND i.email = j.value`,
+      { c: companyId, emails: JSON.stringify(emails) },
     );
   }
-  /** Inserts INVITED memberships of registered users, one batch. */
-  bulkInsertMemberships(rows: { c: number; u: number; role: string; by: number; now: string }[]) {
+  // Batched writes take positional rows: binding is measurably cheaper than named
+  // objects at 100,000 rows.
+  /** Inserts INVITED memberships of registered users: rows [company, user, role, actor, created, updated]. */
+  bulkInsertMemberships(rows: BulkInsert<number>[]) {
     return this.tx.runMany(
-      `INSERT INTO memberships (company_id, user_id, role, status, invited_by, created_at, updated_at)
-       VALUES (:c, :u, :role, 'INVITED', :by, :now, :now)`,
+      `INSERT INTO memberships (company_id, user_id, role, status, invited_by, created_at, updated_at) VALUES (?, ?, ?, 'INVITED', ?, ?, ?)`,
       rows,
     );
   }
-  /** Inserts PENDING invitations of unregistered e-mails, one batch. */
-  bulkInsertInvitations(rows: { c: number; e: string; role: string; by: number; now: string }[]) {
-    return this.tx.runMany(
-      `INSERT INTO invitations (company_id, email, role, invited_by, created_at, updated_at) VALUES (:c, :e, :role, :by, :now, :now)`,
-      rows,
-    );
+  /** Inserts PENDING invitations: rows [company, e-mail, role, actor, created, updated]. */
+  bulkInsertInvitations(rows: BulkInsert<string>[]) {
+    return this.tx.runMany(`INSERT INTO invitations (company_id, email, role, invited_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`, rows);
   }
-  /** Changes roles of non-owner memberships, one batch. */
-  bulkSetMembershipRoles(rows: { c: number; u: number; role: string; now: string }[]) {
-    return this.tx.runMany(`UPDATE memberships SET role = :role, updated_at = :now WHERE company_id = :c AND user_id = :u AND role <> 'OWNER'`, rows);
+  /** Changes roles of non-owner memberships: rows [role, updated, company, user]. */
+  bulkSetMembershipRoles(rows: BulkUpdate<number>[]) {
+    return this.tx.runMany(`UPDATE memberships SET role = ?, updated_at = ? WHERE company_id = ? AND user_id = ? AND role <> 'OWNER'`, rows);
   }
-  /** Changes roles of pending invitations, one batch. */
-  bulkSetInvitationRoles(rows: { c: number; e: string; role: string; now: string }[]) {
-    return this.tx.runMany(`UPDATE invitations SET role = :role, updated_at = :now WHERE company_id = :c AND email = :e`, rows);
+  /** Changes roles of pending invitations: rows [role, updated, company, e-mail]. */
+  bulkSetInvitationRoles(rows: BulkUpdate<string>[]) {
+    return this.tx.runMany(`UPDATE invitations SET role = ?, updated_at = ? WHERE company_id = ? AND email = ?`, rows);
   }
   /** One page of a company's memberships (the OWNER included) in user-id order, for export. */
   exportMembershipsPage(companyId: number, afterUserId: number, limit: number) {
