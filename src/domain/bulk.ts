@@ -77,7 +77,7 @@ async function* recordBatches(parser: Readable): AsyncGenerator<string[][]> {
  * counts a CRLF inside a quoted field twice and would misnumber every later line.
  */
 async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
-  const { parse } = await import('csv-parse');
+  const { parse, CsvError } = await import('csv-parse');
   // csv-parse hands other options to its Transform: buffer a chunk of records, not 16.
   const options: CsvOptions & { readableHighWaterMark: number } = { bom: true, relax_column_count: true, skip_empty_lines: false, readableHighWaterMark: CHUNK_SIZE };
   const parser = parse(options);
@@ -110,10 +110,7 @@ async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
     }
   } catch (e) {
     if (e instanceof PlatformError) throw e;
-    const err = e as { code?: string; message?: string };
-    if (typeof err.code === 'string' && err.code.startsWith('CSV_')) {
-      throw invalid(`The CSV cannot be read (${String(err.message).replace(/\s+/g, ' ')}); nothing was imported.`);
-    }
+    if (e instanceof CsvError) throw invalid(`The CSV cannot be read (${e.message.replace(/\s+/g, ' ')}); nothing was imported. (JSON Lines need --format jsonl or a .jsonl file.)`);
     throw e;
   }
   if (!cols) throw invalid('The CSV is empty: it needs a header line naming the columns email and role (and optionally company).');
@@ -339,11 +336,14 @@ async function applyChunk(
     errors.push(errorOf(line, email, e));
     if (state) state.summary.failed++;
   };
+  // A row with a bad e-mail or role still counts as failed in its company, if that resolves.
+  const failIn = async (row: RawRow, email: string | null, e: unknown) =>
+    fail(row.line, email, e, await companyFor(text(row.company)?.trim() || defaultCompany).catch(() => undefined));
 
   // 1. Everything that needs no lookup: syntax of e-mail and role, the company and the actor's rights there.
   for (const row of rows) {
     if (row.error) {
-      fail(row.line, null, row.error);
+      await failIn(row, null, row.error);
       continue;
     }
     const rawEmail = text(row.email);
@@ -352,7 +352,7 @@ async function applyChunk(
       if (rawEmail === undefined || rawEmail.trim() === '') throw invalid('Missing e-mail address.');
       email = v.email(rawEmail);
     } catch (e) {
-      fail(row.line, rawEmail?.trim() || null, e);
+      await failIn(row, rawEmail?.trim() || null, e);
       continue;
     }
     let role: Role;
@@ -361,7 +361,7 @@ async function applyChunk(
       if (rawRole === undefined || rawRole.trim() === '') throw invalid('Missing role.');
       role = parseRole(rawRole);
     } catch (e) {
-      fail(row.line, email, e);
+      await failIn(row, email, e);
       continue;
     }
     const ref = text(row.company)?.trim() || defaultCompany;
