@@ -15,8 +15,12 @@ export async function run(o: ExportOptions): Promise<void> {
   let writePage: (rows: ExportRow[]) => void;
   if (format === 'csv') {
     const { stringify } = await import('csv-stringify/sync');
-    o.io.out.write(COLUMNS.join(',') + '\n');
-    writePage = (rows) => o.io.out.write(stringify(rows.map((r) => [r.email, r.role, r.company]), { record_delimiter: 'unix' }));
+    // The header goes out with the first page, so a refused export prints nothing on stdout.
+    let header = COLUMNS.join(',') + '\n';
+    writePage = (rows) => {
+      o.io.out.write(header + stringify(rows.map((r) => [r.email, r.role, r.company]), { record_delimiter: 'unix' }));
+      header = '';
+    };
   } else {
     writePage = (rows) => o.io.out.write(rows.map((r) => JSON.stringify({ email: r.email, role: r.role, company: r.company })).join('\n') + '\n');
   }
