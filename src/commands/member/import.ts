@@ -29,6 +29,7 @@ interface Input {
 
 function openInput(o: ImportOptions): Input {
   if (o.file === '-') {
+    if (o.io.isStdinTTY) throw new PlatformError('USAGE', 'member import - reads the rows from standard input, which is a terminal: pipe a file into it, or name the file.');
     const stdin = o.io.stdin;
     return { stream: stdin instanceof Readable ? stdin : Readable.from(stdin), size: undefined, bytesRead: () => 0 };
   }
