@@ -67,6 +67,10 @@ export interface AuditRow {
   target: string | null;
   details: string | null;
 }
+/** A row of a batched insert: [companyId, userId or e-mail, role]. */
+export type BulkRow<K extends number | string> = [number, K, string];
+/** A batched role change: [role, updatedAt, companyId, userId or e-mail]. */
+export type BulkUpdate<K extends number | string> = [string, string, number, K];
 export interface AuditFilter {
   companyId?: number | undefined;
   companyIds?: number[] | undefined;
@@ -327,6 +331,68 @@ export class Repo {
          AND (:since IS NULL OR at >= :since)
        ORDER BY id DESC LIMIT :limit`,
       { company: f.companyId ?? null, ids, actor: f.actor ?? null, since: f.since ?? null, limit: f.limit },
+    );
+  }
+
+  // ---- bulk (member import / export) ----
+  // Set-at-a-time queries so an import costs one lookup and a few batched writes per
+  // chunk of rows instead of several round trips per row.
+
+  /**
+   * For each e-mail that is a user or invited to the company: the user, their membership
+   * role there and any pending invitation's role. E-mails new to both are left out.
+   */
+  bulkLookup(companyId: number, emails: string[]) {
+    return this.tx.all<{ email: string; user_id: number | null; m_role: string | null; i_role: string | null }>(
+      `SELECT j.value AS email, u.id AS user_id, m.role AS m_role, i.role AS i_role
+         FROM json_each(:emails) j
+         LEFT JOIN users u ON u.email = j.value
+         LEFT JOIN memberships m ON m.company_id = :c AND m.user_id = u.id
+         LEFT JOIN invitations i ON i.company_id = :c AND i.email = j.value
+        WHERE u.id IS NOT NULL OR i.role IS NOT NULL`,
+      { c: companyId, emails: JSON.stringify(emails) },
+    );
+  }
+  // Inserts are one statement per chunk, the rows passed as one JSON array: a single
+  // call into SQLite (or one round trip to sqld) instead of one per row.
+  /** Inserts INVITED memberships of registered users: rows [company, user, role]. */
+  bulkInsertMemberships(rows: BulkRow<number>[], invitedBy: number, now: string) {
+    return this.tx.run(
+      `INSERT INTO memberships (company_id, user_id, role, status, invited_by, created_at, updated_at)
+       SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), 'INVITED', :by, :now, :now FROM json_each(:rows)`,
+      { rows: JSON.stringify(rows), by: invitedBy, now },
+    );
+  }
+  /** Inserts PENDING invitations of unregistered e-mails: rows [company, e-mail, role]. */
+  bulkInsertInvitations(rows: BulkRow<string>[], invitedBy: number, now: string) {
+    return this.tx.run(
+      `INSERT INTO invitations (company_id, email, role, invited_by, created_at, updated_at)
+       SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), :by, :now, :now FROM json_each(:rows)`,
+      { rows: JSON.stringify(rows), by: invitedBy, now },
+    );
+  }
+  // Role changes are rarer: positional rows, one statement each, batched by runMany.
+  /** Changes roles of non-owner memberships: rows [role, updated, company, user]. */
+  bulkSetMembershipRoles(rows: BulkUpdate<number>[]) {
+    return this.tx.runMany(`UPDATE memberships SET role = ?, updated_at = ? WHERE company_id = ? AND user_id = ? AND role <> 'OWNER'`, rows);
+  }
+  /** Changes roles of pending invitations: rows [role, updated, company, e-mail]. */
+  bulkSetInvitationRoles(rows: BulkUpdate<string>[]) {
+    return this.tx.runMany(`UPDATE invitations SET role = ?, updated_at = ? WHERE company_id = ? AND email = ?`, rows);
+  }
+  /** One page of a company's memberships (the OWNER included) in user-id order, for export. */
+  exportMembershipsPage(companyId: number, afterUserId: number, limit: number) {
+    return this.tx.all<{ user_id: number; email: string; role: string }>(
+      `SELECT m.user_id, u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id
+        WHERE m.company_id = :c AND m.user_id > :after ORDER BY m.user_id LIMIT :limit`,
+      { c: companyId, after: afterUserId, limit },
+    );
+  }
+  /** One page of a company's pending invitations in e-mail order, for export. */
+  exportInvitationsPage(companyId: number, afterEmail: string, limit: number) {
+    return this.tx.all<{ email: string; role: string }>(
+      `SELECT email, role FROM invitations WHERE company_id = :c AND email > :after ORDER BY email LIMIT :limit`,
+      { c: companyId, after: afterEmail, limit },
     );
   }
 

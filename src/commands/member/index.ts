@@ -4,9 +4,11 @@ import { newCmdList } from './list.js';
 import { newCmdInvite } from './invite.js';
 import { newCmdSetRole } from './set-role.js';
 import { newCmdRemove } from './remove.js';
+import { newCmdImport } from './import.js';
+import { newCmdExport } from './export.js';
 
 export function newCmdMember(f: ContextFactory): Command {
-  return defineGroup('member', 'List, invite, re-role and remove company members', [newCmdList(f), newCmdInvite(f), newCmdSetRole(f), newCmdRemove(f)], [
+  return defineGroup('member', 'List, invite, re-role and remove company members', [newCmdList(f), newCmdInvite(f), newCmdSetRole(f), newCmdRemove(f), newCmdImport(f), newCmdExport(f)], [
     'platformctl member list',
     'platformctl member invite bob@example.com --role MANAGER',
   ]);

@@ -1,0 +1,489 @@
+import type { Readable } from 'node:stream';
+import type { Options as CsvOptions } from 'csv-parse';
+import { createInterface } from 'node:readline';
+import type { BulkRow, BulkUpdate, CompanyRow, PlanRow, Repo } from '../store/repo.js';
+import { type ErrorCode, PlatformError, invalid } from './errors.js';
+import { type Role, parseRole } from './roles.js';
+import { seatLimitError } from './members.js';
+import { type Actor, type Credential, type Env, actorRef, audit, authenticate, iso, read, requireManager, resolveCompany, write } from './service.js';
+import * as v from './validation.js';
+
+export type BulkFormat = 'csv' | 'jsonl';
+
+/** Rows handled per lookup query and per batch of writes. */
+export const CHUNK_SIZE = 1000;
+
+/** One input row as read from the file, before any validation. */
+export interface RawRow {
+  /** Line in the file where the row starts (the CSV header is line 1). */
+  line: number;
+  email?: unknown;
+  role?: unknown;
+  company?: unknown;
+  /** Set when the line itself could not be read (JSON Lines syntax). */
+  error?: PlatformError;
+}
+
+/** The format a file name suggests: JSON Lines for .jsonl/.ndjson, CSV otherwise. */
+export function formatFor(fileName: string | undefined, explicit: string | undefined): BulkFormat {
+  if (explicit !== undefined) {
+    const f = explicit.trim().toLowerCase();
+    if (f === 'csv' || f === 'jsonl') return f;
+    throw new PlatformError('USAGE', `Unknown format "${v.printable(explicit)}": use csv or jsonl.`);
+  }
+  if (fileName && /\.(jsonl|ndjson)$/i.test(fileName)) return 'jsonl';
+  return 'csv';
+}
+
+function field(row: string[], i: number | undefined): string | undefined {
+  return i === undefined ? undefined : row[i];
+}
+
+/** Newlines inside a record's (quoted) fields: the record spans that many more lines. */
+function extraLines(record: string[]): number {
+  let n = 0;
+  for (const f of record) for (let i = f.indexOf('\n'); i >= 0; i = f.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/**
+ * The parser's records in batches of whatever is buffered: one await per batch rather
+ * than several per record, which is a fifth of an import's time at 100,000 rows.
+ */
+async function* recordBatches(parser: Readable): AsyncGenerator<string[][]> {
+  let done = false;
+  let failure: unknown;
+  let wake = () => {};
+  parser.on('readable', () => wake());
+  parser.on('end', () => ((done = true), wake()));
+  parser.on('error', (e) => ((failure = e), wake()));
+  for (;;) {
+    const batch: string[][] = [];
+    let rec: string[] | null;
+    while ((rec = parser.read() as string[] | null) !== null) batch.push(rec);
+    if (batch.length) {
+      yield batch;
+      continue;
+    }
+    if (failure) throw failure;
+    if (done) return;
+    await new Promise<void>((resolve) => (wake = resolve));
+  }
+}
+
+/**
+ * CSV rows with their starting line numbers. Blank lines are kept by the parser (as a
+ * single empty field) only so that they can be counted: csv-parse's own `info.lines`
+ * counts a CRLF inside a quoted field twice and would misnumber every later line.
+ */
+async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
+  const { parse, CsvError } = await import('csv-parse');
+  // csv-parse hands other options to its Transform: buffer a chunk of records, not 16.
+  const options: CsvOptions & { readableHighWaterMark: number } = { bom: true, relax_column_count: true, skip_empty_lines: false, readableHighWaterMark: CHUNK_SIZE };
+  const parser = parse(options);
+  input.on('error', (e) => parser.destroy(e));
+  input.pipe(parser);
+  let cols: { email?: number; role?: number; company?: number } | undefined;
+  let next = 1;
+  try {
+    for await (const records of recordBatches(parser)) {
+      const rows: RawRow[] = [];
+      for (const record of records) {
+        const line = next;
+        next += 1 + extraLines(record);
+        if (record.length === 1 && record[0] === '') continue;
+        if (!cols) {
+          const names = record.map((h) => h.trim().toLowerCase());
+          cols = {};
+          for (const k of ['email', 'role', 'company'] as const) {
+            const i = names.indexOf(k);
+            if (i >= 0) cols[k] = i;
+          }
+          if (cols.email === undefined || cols.role === undefined) {
+            throw invalid(`Line ${line}: the CSV header must name the columns email and role (and optionally company); found "${v.printable(record.join(','))}".`);
+          }
+          continue;
+        }
+        rows.push({ line, email: field(record, cols.email), role: field(record, cols.role), company: field(record, cols.company) });
+      }
+      if (rows.length) yield rows;
+    }
+  } catch (e) {
+    if (e instanceof PlatformError) throw e;
+    if (e instanceof CsvError) throw invalid(`The CSV cannot be read (${e.message.replace(/\s+/g, ' ')}); nothing was imported. (JSON Lines need --format jsonl or a .jsonl file.)`);
+    throw e;
+  }
+  if (!cols) throw invalid('The CSV is empty: it needs a header line naming the columns email and role (and optionally company).');
+}
+
+async function* jsonlRows(input: Readable): AsyncGenerator<RawRow[]> {
+  let batch: RawRow[] = [];
+  for await (const row of jsonlRow(input)) {
+    batch.push(row);
+    if (batch.length >= CHUNK_SIZE) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+async function* jsonlRow(input: Readable): AsyncGenerator<RawRow> {
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let line = 0;
+  for await (const raw of lines) {
+    line++;
+    const text = (line === 1 ? raw.replace(/^\ufeff/, '') : raw).trim();
+    if (text === '') continue;
+    let o: unknown;
+    try {
+      o = JSON.parse(text);
+    } catch {
+      yield { line, error: invalid('Not a JSON object: each line must be {"email": …, "role": …, "company"?: …}.') };
+      continue;
+    }
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) {
+      yield { line, error: invalid('Not a JSON object: each line must be {"email": …, "role": …, "company"?: …}.') };
+      continue;
+    }
+    const r = o as Record<string, unknown>;
+    yield { line, email: r.email, role: r.role, company: r.company };
+  }
+}
+
+/** Reads rows from CSV (with a header line) or JSON Lines, streaming, in batches. */
+export function readRows(input: Readable, format: BulkFormat): AsyncGenerator<RawRow[]> {
+  return format === 'csv' ? csvRows(input) : jsonlRows(input);
+}
+
+export interface ImportError {
+  line: number;
+  email: string | null;
+  code: ErrorCode;
+  message: string;
+}
+
+export interface CompanySummary {
+  id: number;
+  name: string;
+  invited: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+}
+
+export interface ImportReport {
+  invited: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  errors: ImportError[];
+  /** True when the changes were written (false for a dry run or a rejected file). */
+  applied: boolean;
+  dryRun: boolean;
+  companies: CompanySummary[];
+}
+
+export interface ImportOptions {
+  /** Batches of rows, in file order (any batch size). */
+  rows: AsyncIterable<RawRow[]>;
+  /** Company for rows without a company column (default: the actor's current company). */
+  company?: string | undefined;
+  dryRun?: boolean | undefined;
+  continueOnError?: boolean | undefined;
+  /** Called after each chunk with the number of rows read so far. */
+  onProgress?: ((rows: number) => void) | undefined;
+}
+
+/** How many changed e-mails an import's audit entry lists before just counting. */
+const AUDIT_SAMPLE = 100;
+
+interface CompanyState {
+  company: CompanyRow;
+  plan: PlanRow;
+  used: number | undefined;
+  summary: CompanySummary;
+  changes: { email: string; role: string; from?: string }[];
+  moreChanges: number;
+}
+
+/** The current state of one (company, e-mail) pair as the import sees it. */
+interface Target {
+  userId: number | null;
+  role: string | null; // membership or invitation role; null when not a member
+}
+
+interface ValidRow {
+  line: number;
+  email: string;
+  role: Role;
+  state: CompanyState;
+}
+
+class Rollback {
+  constructor(readonly report: ImportReport) {}
+}
+
+const errorOf = (line: number, email: string | null, e: unknown): ImportError => {
+  if (e instanceof PlatformError) return { line, email, code: e.code, message: e.message };
+  throw e;
+};
+
+/**
+ * Upserts memberships from rows, in one write transaction, a chunk of rows at a time:
+ * a new e-mail is invited (INVITED if registered, PENDING otherwise), a different role
+ * is updated, the same role is left unchanged. Each row's company must be managed by
+ * the actor and have a free seat. Rows touching an OWNER fail, except a row giving
+ * the actual OWNER the role OWNER, which is unchanged (so an export re-imports cleanly).
+ * Without continueOnError any bad row rolls everything back; dryRun always does.
+ */
+export async function importMembers(env: Env, cred: Credential, opts: ImportOptions): Promise<ImportReport> {
+  const now = env.now();
+  const ts = iso(now);
+  try {
+    return await write(env, async (r) => {
+      const actor = await authenticate(r, cred, now);
+      const report: ImportReport = { invited: 0, updated: 0, unchanged: 0, failed: 0, errors: [], applied: false, dryRun: Boolean(opts.dryRun), companies: [] };
+      const companies = new Map<string, CompanyState | PlatformError>();
+      const byId = new Map<number, CompanyState>();
+
+      const companyFor = async (ref: string | undefined): Promise<CompanyState> => {
+        const key = ref ?? '';
+        let s = companies.get(key);
+        if (s === undefined) {
+          try {
+            const access = await resolveCompany(r, actor, ref);
+            requireManager(access, actor, 'import members');
+            const existing = byId.get(access.company.id);
+            if (existing) s = existing;
+            else {
+              const plan = (await r.planById(access.company.plan_id))!;
+              const summary: CompanySummary = { id: access.company.id, name: access.company.name, invited: 0, updated: 0, unchanged: 0, failed: 0 };
+              s = { company: access.company, plan, used: undefined, summary, changes: [], moreChanges: 0 };
+              byId.set(access.company.id, s);
+              report.companies.push(summary);
+            }
+          } catch (e) {
+            if (!(e instanceof PlatformError)) throw e;
+            s = e;
+          }
+          companies.set(key, s);
+        }
+        if (s instanceof PlatformError) throw s;
+        return s;
+      };
+
+      let chunk: RawRow[] = [];
+      let read = 0;
+      const flush = async () => {
+        await applyChunk(r, actor, chunk, ts, companyFor, opts.company, report);
+        read += chunk.length;
+        chunk = [];
+        opts.onProgress?.(read);
+      };
+      for await (const rows of opts.rows) {
+        for (const row of rows) {
+          chunk.push(row);
+          if (chunk.length >= CHUNK_SIZE) await flush();
+        }
+      }
+      if (chunk.length) await flush();
+
+      const ok = report.failed === 0 || opts.continueOnError;
+      if (!ok || opts.dryRun) {
+        if (!ok) report.invited = report.updated = report.unchanged = 0;
+        throw new Rollback(report);
+      }
+      for (const s of byId.values()) {
+        const { summary } = s;
+        // An import that changed nothing in a company (a re-run) leaves no entry there.
+        if (summary.invited + summary.updated === 0) continue;
+        await audit(r, now, actorRef(actor), 'member.import', {
+          company: { id: s.company.id, name: s.company.name },
+          details: {
+            invited: summary.invited,
+            updated: summary.updated,
+            unchanged: summary.unchanged,
+            failed: summary.failed,
+            changes: s.changes,
+            ...(s.moreChanges ? { moreChanges: s.moreChanges } : {}),
+          },
+        });
+      }
+      report.applied = true;
+      return report;
+    });
+  } catch (e) {
+    if (e instanceof Rollback) return e.report;
+    throw e;
+  }
+}
+
+const text = (x: unknown): string | undefined => (typeof x === 'string' ? x : typeof x === 'number' ? String(x) : undefined);
+
+async function applyChunk(
+  r: Repo,
+  actor: Actor,
+  rows: RawRow[],
+  ts: string,
+  companyFor: (ref: string | undefined) => Promise<CompanyState>,
+  defaultCompany: string | undefined,
+  report: ImportReport,
+): Promise<void> {
+  const errors: ImportError[] = [];
+  const valid: ValidRow[] = [];
+  const fail = (line: number, email: string | null, e: unknown, state?: CompanyState) => {
+    errors.push(errorOf(line, email, e));
+    if (state) state.summary.failed++;
+  };
+  // A row with a bad e-mail or role still counts as failed in its company, if that resolves.
+  const failIn = async (row: RawRow, email: string | null, e: unknown) =>
+    fail(row.line, email, e, await companyFor(text(row.company)?.trim() || defaultCompany).catch(() => undefined));
+
+  // 1. Everything that needs no lookup: syntax of e-mail and role, the company and the actor's rights there.
+  for (const row of rows) {
+    if (row.error) {
+      await failIn(row, null, row.error);
+      continue;
+    }
+    const rawEmail = text(row.email);
+    let email: string;
+    try {
+      if (rawEmail === undefined || rawEmail.trim() === '') throw invalid('Missing e-mail address.');
+      email = v.email(rawEmail);
+    } catch (e) {
+      await failIn(row, rawEmail?.trim() || null, e);
+      continue;
+    }
+    let role: Role;
+    try {
+      const rawRole = text(row.role);
+      if (rawRole === undefined || rawRole.trim() === '') throw invalid('Missing role.');
+      role = parseRole(rawRole);
+    } catch (e) {
+      await failIn(row, email, e);
+      continue;
+    }
+    const ref = text(row.company)?.trim() || defaultCompany;
+    let state: CompanyState;
+    try {
+      state = await companyFor(ref);
+    } catch (e) {
+      fail(row.line, email, e);
+      continue;
+    }
+    valid.push({ line: row.line, email, role, state });
+  }
+
+  // 2. One query per company for the current state of the chunk's e-mails there.
+  const keyOf = (c: number, e: string) => `${c}\u0000${e}`;
+  const emailsBy = new Map<number, Set<string>>();
+  for (const row of valid) {
+    let set = emailsBy.get(row.state.company.id);
+    if (!set) emailsBy.set(row.state.company.id, (set = new Set()));
+    set.add(row.email);
+  }
+  const current = new Map<string, Target>();
+  for (const [c, set] of emailsBy) {
+    for (const x of await r.bulkLookup(c, [...set])) current.set(keyOf(c, x.email), { userId: x.user_id, role: x.m_role ?? x.i_role });
+  }
+
+  // 3. Decide each row in file order (later rows see earlier rows' effects), then write in batches.
+  const insMembers: BulkRow<number>[] = [];
+  const insInvites: BulkRow<string>[] = [];
+  const setMembers: BulkUpdate<number>[] = [];
+  const setInvites: BulkUpdate<string>[] = [];
+  for (const row of valid) {
+    const { state, email, role, line } = row;
+    const { company, plan, summary } = state;
+    const t = current.get(keyOf(company.id, email)) ?? { userId: null, role: null };
+    try {
+      if (t.userId !== null && t.userId === company.owner_id) {
+        if (role !== 'OWNER') throw new PlatformError('CONFLICT', `${email} is the OWNER of "${v.printable(company.name)}"; the OWNER's membership cannot be changed.`);
+        summary.unchanged++;
+        report.unchanged++;
+        continue;
+      }
+      if (role === 'OWNER') throw invalid('Nobody can be given the OWNER role: a company has exactly one OWNER, its creator.');
+      if (t.role === role) {
+        summary.unchanged++;
+        report.unchanged++;
+        continue;
+      }
+      if (t.role !== null) {
+        if (t.userId !== null) setMembers.push([role, ts, company.id, t.userId]);
+        else setInvites.push([role, ts, company.id, email]);
+        note(state, { email, role, from: t.role });
+        summary.updated++;
+        report.updated++;
+      } else {
+        state.used ??= await r.seatsUsed(company.id);
+        if (plan.max_users !== null && state.used + 1 > plan.max_users) throw seatLimitError(company, plan, state.used, 1);
+        state.used++;
+        if (t.userId !== null) insMembers.push([company.id, t.userId, role]);
+        else insInvites.push([company.id, email, role]);
+        note(state, { email, role });
+        summary.invited++;
+        report.invited++;
+      }
+      current.set(keyOf(company.id, email), { userId: t.userId, role });
+    } catch (e) {
+      fail(line, email, e, state);
+    }
+  }
+  // Inserts before updates: a row may re-role an e-mail invited earlier in the same chunk.
+  if (insMembers.length) await r.bulkInsertMemberships(insMembers, actor.user.id, ts);
+  if (insInvites.length) await r.bulkInsertInvitations(insInvites, actor.user.id, ts);
+  if (setMembers.length) await r.bulkSetMembershipRoles(setMembers);
+  if (setInvites.length) await r.bulkSetInvitationRoles(setInvites);
+
+  errors.sort((a, b) => a.line - b.line);
+  for (const e of errors) report.errors.push(e);
+  report.failed += errors.length;
+}
+
+function note(s: CompanyState, change: { email: string; role: string; from?: string }): void {
+  if (s.changes.length < AUDIT_SAMPLE) s.changes.push(change);
+  else s.moreChanges++;
+}
+
+/** One exported row: exactly what `member import` reads. */
+export interface ExportRow {
+  email: string;
+  role: string;
+  company: number;
+}
+
+/** Rows per query when exporting (sqld refuses responses over 10 MB, so export pages). */
+export const EXPORT_PAGE = 1000;
+
+/**
+ * Streams a company's members (the OWNER included) and pending invitations as import
+ * rows, a page at a time, from one consistent read snapshot.
+ */
+export async function exportMembers(env: Env, cred: Credential, opts: { company?: string | undefined; onPage: (rows: ExportRow[]) => void | Promise<void> }) {
+  return read(env, async (r) => {
+    const actor = await authenticate(r, cred, env.now());
+    const { company } = await resolveCompany(r, actor, opts.company);
+    let count = 0;
+    let afterUser = 0;
+    for (;;) {
+      const page = await r.exportMembershipsPage(company.id, afterUser, EXPORT_PAGE);
+      if (page.length === 0) break;
+      afterUser = page[page.length - 1]!.user_id;
+      count += page.length;
+      await opts.onPage(page.map((m) => ({ email: m.email, role: m.role, company: company.id })));
+      if (page.length < EXPORT_PAGE) break;
+    }
+    let afterEmail = '';
+    for (;;) {
+      const page = await r.exportInvitationsPage(company.id, afterEmail, EXPORT_PAGE);
+      if (page.length === 0) break;
+      afterEmail = page[page.length - 1]!.email;
+      count += page.length;
+      await opts.onPage(page.map((i) => ({ email: i.email, role: i.role, company: company.id })));
+      if (page.length < EXPORT_PAGE) break;
+    }
+    return { company: { id: company.id, name: company.name }, rows: count };
+  });
+}
