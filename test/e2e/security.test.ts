@@ -57,7 +57,7 @@ describe.each(engines())('security on %s', (engine: Engine) => {
     const password = 'pw-Unique-7f3a9c-secret';
     const ann = await t.register('ann@example.com', 'Ann', 'Secure', password);
     const outputs: string[] = [];
-    const keep = (r: { stdout: string; stderr: string }) => (outputs.push(r.stdout, r.stderr), r);
+    const keep = <R extends { stdout: string; stderr: string }>(r: R): R => (outputs.push(r.stdout, r.stderr), r);
     const login = keep(await ann.run(['--json', 'account', 'login', '--email', 'ann@example.com', '--password-stdin'], { input: password + '\n' }));
     expect(login.exitCode).toBe(0);
     keep(await ann.run(['password', 'change', '--password-stdin'], { input: `${password}\nnew-${password}\nnew-${password}\n` }));

@@ -127,5 +127,5 @@ describe.each(engines())('soak on %s', (engine: Engine) => {
     for (const [action, n] of Object.entries(auditExpected)) {
       expect(entries.filter((e) => e.action === action).length, `${action} (${summary})`).toBe(n);
     }
-  });
+  }, 4 * SOAK_MS + 90_000);
 });
