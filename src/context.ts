@@ -29,6 +29,8 @@ export interface Context {
   store(): Promise<Store>;
   /** The store as it is, not migrated nor created (for store check). */
   rawStore(): Promise<Store>;
+  /** The store created if missing but not yet migrated (store init migrates and reports it). */
+  unmigratedStore(): Promise<Store>;
   /** The store and clock for domain calls. */
   domain(): Promise<Env>;
   credential(): Credential;
@@ -60,6 +62,10 @@ export function createContext(opts: { io: IOStreams; prompter: Prompter; env: No
     },
     rawStore: () => {
       store ??= openStore(ctx.location(), { authToken: env.PLATFORMCTL_STORE_TOKEN || ctx.config().storeToken, migrate: false, mustExist: true });
+      return store;
+    },
+    unmigratedStore: () => {
+      store ??= openStore(ctx.location(), { authToken: env.PLATFORMCTL_STORE_TOKEN || ctx.config().storeToken, migrate: false });
       return store;
     },
     domain: async () => ({ store: await ctx.store(), now }),

@@ -6,6 +6,7 @@ import { inquirerPrompter, type Prompter } from './io/prompter.js';
 import type { ContextFactory } from './commands/command.js';
 import { buildCommandTree } from './commands/index.js';
 import { VERSION } from './version.js';
+import { printable } from './domain/validation.js';
 
 export interface MainDeps {
   env?: NodeJS.ProcessEnv;
@@ -57,7 +58,10 @@ export function describeError(e: unknown): { code: keyof typeof EXIT_CODES; mess
 }
 
 function printError(io: IOStreams, json: boolean, e: unknown, env: NodeJS.ProcessEnv): number {
-  const d = describeError(e);
+  const described = describeError(e);
+  // Messages may quote argv or stored text (commander echoes unknown commands and
+  // options verbatim): escape control and bidi characters so nothing raw reaches a terminal.
+  const d = { ...described, message: printable(described.message, Number.MAX_SAFE_INTEGER) };
   if (json) io.err.write(JSON.stringify({ error: { code: d.code, message: d.message } }) + '\n');
   else io.err.write(`error: ${d.message}\n`);
   if (env.PLATFORMCTL_DEBUG === '1' && e instanceof Error && e.stack) io.err.write(e.stack + '\n');

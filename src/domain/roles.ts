@@ -1,3 +1,4 @@
+import { printable } from './validation.js';
 import { invalid } from './errors.js';
 
 export const ROLES = ['OWNER', 'ADMINISTRATOR', 'MANAGER', 'DESIGNER'] as const;
@@ -12,7 +13,7 @@ export type MemberStatus = (typeof STATUSES)[number];
 export function parseRole(value: string): Role {
   const r = value.trim().toUpperCase();
   if (!(ROLES as readonly string[]).includes(r)) {
-    throw invalid(`Unknown role "${value}": use one of ${ROLES.join(', ')}.`);
+    throw invalid(`Unknown role "${printable(value)}": use one of ${ROLES.join(', ')}.`);
   }
   return r as Role;
 }
@@ -27,7 +28,7 @@ export function parseAssignableRole(value: string): AssignableRole {
 /** Parses a member status case-insensitively. */
 export function parseStatus(value: string): MemberStatus {
   const s = value.trim().toUpperCase();
-  if (!(STATUSES as readonly string[]).includes(s)) throw invalid(`Unknown status "${value}": use one of ${STATUSES.join(', ')}.`);
+  if (!(STATUSES as readonly string[]).includes(s)) throw invalid(`Unknown status "${printable(value)}": use one of ${STATUSES.join(', ')}.`);
   return s as MemberStatus;
 }
 
