@@ -51,6 +51,7 @@ const MUTATING: Record<string, string> = {
   'member invite': 'member.invite',
   'member set-role': 'member.set_role',
   'member remove': 'member.remove',
+  'member import': 'member.import',
   'plan create': 'plan.create',
   'plan set': 'plan.set',
   'staff grant': 'staff.grant',
@@ -103,6 +104,7 @@ describe.each(engines())('audit coverage on %s', (engine: Engine) => {
     await step('company switch', () => bob.run(['company', 'switch', 'Audit Company']));
     await step('company leave', () => dan.run(['--yes', 'company', 'leave', 'Audit Company']));
     await step('member remove', () => ann.run(['--yes', 'member', 'remove', 'bob@example.com']));
+    await step('member import', () => ann.run(['member', 'import', '-'], { input: 'email,role\nzed@example.com,MANAGER\n' }));
     await step('password change', () => bob.run(['password', 'change', '--password-stdin'], { input: `${PASSWORD}\nnew password 2\nnew password 2\n` }));
     await step('account logout', () => bob.run(['account', 'logout']));
     await step('account delete', () => dan.run(['--yes', 'account', 'delete']));
