@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+import { defineGroup, type ContextFactory } from '../command.js';
+import { newCmdList } from './list.js';
+import { newCmdInvite } from './invite.js';
+import { newCmdSetRole } from './set-role.js';
+import { newCmdRemove } from './remove.js';
+
+export function newCmdMember(f: ContextFactory): Command {
+  return defineGroup('member', 'List, invite, re-role and remove company members', [newCmdList(f), newCmdInvite(f), newCmdSetRole(f), newCmdRemove(f)], [
+    'platformctl member list',
+    'platformctl member invite bob@example.com --role MANAGER',
+  ]);
+}

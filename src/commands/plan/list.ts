@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import { defineCommand, depsOf, type ContextFactory, type Deps } from '../command.js';
+import { listPlans } from '../../domain/plans.js';
+import { printJson } from '../../output/json.js';
+import { printTable } from '../../output/table.js';
+
+export async function run(o: Deps): Promise<void> {
+  const plans = await listPlans(await o.domain(), o.credential());
+  if (o.json) return printJson(o.io, plans);
+  await printTable(o.io, plans, [
+    { header: 'NAME', value: (p) => p.name },
+    { header: 'MAX USERS', value: (p) => p.maxUsers ?? 'unlimited' },
+    { header: 'CUSTOM', value: (p) => (p.custom ? 'custom' : '') },
+    { header: 'DEFAULT', value: (p) => (p.default ? 'default' : '') },
+  ]);
+}
+
+export function newCmdList(f: ContextFactory, runF = run): Command {
+  return defineCommand('list', 'List the plan catalogue', ['platformctl plan list', 'platformctl plan list --json'])
+    .alias('ls')
+    .action(async (_o, cmd: Command) => runF(depsOf(f(cmd.optsWithGlobals()))));
+}
