@@ -132,15 +132,15 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
       await loadColor();
     }
     const program = buildProgram(f);
-    if (argv[0] === '__complete') {
-      return await runComplete(program, argv.slice(1), anyIO(), (store, configDir) => f({ store, configDir }));
-    }
-    refusePasswordFlag(argv);
     configureTree(program, {
       writeOut: (s) => anyIO().out.write(s),
       writeErr: (s) => anyIO().err.write(s),
       outputError: (s) => (commanderMessage += s),
     });
+    if (argv[0] === '__complete') {
+      return await runComplete(program, argv.slice(1), anyIO(), (store, configDir) => f({ store, configDir }));
+    }
+    refusePasswordFlag(argv);
     if (helpRequested(program, argv)) return 0;
     await program.parseAsync(argv, { from: 'user' });
     return 0;
