@@ -6,7 +6,7 @@
 // Exits 1 when a target is missed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,13 +55,14 @@ try {
   };
   const base = median(times[0]);
   let missed = 0;
-  console.log(`start-up, median of ${runs} interleaved runs (node ${process.version}):`);
+  console.log(`start-up, median of ${runs} interleaved runs (node ${process.version}, load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores):`);
   cases.forEach((c, j) => {
     const m = median(times[j]);
     const ratio = m / base;
     const verdict = c.target === undefined ? '' : ratio <= c.target ? `ok (target <= ${c.target}x)` : `MISSED (target <= ${c.target}x)`;
     if (c.target !== undefined && ratio > c.target) missed++;
-    console.log(`  ${c.name.padEnd(34)} ${m.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2)}x  ${verdict}`);
+    const min = Math.min(...times[j]);
+    console.log(`  ${c.name.padEnd(34)} ${m.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2)}x  ${verdict.padEnd(24)} (fastest ${min.toFixed(1)} ms, ${(min / Math.min(...times[0])).toFixed(2)}x)`);
   });
   process.exitCode = missed ? 1 : 0;
 } finally {
