@@ -20,7 +20,9 @@ await build({
   entryPoints: ['src/main.ts'],
   outdir: 'dist',
   bundle: true,
-  splitting: true,
+  // One file: every extra ESM chunk is one more async file read and link on each run,
+  // and our own code is small; npm packages stay lazy through their dynamic imports.
+  splitting: false,
   format: 'esm',
   platform: 'node',
   target: 'node20',
