@@ -5,11 +5,13 @@ import type { Store, Tx } from './types.js';
 const META = `CREATE TABLE IF NOT EXISTS platformctl_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`;
 
 async function readVersion(tx: Tx): Promise<number | 'foreign'> {
-  const meta = await tx.get<{ n: number }>(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'platformctl_meta'`);
-  if (!meta?.n) {
-    const other = await tx.get<{ n: number }>(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_litestream%' AND name NOT LIKE 'libsql_%'`);
-    return other?.n ? 'foreign' : 0;
-  }
+  // One round trip for both questions: is this our store, and is it empty?
+  const t = await tx.get<{ meta: number; other: number }>(
+    `SELECT
+       (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'platformctl_meta') AS meta,
+       (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_litestream%' AND name NOT LIKE 'libsql_%') AS other`,
+  );
+  if (!t?.meta) return t?.other ? 'foreign' : 0;
   const row = await tx.get<{ value: string }>(`SELECT value FROM platformctl_meta WHERE key = 'schema_version'`);
   return row ? Number(row.value) : 0;
 }

@@ -24,7 +24,8 @@ export async function writeSnapshot(tx: Tx, path: string): Promise<void> {
       const insert = out.prepare(`INSERT INTO "${o.name}" (${quoted}) VALUES (${cols.map(() => '?').join(', ')})`);
       for (let offset = 0; ; offset += PAGE) {
         const rows = await tx.all<Record<string, unknown>>(`SELECT ${quoted} FROM "${o.name.replaceAll('"', '""')}" LIMIT ${PAGE} OFFSET ${offset}`);
-        for (const r of rows) insert.run(cols.map((c) => r[c]));
+        // @libsql/client returns BLOBs as ArrayBuffer; better-sqlite3 binds Buffers.
+        for (const r of rows) insert.run(cols.map((c) => (r[c] instanceof ArrayBuffer ? Buffer.from(r[c] as ArrayBuffer) : r[c])));
         if (rows.length < PAGE) break;
       }
     }

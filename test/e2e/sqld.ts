@@ -64,6 +64,11 @@ export class Sqld {
     }
   }
 
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) the server: a hung server keeps its socket open. */
+  pause(frozen: boolean): void {
+    this.proc?.kill(frozen ? 'SIGSTOP' : 'SIGCONT');
+  }
+
   /** Stops the server by pid; SIGKILL simulates a crash. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const p = this.proc;

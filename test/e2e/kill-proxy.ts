@@ -1,0 +1,81 @@
+import { createServer, request, type Server } from 'node:http';
+import type { Sqld } from './sqld.js';
+
+/**
+ * An HTTP proxy in front of sqld that counts the requests of a command and crashes
+ * sqld (SIGKILL) at the n-th one: before forwarding it ('before': the server never sees
+ * it) or after the server answered it but before the client gets the answer ('after').
+ * Every point of a transaction, COMMIT included, can be hit exactly.
+ */
+export class KillProxy {
+  private server: Server | undefined;
+  port = 0;
+  count = 0;
+  killAt = Infinity;
+  mode: 'before' | 'after' = 'before';
+  killed = false;
+  /** The request bodies since arm(), in order (hrana pipelines: JSON with the SQL). */
+  bodies: string[] = [];
+
+  constructor(private readonly sqld: Sqld) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Arms the proxy: the next requests are counted from 1. */
+  arm(killAt: number, mode: 'before' | 'after' = 'before'): void {
+    this.count = 0;
+    this.killAt = killAt;
+    this.mode = mode;
+    this.killed = false;
+    this.bodies = [];
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      const n = ++this.count;
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', async () => {
+        this.bodies[n - 1] = Buffer.concat(chunks).toString('utf8');
+        if (this.killed || (n === this.killAt && this.mode === 'before')) {
+          if (!this.killed) await this.crash();
+          res.destroy();
+          return;
+        }
+        const up = request(
+          { host: '127.0.0.1', port: this.sqld.port, method: req.method, path: req.url, headers: req.headers },
+          (upRes) => {
+            const body: Buffer[] = [];
+            upRes.on('data', (c: Buffer) => body.push(c));
+            upRes.on('end', async () => {
+              if (n === this.killAt && this.mode === 'after') {
+                await this.crash();
+                res.destroy();
+                return;
+              }
+              res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+              res.end(Buffer.concat(body));
+            });
+          },
+        );
+        up.on('error', () => res.destroy());
+        up.end(Buffer.concat(chunks));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as { port: number }).port;
+    return this;
+  }
+
+  private async crash(): Promise<void> {
+    this.killed = true;
+    await this.sqld.stop('SIGKILL');
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The store engines through the Store interface: the remote one against a real sqld,
+ * the local one on a temp file, so the two are held to the same semantics.
+ */
+import { createClient } from '@libsql/client';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PlatformError } from '../../src/domain/errors.js';
+import { LocalStore } from '../../src/store/local.js';
+import { RemoteStore } from '../../src/store/remote.js';
+import type { Store } from '../../src/store/types.js';
+import { Sqld, freePort, sqldBinary } from '../e2e/sqld.js';
+
+const engines = sqldBinary() ? (['local', 'libsql'] as const) : (['local'] as const);
+
+describe.each(engines)('Store semantics on %s', (engine) => {
+  let store: Store;
+  let sqld: Sqld | undefined;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'platformctl-store-'));
+    if (engine === 'local') store = await LocalStore.open(join(dir, 'x.db'));
+    else {
+      sqld = await new Sqld({ dataDir: join(dir, 'sqld') }).start();
+      store = await RemoteStore.open(sqld.url, sqld.url);
+    }
+    await store.write((tx) => tx.exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL, n INTEGER CHECK (n >= 0))`));
+  });
+  afterAll(async () => {
+    await store.close();
+    await sqld?.stop('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('binds {k} to :k, @k and $k, ignores unused keys, and leaves names inside literals alone', async () => {
+    const row = await store.read((tx) => tx.get<Record<string, unknown>>(`SELECT :a AS a, @b AS b, $c AS c, ':a' AS lit, "n" AS q FROM (SELECT 1 AS n) -- :zz`, { a: 1, b: 'two', c: null, unused: 5 }));
+    expect(row).toEqual({ a: 1, b: 'two', c: null, lit: ':a', q: 1 });
+    const pos = await store.read((tx) => tx.get<{ x: number; y: string }>(`SELECT ? AS x, ? AS y`, [7, 'z']));
+    expect(pos).toEqual({ x: 7, y: 'z' });
+  });
+
+  it('returns integers as numbers and the last rowid of an insert', async () => {
+    const r = await store.write((tx) => tx.run(`INSERT INTO t (v, n) VALUES (:v, :n)`, { v: 'a', n: 2 ** 40 }));
+    expect(r).toEqual({ changes: 1, lastInsertRowid: expect.any(Number) });
+    const row = await store.read((tx) => tx.get<{ n: number }>(`SELECT n FROM t WHERE id = :id`, { id: r.lastInsertRowid }));
+    expect(row!.n).toBe(2 ** 40);
+    await store.write((tx) => tx.run(`DELETE FROM t`));
+  });
+
+  it('a write that throws leaves nothing behind', async () => {
+    await expect(
+      store.write(async (tx) => {
+        await tx.run(`INSERT INTO t (v) VALUES ('x')`);
+        throw new PlatformError('CONFLICT', 'changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(await store.read((tx) => tx.get<{ c: number }>(`SELECT count(*) AS c FROM t`))).toEqual({ c: 0 });
+  });
+
+  it('runMany over several network batches is all-or-nothing inside the transaction', async () => {
+    const rows = Array.from({ length: 2500 }, (_, i) => ({ v: `r${i}`, n: i === 2300 ? -1 : i }));
+    await expect(store.write((tx) => tx.runMany(`INSERT INTO t (v, n) VALUES (:v, :n)`, rows))).rejects.toThrow();
+    expect(await store.read((tx) => tx.get<{ c: number }>(`SELECT count(*) AS c FROM t`))).toEqual({ c: 0 });
+    await store.write((tx) => tx.runMany(`INSERT INTO t (v, n) VALUES (:v, :n)`, rows.map((r) => ({ ...r, n: Math.abs(r.n) }))));
+    expect(await store.read((tx) => tx.get<{ c: number }>(`SELECT count(*) AS c FROM t`))).toEqual({ c: 2500 });
+    await store.write((tx) => tx.run(`DELETE FROM t`));
+  });
+
+  it('a read is one snapshot: a write committed meanwhile is not seen by it', async () => {
+    const other = engine === 'local' ? await LocalStore.open(join(dir, 'x.db')) : await RemoteStore.open(sqld!.url, sqld!.url);
+    try {
+      const seen = await store.read(async (tx) => {
+        const first = (await tx.get<{ c: number }>(`SELECT count(*) AS c FROM t`))!.c;
+        await other.write((w) => w.run(`INSERT INTO t (v) VALUES ('meanwhile')`));
+        const second = (await tx.get<{ c: number }>(`SELECT count(*) AS c FROM t`))!.c;
+        return [first, second];
+      });
+      expect(seen).toEqual([0, 0]);
+      expect(await store.read((tx) => tx.get<{ c: number }>(`SELECT count(*) AS c FROM t`))).toEqual({ c: 1 });
+    } finally {
+      await other.close();
+      await store.write((tx) => tx.run(`DELETE FROM t`));
+    }
+  });
+
+  it('integrityCheck is empty on a healthy store', async () => {
+    expect(await store.integrityCheck()).toEqual([]);
+  });
+});
+
+describe.runIf(!!sqldBinary())('RemoteStore errors', () => {
+  it('a closed port is STORE_UNAVAILABLE naming the location without its credentials', async () => {
+    const port = await freePort();
+    const store = await RemoteStore.open(`http://bob:hunter22@127.0.0.1:${port}`, `http://127.0.0.1:${port}/`, 'tok-secret-123');
+    const e = await store.read((tx) => tx.get(`SELECT 1`)).catch((x: unknown) => x);
+    await store.close();
+    expect(e).toBeInstanceOf(PlatformError);
+    expect((e as PlatformError).code).toBe('STORE_UNAVAILABLE');
+    expect((e as PlatformError).message).toBe(`The store http://127.0.0.1:${port}/ is unreachable (ECONNREFUSED). Nothing was changed.`);
+  });
+
+  it('sqld ending a transaction that held the lock too long is STORE_BUSY, and nothing of it remains', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'platformctl-store-'));
+    const sqld = await new Sqld({ dataDir: join(dir, 'sqld') }).start();
+    const store = await RemoteStore.open(sqld.url, sqld.url);
+    const waiter = createClient({ url: sqld.url });
+    try {
+      await store.write((tx) => tx.exec(`CREATE TABLE t (v TEXT)`));
+      const e = await store
+        .write(async (tx) => {
+          await tx.run(`INSERT INTO t VALUES ('slow')`);
+          // Another writer waits for the lock; sqld takes it from us after ~5 s.
+          await waiter.execute(`INSERT INTO t VALUES ('other')`);
+          await tx.run(`INSERT INTO t VALUES ('late')`);
+        })
+        .catch((x: unknown) => x);
+      expect((e as PlatformError).code).toBe('STORE_BUSY');
+      expect((await waiter.execute(`SELECT v FROM t`)).rows.map((r) => r.v)).toEqual(['other']);
+    } finally {
+      waiter.close();
+      await store.close();
+      await sqld.stop('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
