@@ -204,9 +204,12 @@ export async function generateManPages() {
   for (const f of readdirSync(manDir)) if (/^platformctl.*\.1$/.test(f) && !pages.has(f)) rmSync(manDir + f);
   for (const [file, lines] of pages) writeFileSync(manDir + file, lines.join('\n') + '\n');
 
+  // package.json is kept in npm's own format (2-space JSON), so rewriting it whole
+  // changes only the "man" list, and only when a group was added or removed.
   const list = [...pages.keys()].map((f) => `man/${f}`);
-  const manLine = `"man": [${list.map((f) => JSON.stringify(f)).join(', ')}]`;
-  const updated = pkgText.replace(/"man":\s*\[[^\]]*\]/, manLine);
+  const pkg = JSON.parse(pkgText);
+  pkg.man = list;
+  const updated = JSON.stringify(pkg, null, 2) + '\n';
   if (updated !== pkgText) writeFileSync(pkgPath, updated);
   return list;
 }
