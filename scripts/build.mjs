@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
+const BUNDLED = new Set(['commander']);
+
 const sqlRaw = {
   name: 'sql-raw',
   setup(b) {
@@ -18,11 +20,17 @@ await build({
   entryPoints: ['src/main.ts'],
   outdir: 'dist',
   bundle: true,
-  splitting: true,
+  // One file: every extra ESM chunk is one more async file read and link on each run,
+  // and our own code is small; npm packages stay lazy through their dynamic imports.
+  splitting: false,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  // npm packages stay external (heavy ones are imported lazily by the code) except
+  // commander, which every run needs: bundled, it is one file to read instead of
+  // seven CommonJS modules resolved and lexed for ESM (a few ms of start-up).
+  external: Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d)),
+  banner: { js: "import { createRequire as __platformctlCreateRequire } from 'node:module';\nconst require = __platformctlCreateRequire(import.meta.url);" },
   sourcemap: 'linked',
   define: { __PLATFORMCTL_VERSION__: JSON.stringify(pkg.version) },
   plugins: [sqlRaw],

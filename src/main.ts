@@ -1,12 +1,17 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, PlatformError } from './domain/errors.js';
 import { createContext, type Context, type GlobalOptions } from './context.js';
-import { systemIO, type IOStreams } from './io/streams.js';
+import { colorFor, systemIO, type IOStreams } from './io/streams.js';
 import { inquirerPrompter, type Prompter } from './io/prompter.js';
-import type { ContextFactory } from './commands/command.js';
+import { defineExamples, type ContextFactory } from './commands/command.js';
 import { buildCommandTree } from './commands/index.js';
+import { newCmdCompletion, runComplete } from './commands/completion/index.js';
+import { commandPath, didYouMean, resolveWords, visibleSubcommandNames } from './commands/resolve.js';
+import { loadColor } from './output/color.js';
 import { VERSION } from './version.js';
 import { printable } from './domain/validation.js';
+
+export { examplesOf } from './commands/command.js';
 
 export interface MainDeps {
   env?: NodeJS.ProcessEnv;
@@ -25,30 +30,37 @@ export function buildProgram(f: ContextFactory): Command {
     .option('--json', 'print one JSON document on stdout')
     .option('--no-color', 'never colour output')
     .option('-y, --yes', 'answer yes to confirmations (required without a terminal)')
-    .helpOption('-h, --help', 'show help')
     .helpCommand('help [command...]', 'show help for a command');
   for (const c of buildCommandTree(f)) program.addCommand(c);
+  program.addCommand(newCmdCompletion(f));
+  defineExamples(program, [
+    'platformctl account register --email ann@example.com --first-name Ann --last-name Smith',
+    'platformctl company list',
+    'platformctl member invite bob@example.com --role MANAGER',
+    'platformctl --json account show | jq .currentCompany',
+  ]);
   program.addHelpText(
     'after',
     `
-Examples:
-  $ platformctl account register --email ann@example.com --first-name Ann --last-name Smith
-  $ platformctl company list
-  $ platformctl member invite bob@example.com --role MANAGER
-  $ platformctl --json account show | jq .currentCompany
-
 Exit codes: 0 ok, 1 bug, 2 usage, 3 auth, 4 permission, 5 not found, 6 conflict, 7 store, 8 cancelled.
 Run 'platformctl help <command>' for more.`,
   );
   return program;
 }
 
-/** Applies settings commander does not inherit to subcommands built with new Command(). */
-function configureTree(cmd: Command, capture: (s: string) => void): void {
+/**
+ * Applies to every command what commander does not inherit through addCommand: errors
+ * as exceptions, suggestions, one help wording, the global flags shown in each help, and
+ * no per-group "help" subcommand (`platformctl help <command...>` covers every level).
+ */
+export function configureTree(cmd: Command, output: { writeOut: (s: string) => void; writeErr: (s: string) => void; outputError: (s: string) => void }): void {
   cmd.exitOverride();
   cmd.showSuggestionAfterError(true);
-  cmd.configureOutput({ outputError: (str) => capture(str) });
-  for (const c of cmd.commands) configureTree(c, capture);
+  cmd.configureOutput({ ...output, getOutHelpWidth: () => Math.min(process.stdout.columns || 80, 100) });
+  cmd.helpOption('-h, --help', 'show help for this command');
+  cmd.configureHelp({ showGlobalOptions: true });
+  if (cmd.parent) cmd.helpCommand(false);
+  for (const c of cmd.commands) configureTree(c, output);
 }
 
 /** Error code and one-line message for anything thrown by a command. */
@@ -75,10 +87,41 @@ function refusePasswordFlag(argv: string[]): void {
   }
 }
 
+const HELP_FLAGS = new Set(['-h', '--help', '-V', '--version']);
+
+/**
+ * Help that commander does not give: `help <command...>` at any depth (an unknown name
+ * is a usage error with a suggestion), and a bare group (`platformctl account`) prints
+ * its help on stdout and succeeds, as gh does. Returns true when it printed help.
+ */
+function helpRequested(program: Command, argv: string[]): boolean {
+  if (argv.some((a) => HELP_FLAGS.has(a))) return false;
+  const line = resolveWords(program, argv);
+  if (line.cmd === program && line.unknown?.word === 'help') {
+    const words = argv.slice(line.unknown.index + 1).filter((w) => !w.startsWith('-'));
+    const target = resolveWords(program, words);
+    if (target.unknown) {
+      const { word } = target.unknown;
+      throw new PlatformError('USAGE', `unknown command '${word}' for '${commandPath(target.cmd)}'${didYouMean(word, visibleSubcommandNames(target.cmd))}`);
+    }
+    if (target.positionals.length) {
+      throw new PlatformError('USAGE', `'${commandPath(target.cmd)}' has no subcommand '${target.positionals[0]}'`);
+    }
+    target.cmd.outputHelp();
+    return true;
+  }
+  if (!line.unknown && line.cmd.commands.length && line.positionals.length === 0 && !line.pendingOption && !line.unknownFlags.length) {
+    line.cmd.outputHelp();
+    return true;
+  }
+  return false;
+}
+
 /** Runs platformctl with argv (without node and script) and returns the exit code. */
 export async function main(argv: string[], deps: MainDeps = {}): Promise<number> {
   const env = deps.env ?? process.env;
   const wantsJson = argv.includes('--json');
+  const noColorFlag = argv.includes('--no-color');
   let io: IOStreams | undefined;
   let ctx: Context | undefined;
   const ioFor = (g: GlobalOptions) => (io ??= deps.io ? deps.io(g) : systemIO({ noColor: g.color === false, env }));
@@ -86,21 +129,32 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     ctx ??= createContext({ io: ioFor(globals), prompter: deps.prompter ?? inquirerPrompter(), env, globals, now: deps.now });
     return ctx;
   };
-  const errIO = () => ioFor({ color: !argv.includes('--no-color') });
+  const anyIO = () => ioFor({ color: !noColorFlag });
   let commanderMessage = '';
   try {
-    refusePasswordFlag(argv);
+    if (!deps.io && (colorFor(Boolean(process.stdout.isTTY), env, noColorFlag) || colorFor(Boolean(process.stderr.isTTY), env, noColorFlag))) {
+      await loadColor();
+    }
     const program = buildProgram(f);
-    configureTree(program, (s) => (commanderMessage += s));
+    configureTree(program, {
+      writeOut: (s) => anyIO().out.write(s),
+      writeErr: (s) => anyIO().err.write(s),
+      outputError: (s) => (commanderMessage += s),
+    });
+    if (argv[0] === '__complete') {
+      return await runComplete(program, argv.slice(1), anyIO(), (store, configDir) => f({ store, configDir }));
+    }
+    refusePasswordFlag(argv);
+    if (helpRequested(program, argv)) return 0;
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return 0;
       const message = (commanderMessage || e.message).replace(/^error: /, '').trim().replace(/\n+/g, ' ');
-      return printError(errIO(), wantsJson, new PlatformError('USAGE', message || 'invalid usage; see --help'), env);
+      return printError(anyIO(), wantsJson, new PlatformError('USAGE', message || 'invalid usage; see --help'), env);
     }
-    return printError(errIO(), wantsJson, e, env);
+    return printError(anyIO(), wantsJson, e, env);
   } finally {
     await ctx?.close();
   }

@@ -10,9 +10,13 @@ const EXAMPLES = new WeakMap<Command, string[]>();
 
 /** A subcommand with a description and an Examples section in its help (and man page). */
 export function defineCommand(name: string, description: string, examples: string[]): Command {
-  const cmd = new Command(name).description(description);
+  return defineExamples(new Command(name).description(description), examples);
+}
+
+/** Gives cmd an Examples section in its help; man pages read the same list. */
+export function defineExamples(cmd: Command, examples: string[]): Command {
   EXAMPLES.set(cmd, examples);
-  if (examples.length) cmd.addHelpText('after', '\nExamples:\n' + examples.map((e) => `  ${e}`).join('\n') + '\n');
+  if (examples.length) cmd.addHelpText('after', '\nExamples:\n' + examples.map((e) => `  $ ${e}`).join('\n') + '\n');
   return cmd;
 }
 

@@ -44,7 +44,8 @@ export function systemIO(opts: { noColor: boolean; env: NodeJS.ProcessEnv }): IO
     isStdinTTY,
     isStdoutTTY,
     isStderrTTY,
-    columns: isStdoutTTY ? process.stdout.columns : undefined,
+    // A terminal that reports no size (0, e.g. a pty nobody sized) falls back to COLUMNS, then 80.
+    columns: isStdoutTTY ? process.stdout.columns || Number(opts.env.COLUMNS) || 80 : undefined,
     colorOut: colorFor(isStdoutTTY, opts.env, opts.noColor),
     colorErr: colorFor(isStderrTTY, opts.env, opts.noColor),
     canPrompt: () => isStdinTTY && isStdoutTTY && opts.env.PLATFORMCTL_NO_PROMPT === undefined,

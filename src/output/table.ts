@@ -36,7 +36,8 @@ export async function printTable<T>(io: IOStreams, rows: T[], columns: Column<T>
     colWidths: widths,
     wordWrap: false,
     truncate: '…',
-    style: { head: io.colorOut ? ['bold'] : [], border: io.colorOut ? ['grey'] : [] },
+    // No border style: the borders are blank, and colouring spaces only adds escape codes.
+    style: { head: io.colorOut ? ['bold'] : [], border: [] },
     chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ' },
   });
   rows.forEach((r, ri) => table.push(columns.map((c, i) => (c.style && io.colorOut ? c.style(texts[ri]![i]!, r) : texts[ri]![i]!))));

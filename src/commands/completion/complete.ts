@@ -1,0 +1,131 @@
+import type { Argument, Command, Option } from 'commander';
+import { ROLES, STATUSES } from '../../domain/roles.js';
+import { commandPath, isHidden, resolveWords, type Resolved } from '../resolve.js';
+
+/** What a shell should offer: values (with an optional description) or files/directories. */
+export interface Completion {
+  candidates: { value: string; description?: string | undefined }[];
+  directive: 'none' | 'file' | 'dir';
+}
+
+/** Values only the store knows; looked up by the caller, never failing (empty on error). */
+export type DynamicKind = 'companies' | 'members' | 'plans';
+export type DynamicSource = (kind: DynamicKind, line: Resolved) => Promise<string[]>;
+
+type Kind = { choices: readonly string[] } | { dynamic: DynamicKind } | { directive: 'file' | 'dir' } | null;
+
+/** What the value of an option is, judged from its choices or its name (generic over the tree). */
+function optionKind(cmd: Command, o: Option): Kind {
+  if (o.argChoices?.length) return { choices: o.argChoices };
+  switch (o.attributeName()) {
+    case 'role':
+      return { choices: ROLES };
+    case 'status':
+      return { choices: STATUSES };
+    case 'company':
+      return { dynamic: 'companies' };
+    case 'actor':
+      return { dynamic: 'members' };
+    case 'plan':
+      return { dynamic: 'plans' };
+    case 'store':
+    case 'file':
+    case 'path':
+    case 'output':
+      return { directive: 'file' };
+    case 'configDir':
+    case 'dir':
+      return { directive: 'dir' };
+  }
+  return argumentKind(cmd, o.attributeName());
+}
+
+/** What a positional argument is, from its choices or its name. */
+function positionalKind(cmd: Command, arg: Argument | undefined): Kind {
+  if (!arg) return null;
+  if (arg.argChoices?.length) return { choices: arg.argChoices };
+  return argumentKind(cmd, arg.name());
+}
+
+function argumentKind(cmd: Command, name: string): Kind {
+  const n = name.toLowerCase();
+  if (/^compan(y|ies)$/.test(n)) return { dynamic: 'companies' };
+  if (/^plans?$/.test(n)) return { dynamic: 'plans' };
+  if (/^(file|path)s?$/.test(n)) return { directive: 'file' };
+  // E-mails of members, for the member commands (set-role, remove, …); other e-mails
+  // (register, login, staff grant) are not the current company's members.
+  if (/^e-?mails?$/.test(n) && commandPath(cmd).split(' ')[1] === 'member') return { dynamic: 'members' };
+  return null;
+}
+
+/** Removes shell quoting from the word being completed ("Smith\ Co", 'Smith Co). */
+function unquote(word: string): string {
+  if (word.startsWith('"') || word.startsWith("'")) return word.slice(1);
+  return word.replace(/\\(.)/g, '$1');
+}
+
+/**
+ * Completes the last of `words` (the arguments after the program name; the last one
+ * is being typed and may be empty), walking the command tree as commander parses it.
+ */
+export async function complete(root: Command, words: string[], dynamic: DynamicSource): Promise<Completion> {
+  const before = words.slice(0, -1);
+  const current = unquote(words.at(-1) ?? '');
+  const line = resolveWords(root, before);
+  const { cmd } = line;
+  const offer = async (kind: Kind, prefix = ''): Promise<Completion> => {
+    if (!kind) return { candidates: [], directive: 'none' };
+    if ('directive' in kind) return { candidates: [], directive: kind.directive };
+    const values = 'choices' in kind ? [...kind.choices] : await dynamic(kind.dynamic, line).catch(() => []);
+    const lower = current.toLowerCase();
+    return {
+      candidates: values.filter((v) => (prefix + v).toLowerCase().startsWith(lower)).map((v) => ({ value: prefix + v })),
+      directive: 'none',
+    };
+  };
+
+  if (line.pendingOption) return offer(optionKind(cmd, line.pendingOption));
+  if (current.startsWith('-')) {
+    const eq = current.indexOf('=');
+    if (eq > 0) {
+      const o = options(cmd).find((opt) => opt.long === current.slice(0, eq));
+      return o ? offer(optionKind(cmd, o), current.slice(0, eq + 1)) : { candidates: [], directive: 'none' };
+    }
+    const flags = options(cmd).flatMap((o) => [o.long, o.short].filter((f): f is string => Boolean(f)).map((f) => ({ value: f, description: o.description })));
+    return { candidates: flags.filter((f) => f.value.startsWith(current)), directive: 'none' };
+  }
+  if (cmd === root && line.unknown?.word === 'help') {
+    // "platformctl help account to<TAB>": the words after help name a command.
+    const target = resolveWords(root, before.slice(line.unknown.index + 1).filter((w) => !w.startsWith('-')));
+    if (target.unknown) return { candidates: [], directive: 'none' };
+    return { candidates: subcommands(target.cmd).filter((s) => s.value.startsWith(current)), directive: 'none' };
+  }
+  if (cmd.commands.length && line.positionals.length === 0) {
+    const subs = subcommands(cmd);
+    if (!cmd.parent) subs.push({ value: 'help', description: 'show help for a command' });
+    return { candidates: subs.filter((s) => s.value.startsWith(current)), directive: 'none' };
+  }
+  const args = cmd.registeredArguments;
+  const last = args.at(-1);
+  const arg = line.positionals.length < args.length ? args[line.positionals.length] : last?.variadic ? last : undefined;
+  return offer(positionalKind(cmd, arg));
+}
+
+function subcommands(cmd: Command) {
+  return cmd.commands.filter((c) => !isHidden(c)).map((c) => ({ value: c.name(), description: c.description() }));
+}
+
+/** The options that apply at cmd: its own and the global ones, help/version included. */
+function options(cmd: Command): Option[] {
+  const all: Option[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) all.push(...c.options.filter((o) => !o.hidden));
+  const help = (cmd as unknown as { _getHelpOption(): Option | null })._getHelpOption();
+  if (help && !all.includes(help)) all.push(help);
+  return all;
+}
+
+/** The completion as the shell scripts read it: "value<TAB>description" lines, then ":directive". */
+export function formatCompletion(c: Completion): string {
+  const lines = c.candidates.map((k) => (k.description ? `${k.value}\t${k.description.replace(/\s+/g, ' ')}` : k.value));
+  return [...lines, `:${c.directive}`].join('\n') + '\n';
+}

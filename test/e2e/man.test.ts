@@ -1,0 +1,75 @@
+import { execaSync } from 'execa';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/main.js';
+// @ts-expect-error: a build script, plain JavaScript
+import { esc } from '../../scripts/man.mjs';
+
+const root = new URL('../../', import.meta.url);
+const manDir = fileURLToPath(new URL('man/', root));
+const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+
+function hasGroff(): boolean {
+  try {
+    execaSync('groff', ['-v']);
+    return true;
+  } catch {
+    if (process.env.CI) throw new Error('CI must have groff for the man-page test: .ci/run installs groff-base.');
+    console.warn('groff not found: man pages are not rendered (apt-get install groff-base).');
+    return false;
+  }
+}
+
+/** groff's warnings (-ww: all of them) and its output for a page. */
+function render(input: string) {
+  const r = execaSync('groff', ['-ww', '-man', '-Tutf8'], { input, reject: false, env: { LC_ALL: 'C.UTF-8' } });
+  return { code: r.exitCode, stderr: r.stderr, text: r.stdout.replace(/.\x08/g, '') };
+}
+
+const program = buildProgram(() => {
+  throw new Error('man pages never run commands');
+});
+const groups = program.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);
+const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+
+describe('man pages', () => {
+  it('package.json "man" lists exactly the generated pages: platformctl.1 and one per command group', () => {
+    const expected = ['platformctl.1', ...groups.map((g) => `platformctl-${g.name()}.1`)];
+    expect([...pkg.man].sort()).toEqual(expected.map((f) => `man/${f}`).sort());
+    expect(readdirSync(manDir).sort()).toEqual(expected.sort());
+  });
+
+  const groff = hasGroff();
+
+  it.runIf(groff).each(readdirSync(manDir))('%s renders without a groff warning', (file) => {
+    const r = render(readFileSync(manDir + file, 'utf8'));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.text).toMatch(/NAME\n\s+platformctl/);
+  });
+
+  it('each group page documents every command under it with its flags and examples', () => {
+    for (const g of groups) {
+      const source = readFileSync(`${manDir}platformctl-${g.name()}.1`, 'utf8');
+      for (const c of all(g)) {
+        for (const o of c.options) expect(source, `${g.name()}: ${o.flags}`).toContain(esc(o.long ?? o.short));
+        for (const a of c.registeredArguments) expect(source).toContain(esc(a.name()));
+      }
+    }
+    const top = readFileSync(manDir + 'platformctl.1', 'utf8');
+    for (const g of groups) expect(top).toContain(`\\fBplatformctl\\-${esc(g.name())}\\fR(1)`);
+    for (const o of program.options) expect(top).toContain(esc(o.long!));
+    expect(top).toContain('.SH EXIT STATUS');
+  });
+
+  it.runIf(groff)('groff specials in text are escaped: leading dots and quotes, backslashes, quotes, non-ASCII', () => {
+    const tricky = [".TH not a request", "'also not a request", 'back\\slash \\fB not bold', 'say "hi" — it\'s “fine” ✓', '--flag-name'];
+    const page = ['.TH T 1', '.SH NAME', 't \\- test', '.SH DESCRIPTION', ...tricky.flatMap((t) => [esc(t), '.br'])].join('\n') + '\n';
+    const r = render(page);
+    expect(r.stderr).toBe('');
+    const text = r.text.replace(/\s+/g, ' ');
+    for (const t of tricky) expect(text).toContain(t);
+  });
+});
