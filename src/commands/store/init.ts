@@ -3,6 +3,7 @@ import { defineCommand, type ContextFactory } from '../command.js';
 import type { IOStreams } from '../../io/streams.js';
 import type { Store } from '../../store/types.js';
 import { initStore } from '../../domain/health.js';
+import { openStore } from '../../store/open.js';
 import { printJson } from '../../output/json.js';
 import { success } from '../../output/messages.js';
 
@@ -13,7 +14,13 @@ export interface InitOptions {
 }
 
 export async function run(o: InitOptions): Promise<void> {
-  const r = await initStore(await o.store());
+  const store = await o.store();
+  let r: Awaited<ReturnType<typeof initStore>>;
+  try {
+    r = await initStore(store);
+  } finally {
+    await store.close();
+  }
   if (o.json) return printJson(o.io, r);
   success(o.io, `Store ${r.store} is ready (schema version ${r.schemaVersion}${r.migratedFrom !== null ? `, migrated from ${r.migratedFrom}` : ''}).`);
 }
@@ -24,6 +31,9 @@ export function newCmdInit(f: ContextFactory, runF = run): Command {
     'platformctl --store ./platform.db store init',
   ]).action(async (_o, cmd: Command) => {
     const ctx = f(cmd.optsWithGlobals());
-    await runF({ io: ctx.io, json: ctx.json, store: ctx.store });
+    // Opened without the automatic migration of ctx.store(), so init can report
+    // which version it migrated from.
+    const store = () => openStore(ctx.location(), { authToken: ctx.env.PLATFORMCTL_STORE_TOKEN || ctx.config().storeToken, migrate: false });
+    await runF({ io: ctx.io, json: ctx.json, store });
   });
 }
