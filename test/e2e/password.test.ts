@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engines, useStore, PASSWORD, type TestStore } from './harness.js';
@@ -70,6 +71,10 @@ describe.each(engines())('password change on %s', (engine) => {
     const other = await t.run(['--json', 'account', 'show'], { configDir: elsewhere });
     expect(other.exitCode).toBe(3);
     expect(JSON.parse(other.stderr).error.code).toBe('AUTH_REQUIRED');
+    // Signing out there reports it (exit 3) and forgets the dead session locally.
+    const out = await t.run(['account', 'logout'], { configDir: elsewhere });
+    expect(out.exitCode).toBe(3);
+    expect(JSON.parse(readFileSync(join(elsewhere, 'config.json'), 'utf8')).sessions).toEqual({});
     const api = await t.run(['account', 'show'], { token: apiToken });
     expect(api.exitCode).toBe(3);
     expect(api.stderr).toMatch(/revoked/);

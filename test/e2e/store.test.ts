@@ -24,7 +24,13 @@ describe.each(engines())('store on %s', (engine) => {
     expect(human.stderr).toMatch(/is ready \(schema version 1\)/);
     if (local) {
       expect(mode(nested)).toBe(0o600);
-      for (const side of ['-wal', '-shm']) if (existsSync(nested + side)) expect(mode(nested + side)).toBe(0o600);
+      // A reader kept open keeps the -wal and -shm files while platformctl writes.
+      const reader = new Database(nested, { readonly: true });
+      reader.prepare('SELECT count(*) FROM users').get();
+      const reg = await t.run(['--store', nested, 'account', 'register', '--email', 'ann@example.com', '--first-name', 'A', '--last-name', 'B', '--password-stdin'], { input: 'correct horse battery\n' });
+      expect(reg.exitCode, reg.stderr).toBe(0);
+      for (const side of ['-wal', '-shm']) expect(mode(nested + side), side).toBe(0o600);
+      reader.close();
     }
     const check = await t.run(['--store', where, 'store', 'check']);
     expect(check.exitCode, check.stderr).toBe(0);
@@ -45,6 +51,18 @@ describe.each(engines())('store on %s', (engine) => {
       // A running command leaves -wal/-shm only while open; check any left over.
       for (const side of ['-wal', '-shm']) if (existsSync(t.store + side)) expect(mode(t.store + side)).toBe(0o600);
     }
+  });
+
+  it('--help and --version never open (or create) the store', async () => {
+    const t = await fresh();
+    const where = join(t.dir, 'never', 'platform.db');
+    for (const args of [['--help'], ['--version'], ['account', '--help'], ['help', 'store']]) {
+      const r = await t.run(['--store', where, ...args]);
+      expect(r.exitCode, args.join(' ')).toBe(0);
+      expect(r.stdout).not.toBe('');
+    }
+    expect(existsSync(join(t.dir, 'never'))).toBe(false);
+    await t.run(['store', 'init']);
   });
 
   it('store check on a missing local store exits 7 and does not create it', async () => {
