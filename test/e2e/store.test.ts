@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { engines, useStore } from './harness.js';
+import { engines, useStore, type TestStore } from './harness.js';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 
@@ -150,16 +150,14 @@ describe.each(engines())('store on %s', (engine) => {
     await t.run(['store', 'init']);
   });
 
-  it.runIf(local)('store check lists each broken invariant and exits 7', async () => {
+  it('store check lists each broken invariant and exits 7', async () => {
     const t = await fresh();
     await Promise.all([t.register('ann@example.com', 'Ann', 'Smith'), t.register('bob@example.com', 'Bob', 'Jones')]);
-    const db = new Database(t.store);
-    const ann = db.prepare(`SELECT id, current_company_id AS c FROM users WHERE email = 'ann@example.com'`).get() as { id: number; c: number };
-    const bob = db.prepare(`SELECT current_company_id AS c FROM users WHERE email = 'bob@example.com'`).get() as { c: number };
+    const ann = (await rawSql(t, `SELECT id, current_company_id AS c FROM users WHERE email = 'ann@example.com'`))[0] as { id: number; c: number };
+    const bob = (await rawSql(t, `SELECT current_company_id AS c FROM users WHERE email = 'bob@example.com'`))[0] as { c: number };
     // Ann's current company becomes Bob's, where she is no member; Bob's company loses its OWNER.
-    db.prepare(`UPDATE users SET current_company_id = ? WHERE id = ?`).run(bob.c, ann.id);
-    db.prepare(`DELETE FROM memberships WHERE company_id = ?`).run(bob.c);
-    db.close();
+    await rawSql(t, `UPDATE users SET current_company_id = ? WHERE id = ?`, [bob.c, ann.id]);
+    await rawSql(t, `DELETE FROM memberships WHERE company_id = ?`, [bob.c]);
     const r = await t.run(['store', 'check']);
     expect(r.exitCode).toBe(7);
     expect(r.stdout).toContain(`user ${ann.id}: current company ${bob.c} is not one of theirs`);
@@ -172,12 +170,30 @@ describe.each(engines())('store on %s', (engine) => {
     expect(report.problems).toHaveLength(3);
     expect(JSON.parse(j.stderr).error.code).toBe('STORE_CORRUPT');
     // Repair so the harness's check passes.
-    const fix = new Database(t.store);
-    fix.prepare(`UPDATE users SET current_company_id = (SELECT id FROM companies WHERE owner_id = users.id)`).run();
-    fix.prepare(`INSERT INTO memberships (company_id, user_id, role, status, created_at, updated_at) SELECT id, owner_id, 'OWNER', 'ACTIVE', created_at, created_at FROM companies WHERE id = ?`).run(bob.c);
-    fix.close();
+    await rawSql(t, `UPDATE users SET current_company_id = (SELECT id FROM companies WHERE owner_id = users.id)`);
+    await rawSql(t, `INSERT INTO memberships (company_id, user_id, role, status, created_at, updated_at) SELECT id, owner_id, 'OWNER', 'ACTIVE', created_at, created_at FROM companies WHERE id = ?`, [bob.c]);
   });
 });
+
+/** Raw SQL straight into the store, past platformctl: better-sqlite3 or the libSQL client. */
+async function rawSql(t: TestStore, sql: string, args: (string | number)[] = []): Promise<unknown[]> {
+  if (t.engine === 'local') {
+    const db = new Database(t.store);
+    try {
+      const st = db.prepare(sql);
+      return st.reader ? st.all(...args) : (st.run(...args), []);
+    } finally {
+      db.close();
+    }
+  }
+  const { createClient } = await import('@libsql/client');
+  const c = createClient({ url: t.store });
+  try {
+    return (await c.execute({ sql, args })).rows.map((r) => ({ ...r }));
+  } finally {
+    c.close();
+  }
+}
 
 function readSession(configDir: string): string {
   const cfg = JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8'));
