@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { defineCommand, depsOf, type ContextFactory, type Deps } from '../command.js';
 import type { Config } from '../../config.js';
 import { logout } from '../../domain/accounts.js';
-import { authRequired } from '../../domain/errors.js';
+import { PlatformError, authRequired } from '../../domain/errors.js';
 import { printJson } from '../../output/json.js';
 import { success } from '../../output/messages.js';
 
@@ -15,7 +15,15 @@ export interface LogoutOptions extends Deps {
 
 export async function run(o: LogoutOptions): Promise<void> {
   if (!o.credential().token) throw authRequired('You are not signed in to this store.');
-  const result = await logout(await o.domain(), o.credential());
+  let result: Awaited<ReturnType<typeof logout>>;
+  try {
+    result = await logout(await o.domain(), o.credential());
+  } catch (e) {
+    // A saved session the store no longer accepts (revoked, expired) is forgotten
+    // locally all the same, so the next command does not keep tripping over it.
+    if (!o.fromEnv && e instanceof PlatformError && e.code === 'AUTH_REQUIRED') await o.config().forgetSession(o.storeKey());
+    throw e;
+  }
   if (!o.fromEnv) await o.config().forgetSession(o.storeKey());
   if (o.json) return printJson(o.io, { signedOut: true, email: result.email });
   success(o.io, `Signed out ${result.email}.`);

@@ -13,6 +13,7 @@ export interface InitOptions {
 }
 
 export async function run(o: InitOptions): Promise<void> {
+  // The context's unmigrated store, so init can say which version it migrated from.
   const r = await initStore(await o.store());
   if (o.json) return printJson(o.io, r);
   success(o.io, `Store ${r.store} is ready (schema version ${r.schemaVersion}${r.migratedFrom !== null ? `, migrated from ${r.migratedFrom}` : ''}).`);

@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { run } from '../../../src/commands/account/delete.js';
+import { register, show } from '../../../src/domain/accounts.js';
+import type { Env } from '../../../src/domain/service.js';
+import type { Config } from '../../../src/config.js';
+import { confirmer } from '../../../src/io/confirm.js';
+import type { Prompter } from '../../../src/io/prompter.js';
+import { bufferIO } from '../../../src/io/streams.js';
+import { openStore } from '../../../src/store/open.js';
+
+/** A prompter that answers only the questions a test expects, in order, and fails on any other. */
+function scriptedPrompter(steps: { kind: 'choose' | 'password'; match: RegExp; answer: boolean | string }[]) {
+  const asked: string[] = [];
+  const next = (kind: string, message: string) => {
+    asked.push(message);
+    const step = steps.shift();
+    if (!step || step.kind !== kind || !step.match.test(message)) throw new Error(`unexpected ${kind} prompt: ${message}`);
+    return step.answer;
+  };
+  const prompter: Prompter = {
+    password: async (m) => next('password', m) as string,
+    choose: async (m, yes, no) => {
+      expect([yes, no]).toEqual(['YES, DELETE IT', "NO, IT'S MISTAKE"]);
+      return next('choose', m) as boolean;
+    },
+    input: async (m) => next('input', m) as string,
+  };
+  return { prompter, asked, left: () => steps.length };
+}
+
+describe('account delete run()', () => {
+  let dir: string;
+  let env: Env;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'platformctl-unit-'));
+    const store = await openStore({ engine: 'local', path: join(dir, 'p.db'), key: 'k' });
+    env = { store, now: () => new Date() };
+    // Registered in parallel: scrypt runs in libuv's thread pool.
+    await Promise.all(
+      ['no', 'tty-off', 'yes', 'flag'].map(async (n) => {
+        const r = await register(env, { email: `${n}@example.com`, firstName: 'T', lastName: n, password: 'correct horse battery' });
+        tokens[n] = r.token;
+      }),
+    );
+  });
+  afterAll(async () => {
+    await env.store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const options = (who: string, tty: boolean, prompter: Prompter, yes = false) => {
+    const b = bufferIO({ tty });
+    const forgetSession = vi.fn(async () => {});
+    return {
+      b,
+      forgetSession,
+      opts: {
+        io: b.io,
+        domain: async () => env,
+        credential: () => ({ token: tokens[who] }),
+        json: false,
+        confirm: confirmer(b.io, prompter, yes),
+        config: () => ({ forgetSession }) as unknown as Config,
+        storeKey: () => 'k',
+      },
+    };
+  };
+
+  it('on a terminal, answering NO cancels (CANCELLED, exit 8) and changes nothing', async () => {
+    const p = scriptedPrompter([{ kind: 'choose', match: /^Delete the account no@example.com and your company "no Company"\? This cannot be undone\.$/, answer: false }]);
+    const { opts, forgetSession, b } = options('no', true, p.prompter);
+    await expect(run(opts)).rejects.toMatchObject({ code: 'CANCELLED', exitCode: 8 });
+    expect(p.left()).toBe(0);
+    expect(forgetSession).not.toHaveBeenCalled();
+    expect(b.stdout()).toBe('');
+    expect((await show(env, { token: tokens.no })).user.email).toBe('no@example.com');
+  });
+
+  it('without a terminal and without --yes it stops before asking (CONFIRMATION_REQUIRED, exit 2) naming --yes', async () => {
+    const p = scriptedPrompter([]);
+    const { opts } = options('tty-off', false, p.prompter);
+    await expect(run(opts)).rejects.toMatchObject({ code: 'CONFIRMATION_REQUIRED', exitCode: 2, message: expect.stringContaining('--yes') });
+    expect(p.asked).toEqual([]);
+    expect((await show(env, { token: tokens['tty-off'] })).user.email).toBe('tty-off@example.com');
+  });
+
+  it('on a terminal, answering YES, DELETE IT deletes and forgets the session', async () => {
+    const p = scriptedPrompter([{ kind: 'choose', match: /yes@example.com/, answer: true }]);
+    const { opts, forgetSession, b } = options('yes', true, p.prompter);
+    await run(opts);
+    expect(p.left()).toBe(0);
+    expect(forgetSession).toHaveBeenCalledWith('k');
+    expect(b.stderr()).toBe('✓ Deleted the account yes@example.com and the company "yes Company".\n');
+    await expect(show(env, { token: tokens.yes })).rejects.toMatchObject({ code: 'AUTH_REQUIRED' });
+  });
+
+  it('--yes deletes without asking, with or without a terminal', async () => {
+    const p = scriptedPrompter([]);
+    const { opts } = options('flag', true, p.prompter, true);
+    await run({ ...opts, json: true });
+    expect(p.asked).toEqual([]);
+    await expect(show(env, { token: tokens.flag })).rejects.toMatchObject({ code: 'AUTH_REQUIRED' });
+  });
+});
