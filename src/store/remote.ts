@@ -6,6 +6,29 @@ import type { Params, RunResult, Store, Tx } from './types.js';
 /** Statements per network round trip when a command writes many rows. */
 const BATCH_SIZE = 1000;
 
+/**
+ * sqld answers these when it has rolled the transaction back itself: another writer
+ * held the lock (SQLITE_BUSY), or it stole our write lock for a waiting connection
+ * after its transaction timeout (TRANSACTION_TIMEOUT). Nothing of ours was applied,
+ * so the whole transaction can run again.
+ */
+function rolledBackByServer(e: unknown): boolean {
+  const code = String((e as { code?: unknown })?.code ?? '');
+  return code === 'TRANSACTION_TIMEOUT' || code.startsWith('SQLITE_BUSY') || code === 'SQLITE_LOCKED';
+}
+
+/** A server-side rollback, carried up to transact() so it can retry within the busy timeout. */
+class Retryable extends Error {
+  constructor(readonly original: unknown) {
+    super('retryable store failure');
+  }
+}
+
+function retryTimeoutMs(): number {
+  const v = Number(process.env.PLATFORMCTL_BUSY_TIMEOUT_MS);
+  return Number.isFinite(v) && v >= 0 ? v : 10_000;
+}
+
 function args(p: Params | undefined): InArgs | undefined {
   if (p === undefined) return undefined;
   if (Array.isArray(p)) return p as InArgs;
@@ -70,6 +93,7 @@ export class RemoteStore implements Store {
       try {
         return await t.execute({ sql, args: args(p) } as InStatement);
       } catch (e) {
+        if (rolledBackByServer(e)) throw new Retryable(e);
         throw remoteError(e, where);
       }
     };
@@ -86,6 +110,7 @@ export class RemoteStore implements Store {
           try {
             await t.batch(stmts);
           } catch (e) {
+            if (rolledBackByServer(e)) throw new Retryable(e);
             throw remoteError(e, where);
           }
         }
@@ -100,7 +125,29 @@ export class RemoteStore implements Store {
     };
   }
 
+  /**
+   * Runs fn in one transaction. When sqld rolls it back for lock contention (see
+   * rolledBackByServer) it runs again after a short random pause, until the busy
+   * timeout (PLATFORMCTL_BUSY_TIMEOUT_MS, as on the local engine) is spent; then
+   * STORE_BUSY. fn must only touch the store, which every domain function does.
+   */
   private async transact<T>(mode: 'read' | 'write', fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const deadline = Date.now() + retryTimeoutMs();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transactOnce(mode, fn);
+      } catch (e) {
+        if (!(e instanceof Retryable)) throw e;
+        if (Date.now() >= deadline) {
+          throw new PlatformError('STORE_BUSY', `The store ${this.displayLocation} is busy: other writers held it longer than the busy timeout. Try again.`);
+        }
+        const pause = Math.min(200, 10 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random());
+        await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(0, deadline - Date.now()))));
+      }
+    }
+  }
+
+  private async transactOnce<T>(mode: 'read' | 'write', fn: (tx: Tx) => Promise<T>): Promise<T> {
     let t: Transaction;
     try {
       t = await this.client.transaction(mode);
@@ -112,6 +159,8 @@ export class RemoteStore implements Store {
       try {
         await t.commit();
       } catch (e) {
+        // A commit the server refused as timed out or busy was rolled back there.
+        if (rolledBackByServer(e)) throw new Retryable(e);
         throw remoteError(e, this.displayLocation);
       }
       return result;
