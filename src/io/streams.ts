@@ -44,7 +44,8 @@ export function systemIO(opts: { noColor: boolean; env: NodeJS.ProcessEnv }): IO
     isStdinTTY,
     isStdoutTTY,
     isStderrTTY,
-    columns: isStdoutTTY ? process.stdout.columns : undefined,
+    // A pseudo-terminal without a size reports 0 columns: treat it as unknown.
+    columns: isStdoutTTY ? process.stdout.columns || undefined : undefined,
     colorOut: colorFor(isStdoutTTY, opts.env, opts.noColor),
     colorErr: colorFor(isStderrTTY, opts.env, opts.noColor),
     canPrompt: () => isStdinTTY && isStdoutTTY && opts.env.PLATFORMCTL_NO_PROMPT === undefined,
