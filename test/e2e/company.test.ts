@@ -77,7 +77,7 @@ describe.each(engines())('company on %s', (engine) => {
     expect(JSON.parse(none.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: 'No company "Nowhere Company".' } });
     expect((await carol.run(['company', 'show', '999999'])).exitCode).toBe(5);
     expect((await carol.json(['account', 'show'])).currentCompany.name).toBe('Brown Company');
-  });
+  }, 150_000);
 
   // Rendering does not depend on the engine: run it once.
   it.runIf(engine === 'local')('INVITED companies are grey in the table on a terminal, and only there', async () => {
@@ -105,7 +105,7 @@ describe.each(engines())('company on %s', (engine) => {
     expect((await bob.run(['company', 'switch', 'Smith Company'])).exitCode).toBe(0);
     const switched = await onTTY(bob, ['company', 'list'], { FORCE_COLOR: '1' });
     expect(switched.stdout.split(/\r?\n/).find((l) => l.includes('Smith Company'))).not.toContain(`${GREY}Smith Company`);
-  });
+  }, 150_000);
 
   it('leave: needs --yes without a terminal; the OWNER cannot leave; leaving the current company makes the main one current', async () => {
     const t = await fresh();
@@ -140,7 +140,7 @@ describe.each(engines())('company on %s', (engine) => {
     expect(me.companies.map((c: Company) => c.name)).toEqual(['Jones Company']);
     expect((await ann.json(['member', 'list'])).map((m: { email: string }) => m.email)).toEqual(['ann@example.com']);
     expect((await bob.run(['company', 'show', 'Smith Company'])).exitCode).toBe(4);
-  });
+  }, 150_000);
 
   it('a company name shared by two companies is ambiguous (exit 2, candidates listed); ids always work', async () => {
     const t = await fresh();
@@ -165,7 +165,7 @@ describe.each(engines())('company on %s', (engine) => {
     expect((await bob.json(['company', 'show', String(annCo)])).role).toBe('MANAGER');
     // For Ann only her own "Smith Company" is visible, so the name is not ambiguous for her.
     expect((await ann.json(['company', 'show', 'Smith Company'])).id).toBe(annCo);
-  });
+  }, 150_000);
 
   it('deleting an account removes its company with every membership and moves its members back to their main company', async () => {
     const t = await fresh();
@@ -188,5 +188,5 @@ describe.each(engines())('company on %s', (engine) => {
     // The pending invitation went with the company: registering that e-mail joins nothing.
     const pending = await t.register('pending@example.com', 'Pat', 'Doe');
     expect((await pending.json(['company', 'list'])).map((c: Company) => c.name)).toEqual(['Doe Company']);
-  });
+  }, 150_000);
 });
