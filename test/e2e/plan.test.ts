@@ -64,18 +64,20 @@ describe.each(engines())('plans and billing on %s', (engine) => {
     const small = await sue.run(['plan', 'set', 'Smith Company', 'DUO']);
     expect(small.exitCode).toBe(6);
     expect(small.stderr).toBe('error: Plan DUO allows 2 users but "Smith Company" has 4; remove members first.');
-    expect((await sue.run(['plan', 'set', 'Smith Company', 'FREE'])).exitCode).toBe(6);
-    expect((await sue.run(['plan', 'set', 'Smith Company', 'GOLD'])).exitCode).toBe(5);
-    expect((await sue.run(['plan', 'set', 'Acme Company', 'TEAM'])).exitCode).toBe(5);
-    expect((await sue.run(['plan', 'set', 'Smith Company', 'TEAM'])).exitCode).toBe(6);
+    const refused = await Promise.all([
+      sue.run(['plan', 'set', 'Smith Company', 'FREE']),
+      sue.run(['plan', 'set', 'Smith Company', 'GOLD']),
+      sue.run(['plan', 'set', 'Acme Company', 'TEAM']),
+      sue.run(['plan', 'set', 'Smith Company', 'TEAM']),
+      // plan create: validation and duplicates.
+      sue.run(['plan', 'create', 'DUO', '--max-users', '5']),
+      sue.run(['plan', 'create', 'ZERO', '--max-users', '0']),
+      sue.run(['plan', 'create', 'BOTH', '--max-users', '5', '--unlimited']),
+      sue.run(['plan', 'create', 'NEITHER']),
+      sue.run(['plan', 'create', 'bad name!', '--unlimited']),
+    ]);
+    expect(refused.map((r) => r.exitCode)).toEqual([6, 5, 5, 6, 6, 2, 2, 2, 2]);
     expect((await ann.json(['billing', 'show'])).plan.name).toBe('TEAM');
-
-    // plan create: validation, duplicates, and what it makes.
-    expect((await sue.run(['plan', 'create', 'DUO', '--max-users', '5'])).exitCode).toBe(6);
-    expect((await sue.run(['plan', 'create', 'ZERO', '--max-users', '0'])).exitCode).toBe(2);
-    expect((await sue.run(['plan', 'create', 'BOTH', '--max-users', '5', '--unlimited'])).exitCode).toBe(2);
-    expect((await sue.run(['plan', 'create', 'NEITHER'])).exitCode).toBe(2);
-    expect((await sue.run(['plan', 'create', 'bad name!', '--unlimited'])).exitCode).toBe(2);
     expect(await sue.json(['plan', 'create', 'ACME-DEAL', '--unlimited', '--custom'])).toEqual({ name: 'ACME-DEAL', maxUsers: null, custom: true });
     expect(await sue.json(['plan', 'create', 'BIG-DEAL', '--max-users', '500', '--custom'])).toEqual({ name: 'BIG-DEAL', maxUsers: 500, custom: true });
     const names = (await bob.json(['plan', 'list'])).map((p: { name: string }) => p.name);
