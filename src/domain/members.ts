@@ -82,14 +82,17 @@ export async function invite(env: Env, cred: Credential, opts: { emails: string[
     const { company } = access;
     const plan = (await r.planById(company.plan_id))!;
     const used = await r.seatsUsed(company.id);
-    if (plan.max_users !== null && used + emails.length > plan.max_users) throw seatLimitError(company, plan, used, emails.length);
     const invited: { email: string; status: 'INVITED' | 'PENDING' }[] = [];
     for (const email of emails) {
+      // An e-mail that is already a member is reported as such (ALREADY_EXISTS), not
+      // counted as a seat; the seat check follows, in the same transaction.
       await upsertMember(r, actor, company, email, role, now, 'invite');
       const status = (await r.userByEmail(email)) ? 'INVITED' : 'PENDING';
       invited.push({ email, status });
       await audit(r, now, actorRef(actor), 'member.invite', { company: { id: company.id, name: company.name }, target: email, details: { role, status } });
     }
+    // Any failure here rolls back every invitation above: all of them or none.
+    if (plan.max_users !== null && used + emails.length > plan.max_users) throw seatLimitError(company, plan, used, emails.length);
     return { company: { id: company.id, name: company.name }, role, invited, users: used + emails.length, maxUsers: plan.max_users };
   });
 }

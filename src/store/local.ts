@@ -3,16 +3,12 @@ import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Params, RunResult, Store, Tx } from './types.js';
 import { storeError } from './errors.js';
+import { busyTimeoutMs } from './busy.js';
 import { PlatformError } from '../domain/errors.js';
 
 type Database = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
 
-/** How long a command waits for another writer before giving up with STORE_BUSY. */
-export function busyTimeoutMs(): number {
-  const v = Number(process.env.PLATFORMCTL_BUSY_TIMEOUT_MS);
-  return Number.isFinite(v) && v >= 0 ? v : 10_000;
-}
 
 function bind(params: Params | undefined): unknown[] {
   if (params === undefined) return [];

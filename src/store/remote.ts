@@ -1,6 +1,7 @@
 import type { Client, InArgs, InStatement, ResultSet, Transaction } from '@libsql/client';
 import { PlatformError } from '../domain/errors.js';
 import { storeError } from './errors.js';
+import { busyTimeoutMs } from './busy.js';
 import type { Params, RunResult, Store, Tx } from './types.js';
 
 /** Statements per network round trip when a command writes many rows. */
@@ -242,6 +243,23 @@ export class RemoteStore implements Store {
    * transaction when its stream dies or the process restarts.
    */
   private async transact<T>(mode: 'read' | 'write', fn: (tx: Tx) => Promise<T>): Promise<T> {
+    // STORE_BUSY here always means sqld rolled our transaction back itself (another
+    // writer held the lock, or sqld stole ours for a waiting writer after ~5 s):
+    // nothing was applied, so the whole transaction runs again after a short random
+    // pause, until the busy timeout is spent — as SQLite's busy timeout does locally.
+    const deadline = Date.now() + busyTimeoutMs();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transactOnce(mode, fn);
+      } catch (e) {
+        if (!(e instanceof PlatformError) || e.code !== 'STORE_BUSY' || Date.now() >= deadline) throw e;
+        const pause = Math.min(200, 10 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random());
+        await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(0, deadline - Date.now()))));
+      }
+    }
+  }
+
+  private async transactOnce<T>(mode: 'read' | 'write', fn: (tx: Tx) => Promise<T>): Promise<T> {
     const t = await this.call('connect', () => this.client.transaction(mode));
     const started = { yes: false };
     try {

@@ -106,6 +106,9 @@ describe.runIf(!!sqldBinary())('RemoteStore errors', () => {
     const sqld = await new Sqld({ dataDir: join(dir, 'sqld') }).start();
     const store = await RemoteStore.open(sqld.url, sqld.url);
     const waiter = createClient({ url: sqld.url });
+    // No retry: this test is about the first failure, not the busy-timeout loop.
+    const saved = process.env.PLATFORMCTL_BUSY_TIMEOUT_MS;
+    process.env.PLATFORMCTL_BUSY_TIMEOUT_MS = '0';
     try {
       await store.write((tx) => tx.exec(`CREATE TABLE t (v TEXT)`));
       const e = await store
@@ -119,6 +122,8 @@ describe.runIf(!!sqldBinary())('RemoteStore errors', () => {
       expect((e as PlatformError).code).toBe('STORE_BUSY');
       expect((await waiter.execute(`SELECT v FROM t`)).rows.map((r) => r.v)).toEqual(['other']);
     } finally {
+      if (saved === undefined) delete process.env.PLATFORMCTL_BUSY_TIMEOUT_MS;
+      else process.env.PLATFORMCTL_BUSY_TIMEOUT_MS = saved;
       waiter.close();
       await store.close();
       await sqld.stop('SIGKILL');
