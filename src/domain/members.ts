@@ -1,7 +1,7 @@
-import type { CompanyRow, PlanRow, Repo } from '../store/repo.js';
+import type { BulkRow, CompanyRow, PlanRow, Repo } from '../store/repo.js';
 import { PlatformError, conflict, invalid, notFound } from './errors.js';
 import { type AssignableRole, type MemberStatus, parseAssignableRole, parseRole, parseStatus } from './roles.js';
-import { type Actor, type Credential, type Env, actorRef, audit, authenticate, iso, read, requireManager, resolveCompany, write } from './service.js';
+import { type Actor, type Credential, type Env, actorRef, audit, auditMany, authenticate, iso, read, requireManager, resolveCompany, write } from './service.js';
 import * as v from './validation.js';
 
 export interface MemberView {
@@ -36,39 +36,6 @@ export function seatLimitError(company: CompanyRow, plan: PlanRow, used: number,
   );
 }
 
-export type UpsertOutcome = 'invited' | 'updated' | 'unchanged';
-
-/**
- * Brings one e-mail's membership of a company to a role: invites it (INVITED for a
- * registered user, PENDING otherwise), changes its role, or leaves it alone. The
- * OWNER is never touched. Seats are checked by the caller.
- */
-export async function upsertMember(r: Repo, actor: Actor, company: CompanyRow, email: string, role: AssignableRole, now: Date, mode: 'invite' | 'upsert'): Promise<UpsertOutcome> {
-  const user = await r.userByEmail(email);
-  const ts = iso(now);
-  if (user) {
-    if (user.id === company.owner_id) throw conflict(`${email} is the OWNER of "${v.printable(company.name)}"; the OWNER's membership cannot be changed.`);
-    const m = await r.membership(company.id, user.id);
-    if (m) {
-      if (mode === 'invite') throw new PlatformError('ALREADY_EXISTS', `${email} is already a member of "${v.printable(company.name)}" (${m.role}, ${m.status}).`);
-      if (m.role === role) return 'unchanged';
-      await r.setMembershipRole(company.id, user.id, role, ts);
-      return 'updated';
-    }
-    await r.insertMembership({ companyId: company.id, userId: user.id, role, status: 'INVITED', invitedBy: actor.user.id, now: ts });
-    return 'invited';
-  }
-  const inv = await r.invitation(company.id, email);
-  if (inv) {
-    if (mode === 'invite') throw new PlatformError('ALREADY_EXISTS', `${email} is already invited to "${v.printable(company.name)}" (${inv.role}, PENDING).`);
-    if (inv.role === role) return 'unchanged';
-    await r.setInvitationRole(company.id, email, role, ts);
-    return 'updated';
-  }
-  await r.insertInvitation({ companyId: company.id, email, role, invitedBy: actor.user.id, now: ts });
-  return 'invited';
-}
-
 /** Invites e-mails into a company with one role; all of them or none. */
 export async function invite(env: Env, cred: Credential, opts: { emails: string[]; role: string; company?: string | undefined }) {
   if (opts.emails.length === 0) throw invalid('Name at least one e-mail to invite.');
@@ -80,20 +47,31 @@ export async function invite(env: Env, cred: Credential, opts: { emails: string[
     const access = await resolveCompany(r, actor, opts.company);
     requireManager(access, actor, 'invite members');
     const { company } = access;
-    const plan = (await r.planById(company.plan_id))!;
-    const used = await r.seatsUsed(company.id);
+    const ref = { id: company.id, name: company.name };
+    // One lookup for all the e-mails, then one insert per table: a few round trips on
+    // sqld however many people are invited.
+    const known = new Map((await r.bulkLookup(company.id, emails)).map((k) => [k.email, k]));
+    const memberships: BulkRow<number>[] = [];
+    const invitations: BulkRow<string>[] = [];
     const invited: { email: string; status: 'INVITED' | 'PENDING' }[] = [];
     for (const email of emails) {
-      // An e-mail that is already a member is reported as such (ALREADY_EXISTS), not
-      // counted as a seat; the seat check follows, in the same transaction.
-      await upsertMember(r, actor, company, email, role, now, 'invite');
-      const status = (await r.userByEmail(email)) ? 'INVITED' : 'PENDING';
-      invited.push({ email, status });
-      await audit(r, now, actorRef(actor), 'member.invite', { company: { id: company.id, name: company.name }, target: email, details: { role, status } });
+      const k = known.get(email);
+      if (k?.user_id === company.owner_id) throw conflict(`${email} is the OWNER of "${v.printable(company.name)}"; the OWNER's membership cannot be changed.`);
+      if (k?.m_role) throw new PlatformError('ALREADY_EXISTS', `${email} is already a member of "${v.printable(company.name)}" (${k.m_role}, ${k.m_status}).`);
+      if (k?.i_role) throw new PlatformError('ALREADY_EXISTS', `${email} is already invited to "${v.printable(company.name)}" (${k.i_role}, PENDING).`);
+      if (k?.user_id) memberships.push([company.id, k.user_id, role]);
+      else invitations.push([company.id, email, role]);
+      invited.push({ email, status: k?.user_id ? 'INVITED' : 'PENDING' });
     }
-    // Any failure here rolls back every invitation above: all of them or none.
+    // E-mails that are already members were reported above (ALREADY_EXISTS) rather
+    // than counted as seats; any failure rolls back the whole invite.
+    const plan = (await r.planById(company.plan_id))!;
+    const used = await r.seatsUsed(company.id);
     if (plan.max_users !== null && used + emails.length > plan.max_users) throw seatLimitError(company, plan, used, emails.length);
-    return { company: { id: company.id, name: company.name }, role, invited, users: used + emails.length, maxUsers: plan.max_users };
+    if (memberships.length) await r.bulkInsertMemberships(memberships, actor.user.id, iso(now));
+    if (invitations.length) await r.bulkInsertInvitations(invitations, actor.user.id, iso(now));
+    await auditMany(r, now, actorRef(actor), 'member.invite', invited.map((i) => ({ company: ref, target: i.email, details: { role, status: i.status } })));
+    return { company: ref, role, invited, users: used + emails.length, maxUsers: plan.max_users };
   });
 }
 

@@ -68,6 +68,29 @@ export function audit(
   });
 }
 
+/** Writes several audit entries of one action in a single statement. */
+export function auditMany(
+  r: Repo,
+  now: Date,
+  actor: { id: number; email: string } | null,
+  action: string,
+  entries: { company?: { id: number; name: string } | null; target?: string | null; details?: Record<string, unknown> | null }[],
+) {
+  if (entries.length === 0) return Promise.resolve();
+  return r.auditMany(
+    entries.map((e) => ({
+      at: iso(now),
+      actorId: actor?.id ?? null,
+      actorEmail: actor?.email ?? null,
+      companyId: e.company?.id ?? null,
+      companyName: e.company?.name ?? null,
+      action,
+      target: e.target ?? null,
+      details: e.details ?? null,
+    })),
+  );
+}
+
 export const actorRef = (a: Actor) => ({ id: a.user.id, email: a.user.email });
 
 /** A company as resolved for an actor, with the actor's role there (null for staff who are not members). */

@@ -321,6 +321,15 @@ export class Repo {
       },
     );
   }
+  /** Many audit entries in one statement (rows passed as one JSON array). */
+  async auditMany(entries: Parameters<Repo['audit']>[0][]) {
+    const rows = entries.map((e) => [e.at, e.actorId, e.actorEmail, e.companyId, e.companyName, e.action, e.target, e.details ? JSON.stringify(e.details) : null]);
+    await this.tx.run(
+      `INSERT INTO audit_log (at, actor_id, actor_email, company_id, company_name, action, target, details)
+       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7 FROM json_each(:rows)`,
+      { rows: JSON.stringify(rows) },
+    );
+  }
   auditEntries(f: AuditFilter) {
     const ids = f.companyIds ? JSON.stringify(f.companyIds) : null;
     return this.tx.all<AuditRow>(
@@ -343,8 +352,8 @@ export class Repo {
    * role there and any pending invitation's role. E-mails new to both are left out.
    */
   bulkLookup(companyId: number, emails: string[]) {
-    return this.tx.all<{ email: string; user_id: number | null; m_role: string | null; i_role: string | null }>(
-      `SELECT j.value AS email, u.id AS user_id, m.role AS m_role, i.role AS i_role
+    return this.tx.all<{ email: string; user_id: number | null; m_role: string | null; m_status: string | null; i_role: string | null }>(
+      `SELECT j.value AS email, u.id AS user_id, m.role AS m_role, m.status AS m_status, i.role AS i_role
          FROM json_each(:emails) j
          LEFT JOIN users u ON u.email = j.value
          LEFT JOIN memberships m ON m.company_id = :c AND m.user_id = u.id
