@@ -6,12 +6,12 @@
 //   npm run bench:load                       # 60 s per engine, 2 x cores workers
 //   BENCH_SECONDS=20 BENCH_WORKERS=4 npm run bench:load
 //   BENCH_ENGINES=local npm run bench:load
-import { spawn, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startSqld } from './lib/sqld.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'platformctl.js');
@@ -35,36 +35,6 @@ function cli(store, configDir, args, input = '') {
     });
     child.stdin.end(input);
   });
-}
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts sqld (SQLD_BIN or .sqld/sqld) on a free loopback port; returns its URL and a stop function. */
-async function startSqld(dir) {
-  const bin = [process.env.SQLD_BIN, join(ROOT, '.sqld', 'sqld')].find((p) => p && existsSync(p));
-  if (!bin) throw new Error('sqld not found: run scripts/fetch-sqld.sh or set SQLD_BIN');
-  const port = await freePort();
-  const proc = spawn(bin, ['-d', join(dir, 'sqld'), '--http-listen-addr', `127.0.0.1:${port}`], { stdio: 'ignore' });
-  const url = `http://127.0.0.1:${port}`;
-  for (const started = Date.now(); Date.now() - started < 10_000; ) {
-    try {
-      if ((await fetch(`${url}/health`)).ok) return { url, stop: () => proc.kill('SIGKILL') };
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  proc.kill('SIGKILL');
-  throw new Error('sqld did not start');
 }
 
 const pct = (xs, p) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN);

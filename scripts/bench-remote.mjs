@@ -2,36 +2,22 @@
 // Latency of read commands on sqld: round trips per command and wall time, next to the
 // local engine and to one raw @libsql/client request. Usage: node scripts/bench-remote.mjs [runs]
 // Needs `npm run build` and .sqld/sqld (scripts/fetch-sqld.sh).
-import { spawn, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createServer, request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@libsql/client';
+import { startSqld } from './lib/sqld.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin/platformctl.js');
 const runs = Number(process.argv[2] ?? 20);
 const dir = mkdtempSync(join(tmpdir(), 'platformctl-bench-'));
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-
-const port = await freePort();
-const sqld = spawn(join(root, '.sqld/sqld'), ['-d', join(dir, 'sqld'), '--http-listen-addr', `127.0.0.1:${port}`], { stdio: 'ignore' });
-for (;;) {
-  try {
-    if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) break;
-  } catch {}
-  await new Promise((r) => setTimeout(r, 20));
-}
+const server = await startSqld(dir);
+const port = server.port;
 
 // A pass-through proxy that counts requests.
 let count = 0;
@@ -86,5 +72,5 @@ await time('account show --json (sqld)', proxyUrl, ['--json', 'account', 'show']
 await time('store check (sqld)', proxyUrl, ['store', 'check']);
 
 proxy.close();
-sqld.kill('SIGKILL');
+server.stop();
 rmSync(dir, { recursive: true, force: true });

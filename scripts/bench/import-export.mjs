@@ -9,13 +9,13 @@
 //   - on sqld: import vs raw @libsql/client batches of the same rows, same server.
 // Usage: node scripts/bench/import-export.mjs [--rows 100000] [--big 1000000|0] [--no-sqld] [--runs 3]
 // Needs a build (npm run build). Not a test: nothing here fails on a slow machine.
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { spawnSync, execFileSync } from 'node:child_process';
 import { copyFileSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { once } from 'node:events';
+import { sqldBinary, startSqld } from '../lib/sqld.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(ROOT, 'dist/main.js');
@@ -73,17 +73,6 @@ function best(runs) {
 
 function copyStore(from, to) {
   for (const ext of ['', '-wal', '-shm']) if (existsSync(from + ext)) copyFileSync(from + ext, to + ext);
-}
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function run() {
@@ -212,23 +201,12 @@ export async function run() {
     }
 
     // ---- sqld ----
-    const sqldBin = process.env.SQLD_BIN || join(ROOT, '.sqld/sqld');
     if (!withSqld) results.push(['sqld import', 'skipped (--no-sqld)', '', '']);
-    else if (!existsSync(sqldBin)) results.push(['sqld import', 'skipped: no sqld (scripts/fetch-sqld.sh)', '', '']);
+    else if (!sqldBinary()) results.push(['sqld import', 'skipped: no sqld (scripts/fetch-sqld.sh)', '', '']);
     else {
-      const port = await freePort();
-      const url = `http://127.0.0.1:${port}`;
-      const proc = spawn(sqldBin, ['-d', join(dir, 'sqld'), '--http-listen-addr', `127.0.0.1:${port}`], { stdio: 'ignore' });
+      const server = await startSqld(dir);
+      const { url } = server;
       try {
-        for (let i = 0; ; i++) {
-          try {
-            if ((await fetch(`${url}/health`)).ok) break;
-          } catch {
-            /* not yet */
-          }
-          if (i > 500) throw new Error('sqld did not start');
-          await new Promise((r) => setTimeout(r, 20));
-        }
         const s = setup(url);
         const { createClient } = await import('@libsql/client');
         const client = createClient({ url, intMode: 'number' });
@@ -263,7 +241,7 @@ export async function run() {
         const sx = timeNode(cli, ['--store', url, '--config-dir', join(dir, 'config'), 'member', 'export'], { PLATFORMCTL_TOKEN: s.token }, exported);
         results.push([`sqld export`, ms(sx.wall), '', '']);
       } finally {
-        proc.kill('SIGTERM');
+        server.stop();
       }
     }
   } finally {

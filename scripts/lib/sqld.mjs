@@ -1,0 +1,45 @@
+// Starting a throw-away sqld for the benchmark scripts (the tests have their own,
+// test/e2e/sqld.ts, with restart and pause for fault tests).
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The sqld binary: $SQLD_BIN or .sqld/sqld (scripts/fetch-sqld.sh), or undefined. */
+export function sqldBinary() {
+  return [process.env.SQLD_BIN, join(ROOT, '.sqld', 'sqld')].find((p) => p && existsSync(p));
+}
+
+/** A free TCP port on the loopback interface. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts sqld with its data in dir on a free loopback port; resolves once /health answers. */
+export async function startSqld(dir) {
+  const bin = sqldBinary();
+  if (!bin) throw new Error('sqld not found: run scripts/fetch-sqld.sh or set SQLD_BIN');
+  const port = await freePort();
+  const proc = spawn(bin, ['-d', join(dir, 'sqld'), '--http-listen-addr', `127.0.0.1:${port}`], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  for (const started = Date.now(); Date.now() - started < 10_000; ) {
+    try {
+      if ((await fetch(`${url}/health`)).ok) return { url, port, stop: () => proc.kill('SIGKILL') };
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  proc.kill('SIGKILL');
+  throw new Error('sqld did not start');
+}
