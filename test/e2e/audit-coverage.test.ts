@@ -69,7 +69,7 @@ describe.each(engines())('audit coverage on %s', (engine: Engine) => {
 
   it('each mutating command writes its audit entry with actor, target and time', async () => {
     const t = await fresh();
-    const [ann, bob, dan] = await Promise.all([t.register('ann@example.com', 'Ann', 'Audit'), t.register('bob@example.com', 'Bob', 'Member'), t.register('dan@example.com', 'Dan', 'Leaver')]);
+    const [ann, bob, dan] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Audit'), t.seed('bob@example.com', 'Bob', 'Member'), t.seed('dan@example.com', 'Dan', 'Leaver')]);
     expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
     const seen = new Set<string>();
     let last = 0;

@@ -70,7 +70,7 @@ describe.each(engines())('hostile input on %s', (engine: Engine) => {
 
   async function setup(): Promise<{ t: TestStore; ann: User }> {
     const t = await fresh();
-    const ann = await t.register('ann@example.com', 'Ann', 'Fuzz');
+    const ann = await t.seed('ann@example.com', 'Ann', 'Fuzz');
     return { t, ann };
   }
 
