@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, expect, inject } from 'vitest';
 import { Config } from '../../src/config.js';
 import { validateRegistration } from '../../src/domain/accounts.js';
+import { checkStore } from '../../src/domain/health.js';
 import { hashPassword } from '../../src/domain/password.js';
 import { audit, iso } from '../../src/domain/service.js';
 import { SESSION_TTL_DAYS, hashToken, newToken } from '../../src/domain/tokens.js';
@@ -191,11 +192,31 @@ export class TestStore {
     return join(this.dir, `config-${email.replace(/[^a-z0-9]/gi, '_')}`);
   }
 
-  /** `store check` must pass: every scenario ends with the store's rules intact. */
+  /**
+   * `store check` must pass: every scenario ends with the store's rules intact. Runs the
+   * command's own check (checkStore on the store opened as `store check` opens it) in
+   * this process, sparing a CLI start-up per test; `store check` itself is tested
+   * through the CLI in store.test.ts.
+   */
   async expectClean(): Promise<void> {
-    const r = await this.run(['store', 'check', '--json']);
-    expect(r.stdout + r.stderr).not.toMatch(/"ok": false/);
-    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    const store = await openStore(parseLocation(this.store), { migrate: false, mustExist: true });
+    try {
+      const report = await checkStore(store);
+      expect(report.problems, `store check of ${this.store}`).toEqual([]);
+      expect(report.ok).toBe(true);
+    } finally {
+      await store.close();
+    }
+  }
+
+  /** Reads the store in this process through the program's Repo (for assertions only). */
+  async query<T>(fn: (r: Repo) => Promise<T>): Promise<T> {
+    const store = await openStore(parseLocation(this.store), { migrate: false, mustExist: true });
+    try {
+      return await store.read((tx) => fn(new Repo(tx)));
+    } finally {
+      await store.close();
+    }
   }
 
   async dispose(): Promise<void> {

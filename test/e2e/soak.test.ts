@@ -8,7 +8,7 @@ import { engines, useStore, type Engine, type RunResult, type User } from './har
  * successful change is in the audit log; `store check` is clean at the end.
  */
 
-const SOAK_MS = Number(process.env.PLATFORMCTL_SOAK_MS) || 12_000;
+const SOAK_MS = Number(process.env.PLATFORMCTL_SOAK_MS) || 8_000;
 const SEATS = 10; // plan TEAM
 
 /** A small deterministic PRNG so a failing run can be replayed with the same seed. */
