@@ -6,7 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { engines, useStore, PASSWORD, type User } from './harness.js';
+import { engines, useStore, type User } from './harness.js';
 
 interface Entry { actor: string; company: { id: number; name: string } | null; action: string; target: string; details: unknown }
 
@@ -37,16 +37,8 @@ describe.each(engines())('seeded users on %s', (engine) => {
     expect(norm(bob)).toBe(norm(ann));
   });
 
-  it('have a real password: login and password change work', async () => {
-    const t = await fresh();
-    const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
-    const other = 'another good password';
-    const bob = await t.seed('bob@example.com', 'Bob', 'Jones', other);
-    const ok = await ann.run(['account', 'login', '--email', 'ann@example.com', '--password-stdin'], { input: PASSWORD + '\n' });
-    expect(ok.exitCode, ok.stderr).toBe(0);
-    const ch = await bob.run(['password', 'change', '--password-stdin'], { input: `${other}\n${PASSWORD}x\n${PASSWORD}x\n` });
-    expect(ch.exitCode, ch.stderr).toBe(0);
-  });
+  // Their password hash is real: seeded users sign in again (session.test.ts) and change
+  // their password (password.test.ts) on both engines.
 
   it('turn pending invitations into INVITED memberships, as registration does', async () => {
     const t = await fresh();
