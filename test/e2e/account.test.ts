@@ -15,7 +15,7 @@ describe.each(engines())('account on %s', (engine) => {
 
   it('refuses a second account for the same e-mail, compared case-insensitively (exit 6)', async () => {
     const t = await fresh();
-    await t.register('ann@example.com');
+    await t.seed('ann@example.com');
     const r = await t.run(['account', 'register', '--email', ' ANN@example.com ', '--first-name', 'A', '--last-name', 'B', '--password-stdin'], { input: PASSWORD + '\n' });
     expect(r.exitCode).toBe(6);
     expect(r.stderr).toMatch(/^error: An account for ann@example.com already exists/);
@@ -27,7 +27,7 @@ describe.each(engines())('account show, update and validation on %s', (engine) =
 
   it('account show prints the panel as fields and companies; whoami is the same', async () => {
     const t = await fresh();
-    const ann = await t.register('ann@example.com', 'Ann', 'Smith');
+    const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
     const r = await ann.run(['account', 'show']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
@@ -52,7 +52,7 @@ describe.each(engines())('account show, update and validation on %s', (engine) =
 
   it('account update edits names and phone, clears the phone, renames the company as its OWNER', async () => {
     const t = await fresh();
-    const ann = await t.register('ann@example.com', 'Ann', 'Smith');
+    const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
     let v = await ann.json(['account', 'update', '--first-name', '  Anna ', '--last-name', 'Smith-Jones', '--phone', '+1 (555) 010-0100']);
     expect(v.changed).toEqual(['firstName', 'lastName', 'phone']);
     expect(v.user).toMatchObject({ firstName: 'Anna', lastName: 'Smith-Jones', phone: '+1 (555) 010-0100' });
@@ -73,7 +73,7 @@ describe.each(engines())('account show, update and validation on %s', (engine) =
 
   it('account update refuses control characters, escapes, bidi overrides and bad phones (exit 2), changing nothing', async () => {
     const t = await fresh();
-    const ann = await t.register('ann@example.com', 'Ann', 'Smith');
+    const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
     const bad = [
       ['--first-name', 'Ann\u001b[31mRed'],
       ['--last-name', 'Smith\nrm -rf'],

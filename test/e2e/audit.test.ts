@@ -9,7 +9,7 @@ describe.each(engines())('audit on %s', (engine) => {
   it('every change is logged with actor, company, action, target, time and details; OWNER/ADMINISTRATOR see their company, SUPPORT all, MANAGER nothing', async () => {
     const t = await fresh();
     const started = new Date().toISOString();
-    const [ann, bob, sue] = await Promise.all([t.register('ann@example.com', 'Ann', 'Smith'), t.register('bob@example.com', 'Bob', 'Jones'), t.register('sue@example.com', 'Sue', 'Staff')]);
+    const [ann, bob, sue] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones'), t.seed('sue@example.com', 'Sue', 'Staff')]);
     const smith = (await ann.json(['account', 'show'])).currentCompany.id as number;
     expect((await sue.run(['staff', 'grant', 'sue@example.com'])).exitCode).toBe(0);
     expect((await sue.run(['plan', 'set', 'Smith Company', 'TEAM'])).exitCode).toBe(0);

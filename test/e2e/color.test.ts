@@ -9,12 +9,12 @@ describe('colour and terminals', () => {
 
   async function signedIn() {
     const t = await fresh();
-    return { t, ann: await t.register('ann@example.com', 'Ann', 'Smith') };
+    return { t, ann: await t.seed('ann@example.com', 'Ann', 'Smith') };
   }
 
   async function setUp() {
     const t = await fresh();
-    const [ann, bob] = await Promise.all([t.register('ann@example.com', 'Ann', 'Smith'), t.register('bob@example.com', 'Bob', 'Jones')]);
+    const [ann, bob] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones')]);
     expect((await bob.run(['member', 'invite', 'ann@example.com', '--role', 'DESIGNER'])).exitCode).toBe(0);
     return { t, ann, bob };
   }

@@ -16,7 +16,7 @@ describe.each(engines())('company on %s', (engine) => {
 
   it('list, show and switch: INVITED until the first switch, then ACTIVE and current', async () => {
     const t = await fresh();
-    const [ann, bob, carol] = await Promise.all([t.register('ann@example.com', 'Ann', 'Smith'), t.register('bob@example.com', 'Bob', 'Jones'), t.register('carol@example.com', 'Carol', 'Brown')]);
+    const [ann, bob, carol] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones'), t.seed('carol@example.com', 'Carol', 'Brown')]);
     expect((await ann.run(['member', 'invite', 'bob@example.com', '--role', 'manager'])).exitCode).toBe(0);
 
     const before = await bob.json<Company[]>(['company', 'list']);
@@ -82,7 +82,7 @@ describe.each(engines())('company on %s', (engine) => {
   // Rendering does not depend on the engine: run it once.
   it.runIf(engine === 'local')('INVITED companies are grey in the table on a terminal, and only there', async () => {
     const t = await fresh();
-    const [ann, bob] = await Promise.all([t.register('ann@example.com', 'Ann', 'Smith'), t.register('bob@example.com', 'Bob', 'Jones')]);
+    const [ann, bob] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones')]);
     expect((await ann.run(['member', 'invite', 'bob@example.com', '--role', 'designer'])).exitCode).toBe(0);
     const GREY = '\x1b[90m';
     const tty = await onTTY(bob, ['company', 'list'], { FORCE_COLOR: '1' });
@@ -109,7 +109,7 @@ describe.each(engines())('company on %s', (engine) => {
 
   it('leave: needs --yes without a terminal; the OWNER cannot leave; leaving the current company makes the main one current', async () => {
     const t = await fresh();
-    const [ann, bob, carol] = await Promise.all([t.register('ann@example.com', 'Ann', 'Smith'), t.register('bob@example.com', 'Bob', 'Jones'), t.register('carol@example.com', 'Carol', 'Brown')]);
+    const [ann, bob, carol] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones'), t.seed('carol@example.com', 'Carol', 'Brown')]);
     expect((await ann.run(['member', 'invite', 'bob@example.com', '--role', 'ADMINISTRATOR'])).exitCode).toBe(0);
     expect((await carol.run(['member', 'invite', 'bob@example.com', '--role', 'DESIGNER'])).exitCode).toBe(0);
     expect((await bob.run(['company', 'switch', 'Smith Company'])).exitCode).toBe(0);
@@ -144,7 +144,7 @@ describe.each(engines())('company on %s', (engine) => {
 
   it('a company name shared by two companies is ambiguous (exit 2, candidates listed); ids always work', async () => {
     const t = await fresh();
-    const [ann, al, bob] = await Promise.all([t.register('ann@example.com', 'Ann', 'Smith'), t.register('al@example.com', 'Al', 'Smith'), t.register('bob@example.com', 'Bob', 'Jones')]);
+    const [ann, al, bob] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('al@example.com', 'Al', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones')]);
     const annCo = (await ann.json(['account', 'show'])).currentCompany.id as number;
     const alCo = (await al.json(['account', 'show'])).currentCompany.id as number;
     expect((await ann.run(['member', 'invite', 'bob@example.com', '--role', 'MANAGER'])).exitCode).toBe(0);
@@ -169,7 +169,7 @@ describe.each(engines())('company on %s', (engine) => {
 
   it('deleting an account removes its company with every membership and moves its members back to their main company', async () => {
     const t = await fresh();
-    const [ann, bob, carol] = await Promise.all([t.register('ann@example.com', 'Ann', 'Smith'), t.register('bob@example.com', 'Bob', 'Jones'), t.register('carol@example.com', 'Carol', 'Brown')]);
+    const [ann, bob, carol] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones'), t.seed('carol@example.com', 'Carol', 'Brown')]);
     expect((await ann.run(['member', 'invite', 'bob@example.com', 'pending@example.com', '--role', 'DESIGNER'])).exitCode).toBe(0);
     expect((await carol.run(['member', 'invite', 'ann@example.com', '--role', 'MANAGER'])).exitCode).toBe(0);
     expect((await bob.run(['company', 'switch', 'Smith Company'])).exitCode).toBe(0);

@@ -126,7 +126,7 @@ describe.each(engines())('completion from the store on %s', (engine) => {
   const fresh = useStore(engine);
 
   async function setUp(t: TestStore) {
-    const [ann, bob] = await Promise.all([t.register('ann@example.com', 'Ann', 'Smith'), t.register('bob@example.com', 'Bob', 'Jones')]);
+    const [ann, bob] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones')]);
     expect((await bob.run(['member', 'invite', 'ann@example.com', '--role', 'DESIGNER'])).exitCode).toBe(0);
     expect((await ann.run(['member', 'invite', 'carol@example.com', '--role', 'MANAGER'])).exitCode).toBe(0);
     return { ann, bob };
@@ -153,7 +153,7 @@ describe.each(engines())('completion from the store on %s', (engine) => {
 
   it('without a session the callback offers nothing and prints nothing', async () => {
     const t = await fresh();
-    await t.register('ann@example.com');
+    await t.seed('ann@example.com');
     const direct = await execa('node', [BIN, '__complete', '--store', t.store, '--config-dir', join(t.dir, 'nobody'), 'company', 'switch', ''], { reject: false });
     expect(direct.exitCode).toBe(0);
     expect(direct.stderr).toBe('');

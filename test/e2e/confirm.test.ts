@@ -7,7 +7,7 @@ describe.each(engines())('account delete confirmation on %s', (engine) => {
 
   it('without a terminal and without --yes: exit 2 naming --yes, nothing deleted; not signed in: exit 3 first', async () => {
     const t = await fresh();
-    const ann = await t.register('ann@example.com', 'Ann', 'Smith');
+    const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
     const r = await ann.run(['account', 'delete']);
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
@@ -24,7 +24,7 @@ describe.each(engines())('account delete confirmation on %s', (engine) => {
 
   it('--yes deletes the user, their main company and sessions; the e-mail can register again', async () => {
     const t = await fresh();
-    const [ann, bob] = await Promise.all([t.register('ann@example.com', 'Ann', 'Smith'), t.register('bob@example.com', 'Bob', 'Jones')]);
+    const [ann, bob] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones')]);
     const token = (await ann.run(['account', 'token', 'create', '--name', 'ci'])).stdout.trim();
     const r = await ann.run(['--json', 'account', 'delete', '--yes']);
     expect(r.exitCode, r.stderr).toBe(0);

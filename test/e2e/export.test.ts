@@ -7,9 +7,9 @@ describe.each(engines())('member export on %s', (engine) => {
   it('prints the rows import reads (OWNER, INVITED and PENDING members), and export → import changes nothing in both formats', async () => {
     const t = await fresh();
     const [ann, bob, carol] = await Promise.all([
-      t.register('ann@example.com', 'Ann', 'Smith'),
-      t.register('bob@example.com', 'Bob', 'Jones'),
-      t.register('carol@example.com', 'Carol', 'Brown'),
+      t.seed('ann@example.com', 'Ann', 'Smith'),
+      t.seed('bob@example.com', 'Bob', 'Jones'),
+      t.seed('carol@example.com', 'Carol', 'Brown'),
     ]);
     const id = (await ann.json(['account', 'show'])).currentCompany.id;
     expect((await ann.run(['member', 'invite', 'bob@example.com', 'zoë@example.com', '--role', 'MANAGER'])).exitCode).toBe(0);
@@ -52,7 +52,7 @@ describe.each(engines())('member export on %s', (engine) => {
 
   it('pages through more rows than one query returns', async () => {
     const t = await fresh();
-    const ann = await t.register('ann@example.com', 'Ann', 'Smith');
+    const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
     expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
     const id = String((await ann.json(['account', 'show'])).currentCompany.id);
     expect((await ann.run(['plan', 'set', id, 'ENTERPRISE'])).exitCode).toBe(0);

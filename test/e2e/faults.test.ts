@@ -156,7 +156,7 @@ async function runAndKill(t: TestStore, args: string[], env: Record<string, stri
 
 /** Registers the owner plus two members, puts the owner's company on an unlimited plan and fills it. */
 async function seedBigCompany(t: TestStore, pending: number) {
-  const [ann, bob, cat] = await Promise.all([t.register('ann@example.com', 'Ann', 'Owner'), t.register('bob@example.com', 'Bob', 'Member'), t.register('cat@example.com', 'Cat', 'Switcher')]);
+  const [ann, bob, cat] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Owner'), t.seed('bob@example.com', 'Bob', 'Member'), t.seed('cat@example.com', 'Cat', 'Switcher')]);
   expect((await ann!.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
   expect((await ann!.run(['plan', 'set', 'Owner Company', 'ENTERPRISE'])).exitCode).toBe(0);
   // One call invites many: all-or-nothing, so one transaction either way.
@@ -248,7 +248,7 @@ describe.each(engineList)('faults on %s', (engine: Engine) => {
 
   it('`store backup` taken while another process writes is a consistent store', async () => {
     const t = await fresh();
-    const ann = await t.register('ann@example.com', 'Ann', 'Owner');
+    const ann = await t.seed('ann@example.com', 'Ann', 'Owner');
     expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
     expect((await ann.run(['plan', 'set', 'Owner Company', 'ENTERPRISE'])).exitCode).toBe(0);
     let stop = false;
@@ -302,7 +302,7 @@ describe('faults of the local file', () => {
 
   async function seeded() {
     const t = await fresh();
-    const ann = await t.register('ann@example.com', 'Ann', 'Owner');
+    const ann = await t.seed('ann@example.com', 'Ann', 'Owner');
     return { t, ann };
   }
 

@@ -70,16 +70,21 @@ describe.each(engines())('hostile input on %s', (engine: Engine) => {
 
   async function setup(): Promise<{ t: TestStore; ann: User }> {
     const t = await fresh();
-    const ann = await t.register('ann@example.com', 'Ann', 'Fuzz');
+    const ann = await t.seed('ann@example.com', 'Ann', 'Fuzz');
     return { t, ann };
   }
 
   it('account update with hostile names and phones: exit 0 or 2, all fields or none, clean output', async () => {
     const { ann } = await setup();
+    // Only `account update` changes the panel, so each run's "after" is the next run's
+    // "before": one `account show` per run instead of two (a run that failed midway,
+    // as when fast-check shrinks, leaves it unknown and the next run reads it again).
+    let current: any = await ann.json(['account', 'show']);
     await fc.assert(
       fc.asyncProperty(fc.option(hostile, { nil: undefined }), fc.option(hostile, { nil: undefined }), fc.option(phone, { nil: undefined }), async (first, last, ph) => {
         fc.pre([first, last, ph].every((x) => x === undefined || argvSafe(x)));
-        const before = await ann.json(['account', 'show']);
+        const before = current ?? (await ann.json(['account', 'show']));
+        current = undefined;
         const args = ['account', 'update'];
         if (first !== undefined) args.push(`--first-name=${first}`);
         if (last !== undefined) args.push(`--last-name=${last}`);
@@ -88,6 +93,7 @@ describe.each(engines())('hostile input on %s', (engine: Engine) => {
         expectSane(r, `update ${JSON.stringify(args).slice(0, 200)}`);
         expect([0, 2]).toContain(r.exitCode);
         const after = await ann.json(['account', 'show']);
+        current = after;
         if (r.exitCode !== 0) {
           expect(after.user, 'a refused update changed nothing').toEqual(before.user);
         } else {
@@ -104,10 +110,12 @@ describe.each(engines())('hostile input on %s', (engine: Engine) => {
 
   it('member invite with hostile e-mails: all of them or none, and nothing raw in the lists', async () => {
     const { ann } = await setup();
+    // Every run ends by removing whom it invited, so each starts from the OWNER alone.
+    const before = await ann.json(['member', 'list']);
+    expect(before).toHaveLength(1);
     await fc.assert(
       fc.asyncProperty(fc.array(hostileEmail, { minLength: 1, maxLength: 3 }), fc.constantFrom('DESIGNER', 'manager', 'OWNER', 'boss', '\x1b[1m'), async (emails, role) => {
         fc.pre(emails.every(argvSafe) && emails.every((e) => !e.startsWith('-')));
-        const before = await ann.json(['member', 'list']);
         const r = await ann.run(['member', 'invite', ...emails, '--role', role], { env: noColor });
         expectSane(r, `invite ${JSON.stringify(emails).slice(0, 200)}`);
         expect([0, 2, 6]).toContain(r.exitCode);
@@ -139,7 +147,9 @@ describe.each(engines())('hostile input on %s', (engine: Engine) => {
     );
   });
 
-  it('NUL and control characters through stdin (passwords) are refused or accepted cleanly', async () => {
+  // Reading a password from stdin does not depend on the engine, and every run is a full
+  // scrypt: local engine only.
+  it.runIf(engine === 'local')('NUL and control characters through stdin (passwords) are refused or accepted cleanly', async () => {
     const { t, ann } = await setup();
     await fc.assert(
       fc.asyncProperty(hostile, async (secret) => {

@@ -3,7 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, expect } from 'vitest';
+import { afterEach, expect, inject } from 'vitest';
+import { Config } from '../../src/config.js';
+import { validateRegistration } from '../../src/domain/accounts.js';
+import { checkStore } from '../../src/domain/health.js';
+import { hashPassword } from '../../src/domain/password.js';
+import { audit, iso } from '../../src/domain/service.js';
+import { SESSION_TTL_DAYS, hashToken, newToken } from '../../src/domain/tokens.js';
+import { companyName } from '../../src/domain/validation.js';
+import { openStore, parseLocation } from '../../src/store/open.js';
+import { Repo } from '../../src/store/repo.js';
 import { Sqld, sqldBinary } from './sqld.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/platformctl.js', import.meta.url));
@@ -20,7 +29,30 @@ export function engines(): Engine[] {
   return ['local'];
 }
 
-export const PASSWORD = 'correct horse battery';
+import { PASSWORD } from './harness-constants.js';
+export { PASSWORD };
+
+/**
+ * Real scrypt-kdf hashes with the production parameters, one per password per worker:
+ * the default PASSWORD's comes from test/global-setup.ts (hashed once per run).
+ */
+const hashes = new Map<string, Promise<string>>();
+function passwordHash(password: string): Promise<string> {
+  let h = hashes.get(password);
+  if (!h) {
+    const provided = password === PASSWORD ? inject('passwordHash') : undefined;
+    h = provided ? Promise.resolve(provided) : hashPassword(password);
+    hashes.set(password, h);
+  }
+  return h;
+}
+
+export interface SeedSpec {
+  email: string;
+  first?: string;
+  last?: string;
+  password?: string;
+}
 
 export interface RunOptions {
   input?: string;
@@ -39,6 +71,7 @@ export class TestStore {
   readonly store: string;
   readonly sqld: Sqld | undefined;
   private users = 0;
+  private seeding: Promise<unknown> = Promise.resolve();
 
   private constructor(readonly engine: Engine, dir: string, store: string, sqld?: Sqld) {
     this.dir = dir;
@@ -78,17 +111,112 @@ export class TestStore {
 
   /** Registers a user through the CLI (password on stdin) with their own config dir. */
   async register(email: string, first = 'Test', last = `User${++this.users}`, password = PASSWORD): Promise<User> {
-    const user = new User(this, email, join(this.dir, `config-${email.replace(/[^a-z0-9]/gi, '_')}`), password);
+    const user = new User(this, email, this.configDirOf(email), password);
     const r = await user.run(['account', 'register', '--email', email, '--first-name', first, '--last-name', last, '--password-stdin'], { input: password + '\n' });
     expect(r.exitCode, r.stderr).toBe(0);
     return user;
   }
 
-  /** `store check` must pass: every scenario ends with the store's rules intact. */
+  /**
+   * Set-up without the CLI: creates registered users as `account register` does (user,
+   * "<last> Company" on the default plan, OWNER ACTIVE membership as current company,
+   * pending invitations turned into INVITED memberships, a session, the
+   * `account.register` audit entry) and saves each session in the user's config dir
+   * through the CLI's own Config. Uses the program's Repo in one transaction, with a
+   * real production-strength password hash computed once per password, not per user.
+   * Tests about registration itself use `register`, which goes through the CLI.
+   */
+  seedMany<const T extends readonly SeedSpec[]>(specs: T): Promise<{ -readonly [K in keyof T]: User }> {
+    const run = this.seeding.then(() => this.seedNow(specs));
+    this.seeding = run.catch(() => undefined);
+    return run as Promise<{ -readonly [K in keyof T]: User }>;
+  }
+
+  async seed(email: string, first = 'Test', last?: string, password = PASSWORD): Promise<User> {
+    const [user] = await this.seedMany([{ email, first, last, password }]);
+    return user;
+  }
+
+  private async seedNow(specs: readonly SeedSpec[]): Promise<User[]> {
+    const people = await Promise.all(
+      specs.map(async (s) => {
+        const password = s.password ?? PASSWORD;
+        const fields = validateRegistration({ email: s.email, firstName: s.first ?? 'Test', lastName: s.last ?? `User${++this.users}`, phone: undefined });
+        return { spec: s, fields, password, hash: await passwordHash(password) };
+      }),
+    );
+    const loc = parseLocation(this.store);
+    const store = await openStore(loc);
+    let tokens: string[];
+    try {
+      tokens = await store.write(async (tx) => {
+        const r = new Repo(tx);
+        const plan = await r.defaultPlan();
+        if (!plan) throw new Error('seed: the store has no default plan');
+        const out: string[] = [];
+        for (const { fields, hash } of people) {
+          const now = new Date();
+          if (await r.userByEmail(fields.email)) throw new Error(`seed: ${fields.email} is already registered`);
+          const userId = await r.insertUser({ ...fields, passwordHash: hash, now: iso(now) });
+          const name = companyName(`${fields.lastName} Company`);
+          const companyId = await r.insertCompany({ name, ownerId: userId, planId: plan.id, now: iso(now) });
+          await r.insertMembership({ companyId, userId, role: 'OWNER', status: 'ACTIVE', invitedBy: null, now: iso(now) });
+          await r.setCurrentCompany(userId, companyId);
+          const pending = await r.invitationsFor(fields.email);
+          for (const inv of pending) await r.insertMembership({ companyId: inv.company_id, userId, role: inv.role, status: 'INVITED', invitedBy: inv.invited_by, now: iso(now) });
+          await r.deleteInvitationsFor(fields.email);
+          const token = newToken('session');
+          await r.insertToken({ userId, kind: 'session', name: null, hash: hashToken(token), now: iso(now), expiresAt: iso(new Date(now.getTime() + SESSION_TTL_DAYS * 86_400_000)) });
+          await audit(r, now, { id: userId, email: fields.email }, 'account.register', {
+            company: { id: companyId, name },
+            target: fields.email,
+            details: pending.length ? { invitations: pending.map((p) => p.company_id) } : null,
+          });
+          out.push(token);
+        }
+        return out;
+      });
+    } finally {
+      await store.close();
+    }
+    return Promise.all(
+      people.map(async ({ spec, fields, password }, i) => {
+        const user = new User(this, spec.email, this.configDirOf(spec.email), password);
+        await new Config(user.configDir).saveSession(loc.key, { token: tokens[i]!, email: fields.email });
+        return user;
+      }),
+    );
+  }
+
+  private configDirOf(email: string): string {
+    return join(this.dir, `config-${email.replace(/[^a-z0-9]/gi, '_')}`);
+  }
+
+  /**
+   * `store check` must pass: every scenario ends with the store's rules intact. Runs the
+   * command's own check (checkStore on the store opened as `store check` opens it) in
+   * this process, sparing a CLI start-up per test; `store check` itself is tested
+   * through the CLI in store.test.ts.
+   */
   async expectClean(): Promise<void> {
-    const r = await this.run(['store', 'check', '--json']);
-    expect(r.stdout + r.stderr).not.toMatch(/"ok": false/);
-    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    const store = await openStore(parseLocation(this.store), { migrate: false, mustExist: true });
+    try {
+      const report = await checkStore(store);
+      expect(report.problems, `store check of ${this.store}`).toEqual([]);
+      expect(report.ok).toBe(true);
+    } finally {
+      await store.close();
+    }
+  }
+
+  /** Reads the store in this process through the program's Repo (for assertions only). */
+  async query<T>(fn: (r: Repo) => Promise<T>): Promise<T> {
+    const store = await openStore(parseLocation(this.store), { migrate: false, mustExist: true });
+    try {
+      return await store.read((tx) => fn(new Repo(tx)));
+    } finally {
+      await store.close();
+    }
   }
 
   async dispose(): Promise<void> {

@@ -18,7 +18,7 @@ describe.each(engines())('member import on %s', (engine) => {
 
   it('reads quoted CSV (BOM, CRLF, commas, quotes, newlines, non-ASCII), numbers bad lines as in the file, all or nothing, then idempotent', async () => {
     const t = await fresh();
-    const [ann] = await Promise.all([t.register('ann@example.com', 'Ann', 'Smith'), t.register('bob@example.com', 'Bob', 'Jones')]);
+    const [ann] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones')]);
     const me = await ann.json(['account', 'show']);
     const company = String(me.currentCompany.id);
     expect((await ann.run(['account', 'update', '--company-name', 'Müller, "Söhne" & Co'])).exitCode).toBe(0);
@@ -76,7 +76,7 @@ describe.each(engines())('member import on %s', (engine) => {
 
   it('reads JSON Lines from stdin, --dry-run writes nothing, roles update, and stdin is CSV unless told', async () => {
     const t = await fresh();
-    const ann = await t.register('ann@example.com', 'Ann', 'Smith');
+    const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
     const jsonl = '{"email":"x@example.com","role":"manager"}\n\n{"email":"y@example.com","role":"DESIGNER"}\n';
 
     const dry = await ann.run(['--json', 'member', 'import', '-', '--format', 'jsonl', '--dry-run'], { input: jsonl });
@@ -113,9 +113,9 @@ describe.each(engines())('member import on %s', (engine) => {
   it('checks each row against its company: rights (exit 4 for a company the actor may not manage) and seats filling up mid-file', async () => {
     const t = await fresh();
     const [ann, bob, carol] = await Promise.all([
-      t.register('ann@example.com', 'Ann', 'Smith'),
-      t.register('bob@example.com', 'Bob', 'Jones'),
-      t.register('carol@example.com', 'Carol', 'Brown'),
+      t.seed('ann@example.com', 'Ann', 'Smith'),
+      t.seed('bob@example.com', 'Bob', 'Jones'),
+      t.seed('carol@example.com', 'Carol', 'Brown'),
     ]);
     expect((await bob.run(['member', 'invite', 'ann@example.com', '--role', 'ADMINISTRATOR'])).exitCode).toBe(0);
     expect((await carol.run(['member', 'invite', 'ann@example.com', '--role', 'MANAGER'])).exitCode).toBe(0);

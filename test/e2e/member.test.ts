@@ -6,11 +6,11 @@ type Member = { email: string; firstName: string | null; lastName: string | null
 /** Ann owns "Smith Company" on plan TEAM (set by Sue, platform staff) and has invited an ADMINISTRATOR, a MANAGER and a DESIGNER. */
 async function team(t: TestStore) {
   const [ann, adm, mgr, des, sue] = await Promise.all([
-    t.register('ann@example.com', 'Ann', 'Smith'),
-    t.register('adm@example.com', 'Adam', 'Admin'),
-    t.register('mgr@example.com', 'Meg', 'Manager'),
-    t.register('des@example.com', 'Dee', 'Designer'),
-    t.register('sue@example.com', 'Sue', 'Staff'),
+    t.seed('ann@example.com', 'Ann', 'Smith'),
+    t.seed('adm@example.com', 'Adam', 'Admin'),
+    t.seed('mgr@example.com', 'Meg', 'Manager'),
+    t.seed('des@example.com', 'Dee', 'Designer'),
+    t.seed('sue@example.com', 'Sue', 'Staff'),
   ]);
   expect((await sue.run(['staff', 'grant', 'sue@example.com'])).exitCode).toBe(0);
   expect((await sue.run(['plan', 'set', 'Smith Company', 'TEAM'])).exitCode).toBe(0);
@@ -146,7 +146,7 @@ describe.each(engines())('member on %s', (engine) => {
 
   it('invite is all-or-nothing; PENDING invitations become INVITED on registration; remove revokes a pending invitation', async () => {
     const t = await fresh();
-    const [ann, bob] = await Promise.all([t.register('ann@example.com', 'Ann', 'Smith'), t.register('bob@example.com', 'Bob', 'Jones')]);
+    const [ann, bob] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones')]);
     expect((await ann.run(['member', 'invite', 'bob@example.com', '--role', 'DESIGNER'])).exitCode).toBe(0);
     const emails = async () => (await ann.json<Member[]>(['member', 'list'])).map((m) => m.email);
 

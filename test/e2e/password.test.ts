@@ -21,7 +21,7 @@ describe.each(engines())('password change on %s', (engine) => {
 
   it('checks length, then match, then the current password, with the exact messages and exit codes', async () => {
     const t = await fresh();
-    const ann = await t.register('ann@example.com');
+    const ann = await t.seed('ann@example.com');
     const change = (cur: string, next: string, confirm: string, json = false) =>
       ann.run([...(json ? ['--json'] : []), 'password', 'change', '--password-stdin'], { input: lines(cur, next, confirm) });
 
@@ -55,8 +55,8 @@ describe.each(engines())('password change on %s', (engine) => {
 
   it('revokes every other session and API token of the user, keeps the current session', async () => {
     const t = await fresh();
-    const ann = await t.register('ann@example.com');
-    const bob = await t.register('bob@example.com');
+    const ann = await t.seed('ann@example.com');
+    const bob = await t.seed('bob@example.com');
     const elsewhere = await loginElsewhere(t, ann.email, PASSWORD, 'ann-laptop');
     const created = await ann.run(['account', 'token', 'create', '--name', 'ci']);
     const apiToken = created.stdout.trim();
@@ -84,7 +84,9 @@ describe.each(engines())('password change on %s', (engine) => {
     expect((await t.run(['--json', 'account', 'show'], { token: bobToken })).exitCode).toBe(0);
   });
 
-  it('accepts passwords of 1024+ code points without truncating them', async () => {
+  // A password's length matters only to hashing, done before the store is touched, and
+  // each of these steps is a full scrypt: run on the local engine only.
+  it.runIf(engine === 'local')('accepts passwords of 1024+ code points without truncating them', async () => {
     const t = await fresh();
     // 1100 code points, multi-byte ones included.
     const long = [...'pässwörd-😀-'.repeat(100)].slice(0, 1000).join('') + 'x'.repeat(100);

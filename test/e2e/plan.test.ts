@@ -6,7 +6,7 @@ describe.each(engines())('plans and billing on %s', (engine) => {
 
   it('the catalogue; billing show; seat limits count ACTIVE + INVITED + PENDING with the owner (exit 6 SEAT_LIMIT)', async () => {
     const t = await fresh();
-    const [ann, bob] = await Promise.all([t.register('ann@example.com', 'Ann', 'Smith'), t.register('bob@example.com', 'Bob', 'Jones')]);
+    const [ann, bob] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones')]);
     const smith = (await ann.json(['account', 'show'])).currentCompany.id as number;
 
     expect(await bob.json(['plan', 'list'])).toEqual([
@@ -40,7 +40,7 @@ describe.each(engines())('plans and billing on %s', (engine) => {
 
   it('plan set and plan create are for staff; a plan below current usage is refused; unlimited custom plans are omitted from the account panel', async () => {
     const t = await fresh();
-    const [ann, bob, sue] = await Promise.all([t.register('ann@example.com', 'Ann', 'Smith'), t.register('bob@example.com', 'Bob', 'Jones'), t.register('sue@example.com', 'Sue', 'Staff')]);
+    const [ann, bob, sue] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones'), t.seed('sue@example.com', 'Sue', 'Staff')]);
     const smith = (await ann.json(['account', 'show'])).currentCompany.id as number;
     expect((await ann.run(['member', 'invite', 'bob@example.com', 'p1@example.com', '--role', 'DESIGNER'])).exitCode).toBe(0);
 
@@ -96,7 +96,7 @@ describe.each(engines())('plans and billing on %s', (engine) => {
     expect((await ann.json(['company', 'show'])).plan).toEqual({ name: 'BIG-DEAL', maxUsers: 500, custom: true });
 
     // billing show is for members (and staff): others get exit 4.
-    const [carol] = await Promise.all([t.register('carol@example.com', 'Carol', 'Brown')]);
+    const [carol] = await Promise.all([t.seed('carol@example.com', 'Carol', 'Brown')]);
     expect((await carol.run(['billing', 'show', '--company', 'Smith Company'])).exitCode).toBe(4);
     expect((await sue.json(['billing', 'show', '--company', 'Brown Company'])).plan.name).toBe('FREE');
   }, 150_000);

@@ -112,7 +112,7 @@ describe.each(engines())('prompts on a terminal on %s', (engine) => {
 
   it('password change asks CURRENT PASSWORD, NEW PASSWORD, CONFIRM NEW PASSWORD', async () => {
     const t = await fresh();
-    const ann = await t.register('ann@example.com');
+    const ann = await t.seed('ann@example.com');
     const s = new PtySession(t, ['password', 'change'], ann.configDir);
     await s.expect(/CURRENT PASSWORD/);
     s.write(PASSWORD + ENTER);
@@ -130,7 +130,7 @@ describe.each(engines())('prompts on a terminal on %s', (engine) => {
 
   it('account delete: the default answer NO and Ctrl-C cancel (exit 8, nothing changed); YES, DELETE IT deletes', async () => {
     const t = await fresh();
-    const ann = await t.register('ann@example.com', 'Ann', 'Smith');
+    const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
 
     const no = new PtySession(t, ['account', 'delete'], ann.configDir);
     await no.expect(/Delete the account ann@example.com and your company "Smith Company"\?/);

@@ -50,7 +50,7 @@ describeRemote('remote engine (sqld)', () => {
 
   it('server down, hung, or not speaking TLS: exit 7 with a one-line message and no secret printed', async () => {
     const t = await fresh();
-    const ann = await t.register('ann@example.com', 'Ann', 'Smith');
+    const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
     const port = t.sqld!.port;
     const token = 'platformctl-test-secret-token';
     const secretEnv = { PLATFORMCTL_STORE_TOKEN: token };
@@ -93,7 +93,7 @@ describeRemote('remote engine (sqld)', () => {
 
   it('a schema newer than this build is refused (exit 7 SCHEMA_TOO_NEW) and left untouched', async () => {
     const t = await fresh();
-    const ann = await t.register('ann@example.com');
+    const ann = await t.seed('ann@example.com');
     const c = direct(t.store);
     await c.execute(`UPDATE platformctl_meta SET value = '999' WHERE key = 'schema_version'`);
     const before = await fingerprint(c);
@@ -113,7 +113,7 @@ describeRemote('remote engine (sqld)', () => {
     expect(JSON.parse(init.stdout)).toMatchObject({ engine: 'libsql', schemaVersion: 1 });
     const version = await direct(t.store).execute(`SELECT value FROM platformctl_meta WHERE key = 'schema_version'`);
     expect(version.rows[0]!.value).toBe('1');
-    const [ann] = await Promise.all([t.register('ann@example.com', 'Ann', 'Smith'), t.register('bob@example.com', 'Bob', 'Jones')]);
+    const [ann] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones')]);
     await ann!.json(['account', 'update', '--phone', '+1 555 0100']);
 
     const file = join(t.dir, 'backup', 'snapshot.db');
@@ -142,7 +142,7 @@ describeRemote('remote engine (sqld)', () => {
     const proxy = await new KillProxy(t.sqld!).start();
     try {
       const via = ['--store', proxy.url];
-      const ann = await t.register('ann@example.com', 'Ann', 'Smith');
+      const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
       // Ann's session must be for the proxy's URL: sign in through it.
       const login = await ann.run([...via, 'account', 'login', '--email', ann.email, '--password-stdin'], { input: ann.password + '\n' });
       expect(login.exitCode, login.stderr).toBe(0);

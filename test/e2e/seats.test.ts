@@ -6,7 +6,7 @@ describe.each(engines())('seat limit under concurrency on %s', (engine) => {
 
   it('20 parallel invites into a company with 9 free seats: exactly 9 succeed, 11 hit SEAT_LIMIT, none fail on the store', async () => {
     const t = await fresh();
-    const ann = await t.register('ann@example.com', 'Ann', 'Smith');
+    const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
     // Ann makes herself staff (bootstrap), creates a 10-user plan and moves her company onto it.
     expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
     expect((await ann.run(['plan', 'create', 'CAP10', '--max-users', '10'])).exitCode).toBe(0);

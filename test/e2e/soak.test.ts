@@ -8,7 +8,7 @@ import { engines, useStore, type Engine, type RunResult, type User } from './har
  * successful change is in the audit log; `store check` is clean at the end.
  */
 
-const SOAK_MS = Number(process.env.PLATFORMCTL_SOAK_MS) || 12_000;
+const SOAK_MS = Number(process.env.PLATFORMCTL_SOAK_MS) || 8_000;
 const SEATS = 10; // plan TEAM
 
 /** A small deterministic PRNG so a failing run can be replayed with the same seed. */
@@ -32,7 +32,7 @@ describe.each(engines())('soak on %s', (engine: Engine) => {
   it(`mixed members commands from 4 processes for ${SOAK_MS / 1000}s keep every rule`, async () => {
     const t = await fresh();
     const names = ['ann', 'bob', 'cat', 'dan', 'eve'];
-    const users = await Promise.all(names.map((n, i) => t.register(`${n}@example.com`, n, `Soak${i}`)));
+    const users = await Promise.all(names.map((n, i) => t.seed(`${n}@example.com`, n, `Soak${i}`)));
     const [ann, bob, cat, dan, eve] = users as [User, User, User, User, User];
     expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
     expect((await ann.run(['plan', 'set', 'Soak0 Company', 'TEAM'])).exitCode).toBe(0);

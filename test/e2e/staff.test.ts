@@ -6,7 +6,7 @@ describe.each(engines())('staff on %s', (engine) => {
 
   it('the first grant is open to any signed-in user, later ones need SUPPORT; staff act in any company with --company; revoke keeps one SUPPORT', async () => {
     const t = await fresh();
-    const [ann, bob, carol] = await Promise.all([t.register('ann@example.com', 'Ann', 'Smith'), t.register('bob@example.com', 'Bob', 'Jones'), t.register('carol@example.com', 'Carol', 'Brown')]);
+    const [ann, bob, carol] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones'), t.seed('carol@example.com', 'Carol', 'Brown')]);
     const B = ['--company', 'Brown Company'];
 
     expect((await t.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(3);

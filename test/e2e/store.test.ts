@@ -78,7 +78,7 @@ describe.each(engines())('store on %s', (engine) => {
 
   it('store backup writes a consistent copy that opens as a store; refuses an existing file (exit 6)', async () => {
     const t = await fresh();
-    const ann = await t.register('ann@example.com', 'Ann', 'Smith');
+    const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
     const path = join(t.dir, 'backups', 'copy.db');
     const r = await t.run(['--json', 'store', 'backup', path]);
     expect(r.exitCode, r.stderr).toBe(0);
@@ -97,7 +97,7 @@ describe.each(engines())('store on %s', (engine) => {
 
   it.runIf(local)('refuses a store whose schema is newer than this build (exit 7 SCHEMA_TOO_NEW), leaving the file untouched', async () => {
     const t = await fresh();
-    const ann = await t.register('ann@example.com');
+    const ann = await t.seed('ann@example.com');
     const db = new Database(t.store);
     db.prepare(`UPDATE platformctl_meta SET value = '999' WHERE key = 'schema_version'`).run();
     db.close();
@@ -152,7 +152,7 @@ describe.each(engines())('store on %s', (engine) => {
 
   it('store check lists each broken invariant and exits 7', async () => {
     const t = await fresh();
-    await Promise.all([t.register('ann@example.com', 'Ann', 'Smith'), t.register('bob@example.com', 'Bob', 'Jones')]);
+    await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones')]);
     const ann = (await rawSql(t, `SELECT id, current_company_id AS c FROM users WHERE email = 'ann@example.com'`))[0] as { id: number; c: number };
     const bob = (await rawSql(t, `SELECT current_company_id AS c FROM users WHERE email = 'bob@example.com'`))[0] as { c: number };
     // Ann's current company becomes Bob's, where she is no member; Bob's company loses its OWNER.
