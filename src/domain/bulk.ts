@@ -240,8 +240,20 @@ const errorOf = (line: number, email: string | null, e: unknown): ImportError =>
 export async function importMembers(env: Env, cred: Credential, opts: ImportOptions): Promise<ImportReport> {
   const now = env.now();
   const ts = iso(now);
+  // The rows are a stream read once. A store may run the transaction again (sqld ends a
+  // transaction that kept another writer waiting, and the remote engine retries it): a
+  // second run after rows were read would import only the rest of them, or nothing, and
+  // report success. Nothing was written by the ended run, so say so and stop instead.
+  let rowsRead = false;
   try {
     return await write(env, async (r) => {
+      if (rowsRead) {
+        throw new PlatformError(
+          'STORE_BUSY',
+          "The store ended this import's transaction because another writer was waiting too long. Nothing was imported; run the import again.",
+          { retry: false },
+        );
+      }
       const actor = await authenticate(r, cred, now);
       const report: ImportReport = { invited: 0, updated: 0, unchanged: 0, failed: 0, errors: [], applied: false, dryRun: Boolean(opts.dryRun), companies: [] };
       const companies = new Map<string, CompanyState | PlatformError>();
@@ -282,6 +294,7 @@ export async function importMembers(env: Env, cred: Credential, opts: ImportOpti
         opts.onProgress?.(read);
       };
       for await (const rows of opts.rows) {
+        rowsRead = true;
         for (const row of rows) {
           chunk.push(row);
           if (chunk.length >= CHUNK_SIZE) await flush();
