@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { PassThrough } from 'node:stream';
 import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -288,5 +289,30 @@ describeRemote('member import when sqld dies mid-way', () => {
     } finally {
       await proxy.close();
     }
+  });
+  it('an import whose transaction sqld ends (another writer waited too long) fails with exit 7 and imports nothing, never part', { timeout: 120_000 }, async () => {
+    const t = await fresh();
+    const ann = await t.register('ann@example.com', 'Ann', 'Smith');
+    expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
+    expect((await ann.run(['plan', 'set', 'Smith Company', 'ENTERPRISE'])).exitCode).toBe(0);
+    // Rows arrive on stdin: 1500 (a chunk is checked and written, so the import holds the
+    // write lock), then a pause while another command writes, then 1500 more.
+    const input = new PassThrough();
+    const importing = execa('node', [BIN, '--store', t.store, '--config-dir', ann.configDir, '--json', 'member', 'import', '-'], { reject: false, input });
+    input.write('email,role\n' + Array.from({ length: 1500 }, (_, i) => `a${i}@example.org,DESIGNER\n`).join(''));
+    await new Promise((r) => setTimeout(r, 1500));
+    // sqld hands the lock to the waiting writer after a few seconds, ending the import's transaction.
+    const other = await ann.run(['member', 'invite', 'other@example.org', '--role', 'MANAGER']);
+    expect(other.exitCode, other.stderr).toBe(0);
+    input.end(Array.from({ length: 1500 }, (_, i) => `b${i}@example.org,DESIGNER\n`).join(''));
+    const r = await importing;
+    // Before the fix the engine re-ran the transaction on the rest of the stream (here:
+    // nothing) and reported a successful import of 0 rows.
+    expect(r.exitCode, r.stdout + r.stderr).toBe(7);
+    expect(JSON.parse(r.stderr)).toEqual({ error: { code: 'STORE_BUSY', message: expect.stringMatching(/Nothing was imported; run the import again/) } });
+    expect(r.stdout).toBe('');
+    const d = await dumpStore('libsql', t.store, ['invitations', 'audit_log']);
+    expect(rowsOf(d, 'invitations').map((i) => i.email)).toEqual(['other@example.org']);
+    expect(rowsOf(d, 'audit_log').filter((a) => a.action === 'member.import')).toEqual([]);
   });
 });
