@@ -79,7 +79,16 @@ async function* recordBatches(parser: Readable): AsyncGenerator<string[][]> {
 async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
   const { parse, CsvError } = await import('csv-parse');
   // csv-parse hands other options to its Transform: buffer a chunk of records, not 16.
-  const options: CsvOptions & { readableHighWaterMark: number } = { bom: true, relax_column_count: true, skip_empty_lines: false, readableHighWaterMark: CHUNK_SIZE };
+  // Every line ending is a record delimiter: csv-parse otherwise takes the first one it
+  // sees as the only one, and a file whose header ends in CRLF but whose rows end in LF
+  // (edited on two systems) silently ran rows together.
+  const options: CsvOptions & { readableHighWaterMark: number } = {
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: false,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    readableHighWaterMark: CHUNK_SIZE,
+  };
   const parser = parse(options);
   input.on('error', (e) => parser.destroy(e));
   input.pipe(parser);
