@@ -137,6 +137,9 @@ async function* jsonlRows(input: Readable): AsyncGenerator<RawRow[]> {
   if (batch.length) yield batch;
 }
 
+// With the u flag a surrogate range matches only a surrogate that is not part of a pair.
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
+
 async function* jsonlRow(input: Readable): AsyncGenerator<RawRow> {
   const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
@@ -156,6 +159,12 @@ async function* jsonlRow(input: Readable): AsyncGenerator<RawRow> {
       continue;
     }
     const r = o as Record<string, unknown>;
+    // JSON may spell an unpaired surrogate (\ud800): no text holds one, SQLite would store
+    // U+FFFD instead and sqld refuses the statement, so the line is bad input.
+    if ([r.email, r.role, r.company].some((x) => typeof x === 'string' && LONE_SURROGATE.test(x))) {
+      yield { line, error: invalid('Not valid text: the line holds an unpaired surrogate escape (\\ud800-\\udfff).') };
+      continue;
+    }
     yield { line, email: r.email, role: r.role, company: r.company };
   }
 }
@@ -233,8 +242,9 @@ class Rollback {
   constructor(readonly report: ImportReport) {}
 }
 
+/** A row's failure; a store failure (exit 7) is the whole import's, never one row's. */
 const errorOf = (line: number, email: string | null, e: unknown): ImportError => {
-  if (e instanceof PlatformError) return { line, email, code: e.code, message: e.message };
+  if (e instanceof PlatformError && e.exitCode !== 7) return { line, email, code: e.code, message: e.message };
   throw e;
 };
 
@@ -285,7 +295,7 @@ export async function importMembers(env: Env, cred: Credential, opts: ImportOpti
               report.companies.push(summary);
             }
           } catch (e) {
-            if (!(e instanceof PlatformError)) throw e;
+            if (!(e instanceof PlatformError) || e.exitCode === 7) throw e;
             s = e;
           }
           companies.set(key, s);
@@ -360,7 +370,15 @@ async function applyChunk(
   };
   // A row with a bad e-mail or role still counts as failed in its company, if that resolves.
   const failIn = async (row: RawRow, email: string | null, e: unknown) =>
-    fail(row.line, email, e, await companyFor(text(row.company)?.trim() || defaultCompany).catch(() => undefined));
+    fail(
+      row.line,
+      email,
+      e,
+      await companyFor(text(row.company)?.trim() || defaultCompany).catch((err: unknown) => {
+        if (err instanceof PlatformError && err.exitCode !== 7) return undefined;
+        throw err;
+      }),
+    );
 
   // 1. Everything that needs no lookup: syntax of e-mail and role, the company and the actor's rights there.
   for (const row of rows) {

@@ -40,3 +40,17 @@ describe('readRows (CSV) with mixed line endings', () => {
     ]);
   });
 });
+
+describe('readRows (JSON Lines) with unpaired surrogate escapes', () => {
+  it('makes such a line a bad line (SQLite would store U+FFFD, sqld refuses the statement); pairs are fine', async () => {
+    const text = ['{"email":"a\\ud800@example.com","role":"MANAGER"}', '{"email":"b@example.com","role":"MANAGER","company":"\\udc00"}', '{"email":"c@example.com","role":"\\ud83e\\udd84"}'].join('\n');
+    const out: RawRow[] = [];
+    for await (const batch of readRows(Readable.from([text]), 'jsonl')) out.push(...batch);
+    expect(out.map((r) => [r.line, r.error?.code ?? null, r.role ?? null])).toEqual([
+      [1, 'INVALID_INPUT', null],
+      [2, 'INVALID_INPUT', null],
+      [3, null, '🦄'],
+    ]);
+    expect(out[0]!.error!.message).toMatch(/unpaired surrogate/);
+  });
+});
