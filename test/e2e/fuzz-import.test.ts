@@ -70,6 +70,10 @@ const hostile = fc.oneof(
     '=cmd|/c calc!A1',
     "Robert'); DROP TABLE invitations;--",
     'MANAGER\u0301',
+    'j\ue000rgen@example.org',
+    '\ud800',
+    'p1\udc00@example.org',
+    'DESIGNER\udbff',
     'ＭＡＮＡＧＥＲ',
   ),
   fc.string({ maxLength: 30 }),
@@ -362,5 +366,30 @@ describe.each(engines())('hostile member import files on %s', (engine: Engine) =
     );
     if (process.env.FUZZ_VERBOSE) console.log(engine, seen.join(' | '));
     await t.expectClean();
+  });
+  it('JSON Lines cells the store cannot hold (unpaired surrogates, NUL, huge, odd numbers) fail as rows, never as exit 1', async () => {
+    const t = await fresh();
+    const ann = await t.register('ann@example.com', 'Ann', 'Smith');
+    // Before the fix, "\ud800" as a company reached sqld, which refused the statement and
+    // closed the transaction: exit 1 (TRANSACTION_CLOSED) instead of a failed row.
+    const rows = [
+      { email: 'a@example.org', role: 'DESIGNER', company: '\ud800' },
+      { email: 'b\udc00@example.org', role: 'DESIGNER' },
+      { email: 'c@example.org', role: 'DESIGNER\udbff' },
+      { email: 'd@example.org', role: 'DESIGNER', company: 'Smith\u0000Company' },
+      { email: 'e@example.org', role: 'DESIGNER', company: 'z'.repeat(300_000) },
+      { email: 'f@example.org', role: 'DESIGNER', company: 1e308 },
+      { email: 'g@example.org', role: 'manager' },
+    ];
+    const file = join(t.dir, 'odd.jsonl');
+    writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const r = await ann.run(['--json', 'member', 'import', file, '--continue-on-error'], { env: noColor });
+    expectSane(r, 'odd cells');
+    expect(r.exitCode, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.errors.map((e: { line: number; code: string }) => `${e.line} ${e.code}`)).toEqual(['1 INVALID_INPUT', '2 INVALID_INPUT', '3 INVALID_INPUT', '4 NOT_FOUND', '5 NOT_FOUND', '6 NOT_FOUND']);
+    expect(report).toMatchObject({ invited: 1, failed: 6, applied: true });
+    const list = await ann.json(['member', 'list']);
+    expect(list.map((m: { email: string; role: string }) => `${m.email} ${m.role}`).sort()).toEqual(['ann@example.com OWNER', 'g@example.org MANAGER']);
   });
 });
