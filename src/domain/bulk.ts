@@ -79,7 +79,16 @@ async function* recordBatches(parser: Readable): AsyncGenerator<string[][]> {
 async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
   const { parse, CsvError } = await import('csv-parse');
   // csv-parse hands other options to its Transform: buffer a chunk of records, not 16.
-  const options: CsvOptions & { readableHighWaterMark: number } = { bom: true, relax_column_count: true, skip_empty_lines: false, readableHighWaterMark: CHUNK_SIZE };
+  // Every line ending is a record delimiter: csv-parse otherwise takes the first one it
+  // sees as the only one, and a file whose header ends in CRLF but whose rows end in LF
+  // (edited on two systems) silently ran rows together.
+  const options: CsvOptions & { readableHighWaterMark: number } = {
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: false,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    readableHighWaterMark: CHUNK_SIZE,
+  };
   const parser = parse(options);
   input.on('error', (e) => parser.destroy(e));
   input.pipe(parser);
@@ -128,6 +137,9 @@ async function* jsonlRows(input: Readable): AsyncGenerator<RawRow[]> {
   if (batch.length) yield batch;
 }
 
+// With the u flag a surrogate range matches only a surrogate that is not part of a pair.
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
+
 async function* jsonlRow(input: Readable): AsyncGenerator<RawRow> {
   const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
@@ -147,6 +159,12 @@ async function* jsonlRow(input: Readable): AsyncGenerator<RawRow> {
       continue;
     }
     const r = o as Record<string, unknown>;
+    // JSON may spell an unpaired surrogate (\ud800): no text holds one, SQLite would store
+    // U+FFFD instead and sqld refuses the statement, so the line is bad input.
+    if ([r.email, r.role, r.company].some((x) => typeof x === 'string' && LONE_SURROGATE.test(x))) {
+      yield { line, error: invalid('Not valid text: the line holds an unpaired surrogate escape (\\ud800-\\udfff).') };
+      continue;
+    }
     yield { line, email: r.email, role: r.role, company: r.company };
   }
 }
@@ -224,8 +242,9 @@ class Rollback {
   constructor(readonly report: ImportReport) {}
 }
 
+/** A row's failure; a store failure (exit 7) is the whole import's, never one row's. */
 const errorOf = (line: number, email: string | null, e: unknown): ImportError => {
-  if (e instanceof PlatformError) return { line, email, code: e.code, message: e.message };
+  if (e instanceof PlatformError && e.exitCode !== 7) return { line, email, code: e.code, message: e.message };
   throw e;
 };
 
@@ -240,8 +259,20 @@ const errorOf = (line: number, email: string | null, e: unknown): ImportError =>
 export async function importMembers(env: Env, cred: Credential, opts: ImportOptions): Promise<ImportReport> {
   const now = env.now();
   const ts = iso(now);
+  // The rows are a stream read once. A store may run the transaction again (sqld ends a
+  // transaction that kept another writer waiting, and the remote engine retries it): a
+  // second run after rows were read would import only the rest of them, or nothing, and
+  // report success. Nothing was written by the ended run, so say so and stop instead.
+  let rowsRead = false;
   try {
     return await write(env, async (r) => {
+      if (rowsRead) {
+        throw new PlatformError(
+          'STORE_BUSY',
+          "The store ended this import's transaction because another writer was waiting too long. Nothing was imported; run the import again.",
+          { retry: false },
+        );
+      }
       const actor = await authenticate(r, cred, now);
       const report: ImportReport = { invited: 0, updated: 0, unchanged: 0, failed: 0, errors: [], applied: false, dryRun: Boolean(opts.dryRun), companies: [] };
       const companies = new Map<string, CompanyState | PlatformError>();
@@ -264,7 +295,7 @@ export async function importMembers(env: Env, cred: Credential, opts: ImportOpti
               report.companies.push(summary);
             }
           } catch (e) {
-            if (!(e instanceof PlatformError)) throw e;
+            if (!(e instanceof PlatformError) || e.exitCode === 7) throw e;
             s = e;
           }
           companies.set(key, s);
@@ -282,6 +313,7 @@ export async function importMembers(env: Env, cred: Credential, opts: ImportOpti
         opts.onProgress?.(read);
       };
       for await (const rows of opts.rows) {
+        rowsRead = true;
         for (const row of rows) {
           chunk.push(row);
           if (chunk.length >= CHUNK_SIZE) await flush();
@@ -338,7 +370,15 @@ async function applyChunk(
   };
   // A row with a bad e-mail or role still counts as failed in its company, if that resolves.
   const failIn = async (row: RawRow, email: string | null, e: unknown) =>
-    fail(row.line, email, e, await companyFor(text(row.company)?.trim() || defaultCompany).catch(() => undefined));
+    fail(
+      row.line,
+      email,
+      e,
+      await companyFor(text(row.company)?.trim() || defaultCompany).catch((err: unknown) => {
+        if (err instanceof PlatformError && err.exitCode !== 7) return undefined;
+        throw err;
+      }),
+    );
 
   // 1. Everything that needs no lookup: syntax of e-mail and role, the company and the actor's rights there.
   for (const row of rows) {

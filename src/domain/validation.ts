@@ -51,7 +51,9 @@ const EMAIL = /^[^\s@"(),:;<>[\\\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9]
 /** Trims and lower-cases an e-mail address so comparisons are case-insensitive. */
 export function email(value: string): string {
   const v = value.trim().toLowerCase();
-  if (v.length > 254 || !isPrintable(v) || !EMAIL.test(v) || v.split('@')[0]!.length > 64) {
+  // U+FFFD is what bytes that are not UTF-8 decode to (a Latin-1 file, say): such an
+  // address is a misread one, never the one meant.
+  if (v.length > 254 || !isPrintable(v) || v.includes('\ufffd') || !EMAIL.test(v) || v.split('@')[0]!.length > 64) {
     throw invalid(`Invalid e-mail address "${printable(value.trim())}".`);
   }
   return v;

@@ -252,7 +252,8 @@ export class RemoteStore implements Store {
       try {
         return await this.transactOnce(mode, fn);
       } catch (e) {
-        if (!(e instanceof PlatformError) || e.code !== 'STORE_BUSY' || Date.now() >= deadline) throw e;
+        // A command whose input cannot be read twice (member import) marks its error final.
+        if (!(e instanceof PlatformError) || e.code !== 'STORE_BUSY' || e.details?.retry === false || Date.now() >= deadline) throw e;
         const pause = Math.min(200, 10 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random());
         await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(0, deadline - Date.now()))));
       }
