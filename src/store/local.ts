@@ -10,6 +10,23 @@ type Database = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
 
 
+/**
+ * Switching a brand-new file to WAL needs it to itself; SQLite can answer SQLITE_BUSY
+ * at once (without its busy handler) while another process is doing the same on first
+ * use. Such a step is retried until the busy timeout is spent.
+ */
+async function withBusyRetry<T>(step: () => T): Promise<T> {
+  const deadline = Date.now() + busyTimeoutMs();
+  for (;;) {
+    try {
+      return step();
+    } catch (e) {
+      if (!String((e as { code?: string }).code ?? '').startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw e;
+      await new Promise((r) => setTimeout(r, 10 + Math.random() * 40));
+    }
+  }
+}
+
 function bind(params: Params | undefined): unknown[] {
   if (params === undefined) return [];
   return [params];
@@ -63,7 +80,7 @@ export class LocalStore implements Store {
       }
       const db = new Database(path, { timeout: busyTimeoutMs() });
       // Account data must survive power loss: WAL with a full fsync on commit.
-      db.pragma('journal_mode = WAL');
+      await withBusyRetry(() => db.pragma('journal_mode = WAL'));
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       return new LocalStore(db, path);
