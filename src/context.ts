@@ -44,6 +44,9 @@ export function createContext(opts: { io: IOStreams; prompter: Prompter; env: No
   let config: Config | undefined;
   let location: StoreLocation | undefined;
   let store: Promise<Store> | undefined;
+  // The store is opened once per command, in whichever of the three ways it asks for first.
+  const openOnce = (o: { migrate: boolean; mustExist?: boolean }) =>
+    (store ??= openStore(ctx.location(), { authToken: env.PLATFORMCTL_STORE_TOKEN || ctx.config().storeToken, ...o }));
   const ctx: Context = {
     io,
     prompter,
@@ -56,18 +59,9 @@ export function createContext(opts: { io: IOStreams; prompter: Prompter; env: No
       location ??= parseLocation(globals.store || env.PLATFORMCTL_STORE || ctx.config().store || defaultStorePath(env));
       return location;
     },
-    store: () => {
-      store ??= openStore(ctx.location(), { authToken: env.PLATFORMCTL_STORE_TOKEN || ctx.config().storeToken });
-      return store;
-    },
-    rawStore: () => {
-      store ??= openStore(ctx.location(), { authToken: env.PLATFORMCTL_STORE_TOKEN || ctx.config().storeToken, migrate: false, mustExist: true });
-      return store;
-    },
-    unmigratedStore: () => {
-      store ??= openStore(ctx.location(), { authToken: env.PLATFORMCTL_STORE_TOKEN || ctx.config().storeToken, migrate: false });
-      return store;
-    },
+    store: () => openOnce({ migrate: true }),
+    rawStore: () => openOnce({ migrate: false, mustExist: true }),
+    unmigratedStore: () => openOnce({ migrate: false }),
     domain: async () => ({ store: await ctx.store(), now }),
     credential: () => ({ token: env.PLATFORMCTL_TOKEN || ctx.config().session(ctx.location().key)?.token }),
     now,
