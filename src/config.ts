@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { PlatformError } from './domain/errors.js';
@@ -67,6 +67,8 @@ export class Config {
 
   private async conf() {
     const { default: Conf } = await import('conf');
+    // The directory holds session tokens too: private from the start (conf would use 0755).
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     return new Conf<ConfigData>({
       cwd: this.dir,
       configName: 'config',

@@ -42,6 +42,7 @@ describe.each(engines())('store on %s', (engine) => {
     const t = await fresh();
     const ann = await t.register('ann@example.com');
     expect(mode(join(ann.configDir, 'config.json'))).toBe(0o600);
+    expect(mode(ann.configDir), 'the config directory holds sessions: private').toBe(0o700);
     const cfg = JSON.parse(readFileSync(join(ann.configDir, 'config.json'), 'utf8'));
     const key = local ? t.store : Object.keys(cfg.sessions)[0]!;
     expect(cfg.sessions[key]).toMatchObject({ email: 'ann@example.com' });
