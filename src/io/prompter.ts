@@ -6,7 +6,6 @@ export interface Prompter {
   password(message: string): Promise<string>;
   /** A choice between exactly two answers; true for the first. */
   choose(message: string, yes: string, no: string): Promise<boolean>;
-  input(message: string): Promise<string>;
 }
 
 const cancelled = () => new PlatformError('CANCELLED', 'Cancelled; nothing was changed.');
@@ -38,11 +37,6 @@ export function inquirerPrompter(): Prompter {
         const { select } = await import('@inquirer/prompts');
         // The safe answer is the default, so a stray Enter changes nothing.
         return select({ message, choices: [{ name: no, value: false }, { name: yes, value: true }], default: false }, { output });
-      }),
-    input: (message) =>
-      guard(async () => {
-        const { input } = await import('@inquirer/prompts');
-        return input({ message }, { output });
       }),
   };
 }

@@ -131,10 +131,6 @@ export class Repo {
   deleteUser(id: number) {
     return this.tx.run(`DELETE FROM users WHERE id = :id`, { id });
   }
-  /** Users whose current company is this one, other than its owner. */
-  usersCurrentIn(companyId: number) {
-    return this.tx.all<{ id: number }>(`SELECT id FROM users WHERE current_company_id = :c`, { c: companyId });
-  }
   /** Points users whose current company is gone (or left) back at their main company. */
   resetCurrentToMain(companyId: number, exceptUserId: number) {
     return this.tx.run(
@@ -207,12 +203,6 @@ export class Repo {
   invitation(companyId: number, email: string) {
     return this.tx.get<{ company_id: number; email: string; role: string }>(`SELECT * FROM invitations WHERE company_id = :c AND email = :e`, { c: companyId, e: email });
   }
-  insertInvitation(i: { companyId: number; email: string; role: string; invitedBy: number | null; now: string }) {
-    return this.tx.run(
-      `INSERT INTO invitations (company_id, email, role, invited_by, created_at, updated_at) VALUES (:c, :e, :role, :by, :now, :now)`,
-      { c: i.companyId, e: i.email, role: i.role, by: i.invitedBy, now: i.now },
-    );
-  }
   setInvitationRole(companyId: number, email: string, role: string, now: string) {
     return this.tx.run(`UPDATE invitations SET role = :role, updated_at = :now WHERE company_id = :c AND email = :e`, { c: companyId, e: email, role, now });
   }
@@ -246,19 +236,6 @@ export class Repo {
       { c: companyId, role: f.role ?? null, status: f.status ?? null },
     );
   }
-  /** One page of members for streaming export, in e-mail order after `after`. */
-  membersPage(companyId: number, after: string, limit: number) {
-    return this.tx.all<MemberRow>(
-      `SELECT * FROM (
-         SELECT u.email, u.first_name, u.last_name, m.role, m.status, u.id AS user_id
-           FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.company_id = :c
-         UNION ALL
-         SELECT i.email, NULL, NULL, i.role, 'PENDING', NULL FROM invitations i WHERE i.company_id = :c
-       ) WHERE email > :after ORDER BY email LIMIT :limit`,
-      { c: companyId, after, limit },
-    );
-  }
-
   // ---- plans ----
   planById(id: number) {
     return this.tx.get<PlanRow>(`SELECT * FROM plans WHERE id = :id`, { id });

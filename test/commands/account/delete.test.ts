@@ -7,29 +7,11 @@ import { register, show } from '../../../src/domain/accounts.js';
 import type { Env } from '../../../src/domain/service.js';
 import type { Config } from '../../../src/config.js';
 import { confirmer } from '../../../src/io/confirm.js';
+import { scriptedPrompter } from '../scripted-prompter.js';
 import type { Prompter } from '../../../src/io/prompter.js';
 import { bufferIO } from '../../../src/io/streams.js';
 import { openStore } from '../../../src/store/open.js';
 
-/** A prompter that answers only the questions a test expects, in order, and fails on any other. */
-function scriptedPrompter(steps: { kind: 'choose' | 'password'; match: RegExp; answer: boolean | string }[]) {
-  const asked: string[] = [];
-  const next = (kind: string, message: string) => {
-    asked.push(message);
-    const step = steps.shift();
-    if (!step || step.kind !== kind || !step.match.test(message)) throw new Error(`unexpected ${kind} prompt: ${message}`);
-    return step.answer;
-  };
-  const prompter: Prompter = {
-    password: async (m) => next('password', m) as string,
-    choose: async (m, yes, no) => {
-      expect([yes, no]).toEqual(['YES, DELETE IT', "NO, IT'S MISTAKE"]);
-      return next('choose', m) as boolean;
-    },
-    input: async (m) => next('input', m) as string,
-  };
-  return { prompter, asked, left: () => steps.length };
-}
 
 describe('account delete run()', () => {
   let dir: string;
@@ -72,7 +54,7 @@ describe('account delete run()', () => {
   };
 
   it('on a terminal, answering NO cancels (CANCELLED, exit 8) and changes nothing', async () => {
-    const p = scriptedPrompter([{ kind: 'choose', match: /^Delete the account no@example.com and your company "no Company"\? This cannot be undone\.$/, answer: false }]);
+    const p = scriptedPrompter([{ kind: 'choose', message: /^Delete the account no@example.com and your company "no Company"\? This cannot be undone\.$/, answer: false, answers: ['YES, DELETE IT', "NO, IT'S MISTAKE"] }]);
     const { opts, forgetSession, b } = options('no', true, p.prompter);
     await expect(run(opts)).rejects.toMatchObject({ code: 'CANCELLED', exitCode: 8 });
     expect(p.left()).toBe(0);
@@ -90,7 +72,7 @@ describe('account delete run()', () => {
   });
 
   it('on a terminal, answering YES, DELETE IT deletes and forgets the session', async () => {
-    const p = scriptedPrompter([{ kind: 'choose', match: /yes@example.com/, answer: true }]);
+    const p = scriptedPrompter([{ kind: 'choose', message: /yes@example.com/, answer: true, answers: ['YES, DELETE IT', "NO, IT'S MISTAKE"] }]);
     const { opts, forgetSession, b } = options('yes', true, p.prompter);
     await run(opts);
     expect(p.left()).toBe(0);

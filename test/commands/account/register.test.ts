@@ -2,27 +2,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { run as register, type RegisterOptions } from '../../../src/commands/account/register.js';
 import { run as login, type LoginOptions } from '../../../src/commands/account/login.js';
 import type { Config } from '../../../src/config.js';
+import { passwordSteps, scriptedPrompter } from '../scripted-prompter.js';
 import type { Prompter } from '../../../src/io/prompter.js';
 import { bufferIO } from '../../../src/io/streams.js';
 
-/** A prompter that answers only the password prompts a test expects, in order. */
-function passwordPrompter(expected: [string, string][]) {
-  const asked: string[] = [];
-  const unexpected = (kind: string) => async (m: string) => {
-    throw new Error(`unexpected ${kind} prompt: ${m}`);
-  };
-  const prompter: Prompter = {
-    password: async (m) => {
-      asked.push(m);
-      const step = expected.shift();
-      if (!step || step[0] !== m) throw new Error(`unexpected password prompt: ${m}`);
-      return step[1];
-    },
-    choose: unexpected('choose'),
-    input: unexpected('input'),
-  };
-  return { prompter, asked, left: () => expected.length };
-}
 
 /** The store is never reached in these tests: reaching it is the signal. */
 const REACHED = new Error('reached the store');
@@ -48,45 +31,45 @@ function registerOptions(o: { tty: boolean; stdin?: string; prompter: Prompter; 
 
 describe('account register run()', () => {
   it('without a terminal and without --password-stdin: USAGE naming --password-stdin, no prompt', async () => {
-    const p = passwordPrompter([]);
+    const p = scriptedPrompter([]);
     await expect(register(registerOptions({ tty: false, prompter: p.prompter }))).rejects.toMatchObject({ code: 'USAGE', exitCode: 2, message: expect.stringContaining('--password-stdin') });
     expect(p.asked).toEqual([]);
   });
 
   it('on a terminal asks PASSWORD then CONFIRM PASSWORD, then goes to the store', async () => {
-    const p = passwordPrompter([
+    const p = scriptedPrompter(passwordSteps([
       ['PASSWORD', 'long enough secret'],
       ['CONFIRM PASSWORD', 'long enough secret'],
-    ]);
+    ]));
     await expect(register(registerOptions({ tty: true, prompter: p.prompter }))).rejects.toBe(REACHED);
     expect(p.left()).toBe(0);
   });
 
   it('on a terminal refuses a mismatched confirmation or a short password before the store', async () => {
-    const mismatch = passwordPrompter([
+    const mismatch = scriptedPrompter(passwordSteps([
       ['PASSWORD', 'long enough secret'],
       ['CONFIRM PASSWORD', 'long enough secreT'],
-    ]);
+    ]));
     await expect(register(registerOptions({ tty: true, prompter: mismatch.prompter }))).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'Password and confirmation do not match.' });
-    const short = passwordPrompter([
+    const short = scriptedPrompter(passwordSteps([
       ['PASSWORD', '😀'.repeat(7)],
       ['CONFIRM PASSWORD', '😀'.repeat(7)],
-    ]);
+    ]));
     await expect(register(registerOptions({ tty: true, prompter: short.prompter }))).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'New password must be at least 8 characters long.' });
   });
 
   it('checks the fields before asking for a password', async () => {
     for (const o of [{ email: 'nope' }, { firstName: 'A\u001b[2J' }]) {
-      const p = passwordPrompter([]);
+      const p = scriptedPrompter([]);
       await expect(register(registerOptions({ tty: true, prompter: p.prompter, ...o }))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
       expect(p.asked).toEqual([]);
     }
   });
 
   it('with --password-stdin reads the first line and never prompts, even on a terminal', async () => {
-    const p = passwordPrompter([]);
+    const p = scriptedPrompter([]);
     await expect(register(registerOptions({ tty: true, stdin: 'long enough secret\n', passwordStdin: true, prompter: p.prompter }))).rejects.toBe(REACHED);
-    const empty = passwordPrompter([]);
+    const empty = scriptedPrompter([]);
     await expect(register(registerOptions({ tty: false, stdin: '', passwordStdin: true, prompter: empty.prompter }))).rejects.toMatchObject({ code: 'USAGE' });
   });
 });
@@ -98,12 +81,12 @@ describe('account login run()', () => {
   };
 
   it('TTY off: USAGE naming --password-stdin; TTY on: asks PASSWORD once', async () => {
-    const none = passwordPrompter([]);
+    const none = scriptedPrompter([]);
     await expect(login(opts(false, none.prompter))).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining('--password-stdin') });
-    const one = passwordPrompter([['PASSWORD', 'whatever']]);
+    const one = scriptedPrompter(passwordSteps([['PASSWORD', 'whatever']]));
     await expect(login(opts(true, one.prompter))).rejects.toBe(REACHED);
     expect(one.left()).toBe(0);
-    const stdin = passwordPrompter([]);
+    const stdin = scriptedPrompter([]);
     await expect(login(opts(false, stdin.prompter, true, 'whatever\n'))).rejects.toBe(REACHED);
   });
 });

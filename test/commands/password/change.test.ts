@@ -5,28 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, type ChangeOptions } from '../../../src/commands/password/change.js';
 import { login, register } from '../../../src/domain/accounts.js';
 import type { Env } from '../../../src/domain/service.js';
+import { passwordSteps, scriptedPrompter } from '../scripted-prompter.js';
 import type { Prompter } from '../../../src/io/prompter.js';
 import { bufferIO } from '../../../src/io/streams.js';
 import { openStore } from '../../../src/store/open.js';
 
-/** A prompter that answers only the password prompts a test expects, in order. */
-function passwordPrompter(expected: [string, string][]) {
-  const asked: string[] = [];
-  const unexpected = async (m: string): Promise<never> => {
-    throw new Error(`unexpected prompt: ${m}`);
-  };
-  const prompter: Prompter = {
-    password: async (m) => {
-      asked.push(m);
-      const step = expected.shift();
-      if (!step || step[0] !== m) throw new Error(`unexpected password prompt: ${m}`);
-      return step[1];
-    },
-    choose: unexpected,
-    input: unexpected,
-  };
-  return { prompter, asked, left: () => expected.length };
-}
 
 const PROMPTS = ['CURRENT PASSWORD', 'NEW PASSWORD', 'CONFIRM NEW PASSWORD'];
 
@@ -52,32 +35,32 @@ describe('password change run()', () => {
   };
 
   it('without a terminal and without --password-stdin: USAGE naming --password-stdin, no prompt', async () => {
-    const p = passwordPrompter([]);
+    const p = scriptedPrompter([]);
     await expect(run(opts(false, p.prompter).options)).rejects.toMatchObject({ code: 'USAGE', exitCode: 2, message: expect.stringContaining('--password-stdin') });
     expect(p.asked).toEqual([]);
   });
 
   it('on a terminal asks the three prompts in order; the length rule comes before the current password', async () => {
-    const p = passwordPrompter([
+    const p = scriptedPrompter(passwordSteps([
       ['CURRENT PASSWORD', 'wrong'],
       ['NEW PASSWORD', 'short'],
       ['CONFIRM NEW PASSWORD', 'other'],
-    ]);
+    ]));
     await expect(run(opts(true, p.prompter).options)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'New password must be at least 8 characters long.' });
     expect(p.asked).toEqual(PROMPTS);
   });
 
   it('a wrong current password is BAD_CREDENTIALS (exit 3) with the contract message', async () => {
-    const p = passwordPrompter([
+    const p = scriptedPrompter(passwordSteps([
       ['CURRENT PASSWORD', 'not my password'],
       ['NEW PASSWORD', 'a new password'],
       ['CONFIRM NEW PASSWORD', 'a new password'],
-    ]);
+    ]));
     await expect(run(opts(true, p.prompter).options)).rejects.toMatchObject({ code: 'BAD_CREDENTIALS', exitCode: 3, message: 'Current password is incorrect.' });
   });
 
   it('with --password-stdin reads three lines, never prompts, and changes the password', async () => {
-    const p = passwordPrompter([]);
+    const p = scriptedPrompter([]);
     const { b, options } = opts(true, p.prompter, { passwordStdin: true, stdin: 'correct horse battery\r\na new password\r\na new password\r\n', json: true });
     await run(options);
     expect(p.asked).toEqual([]);
