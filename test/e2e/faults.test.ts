@@ -5,48 +5,16 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, statSync, write
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, engines, useStore, type Engine, type TestStore, type User } from './harness.js';
+import { dumpStore as dumpTables, type Dump } from './store-dump.js';
+
+/** Every row of every table of the test's store. */
+const dumpStore = (t: TestStore): Promise<Dump> => dumpTables(t.engine, t.store);
 
 /**
  * Faults: a process killed mid-command, a store that cannot be written, a store held
  * by another process, a full disk, and a backup taken under writes. Each ends with
  * `store check` clean and the data exactly before or after the interrupted command.
  */
-
-type Dump = Record<string, string[]>;
-
-/** Every row of every table, as sorted JSON lines: two equal dumps are the same data. */
-async function dumpStore(t: TestStore): Promise<Dump> {
-  const out: Dump = {};
-  if (t.engine === 'local') {
-    if (!existsSync(t.store)) return out;
-    const db = new Database(t.store, { fileMustExist: true });
-    try {
-      const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[];
-      for (const { name } of tables) out[name] = (db.prepare(`SELECT * FROM "${name}"`).all() as unknown[]).map((r) => JSON.stringify(r)).sort();
-    } finally {
-      db.close();
-    }
-    return out;
-  }
-  const { createClient } = await import('@libsql/client');
-  const c = createClient({ url: t.store, intMode: 'number' });
-  // Read under the write lock: a killed client's last request may still be in flight
-  // on the server, and the dump must see the outcome, not a moment before it.
-  const tx = await c.transaction('write');
-  try {
-    const tables = await tx.execute(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'libsql_%' AND name NOT LIKE '_litestream%' ORDER BY name`);
-    for (const row of tables.rows) {
-      const name = String(row[0]);
-      const rs = await tx.execute(`SELECT * FROM "${name}"`);
-      out[name] = rs.rows.map((r) => JSON.stringify(Object.fromEntries(rs.columns.map((col, i) => [col, r[i]])))).sort();
-    }
-  } finally {
-    await tx.rollback().catch(() => undefined);
-    tx.close();
-    c.close();
-  }
-  return out;
-}
 
 /** Drops every table of a remote store, leaving an empty database (schema 0). */
 async function emptyRemote(url: string): Promise<void> {
