@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, engines, useStore, type Engine, type TestStore } from './harness.js';
 import { KillProxy } from './kill-proxy.js';
+import { label, runAndKill, type KillPoint } from './kill.js';
 import { sqldBinary } from './sqld.js';
 import { dumpStore, rowsOf, withoutTimes, type Dump } from './store-dump.js';
 
@@ -103,56 +104,14 @@ function classify(now: Dump, before: Dump, after: Dump, what: string): 'before' 
   return 'after';
 }
 
-/** The write-ahead log a commit writes into first (local engine). */
-const walSize = (p: string) => {
-  try {
-    return statSync(p).size;
-  } catch {
-    return -1;
-  }
-};
-
-type KillPoint = { kind: 'delay'; ms: number } | { kind: 'wal'; spinMs: number } | { kind: 'none' };
-const label = (p: KillPoint) => (p.kind === 'delay' ? `${p.ms}ms` : p.kind === 'wal' ? `wal+${p.spinMs}ms` : 'none');
-
-/**
- * Runs `member import` and SIGKILLs the CLI at the kill point: after a delay, or as soon
- * as the local write-ahead log grows (the commit is being written) plus a short spin.
- */
+/** Runs `member import` and SIGKILLs the CLI at the kill point (see runAndKill). */
 async function importAndKill(t: TestStore, file: string, token: string, point: KillPoint): Promise<'killed' | 'finished'> {
-  const wal = `${t.store}-wal`;
-  const base = walSize(wal);
-  const child = execa('node', [BIN, '--store', t.store, '--config-dir', join(t.dir, 'config-kill'), '--json', 'member', 'import', file], {
-    reject: false,
-    env: { PLATFORMCTL_TOKEN: token },
-    input: '',
-  });
-  let finished = false;
-  void child.finally(() => (finished = true));
-  if (point.kind === 'none') await child;
-  else if (point.kind === 'delay') await new Promise((r) => setTimeout(r, point.ms));
-  else {
-    // The commit of a big import writes megabytes to the log in a few milliseconds:
-    // poll it with a busy loop that yields now and then so the child's exit is noticed.
-    const deadline = Date.now() + 20_000;
-    while (!finished && Date.now() < deadline) {
-      if (walSize(wal) > Math.max(base, 32)) {
-        const until = performance.now() + point.spinMs;
-        while (performance.now() < until);
-        break;
-      }
-      await new Promise((r) => setImmediate(r));
-    }
-  }
-  const outcome = finished || child.exitCode !== null ? 'finished' : 'killed';
-  child.kill('SIGKILL');
-  const r = await child;
-  if (outcome === 'finished' || !r.isTerminated) {
+  const { outcome, result: r } = await runAndKill(t, ['--json', 'member', 'import', file], { PLATFORMCTL_TOKEN: token }, point);
+  if (outcome === 'finished') {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ ...expectedReport(t.engine), applied: true });
-    return 'finished';
   }
-  return 'killed';
+  return outcome;
 }
 
 /** Saves the store (its file, or sqld's data directory) and returns a function that puts it back. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, engines, useStore, type Engine, type TestStore, type User } from './harness.js';
 import { dumpStore as dumpTables, type Dump } from './store-dump.js';
+import { runAndKill, type KillPoint } from './kill.js';
 
 /** Every row of every table of the test's store. */
 const dumpStore = (t: TestStore): Promise<Dump> => dumpTables(t.engine, t.store);
@@ -74,52 +75,11 @@ function walOf(t: TestStore): string {
   return t.engine === 'local' ? `${t.store}-wal` : join(t.sqld!.dataDir, 'dbs', 'default', 'data-wal');
 }
 
-const walSize = (p: string) => {
-  try {
-    return statSync(p).size;
-  } catch {
-    return -1;
-  }
-};
-
-type KillPoint = { kind: 'delay'; ms: number } | { kind: 'wal'; spinMs: number } | { kind: 'none' };
-
-/**
- * Starts the CLI and SIGKILLs it at the kill point: after a delay, or as soon as the
- * write-ahead log starts growing (the commit is being written) plus a short spin.
- * Returns whether the process was killed or finished first.
- */
-async function runAndKill(t: TestStore, args: string[], env: Record<string, string>, point: KillPoint): Promise<'killed' | 'finished'> {
-  const wal = walOf(t);
-  const base = walSize(wal);
-  const child = execa('node', [BIN, '--store', t.store, '--config-dir', join(t.dir, 'config-kill'), ...args], { reject: false, env, input: '' });
-  let finished = false;
-  void child.finally(() => (finished = true));
-  if (point.kind === 'none') {
-    await child;
-  } else if (point.kind === 'delay') {
-    await new Promise((r) => setTimeout(r, point.ms));
-  } else {
-    // Poll the WAL from this process with a busy loop: the commit lasts milliseconds.
-    const deadline = Date.now() + 10_000;
-    while (!finished && Date.now() < deadline) {
-      if (walSize(wal) > base) {
-        const until = performance.now() + point.spinMs;
-        while (performance.now() < until);
-        break;
-      }
-      // Yield now and then so the child's exit can be noticed.
-      await new Promise((r) => setImmediate(r));
-    }
-  }
-  const outcome = finished || child.exitCode !== null ? 'finished' : 'killed';
-  child.kill('SIGKILL');
-  const r = await child;
-  if (outcome === 'finished' || !r.isTerminated) {
-    expect(r.exitCode, r.stderr).toBe(0);
-    return 'finished';
-  }
-  return 'killed';
+/** Starts the CLI and SIGKILLs it at the kill point (see runAndKill); a finished run must succeed. */
+async function killAt(t: TestStore, args: string[], env: Record<string, string>, point: KillPoint): Promise<'killed' | 'finished'> {
+  const { outcome, result } = await runAndKill(t, args, env, point, walOf(t));
+  if (outcome === 'finished') expect(result.exitCode, result.stderr).toBe(0);
+  return outcome;
 }
 
 /** Registers the owner plus two members, puts the owner's company on an unlimited plan and fills it. */
@@ -162,7 +122,7 @@ describe.each(engineList)('faults on %s', (engine: Engine) => {
     const outcomes: string[] = [];
     const before = await dumpStore(t);
     for (const point of points) {
-      const how = await runAndKill(t, ['--yes', 'account', 'delete'], env, point);
+      const how = await killAt(t, ['--yes', 'account', 'delete'], env, point);
       // The next process recovers the log; the rules hold whatever the kill point was.
       await t.expectClean();
       const state = classifyDelete(await dumpStore(t), before, annId, 'ann@example.com');
@@ -193,7 +153,7 @@ describe.each(engineList)('faults on %s', (engine: Engine) => {
       } else {
         await emptyRemote(t.store);
       }
-      const how = await runAndKill(t, ['store', 'init'], {}, point);
+      const how = await killAt(t, ['store', 'init'], {}, point);
       const d = await dumpStore(t);
       const tables = Object.keys(d).sort();
       if (tables.length === 0) {

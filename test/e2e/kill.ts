@@ -1,0 +1,48 @@
+import { execa } from 'execa';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, type TestStore } from './harness.js';
+
+/** When to SIGKILL the CLI: after a delay, once the local write-ahead log grows (plus a spin), or never. */
+export type KillPoint = { kind: 'delay'; ms: number } | { kind: 'wal'; spinMs: number } | { kind: 'none' };
+
+export const label = (p: KillPoint) => (p.kind === 'delay' ? `${p.ms}ms` : p.kind === 'wal' ? `wal+${p.spinMs}ms` : 'none');
+
+/** Size of a file, -1 when it does not exist. */
+export const walSize = (p: string) => {
+  try {
+    return statSync(p).size;
+  } catch {
+    return -1;
+  }
+};
+
+/**
+ * Starts the CLI on the test's store and SIGKILLs it at the kill point. A "wal" point
+ * polls the write-ahead log with a busy loop (a commit lasts milliseconds) and kills a
+ * spin after it starts growing. Returns whether the process finished first, with its result.
+ */
+export async function runAndKill(t: TestStore, args: string[], env: Record<string, string>, point: KillPoint, wal = `${t.store}-wal`) {
+  const base = walSize(wal);
+  const child = execa('node', [BIN, '--store', t.store, '--config-dir', join(t.dir, 'config-kill'), ...args], { reject: false, env, input: '' });
+  let finished = false;
+  void child.finally(() => (finished = true));
+  if (point.kind === 'none') await child;
+  else if (point.kind === 'delay') await new Promise((r) => setTimeout(r, point.ms));
+  else {
+    const deadline = Date.now() + 20_000;
+    while (!finished && Date.now() < deadline) {
+      if (walSize(wal) > Math.max(base, 32)) {
+        const until = performance.now() + point.spinMs;
+        while (performance.now() < until);
+        break;
+      }
+      // Yield now and then so the child's exit can be noticed.
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  const early = finished || child.exitCode !== null;
+  child.kill('SIGKILL');
+  const result = await child;
+  return { outcome: early || !result.isTerminated ? ('finished' as const) : ('killed' as const), result };
+}
