@@ -106,7 +106,7 @@ function classify(now: Dump, before: Dump, after: Dump, what: string): 'before' 
 
 /** Runs `member import` and SIGKILLs the CLI at the kill point (see runAndKill). */
 async function importAndKill(t: TestStore, file: string, token: string, point: KillPoint): Promise<'killed' | 'finished'> {
-  const { outcome, result: r } = await runAndKill(t, ['--json', 'member', 'import', file], { PLATFORMCTL_TOKEN: token }, point);
+  const { outcome, result: r } = await runAndKill(t, ['--json', 'member', 'import', file], { PLATFORMCTL_TOKEN: token }, point, { minWalBytes: 32 });
   if (outcome === 'finished') {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ ...expectedReport(t.engine), applied: true });

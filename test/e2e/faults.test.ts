@@ -77,7 +77,7 @@ function walOf(t: TestStore): string {
 
 /** Starts the CLI and SIGKILLs it at the kill point (see runAndKill); a finished run must succeed. */
 async function killAt(t: TestStore, args: string[], env: Record<string, string>, point: KillPoint): Promise<'killed' | 'finished'> {
-  const { outcome, result } = await runAndKill(t, args, env, point, walOf(t));
+  const { outcome, result } = await runAndKill(t, args, env, point, { wal: walOf(t) });
   if (outcome === 'finished') expect(result.exitCode, result.stderr).toBe(0);
   return outcome;
 }
@@ -114,9 +114,12 @@ describe.each(engineList)('faults on %s', (engine: Engine) => {
     // Kill as the commit is being written to the log, then at growing delays, and
     // finally let it finish: the loop stops at the first run that completed the delete.
     // (sqld's log only grows once the server commits, so there only delays apply.)
+    // A kill at 0 ms comes first: it always lands before the delete, so a commit that
+    // outruns the WAL kills on a fast machine cannot leave the "before" side untested.
     const points: KillPoint[] = [
+      { kind: 'delay', ms: 0 },
       ...(engine === 'local' ? [0, 0.5, 2].map((spinMs): KillPoint => ({ kind: 'wal', spinMs })) : []),
-      ...(engine === 'local' ? [0, 250, 350, 450, 600] : [0, 300, 600, 900]).map((ms): KillPoint => ({ kind: 'delay', ms })),
+      ...(engine === 'local' ? [250, 350, 450, 600] : [300, 600, 900]).map((ms): KillPoint => ({ kind: 'delay', ms })),
       { kind: 'none' },
     ];
     const outcomes: string[] = [];

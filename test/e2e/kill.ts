@@ -20,9 +20,17 @@ export const walSize = (p: string) => {
 /**
  * Starts the CLI on the test's store and SIGKILLs it at the kill point. A "wal" point
  * polls the write-ahead log with a busy loop (a commit lasts milliseconds) and kills a
- * spin after it starts growing. Returns whether the process finished first, with its result.
+ * spin after it starts growing (past minWalBytes: a WAL's 32-byte header alone is no commit
+ * yet, which matters when the command reads for long before it writes). Returns whether the process finished first, with its result.
  */
-export async function runAndKill(t: TestStore, args: string[], env: Record<string, string>, point: KillPoint, wal = `${t.store}-wal`) {
+export async function runAndKill(
+  t: TestStore,
+  args: string[],
+  env: Record<string, string>,
+  point: KillPoint,
+  opts: { wal?: string; minWalBytes?: number } = {},
+) {
+  const wal = opts.wal ?? `${t.store}-wal`;
   const base = walSize(wal);
   const child = execa('node', [BIN, '--store', t.store, '--config-dir', join(t.dir, 'config-kill'), ...args], { reject: false, env, input: '' });
   let finished = false;
@@ -32,7 +40,7 @@ export async function runAndKill(t: TestStore, args: string[], env: Record<strin
   else {
     const deadline = Date.now() + 20_000;
     while (!finished && Date.now() < deadline) {
-      if (walSize(wal) > Math.max(base, 32)) {
+      if (walSize(wal) > Math.max(base, opts.minWalBytes ?? -1)) {
         const until = performance.now() + point.spinMs;
         while (performance.now() < until);
         break;
