@@ -47,30 +47,38 @@ export function validateRegistration(input: Omit<RegisterInput, 'password'>) {
  * Creates the user and their main company "<last name> Company" with the user as
  * OWNER; turns pending invitations for the e-mail into INVITED memberships; opens a session.
  */
-export async function register(env: Env, input: RegisterInput): Promise<SessionResult & { company: { id: number; name: string }; invitations: number }> {
+export async function register(env: Env, input: RegisterInput): Promise<RegisteredAccount> {
   const fields = validateRegistration(input);
   checkNewPassword(input.password);
   const hash = await hashPassword(input.password);
   const now = env.now();
-  return write(env, async (r) => {
-    if (await r.userByEmail(fields.email)) throw new PlatformError('ALREADY_EXISTS', `An account for ${fields.email} already exists. Sign in with \`platformctl account login\`.`);
-    const plan = await r.defaultPlan();
-    if (!plan) throw new PlatformError('STORE_CORRUPT', 'The store has no default plan.');
-    const userId = await r.insertUser({ ...fields, passwordHash: hash, now: iso(now) });
-    const companyName = v.companyName(`${fields.lastName} Company`);
-    const companyId = await r.insertCompany({ name: companyName, ownerId: userId, planId: plan.id, now: iso(now) });
-    await r.insertMembership({ companyId, userId, role: 'OWNER', status: 'ACTIVE', invitedBy: null, now: iso(now) });
-    await r.setCurrentCompany(userId, companyId);
-    const pending = await r.invitationsFor(fields.email);
-    for (const inv of pending) {
-      await r.insertMembership({ companyId: inv.company_id, userId, role: inv.role, status: 'INVITED', invitedBy: inv.invited_by, now: iso(now) });
-    }
-    await r.deleteInvitationsFor(fields.email);
-    const token = await openSession(r, userId, now);
-    const actor = { id: userId, email: fields.email };
-    await audit(r, now, actor, 'account.register', { company: { id: companyId, name: companyName }, target: fields.email, details: pending.length ? { invitations: pending.map((p) => p.company_id) } : null });
-    return { token, user: actor, company: { id: companyId, name: companyName }, invitations: pending.length };
-  });
+  return write(env, (r) => createAccount(r, fields, hash, now));
+}
+
+export type RegisteredAccount = SessionResult & { company: { id: number; name: string }; invitations: number };
+
+/**
+ * The registration itself, inside the caller's write transaction, for a password that is
+ * already hashed (the hash is slow, so it is made before the transaction).
+ */
+export async function createAccount(r: Repo, fields: ReturnType<typeof validateRegistration>, passwordHash: string, now: Date): Promise<RegisteredAccount> {
+  if (await r.userByEmail(fields.email)) throw new PlatformError('ALREADY_EXISTS', `An account for ${fields.email} already exists. Sign in with \`platformctl account login\`.`);
+  const plan = await r.defaultPlan();
+  if (!plan) throw new PlatformError('STORE_CORRUPT', 'The store has no default plan.');
+  const userId = await r.insertUser({ ...fields, passwordHash, now: iso(now) });
+  const companyName = v.companyName(`${fields.lastName} Company`);
+  const companyId = await r.insertCompany({ name: companyName, ownerId: userId, planId: plan.id, now: iso(now) });
+  await r.insertMembership({ companyId, userId, role: 'OWNER', status: 'ACTIVE', invitedBy: null, now: iso(now) });
+  await r.setCurrentCompany(userId, companyId);
+  const pending = await r.invitationsFor(fields.email);
+  for (const inv of pending) {
+    await r.insertMembership({ companyId: inv.company_id, userId, role: inv.role, status: 'INVITED', invitedBy: inv.invited_by, now: iso(now) });
+  }
+  await r.deleteInvitationsFor(fields.email);
+  const token = await openSession(r, userId, now);
+  const actor = { id: userId, email: fields.email };
+  await audit(r, now, actor, 'account.register', { company: { id: companyId, name: companyName }, target: fields.email, details: pending.length ? { invitations: pending.map((p) => p.company_id) } : null });
+  return { token, user: actor, company: { id: companyId, name: companyName }, invitations: pending.length };
 }
 
 /**

@@ -53,6 +53,6 @@ describe.each(engines())('seeded users on %s', (engine) => {
     ]);
     const log = await cat.json<Entry[]>(['audit', 'list']);
     expect(log[0]).toMatchObject({ action: 'account.register', details: { invitations: [expect.any(Number)] } });
-    expect(await t.seed('cat@example.com').catch((e: Error) => e.message)).toMatch(/already registered/);
+    expect(await t.seed('cat@example.com').catch((e: Error) => e.message)).toMatch(/already exists/);
   });
 });
