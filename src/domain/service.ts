@@ -54,18 +54,9 @@ export function audit(
   now: Date,
   actor: { id: number; email: string } | null,
   action: string,
-  opts: { company?: { id: number; name: string } | null; target?: string | null; details?: Record<string, unknown> | null } = {},
+  opts: AuditTarget = {},
 ) {
-  return r.audit({
-    at: iso(now),
-    actorId: actor?.id ?? null,
-    actorEmail: actor?.email ?? null,
-    companyId: opts.company?.id ?? null,
-    companyName: opts.company?.name ?? null,
-    action,
-    target: opts.target ?? null,
-    details: opts.details ?? null,
-  });
+  return r.audit(auditEntry(now, actor, action, opts));
 }
 
 /** Writes several audit entries of one action in a single statement. */
@@ -74,21 +65,26 @@ export function auditMany(
   now: Date,
   actor: { id: number; email: string } | null,
   action: string,
-  entries: { company?: { id: number; name: string } | null; target?: string | null; details?: Record<string, unknown> | null }[],
+  entries: AuditTarget[],
 ) {
   if (entries.length === 0) return Promise.resolve();
-  return r.auditMany(
-    entries.map((e) => ({
-      at: iso(now),
-      actorId: actor?.id ?? null,
-      actorEmail: actor?.email ?? null,
-      companyId: e.company?.id ?? null,
-      companyName: e.company?.name ?? null,
-      action,
-      target: e.target ?? null,
-      details: e.details ?? null,
-    })),
-  );
+  return r.auditMany(entries.map((e) => auditEntry(now, actor, action, e)));
+}
+
+type AuditTarget = { company?: { id: number; name: string } | null; target?: string | null; details?: Record<string, unknown> | null };
+
+/** One audit row: the actor and the company are copied, so the log outlives them. */
+function auditEntry(now: Date, actor: { id: number; email: string } | null, action: string, e: AuditTarget) {
+  return {
+    at: iso(now),
+    actorId: actor?.id ?? null,
+    actorEmail: actor?.email ?? null,
+    companyId: e.company?.id ?? null,
+    companyName: e.company?.name ?? null,
+    action,
+    target: e.target ?? null,
+    details: e.details ?? null,
+  };
 }
 
 export const actorRef = (a: Actor) => ({ id: a.user.id, email: a.user.email });
