@@ -29,10 +29,15 @@ if (!existsSync(join(ROOT, 'dist', 'main.js'))) {
 function cli(store, configDir, args, input = '') {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
-    const child = execFile('node', [BIN, '--store', store, '--config-dir', configDir, ...args], { env: { ...process.env, NO_COLOR: '1', PLATFORMCTL_TOKEN: '' } }, (err, stdout, stderr) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, ms, stdout, stderr });
-    });
+    const child = execFile(
+      'node',
+      [BIN, '--store', store, '--config-dir', configDir, ...args],
+      { env: { ...process.env, NO_COLOR: '1', PLATFORMCTL_TOKEN: '' } },
+      (err, stdout, stderr) => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, ms, stdout, stderr });
+      },
+    );
     child.stdin.end(input);
   });
 }
@@ -48,17 +53,41 @@ async function bench(engine) {
     const cfg = (n) => join(dir, `config-${n}`);
     // Registration is deliberately slow (scrypt); it is setup, not measured.
     await cli(store, cfg('ann'), ['store', 'init']);
-    const regs = await Promise.all(names.map((n, i) => cli(store, cfg(n), ['account', 'register', '--email', `${n}@example.com`, '--first-name', n, '--last-name', `Bench${i}`, '--password-stdin'], PASSWORD + '\n')));
+    const regs = await Promise.all(
+      names.map((n, i) =>
+        cli(
+          store,
+          cfg(n),
+          [
+            'account',
+            'register',
+            '--email',
+            `${n}@example.com`,
+            '--first-name',
+            n,
+            '--last-name',
+            `Bench${i}`,
+            '--password-stdin',
+          ],
+          PASSWORD + '\n',
+        ),
+      ),
+    );
     if (regs.some((r) => r.code !== 0)) throw new Error('setup failed: ' + regs.map((r) => r.stderr).join(' '));
     await cli(store, cfg('ann'), ['staff', 'grant', 'ann@example.com']);
     await cli(store, cfg('ann'), ['plan', 'set', 'Bench0 Company', 'TEAM']);
     const company = 'Bench0 Company';
-    const pool = [...names.slice(1).map((n) => `${n}@example.com`), ...Array.from({ length: 10 }, (_, i) => `p${i}@example.org`)];
+    const pool = [
+      ...names.slice(1).map((n) => `${n}@example.com`),
+      ...Array.from({ length: 10 }, (_, i) => `p${i}@example.org`),
+    ];
     const roles = ['ADMINISTRATOR', 'MANAGER', 'DESIGNER'];
     const pick = (xs) => xs[Math.floor(Math.random() * xs.length)];
     const ops = {
-      invite: () => cli(store, cfg('ann'), ['member', 'invite', pick(pool), '--role', pick(roles), '--company', company]),
-      'set-role': () => cli(store, cfg('ann'), ['member', 'set-role', pick(pool), '--role', pick(roles), '--company', company]),
+      invite: () =>
+        cli(store, cfg('ann'), ['member', 'invite', pick(pool), '--role', pick(roles), '--company', company]),
+      'set-role': () =>
+        cli(store, cfg('ann'), ['member', 'set-role', pick(pool), '--role', pick(roles), '--company', company]),
       remove: () => cli(store, cfg('ann'), ['--yes', 'member', 'remove', pick(pool), '--company', company]),
       switch: () => cli(store, cfg(pick(names.slice(1))), ['company', 'switch', company]),
       leave: () => cli(store, cfg(pick(names.slice(1))), ['--yes', 'company', 'leave', company]),
@@ -80,12 +109,18 @@ async function bench(engine) {
       }),
     );
     const elapsed = (Date.now() - started) / 1000;
-    const all = Object.values(lat).flat().sort((a, b) => a - b);
-    console.log(`\n${engine}: ${WORKERS} workers, ${elapsed.toFixed(1)} s, ${all.length} operations, ${(all.length / elapsed).toFixed(1)} ops/s`);
+    const all = Object.values(lat)
+      .flat()
+      .sort((a, b) => a - b);
+    console.log(
+      `\n${engine}: ${WORKERS} workers, ${elapsed.toFixed(1)} s, ${all.length} operations, ${(all.length / elapsed).toFixed(1)} ops/s`,
+    );
     console.log(`  all        p50 ${pct(all, 50).toFixed(0)} ms  p99 ${pct(all, 99).toFixed(0)} ms`);
     for (const [op, xs] of Object.entries(lat)) {
       xs.sort((a, b) => a - b);
-      console.log(`  ${op.padEnd(10)} n=${String(xs.length).padEnd(5)} p50 ${pct(xs, 50).toFixed(0)} ms  p99 ${pct(xs, 99).toFixed(0)} ms`);
+      console.log(
+        `  ${op.padEnd(10)} n=${String(xs.length).padEnd(5)} p50 ${pct(xs, 50).toFixed(0)} ms  p99 ${pct(xs, 99).toFixed(0)} ms`,
+      );
     }
     console.log(`  exit codes ${JSON.stringify(codes)}`);
     const check = await cli(store, cfg('ann'), ['store', 'check']);

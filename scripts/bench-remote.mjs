@@ -35,8 +35,11 @@ const proxyUrl = `http://127.0.0.1:${proxy.address().port}`;
 // Asynchronous: the counting proxy runs in this process.
 function cli(store, args, input = '') {
   return new Promise((resolve, reject) => {
-    const p = execFile('node', [bin, '--store', store, '--config-dir', join(dir, 'config'), ...args], { env: { ...process.env, PLATFORMCTL_STORE_TOKEN: '' } }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${args.join(' ')}: ${stderr}`)) : resolve(stdout),
+    const p = execFile(
+      'node',
+      [bin, '--store', store, '--config-dir', join(dir, 'config'), ...args],
+      { env: { ...process.env, PLATFORMCTL_STORE_TOKEN: '' } },
+      (err, stdout, stderr) => (err ? reject(new Error(`${args.join(' ')}: ${stderr}`)) : resolve(stdout)),
     );
     p.stdin.end(input);
   });
@@ -47,21 +50,42 @@ async function time(label, store, args) {
   count = 0;
   for (let i = 0; i < runs; i++) await cli(store, args);
   const ms = (performance.now() - t0) / runs;
-  console.log(`${label.padEnd(34)} ${ms.toFixed(0).padStart(5)} ms/command${store === proxyUrl ? `   ${(count / runs).toFixed(1)} requests/command` : ''}`);
+  console.log(
+    `${label.padEnd(34)} ${ms.toFixed(0).padStart(5)} ms/command${store === proxyUrl ? `   ${(count / runs).toFixed(1)} requests/command` : ''}`,
+  );
 }
 
 const local = join(dir, 'local.db');
-for (const s of [proxyUrl, local]) await cli(s, ['account', 'register', '--email', 'ann@example.com', '--first-name', 'Ann', '--last-name', 'Smith', '--password-stdin'], 'correct horse battery\n');
+for (const s of [proxyUrl, local])
+  await cli(
+    s,
+    [
+      'account',
+      'register',
+      '--email',
+      'ann@example.com',
+      '--first-name',
+      'Ann',
+      '--last-name',
+      'Smith',
+      '--password-stdin',
+    ],
+    'correct horse battery\n',
+  );
 
 const c = createClient({ url: `http://127.0.0.1:${port}`, intMode: 'number' });
 await c.execute('SELECT 1');
 let t0 = performance.now();
 for (let i = 0; i < 200; i++) await c.execute('SELECT 1');
-console.log(`${'raw @libsql/client execute'.padEnd(34)} ${((performance.now() - t0) / 200).toFixed(2).padStart(5)} ms/request`);
+console.log(
+  `${'raw @libsql/client execute'.padEnd(34)} ${((performance.now() - t0) / 200).toFixed(2).padStart(5)} ms/request`,
+);
 const t = await c.transaction('read');
 t0 = performance.now();
 for (let i = 0; i < 200; i++) await t.execute('SELECT 1');
-console.log(`${'  same, inside a read transaction'.padEnd(34)} ${((performance.now() - t0) / 200).toFixed(2).padStart(5)} ms/request`);
+console.log(
+  `${'  same, inside a read transaction'.padEnd(34)} ${((performance.now() - t0) / 200).toFixed(2).padStart(5)} ms/request`,
+);
 await t.commit();
 c.close();
 

@@ -11,8 +11,14 @@ const BUNDLED = new Set(['commander']);
 const sqlRaw = {
   name: 'sql-raw',
   setup(b) {
-    b.onResolve({ filter: /\.sql\?raw$/ }, (args) => ({ path: new URL(args.path.replace(/\?raw$/, ''), 'file://' + args.resolveDir + '/').pathname, namespace: 'sql-raw' }));
-    b.onLoad({ filter: /.*/, namespace: 'sql-raw' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
+    b.onResolve({ filter: /\.sql\?raw$/ }, (args) => ({
+      path: new URL(args.path.replace(/\?raw$/, ''), 'file://' + args.resolveDir + '/').pathname,
+      namespace: 'sql-raw',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'sql-raw' }, (args) => ({
+      contents: readFileSync(args.path, 'utf8'),
+      loader: 'text',
+    }));
   },
 };
 
@@ -30,7 +36,9 @@ await build({
   // commander, which every run needs: bundled, it is one file to read instead of
   // seven CommonJS modules resolved and lexed for ESM (a few ms of start-up).
   external: Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d)),
-  banner: { js: "import { createRequire as __platformctlCreateRequire } from 'node:module';\nconst require = __platformctlCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __platformctlCreateRequire } from 'node:module';\nconst require = __platformctlCreateRequire(import.meta.url);",
+  },
   sourcemap: 'linked',
   define: { __PLATFORMCTL_VERSION__: JSON.stringify(pkg.version) },
   plugins: [sqlRaw],

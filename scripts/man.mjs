@@ -17,7 +17,7 @@ export function esc(text) {
     if (ch === '\\') out += '\\e';
     else if (ch === '-') out += '\\-';
     else if (ch === '"') out += '\\(dq';
-    else if (ch === "'") out += "\\(aq";
+    else if (ch === "'") out += '\\(aq';
     else if (ch === '`') out += '\\(ga';
     else if (cp < 32) out += ' ';
     else if (cp > 126) out += `\\[u${cp.toString(16).toUpperCase().padStart(4, '0')}]`;
@@ -71,7 +71,8 @@ function optionItems(options) {
     lines.push('.TP', flags(o.flags));
     let d = sentence(o.description);
     if (o.argChoices) d += ` One of: ${o.argChoices.join(', ')}.`;
-    if (o.defaultValue !== undefined && o.defaultValue !== false && !o.negate) d += ` Default: ${JSON.stringify(o.defaultValue)}.`;
+    if (o.defaultValue !== undefined && o.defaultValue !== false && !o.negate)
+      d += ` Default: ${JSON.stringify(o.defaultValue)}.`;
     lines.push(esc(d));
   }
   return lines;
@@ -111,15 +112,24 @@ function programPage(program, examplesOf, version) {
     '.SH DESCRIPTION',
     esc(sentence(program.description())),
     'Human output goes to standard output; messages, warnings and prompts go to standard error.',
-    esc('With --json exactly one JSON document is printed on standard output, and errors are one JSON object on standard error.'),
+    esc(
+      'With --json exactly one JSON document is printed on standard output, and errors are one JSON object on standard error.',
+    ),
     '.SH GLOBAL OPTIONS',
     'These options are accepted by every command.',
     ...optionItems([...program.options, ...(help ? [help] : [])]),
     '.SH COMMANDS',
-    ...groups.flatMap((g) => ['.TP', `\\fB${esc(g.name())}\\fR`, `${esc(sentence(g.description()))} See \\fBplatformctl\\-${esc(g.name())}\\fR(1).`]),
+    ...groups.flatMap((g) => [
+      '.TP',
+      `\\fB${esc(g.name())}\\fR`,
+      `${esc(sentence(g.description()))} See \\fBplatformctl\\-${esc(g.name())}\\fR(1).`,
+    ]),
     '.SH ENVIRONMENT',
     ...[
-      ['PLATFORMCTL_STORE', 'The store location when --store is not given: a SQLite file path, file:<path>, or a libSQL URL.'],
+      [
+        'PLATFORMCTL_STORE',
+        'The store location when --store is not given: a SQLite file path, file:<path>, or a libSQL URL.',
+      ],
       ['PLATFORMCTL_STORE_TOKEN', 'The auth token of a remote store (never a flag).'],
       ['PLATFORMCTL_TOKEN', 'A session or personal API token; overrides the saved session (for CI).'],
       ['PLATFORMCTL_CONFIG_DIR', 'The config directory when --config-dir is not given.'],
@@ -171,11 +181,22 @@ function groupPage(group, examplesOf, version) {
   lines.push('.SH COMMANDS');
   for (const c of own) {
     lines.push(`.SS ${esc(path(c).slice(1).join(' '))}`, usage(c), '.PP', esc(sentence(c.description())));
-    if (c.aliases().length) lines.push('.PP', `Alias: ${c.aliases().map((a) => `\\fB${esc(a)}\\fR`).join(', ')}.`);
+    if (c.aliases().length)
+      lines.push(
+        '.PP',
+        `Alias: ${c
+          .aliases()
+          .map((a) => `\\fB${esc(a)}\\fR`)
+          .join(', ')}.`,
+      );
     if (c.registeredArguments.length) {
       lines.push('.PP', 'Arguments:');
       for (const a of c.registeredArguments) {
-        lines.push('.TP', `\\fI${esc(a.name())}\\fR`, esc(sentence(a.description) + (a.argChoices ? ` One of: ${a.argChoices.join(', ')}.` : '')));
+        lines.push(
+          '.TP',
+          `\\fI${esc(a.name())}\\fR`,
+          esc(sentence(a.description) + (a.argChoices ? ` One of: ${a.argChoices.join(', ')}.` : '')),
+        );
       }
     }
     const opts = c.options.filter((o) => !o.hidden);
@@ -198,7 +219,8 @@ export async function generateManPages() {
   const version = JSON.parse(pkgText).version;
 
   const pages = new Map([['platformctl.1', programPage(program, main.examplesOf, version)]]);
-  for (const g of program.commands.filter((c) => !hidden(c))) pages.set(`platformctl-${g.name()}.1`, groupPage(g, main.examplesOf, version));
+  for (const g of program.commands.filter((c) => !hidden(c)))
+    pages.set(`platformctl-${g.name()}.1`, groupPage(g, main.examplesOf, version));
 
   mkdirSync(manDir, { recursive: true });
   for (const f of readdirSync(manDir)) if (/^platformctl.*\.1$/.test(f) && !pages.has(f)) rmSync(manDir + f);

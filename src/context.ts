@@ -38,7 +38,13 @@ export interface Context {
   close(): Promise<void>;
 }
 
-export function createContext(opts: { io: IOStreams; prompter: Prompter; env: NodeJS.ProcessEnv; globals: GlobalOptions; now?: () => Date }): Context {
+export function createContext(opts: {
+  io: IOStreams;
+  prompter: Prompter;
+  env: NodeJS.ProcessEnv;
+  globals: GlobalOptions;
+  now?: () => Date;
+}): Context {
   const { io, prompter, env, globals } = opts;
   const now = opts.now ?? (() => new Date());
   let config: Config | undefined;

@@ -25,7 +25,10 @@ export function buildProgram(f: ContextFactory): Command {
   const program = new Command('platformctl')
     .description("Administer the platform's accounts, companies and memberships from the command line")
     .version(VERSION, '-V, --version', 'print the version')
-    .option('--store <location>', 'store: a SQLite file path, file:<path>, or a libSQL URL (libsql://, http(s)://, ws(s)://)')
+    .option(
+      '--store <location>',
+      'store: a SQLite file path, file:<path>, or a libSQL URL (libsql://, http(s)://, ws(s)://)',
+    )
     .option('--config-dir <dir>', 'directory of the config file (sessions, defaults)')
     .option('--json', 'print one JSON document on stdout')
     .option('--no-color', 'never colour output')
@@ -53,7 +56,10 @@ Run 'platformctl help <command>' for more.`,
  * as exceptions, suggestions, one help wording, the global flags shown in each help, and
  * no per-group "help" subcommand (`platformctl help <command...>` covers every level).
  */
-export function configureTree(cmd: Command, output: { writeOut: (s: string) => void; writeErr: (s: string) => void; outputError: (s: string) => void }): void {
+export function configureTree(
+  cmd: Command,
+  output: { writeOut: (s: string) => void; writeErr: (s: string) => void; outputError: (s: string) => void },
+): void {
   cmd.exitOverride();
   cmd.showSuggestionAfterError(true);
   cmd.configureOutput({ ...output, getOutHelpWidth: () => Math.min(process.stdout.columns || 80, 100) });
@@ -66,7 +72,11 @@ export function configureTree(cmd: Command, output: { writeOut: (s: string) => v
 /** Error code and one-line message for anything thrown by a command. */
 export function describeError(e: unknown): { code: keyof typeof EXIT_CODES; message: string; exit: number } {
   if (e instanceof PlatformError) return { code: e.code, message: e.message, exit: e.exitCode };
-  return { code: 'INTERNAL', message: `internal error: ${(e as Error)?.message ?? String(e)} (set PLATFORMCTL_DEBUG=1 for details)`, exit: 1 };
+  return {
+    code: 'INTERNAL',
+    message: `internal error: ${(e as Error)?.message ?? String(e)} (set PLATFORMCTL_DEBUG=1 for details)`,
+    exit: 1,
+  };
 }
 
 function printError(io: IOStreams, json: boolean, e: unknown, env: NodeJS.ProcessEnv): number {
@@ -83,7 +93,10 @@ function printError(io: IOStreams, json: boolean, e: unknown, env: NodeJS.Proces
 /** A secret passed as a flag never reaches commander (whose errors would echo it). */
 function refusePasswordFlag(argv: string[]): void {
   if (argv.some((a) => a === '--password' || a.startsWith('--password='))) {
-    throw new PlatformError('USAGE', 'Passwords are never accepted as flags: pass --password-stdin and write it to standard input, or answer the prompt.');
+    throw new PlatformError(
+      'USAGE',
+      'Passwords are never accepted as flags: pass --password-stdin and write it to standard input, or answer the prompt.',
+    );
   }
 }
 
@@ -102,7 +115,10 @@ function helpRequested(program: Command, argv: string[]): boolean {
     const target = resolveWords(program, words);
     if (target.unknown) {
       const { word } = target.unknown;
-      throw new PlatformError('USAGE', `unknown command '${word}' for '${commandPath(target.cmd)}'${didYouMean(word, visibleSubcommandNames(target.cmd))}`);
+      throw new PlatformError(
+        'USAGE',
+        `unknown command '${word}' for '${commandPath(target.cmd)}'${didYouMean(word, visibleSubcommandNames(target.cmd))}`,
+      );
     }
     if (target.positionals.length) {
       throw new PlatformError('USAGE', `'${commandPath(target.cmd)}' has no subcommand '${target.positionals[0]}'`);
@@ -110,7 +126,13 @@ function helpRequested(program: Command, argv: string[]): boolean {
     target.cmd.outputHelp();
     return true;
   }
-  if (!line.unknown && line.cmd.commands.length && line.positionals.length === 0 && !line.pendingOption && !line.unknownFlags.length) {
+  if (
+    !line.unknown &&
+    line.cmd.commands.length &&
+    line.positionals.length === 0 &&
+    !line.pendingOption &&
+    !line.unknownFlags.length
+  ) {
     line.cmd.outputHelp();
     return true;
   }
@@ -126,13 +148,23 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   let ctx: Context | undefined;
   const ioFor = (g: GlobalOptions) => (io ??= deps.io ? deps.io(g) : systemIO({ noColor: g.color === false, env }));
   const f: ContextFactory = (globals) => {
-    ctx ??= createContext({ io: ioFor(globals), prompter: deps.prompter ?? inquirerPrompter(), env, globals, now: deps.now });
+    ctx ??= createContext({
+      io: ioFor(globals),
+      prompter: deps.prompter ?? inquirerPrompter(),
+      env,
+      globals,
+      now: deps.now,
+    });
     return ctx;
   };
   const anyIO = () => ioFor({ color: !noColorFlag });
   let commanderMessage = '';
   try {
-    if (!deps.io && (colorFor(Boolean(process.stdout.isTTY), env, noColorFlag) || colorFor(Boolean(process.stderr.isTTY), env, noColorFlag))) {
+    if (
+      !deps.io &&
+      (colorFor(Boolean(process.stdout.isTTY), env, noColorFlag) ||
+        colorFor(Boolean(process.stderr.isTTY), env, noColorFlag))
+    ) {
       await loadColor();
     }
     const program = buildProgram(f);
@@ -151,7 +183,10 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return 0;
-      const message = (commanderMessage || e.message).replace(/^error: /, '').trim().replace(/\n+/g, ' ');
+      const message = (commanderMessage || e.message)
+        .replace(/^error: /, '')
+        .trim()
+        .replace(/\n+/g, ' ');
       return printError(anyIO(), wantsJson, new PlatformError('USAGE', message || 'invalid usage; see --help'), env);
     }
     return printError(anyIO(), wantsJson, e, env);

@@ -105,8 +105,25 @@ export async function run() {
     };
     /** A store with one SUPPORT user whose company is on the unlimited ENTERPRISE plan. */
     const setup = (store) => {
-      platform(store, ['account', 'register', '--email', 'bench@bench.example', '--first-name', 'Bench', '--last-name', 'Mark', '--password-stdin'], undefined, PASSWORD + '\n');
-      const token = JSON.parse(platform(store, ['--json', 'account', 'token', 'create', '--name', 'bench'], undefined)).token;
+      platform(
+        store,
+        [
+          'account',
+          'register',
+          '--email',
+          'bench@bench.example',
+          '--first-name',
+          'Bench',
+          '--last-name',
+          'Mark',
+          '--password-stdin',
+        ],
+        undefined,
+        PASSWORD + '\n',
+      );
+      const token = JSON.parse(
+        platform(store, ['--json', 'account', 'token', 'create', '--name', 'bench'], undefined),
+      ).token;
       if (!token) throw new Error('no token from account token create');
       platform(store, ['staff', 'grant', 'bench@bench.example'], token);
       const company = JSON.parse(platform(store, ['--json', 'account', 'show'], token)).currentCompany.id;
@@ -148,24 +165,49 @@ export async function run() {
       floorRuns.push(timeNode(floor, [a, csv, String(company)]));
       const b = join(dir, `import-${i}.db`);
       copyStore(template, b);
-      importRuns.push(timeNode(cli, ['--store', b, '--config-dir', join(dir, 'config'), 'member', 'import', csv], { PLATFORMCTL_TOKEN: token }));
+      importRuns.push(
+        timeNode(cli, ['--store', b, '--config-dir', join(dir, 'config'), 'member', 'import', csv], {
+          PLATFORMCTL_TOKEN: token,
+        }),
+      );
     }
     const fl = best(floorRuns);
     const im = best(importRuns);
     const startup = best(Array.from({ length: RUNS }, () => timeNode(cli, ['--version'])));
-    results.push(['local import, wall', `${ms(im.wall)} vs bare better-sqlite3 ${ms(fl.wall)}`, ratio(im.wall, fl.wall), 'target ≤ 2×']);
-    results.push(['local import, CPU', `${ms(im.cpu)} vs bare better-sqlite3 ${ms(fl.cpu)}`, ratio(im.cpu, fl.cpu), '']);
+    results.push([
+      'local import, wall',
+      `${ms(im.wall)} vs bare better-sqlite3 ${ms(fl.wall)}`,
+      ratio(im.wall, fl.wall),
+      'target ≤ 2×',
+    ]);
+    results.push([
+      'local import, CPU',
+      `${ms(im.cpu)} vs bare better-sqlite3 ${ms(fl.cpu)}`,
+      ratio(im.cpu, fl.cpu),
+      '',
+    ]);
     results.push(['  (CLI start-up alone)', `${ms(startup.wall)} wall, ${ms(startup.cpu)} CPU`, '', '']);
     results.push([`peak RSS, ${N}-row import`, mb(Math.max(...importRuns.map((r) => r.rss))), '', 'target < 200 MB']);
 
     // Re-running the same file changes nothing (and is the "all unchanged" path).
-    const rerun = best([timeNode(cli, ['--store', join(dir, 'import-0.db'), '--config-dir', join(dir, 'config'), 'member', 'import', csv], { PLATFORMCTL_TOKEN: token })]);
+    const rerun = best([
+      timeNode(
+        cli,
+        ['--store', join(dir, 'import-0.db'), '--config-dir', join(dir, 'config'), 'member', 'import', csv],
+        { PLATFORMCTL_TOKEN: token },
+      ),
+    ]);
     results.push(['local re-import (all unchanged)', `${ms(rerun.wall)} wall, ${ms(rerun.cpu)} CPU`, '', '']);
 
     // ---- export ----
     const exported = join(dir, 'export.csv');
     const exportRuns = Array.from({ length: RUNS }, () =>
-      timeNode(cli, ['--store', join(dir, 'import-0.db'), '--config-dir', join(dir, 'config'), 'member', 'export'], { PLATFORMCTL_TOKEN: token }, exported),
+      timeNode(
+        cli,
+        ['--store', join(dir, 'import-0.db'), '--config-dir', join(dir, 'config'), 'member', 'export'],
+        { PLATFORMCTL_TOKEN: token },
+        exported,
+      ),
     );
     const ex = best(exportRuns);
     const rows = readFileSync(exported, 'utf8').split('\n').length - 2;
@@ -175,15 +217,32 @@ export async function run() {
                    UNION ALL SELECT email, role, company_id FROM invitations WHERE company_id = ${company}`;
       const sqRuns = Array.from({ length: RUNS }, () => {
         const t0 = performance.now();
-        const r = spawnSync('sqlite3', ['-readonly', '-csv', '-header', join(dir, 'import-0.db'), sql], { maxBuffer: 1 << 30 });
+        const r = spawnSync('sqlite3', ['-readonly', '-csv', '-header', join(dir, 'import-0.db'), sql], {
+          maxBuffer: 1 << 30,
+        });
         if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
         return { wall: performance.now() - t0 };
       });
       const sq = best(sqRuns);
-      results.push([`export (${rows} rows), wall`, `${ms(ex.wall)} vs sqlite3 -csv ${ms(sq.wall)}`, ratio(ex.wall, sq.wall), 'target ≤ 2×']);
-      results.push([`  export minus CLI start-up`, `${ms(ex.wall - startup.wall)}`, ratio(ex.wall - startup.wall, sq.wall), '']);
+      results.push([
+        `export (${rows} rows), wall`,
+        `${ms(ex.wall)} vs sqlite3 -csv ${ms(sq.wall)}`,
+        ratio(ex.wall, sq.wall),
+        'target ≤ 2×',
+      ]);
+      results.push([
+        `  export minus CLI start-up`,
+        `${ms(ex.wall - startup.wall)}`,
+        ratio(ex.wall - startup.wall, sq.wall),
+        '',
+      ]);
     } else {
-      results.push([`export (${rows} rows)`, ms(ex.wall), '', 'sqlite3 not installed: comparison skipped (apt-get install sqlite3)']);
+      results.push([
+        `export (${rows} rows)`,
+        ms(ex.wall),
+        '',
+        'sqlite3 not installed: comparison skipped (apt-get install sqlite3)',
+      ]);
     }
     results.push(['peak RSS, export', mb(ex.rss), '', '']);
     results.push(['export CPU', ms(ex.cpu), '', '']);
@@ -194,8 +253,15 @@ export async function run() {
       await writeCsv(bigCsv, BIG);
       const b = join(dir, 'big.db');
       copyStore(template, b);
-      const big = timeNode(cli, ['--store', b, '--config-dir', join(dir, 'config'), 'member', 'import', bigCsv], { PLATFORMCTL_TOKEN: token });
-      results.push([`peak RSS, ${BIG}-row import`, mb(big.rss), ratio(big.rss, im.rss), `time ${ms(big.wall)}; target: no more than for ${N}`]);
+      const big = timeNode(cli, ['--store', b, '--config-dir', join(dir, 'config'), 'member', 'import', bigCsv], {
+        PLATFORMCTL_TOKEN: token,
+      });
+      results.push([
+        `peak RSS, ${BIG}-row import`,
+        mb(big.rss),
+        ratio(big.rss, im.rss),
+        `time ${ms(big.wall)}; target: no more than for ${N}`,
+      ]);
       rmSync(bigCsv, { force: true });
       for (const ext of ['', '-wal', '-shm']) rmSync(b + ext, { force: true });
     }
@@ -221,24 +287,41 @@ export async function run() {
             await tx.batch(
               lines.slice(j, j + 1000).map((l) => {
                 const [e, r] = l.split(',');
-                return { sql: 'INSERT INTO invitations (company_id, email, role, invited_by, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)', args: [s.company, e, r, now, now] };
+                return {
+                  sql: 'INSERT INTO invitations (company_id, email, role, invited_by, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)',
+                  args: [s.company, e, r, now, now],
+                };
               }),
             );
           }
           await tx.commit();
           rawRuns.push({ wall: performance.now() - t0 });
           await client.execute({ sql: 'DELETE FROM invitations WHERE company_id = ?', args: [s.company] });
-          cliRuns.push(timeNode(cli, ['--store', url, '--config-dir', join(dir, 'config'), 'member', 'import', csv], { PLATFORMCTL_TOKEN: s.token }));
+          cliRuns.push(
+            timeNode(cli, ['--store', url, '--config-dir', join(dir, 'config'), 'member', 'import', csv], {
+              PLATFORMCTL_TOKEN: s.token,
+            }),
+          );
           await client.execute({ sql: 'DELETE FROM invitations WHERE company_id = ?', args: [s.company] });
         }
         client.close();
         const raw = best(rawRuns);
         const c = best(cliRuns);
-        results.push(['sqld import', `${ms(c.wall)} vs raw @libsql/client batches ${ms(raw.wall)}`, ratio(c.wall, raw.wall), 'target ≤ 1.5×']);
+        results.push([
+          'sqld import',
+          `${ms(c.wall)} vs raw @libsql/client batches ${ms(raw.wall)}`,
+          ratio(c.wall, raw.wall),
+          'target ≤ 1.5×',
+        ]);
         // Export against sqld (pages of 1000 rows; sqld refuses responses over 10 MB).
         cliRuns.length = 0;
         platform(url, ['member', 'import', csv], s.token);
-        const sx = timeNode(cli, ['--store', url, '--config-dir', join(dir, 'config'), 'member', 'export'], { PLATFORMCTL_TOKEN: s.token }, exported);
+        const sx = timeNode(
+          cli,
+          ['--store', url, '--config-dir', join(dir, 'config'), 'member', 'export'],
+          { PLATFORMCTL_TOKEN: s.token },
+          exported,
+        );
         results.push([`sqld export`, ms(sx.wall), '', '']);
       } finally {
         server.stop();

@@ -17,7 +17,14 @@ if (!existsSync(fileURLToPath(new URL('../../dist/main.js', import.meta.url)))) 
 }
 const runs = Math.max(10, Number(process.env.BENCH_RUNS) || 15);
 const dir = mkdtempSync(join(tmpdir(), 'platformctl-bench-'));
-const env = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, PLATFORMCTL_TOKEN: undefined, PLATFORMCTL_STORE: undefined, PLATFORMCTL_STORE_TOKEN: undefined };
+const env = {
+  ...process.env,
+  NO_COLOR: undefined,
+  FORCE_COLOR: undefined,
+  PLATFORMCTL_TOKEN: undefined,
+  PLATFORMCTL_STORE: undefined,
+  PLATFORMCTL_STORE_TOKEN: undefined,
+};
 for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
 const global = ['--store', join(dir, 'platform.db'), '--config-dir', join(dir, 'config')];
 
@@ -31,12 +38,40 @@ function run(args, input) {
 
 try {
   // A small store: one signed-in user with their company and two more companies.
-  const register = (email, last) => run([bin, ...global.slice(0, 2), '--config-dir', join(dir, `config-${last}`), 'account', 'register', '--email', email, '--first-name', 'Bench', '--last-name', last, '--password-stdin'], 'bench password 1\n');
+  const register = (email, last) =>
+    run(
+      [
+        bin,
+        ...global.slice(0, 2),
+        '--config-dir',
+        join(dir, `config-${last}`),
+        'account',
+        'register',
+        '--email',
+        email,
+        '--first-name',
+        'Bench',
+        '--last-name',
+        last,
+        '--password-stdin',
+      ],
+      'bench password 1\n',
+    );
   register('owner@example.com', 'Owner');
   run([bin, ...global, 'account', 'login', '--email', 'owner@example.com', '--password-stdin'], 'bench password 1\n');
   for (const last of ['Acme', 'Globex']) {
     register(`${last.toLowerCase()}@example.com`, last);
-    run([bin, ...global.slice(0, 2), '--config-dir', join(dir, `config-${last}`), 'member', 'invite', 'owner@example.com', '--role', 'MANAGER']);
+    run([
+      bin,
+      ...global.slice(0, 2),
+      '--config-dir',
+      join(dir, `config-${last}`),
+      'member',
+      'invite',
+      'owner@example.com',
+      '--role',
+      'MANAGER',
+    ]);
   }
   const list = JSON.parse(run([bin, ...global, 'company', 'list', '--json']).stdout);
   if (list.length !== 3) throw new Error(`expected 3 companies, got ${list.length}`);
@@ -55,14 +90,23 @@ try {
   };
   const base = median(times[0]);
   let missed = 0;
-  console.log(`start-up, median of ${runs} interleaved runs (node ${process.version}, load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores):`);
+  console.log(
+    `start-up, median of ${runs} interleaved runs (node ${process.version}, load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores):`,
+  );
   cases.forEach((c, j) => {
     const m = median(times[j]);
     const ratio = m / base;
-    const verdict = c.target === undefined ? '' : ratio <= c.target ? `ok (target <= ${c.target}x)` : `MISSED (target <= ${c.target}x)`;
+    const verdict =
+      c.target === undefined
+        ? ''
+        : ratio <= c.target
+          ? `ok (target <= ${c.target}x)`
+          : `MISSED (target <= ${c.target}x)`;
     if (c.target !== undefined && ratio > c.target) missed++;
     const min = Math.min(...times[j]);
-    console.log(`  ${c.name.padEnd(34)} ${m.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2)}x  ${verdict.padEnd(24)} (fastest ${min.toFixed(1)} ms, ${(min / Math.min(...times[0])).toFixed(2)}x)`);
+    console.log(
+      `  ${c.name.padEnd(34)} ${m.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2)}x  ${verdict.padEnd(24)} (fastest ${min.toFixed(1)} ms, ${(min / Math.min(...times[0])).toFixed(2)}x)`,
+    );
   });
   process.exitCode = missed ? 1 : 0;
 } finally {

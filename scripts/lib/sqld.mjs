@@ -32,7 +32,7 @@ export async function startSqld(dir) {
   const port = await freePort();
   const proc = spawn(bin, ['-d', join(dir, 'sqld'), '--http-listen-addr', `127.0.0.1:${port}`], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
-  for (const started = Date.now(); Date.now() - started < 10_000; ) {
+  for (const started = Date.now(); Date.now() - started < 10_000;) {
     try {
       if ((await fetch(`${url}/health`)).ok) return { url, port, stop: () => proc.kill('SIGKILL') };
     } catch {

@@ -26,7 +26,12 @@ export function examplesOf(cmd: Command): string[] {
 }
 
 /** A command group: a description and its subcommands. */
-export function defineGroup(name: string, description: string, subcommands: Command[], examples: string[] = []): Command {
+export function defineGroup(
+  name: string,
+  description: string,
+  subcommands: Command[],
+  examples: string[] = [],
+): Command {
   const group = defineCommand(name, description, examples);
   for (const s of subcommands) group.addCommand(s);
   return group;
@@ -45,4 +50,9 @@ export interface Deps {
   json: boolean;
 }
 
-export const depsOf = (ctx: Context): Deps => ({ io: ctx.io, domain: ctx.domain, credential: ctx.credential, json: ctx.json });
+export const depsOf = (ctx: Context): Deps => ({
+  io: ctx.io,
+  domain: ctx.domain,
+  credential: ctx.credential,
+  json: ctx.json,
+});

@@ -1,6 +1,14 @@
 import type { Repo, UserRow } from '../store/repo.js';
 import { PlatformError, conflict, denied, notFound, invalid } from './errors.js';
-import { badCredentials, checkNewPassword, checkPasswordChange, dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
+import {
+  badCredentials,
+  checkNewPassword,
+  checkPasswordChange,
+  dummyHash,
+  hashPassword,
+  needsRehash,
+  verifyPassword,
+} from './password.js';
 import { companyList, type CompanyListItem } from './companies.js';
 import { planView, type PlanView } from './plans.js';
 import { SESSION_TTL_DAYS, hashToken, newToken } from './tokens.js';
@@ -15,7 +23,14 @@ const DAY = 86_400_000;
 
 async function openSession(r: Repo, userId: number, now: Date) {
   const token = newToken('session');
-  await r.insertToken({ userId, kind: 'session', name: null, hash: hashToken(token), now: iso(now), expiresAt: iso(new Date(now.getTime() + SESSION_TTL_DAYS * DAY)) });
+  await r.insertToken({
+    userId,
+    kind: 'session',
+    name: null,
+    hash: hashToken(token),
+    now: iso(now),
+    expiresAt: iso(new Date(now.getTime() + SESSION_TTL_DAYS * DAY)),
+  });
   return token;
 }
 
@@ -61,8 +76,17 @@ export type RegisteredAccount = SessionResult & { company: { id: number; name: s
  * The registration itself, inside the caller's write transaction, for a password that is
  * already hashed (the hash is slow, so it is made before the transaction).
  */
-export async function createAccount(r: Repo, fields: ReturnType<typeof validateRegistration>, passwordHash: string, now: Date): Promise<RegisteredAccount> {
-  if (await r.userByEmail(fields.email)) throw new PlatformError('ALREADY_EXISTS', `An account for ${fields.email} already exists. Sign in with \`platformctl account login\`.`);
+export async function createAccount(
+  r: Repo,
+  fields: ReturnType<typeof validateRegistration>,
+  passwordHash: string,
+  now: Date,
+): Promise<RegisteredAccount> {
+  if (await r.userByEmail(fields.email))
+    throw new PlatformError(
+      'ALREADY_EXISTS',
+      `An account for ${fields.email} already exists. Sign in with \`platformctl account login\`.`,
+    );
   const plan = await r.defaultPlan();
   if (!plan) throw new PlatformError('STORE_CORRUPT', 'The store has no default plan.');
   const userId = await r.insertUser({ ...fields, passwordHash, now: iso(now) });
@@ -72,12 +96,23 @@ export async function createAccount(r: Repo, fields: ReturnType<typeof validateR
   await r.setCurrentCompany(userId, companyId);
   const pending = await r.invitationsFor(fields.email);
   for (const inv of pending) {
-    await r.insertMembership({ companyId: inv.company_id, userId, role: inv.role, status: 'INVITED', invitedBy: inv.invited_by, now: iso(now) });
+    await r.insertMembership({
+      companyId: inv.company_id,
+      userId,
+      role: inv.role,
+      status: 'INVITED',
+      invitedBy: inv.invited_by,
+      now: iso(now),
+    });
   }
   await r.deleteInvitationsFor(fields.email);
   const token = await openSession(r, userId, now);
   const actor = { id: userId, email: fields.email };
-  await audit(r, now, actor, 'account.register', { company: { id: companyId, name: companyName }, target: fields.email, details: pending.length ? { invitations: pending.map((p) => p.company_id) } : null });
+  await audit(r, now, actor, 'account.register', {
+    company: { id: companyId, name: companyName },
+    target: fields.email,
+    details: pending.length ? { invitations: pending.map((p) => p.company_id) } : null,
+  });
   return { token, user: actor, company: { id: companyId, name: companyName }, invitations: pending.length };
 }
 
@@ -117,7 +152,10 @@ export async function login(env: Env, emailInput: string, password: string): Pro
     await r.resetLoginFailures(fresh.id);
     if (upgraded && fresh.password_hash === user.password_hash) await r.setPasswordHash(fresh.id, upgraded, iso(now));
     const token = await openSession(r, fresh.id, now);
-    await audit(r, now, { id: fresh.id, email: fresh.email }, 'account.login', { target: fresh.email, details: upgraded ? { passwordHashUpgraded: true } : null });
+    await audit(r, now, { id: fresh.id, email: fresh.email }, 'account.login', {
+      target: fresh.email,
+      details: upgraded ? { passwordHashUpgraded: true } : null,
+    });
     return { token, user: { id: fresh.id, email: fresh.email } };
   });
   // The failure count must be committed, so the error is thrown after the transaction.
@@ -126,7 +164,9 @@ export async function login(env: Env, emailInput: string, password: string): Pro
 }
 
 function throttled(until: string) {
-  return new PlatformError('THROTTLED', `Too many failed sign-ins for this account; try again after ${until}.`, { retryAfter: until });
+  return new PlatformError('THROTTLED', `Too many failed sign-ins for this account; try again after ${until}.`, {
+    retryAfter: until,
+  });
 }
 
 /** Revokes the session used by the caller. */
@@ -134,7 +174,10 @@ export async function logout(env: Env, cred: Credential): Promise<{ email: strin
   const now = env.now();
   return write(env, async (r) => {
     const actor = await authenticate(r, cred, now);
-    if (actor.tokenKind === 'api') throw invalid('This is a personal API token, not a session; revoke it with `platformctl account token revoke ID`.');
+    if (actor.tokenKind === 'api')
+      throw invalid(
+        'This is a personal API token, not a session; revoke it with `platformctl account token revoke ID`.',
+      );
     await r.revokeToken(actor.tokenId, iso(now));
     await audit(r, now, actorRef(actor), 'account.logout', { target: actor.user.email });
     return { email: actor.user.email, revoked: true };
@@ -167,7 +210,14 @@ async function accountView(r: Repo, u: UserRow): Promise<AccountView> {
     currentCompany = { id: cur.id, name: cur.name, role: cur.role, plan: shown };
   }
   return {
-    user: { id: u.id, email: u.email, firstName: u.first_name, lastName: u.last_name, phone: u.phone, support: u.is_support === 1 },
+    user: {
+      id: u.id,
+      email: u.email,
+      firstName: u.first_name,
+      lastName: u.last_name,
+      phone: u.phone,
+      support: u.is_support === 1,
+    },
     currentCompany,
     companies,
   };
@@ -181,8 +231,13 @@ export interface UpdateInput {
 }
 
 /** Edits personal data; the company name only by the OWNER of the current company. */
-export async function update(env: Env, cred: Credential, input: UpdateInput): Promise<AccountView & { changed: string[] }> {
-  if (Object.values(input).every((x) => x === undefined)) throw invalid('Nothing to update: pass --first-name, --last-name, --phone or --company-name.');
+export async function update(
+  env: Env,
+  cred: Credential,
+  input: UpdateInput,
+): Promise<AccountView & { changed: string[] }> {
+  if (Object.values(input).every((x) => x === undefined))
+    throw invalid('Nothing to update: pass --first-name, --last-name, --phone or --company-name.');
   const firstName = input.firstName === undefined ? undefined : v.personName('First name', input.firstName);
   const lastName = input.lastName === undefined ? undefined : v.personName('Last name', input.lastName);
   const phone = input.phone === undefined ? undefined : v.phone(input.phone);
@@ -192,7 +247,11 @@ export async function update(env: Env, cred: Credential, input: UpdateInput): Pr
     const actor = await authenticate(r, cred, now);
     const u = actor.user;
     const changed: string[] = [];
-    const next = { firstName: firstName ?? u.first_name, lastName: lastName ?? u.last_name, phone: phone === undefined ? u.phone : phone };
+    const next = {
+      firstName: firstName ?? u.first_name,
+      lastName: lastName ?? u.last_name,
+      phone: phone === undefined ? u.phone : phone,
+    };
     if (next.firstName !== u.first_name) changed.push('firstName');
     if (next.lastName !== u.last_name) changed.push('lastName');
     if (next.phone !== u.phone) changed.push('phone');
@@ -202,13 +261,20 @@ export async function update(env: Env, cred: Credential, input: UpdateInput): Pr
       if (company.owner_id !== u.id) throw denied(`Only the OWNER of "${v.printable(company.name)}" can rename it.`);
       if (company.name !== companyName) {
         await r.renameCompany(company.id, companyName, iso(now));
-        await audit(r, now, actorRef(actor), 'company.rename', { company: { id: company.id, name: companyName }, target: String(company.id), details: { from: company.name, to: companyName } });
+        await audit(r, now, actorRef(actor), 'company.rename', {
+          company: { id: company.id, name: companyName },
+          target: String(company.id),
+          details: { from: company.name, to: companyName },
+        });
         changed.push('companyName');
       }
     }
     if (changed.some((c) => c !== 'companyName')) {
       await r.updateUserProfile(u.id, { ...next, now: iso(now) });
-      await audit(r, now, actorRef(actor), 'account.update', { target: u.email, details: { fields: changed.filter((c) => c !== 'companyName') } });
+      await audit(r, now, actorRef(actor), 'account.update', {
+        target: u.email,
+        details: { fields: changed.filter((c) => c !== 'companyName') },
+      });
     }
     const fresh = (await r.userById(u.id))!;
     return { ...(await accountView(r, fresh)), changed };
@@ -221,7 +287,11 @@ export async function describeDelete(env: Env, cred: Credential) {
     const actor = await authenticate(r, cred, env.now());
     const company = await r.mainCompanyOf(actor.user.id);
     const members = company ? (await r.seatsUsed(company.id)) - 1 : 0;
-    return { email: actor.user.email, company: company ? { id: company.id, name: company.name } : null, otherMembers: members };
+    return {
+      email: actor.user.email,
+      company: company ? { id: company.id, name: company.name } : null,
+      otherMembers: members,
+    };
   });
 }
 
@@ -243,8 +313,17 @@ export async function deleteAccount(env: Env, cred: Credential) {
       await r.deleteCompany(company.id);
     }
     await r.deleteUser(u.id);
-    await audit(r, now, { id: u.id, email: u.email }, 'account.delete', { company: company ? { id: company.id, name: company.name } : null, target: u.email, details: { removedMembers } });
-    return { deleted: true, email: u.email, company: company ? { id: company.id, name: company.name } : null, removedMembers };
+    await audit(r, now, { id: u.id, email: u.email }, 'account.delete', {
+      company: company ? { id: company.id, name: company.name } : null,
+      target: u.email,
+      details: { removedMembers },
+    });
+    return {
+      deleted: true,
+      email: u.email,
+      company: company ? { id: company.id, name: company.name } : null,
+      removedMembers,
+    };
   });
 }
 
@@ -261,7 +340,14 @@ export async function createToken(env: Env, cred: Credential, name: string, expi
     const actor = await authenticate(r, cred, now);
     const token = newToken('api');
     const expiresAt = expiresInDays ? iso(new Date(now.getTime() + expiresInDays * DAY)) : null;
-    const id = await r.insertToken({ userId: actor.user.id, kind: 'api', name: n, hash: hashToken(token), now: iso(now), expiresAt });
+    const id = await r.insertToken({
+      userId: actor.user.id,
+      kind: 'api',
+      name: n,
+      hash: hashToken(token),
+      now: iso(now),
+      expiresAt,
+    });
     await audit(r, now, actorRef(actor), 'token.create', { target: String(id), details: { name: n, expiresAt } });
     return { id, name: n, token, createdAt: iso(now), expiresAt };
   });
@@ -317,16 +403,22 @@ export async function changePassword(env: Env, cred: Credential, current: string
   const now = env.now();
   const before = await read(env, async (r) => (await authenticate(r, cred, now)).user);
   if (!(await verifyPassword(before.password_hash, current))) {
-    await write(env, async (r) => audit(r, now, { id: before.id, email: before.email }, 'password.change_failed', { target: before.email }));
+    await write(env, async (r) =>
+      audit(r, now, { id: before.id, email: before.email }, 'password.change_failed', { target: before.email }),
+    );
     throw new PlatformError('BAD_CREDENTIALS', 'Current password is incorrect.');
   }
   const hash = await hashPassword(next);
   return write(env, async (r) => {
     const actor = await authenticate(r, cred, now);
-    if (actor.user.password_hash !== before.password_hash) throw conflict('The password was changed by another command meanwhile; run password change again.');
+    if (actor.user.password_hash !== before.password_hash)
+      throw conflict('The password was changed by another command meanwhile; run password change again.');
     await r.setPasswordHash(actor.user.id, hash, iso(now));
     const revoked = await r.revokeTokensOf(actor.user.id, actor.tokenId, iso(now));
-    await audit(r, now, actorRef(actor), 'password.change', { target: actor.user.email, details: { revokedTokens: revoked.changes } });
+    await audit(r, now, actorRef(actor), 'password.change', {
+      target: actor.user.email,
+      details: { revokedTokens: revoked.changes },
+    });
     return { changed: true, revokedSessions: revoked.changes };
   });
 }

@@ -17,13 +17,24 @@ export interface AuditEntry {
  * The audit log, newest first. OWNERs and ADMINISTRATORs see their company's entries
  * (the current company unless --company); SUPPORT sees everything.
  */
-export async function listAudit(env: Env, cred: Credential, opts: { company?: string | undefined; actor?: string | undefined; since?: string | undefined; limit?: number | undefined }): Promise<AuditEntry[]> {
+export async function listAudit(
+  env: Env,
+  cred: Credential,
+  opts: {
+    company?: string | undefined;
+    actor?: string | undefined;
+    since?: string | undefined;
+    limit?: number | undefined;
+  },
+): Promise<AuditEntry[]> {
   const limit = opts.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw invalid('--limit must be a whole number from 1 to 100000.');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000)
+    throw invalid('--limit must be a whole number from 1 to 100000.');
   let since: string | undefined;
   if (opts.since !== undefined) {
     const d = new Date(opts.since);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(opts.since) || Number.isNaN(d.getTime())) throw invalid(`--since needs an ISO date or time, such as 2026-01-31 or 2026-01-31T12:00:00Z.`);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(opts.since) || Number.isNaN(d.getTime()))
+      throw invalid(`--since needs an ISO date or time, such as 2026-01-31 or 2026-01-31T12:00:00Z.`);
     since = d.toISOString();
   }
   const actorEmail = opts.actor === undefined ? undefined : v.email(opts.actor);

@@ -5,7 +5,19 @@ import type { BulkRow, BulkUpdate, CompanyRow, PlanRow, Repo } from '../store/re
 import { type ErrorCode, PlatformError, invalid } from './errors.js';
 import { type Role, parseRole } from './roles.js';
 import { seatLimitError } from './members.js';
-import { type Actor, type Credential, type Env, actorRef, audit, authenticate, iso, read, requireManager, resolveCompany, write } from './service.js';
+import {
+  type Actor,
+  type Credential,
+  type Env,
+  actorRef,
+  audit,
+  authenticate,
+  iso,
+  read,
+  requireManager,
+  resolveCompany,
+  write,
+} from './service.js';
 import * as v from './validation.js';
 
 export type BulkFormat = 'csv' | 'jsonl';
@@ -109,20 +121,33 @@ async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
             if (i >= 0) cols[k] = i;
           }
           if (cols.email === undefined || cols.role === undefined) {
-            throw invalid(`Line ${line}: the CSV header must name the columns email and role (and optionally company); found "${v.printable(record.join(','))}".`);
+            throw invalid(
+              `Line ${line}: the CSV header must name the columns email and role (and optionally company); found "${v.printable(record.join(','))}".`,
+            );
           }
           continue;
         }
-        rows.push({ line, email: field(record, cols.email), role: field(record, cols.role), company: field(record, cols.company) });
+        rows.push({
+          line,
+          email: field(record, cols.email),
+          role: field(record, cols.role),
+          company: field(record, cols.company),
+        });
       }
       if (rows.length) yield rows;
     }
   } catch (e) {
     if (e instanceof PlatformError) throw e;
-    if (e instanceof CsvError) throw invalid(`The CSV cannot be read (${e.message.replace(/\s+/g, ' ')}); nothing was imported. (JSON Lines need --format jsonl or a .jsonl file.)`);
+    if (e instanceof CsvError)
+      throw invalid(
+        `The CSV cannot be read (${e.message.replace(/\s+/g, ' ')}); nothing was imported. (JSON Lines need --format jsonl or a .jsonl file.)`,
+      );
     throw e;
   }
-  if (!cols) throw invalid('The CSV is empty: it needs a header line naming the columns email and role (and optionally company).');
+  if (!cols)
+    throw invalid(
+      'The CSV is empty: it needs a header line naming the columns email and role (and optionally company).',
+    );
 }
 
 async function* jsonlRows(input: Readable): AsyncGenerator<RawRow[]> {
@@ -274,7 +299,16 @@ export async function importMembers(env: Env, cred: Credential, opts: ImportOpti
         );
       }
       const actor = await authenticate(r, cred, now);
-      const report: ImportReport = { invited: 0, updated: 0, unchanged: 0, failed: 0, errors: [], applied: false, dryRun: Boolean(opts.dryRun), companies: [] };
+      const report: ImportReport = {
+        invited: 0,
+        updated: 0,
+        unchanged: 0,
+        failed: 0,
+        errors: [],
+        applied: false,
+        dryRun: Boolean(opts.dryRun),
+        companies: [],
+      };
       const companies = new Map<string, CompanyState | PlatformError>();
       const byId = new Map<number, CompanyState>();
 
@@ -289,7 +323,14 @@ export async function importMembers(env: Env, cred: Credential, opts: ImportOpti
             if (existing) s = existing;
             else {
               const plan = (await r.planById(access.company.plan_id))!;
-              const summary: CompanySummary = { id: access.company.id, name: access.company.name, invited: 0, updated: 0, unchanged: 0, failed: 0 };
+              const summary: CompanySummary = {
+                id: access.company.id,
+                name: access.company.name,
+                invited: 0,
+                updated: 0,
+                unchanged: 0,
+                failed: 0,
+              };
               s = { company: access.company, plan, used: undefined, summary, changes: [], moreChanges: 0 };
               byId.set(access.company.id, s);
               report.companies.push(summary);
@@ -351,7 +392,8 @@ export async function importMembers(env: Env, cred: Credential, opts: ImportOpti
   }
 }
 
-const text = (x: unknown): string | undefined => (typeof x === 'string' ? x : typeof x === 'number' ? String(x) : undefined);
+const text = (x: unknown): string | undefined =>
+  typeof x === 'string' ? x : typeof x === 'number' ? String(x) : undefined;
 
 async function applyChunk(
   r: Repo,
@@ -425,7 +467,8 @@ async function applyChunk(
   }
   const current = new Map<string, Target>();
   for (const [c, set] of emailsBy) {
-    for (const x of await r.bulkLookup(c, [...set])) current.set(keyOf(c, x.email), { userId: x.user_id, role: x.m_role ?? x.i_role });
+    for (const x of await r.bulkLookup(c, [...set]))
+      current.set(keyOf(c, x.email), { userId: x.user_id, role: x.m_role ?? x.i_role });
   }
 
   // 3. Decide each row in file order (later rows see earlier rows' effects), then write in batches.
@@ -439,12 +482,17 @@ async function applyChunk(
     const t = current.get(keyOf(company.id, email)) ?? { userId: null, role: null };
     try {
       if (t.userId !== null && t.userId === company.owner_id) {
-        if (role !== 'OWNER') throw new PlatformError('CONFLICT', `${email} is the OWNER of "${v.printable(company.name)}"; the OWNER's membership cannot be changed.`);
+        if (role !== 'OWNER')
+          throw new PlatformError(
+            'CONFLICT',
+            `${email} is the OWNER of "${v.printable(company.name)}"; the OWNER's membership cannot be changed.`,
+          );
         summary.unchanged++;
         report.unchanged++;
         continue;
       }
-      if (role === 'OWNER') throw invalid('Nobody can be given the OWNER role: a company has exactly one OWNER, its creator.');
+      if (role === 'OWNER')
+        throw invalid('Nobody can be given the OWNER role: a company has exactly one OWNER, its creator.');
       if (t.role === role) {
         summary.unchanged++;
         report.unchanged++;
@@ -458,7 +506,8 @@ async function applyChunk(
         report.updated++;
       } else {
         state.used ??= await r.seatsUsed(company.id);
-        if (plan.max_users !== null && state.used + 1 > plan.max_users) throw seatLimitError(company, plan, state.used, 1);
+        if (plan.max_users !== null && state.used + 1 > plan.max_users)
+          throw seatLimitError(company, plan, state.used, 1);
         state.used++;
         if (t.userId !== null) insMembers.push([company.id, t.userId, role]);
         else insInvites.push([company.id, email, role]);
@@ -501,7 +550,11 @@ export const EXPORT_PAGE = 1000;
  * Streams a company's members (the OWNER included) and pending invitations as import
  * rows, a page at a time, from one consistent read snapshot.
  */
-export async function exportMembers(env: Env, cred: Credential, opts: { company?: string | undefined; onPage: (rows: ExportRow[]) => void | Promise<void> }) {
+export async function exportMembers(
+  env: Env,
+  cred: Credential,
+  opts: { company?: string | undefined; onPage: (rows: ExportRow[]) => void | Promise<void> },
+) {
   return read(env, async (r) => {
     const actor = await authenticate(r, cred, env.now());
     const { company } = await resolveCompany(r, actor, opts.company);

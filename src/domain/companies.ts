@@ -1,7 +1,17 @@
 import type { Repo, UserRow } from '../store/repo.js';
 import { PlatformError } from './errors.js';
 import { planView } from './plans.js';
-import { type Credential, type Env, actorRef, audit, authenticate, iso, read, resolveCompany, write } from './service.js';
+import {
+  type Credential,
+  type Env,
+  actorRef,
+  audit,
+  authenticate,
+  iso,
+  read,
+  resolveCompany,
+  write,
+} from './service.js';
 import { printable } from './validation.js';
 
 export interface CompanyListItem {
@@ -57,11 +67,19 @@ export async function switchCompany(env: Env, cred: Credential, ref: string) {
   return write(env, async (r) => {
     const actor = await authenticate(r, cred, now);
     const { company, role, status } = await resolveCompany(r, actor, ref);
-    if (!role) throw new PlatformError('PERMISSION_DENIED', `You are not a member of "${printable(company.name)}"; staff can act on it with --company but cannot switch to it.`);
+    if (!role)
+      throw new PlatformError(
+        'PERMISSION_DENIED',
+        `You are not a member of "${printable(company.name)}"; staff can act on it with --company but cannot switch to it.`,
+      );
     const activated = status === 'INVITED';
     if (activated) await r.activateMembership(company.id, actor.user.id, iso(now));
     await r.setCurrentCompany(actor.user.id, company.id);
-    await audit(r, now, actorRef(actor), 'company.switch', { company: { id: company.id, name: company.name }, target: actor.user.email, details: activated ? { activated } : null });
+    await audit(r, now, actorRef(actor), 'company.switch', {
+      company: { id: company.id, name: company.name },
+      target: actor.user.email,
+      details: activated ? { activated } : null,
+    });
     return { id: company.id, name: company.name, role, status: 'ACTIVE', activated };
   });
 }
@@ -69,9 +87,13 @@ export async function switchCompany(env: Env, cred: Credential, ref: string) {
 async function checkLeave(r: Repo, env: Env, cred: Credential, ref: string | undefined, now: Date) {
   const actor = await authenticate(r, cred, now);
   const access = await resolveCompany(r, actor, ref);
-  if (!access.role) throw new PlatformError('NOT_FOUND', `You are not a member of "${printable(access.company.name)}".`);
+  if (!access.role)
+    throw new PlatformError('NOT_FOUND', `You are not a member of "${printable(access.company.name)}".`);
   if (access.company.owner_id === actor.user.id) {
-    throw new PlatformError('OWNER_CANNOT_LEAVE', `You are the OWNER of "${printable(access.company.name)}" and cannot leave it; delete your account to remove it.`);
+    throw new PlatformError(
+      'OWNER_CANNOT_LEAVE',
+      `You are the OWNER of "${printable(access.company.name)}" and cannot leave it; delete your account to remove it.`,
+    );
   }
   return { actor, ...access };
 }
@@ -95,7 +117,11 @@ export async function leaveCompany(env: Env, cred: Credential, ref?: string) {
       const main = (await r.mainCompanyOf(actor.user.id))!;
       await r.setCurrentCompany(actor.user.id, main.id);
     }
-    await audit(r, now, actorRef(actor), 'company.leave', { company: { id: company.id, name: company.name }, target: actor.user.email, details: { role } });
+    await audit(r, now, actorRef(actor), 'company.leave', {
+      company: { id: company.id, name: company.name },
+      target: actor.user.email,
+      details: { role },
+    });
     return { left: true, company: { id: company.id, name: company.name }, wasCurrent };
   });
 }

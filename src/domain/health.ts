@@ -16,15 +16,28 @@ export async function checkStore(store: Store): Promise<CheckReport> {
   const version = await schemaVersion(store);
   const problems = await store.integrityCheck();
   if (version < LATEST_VERSION) {
-    problems.push(`schema version ${version} is older than ${LATEST_VERSION}; run \`platformctl store init\` to migrate it`);
+    problems.push(
+      `schema version ${version} is older than ${LATEST_VERSION}; run \`platformctl store init\` to migrate it`,
+    );
   } else if (problems.length === 0) {
     problems.push(...(await store.read((tx) => new Repo(tx).invariantViolations())));
   }
-  return { ok: problems.length === 0, engine: store.engine, store: store.displayLocation, schemaVersion: version, problems };
+  return {
+    ok: problems.length === 0,
+    engine: store.engine,
+    store: store.displayLocation,
+    schemaVersion: version,
+    problems,
+  };
 }
 
 /** Creates the store or migrates it to the latest schema. */
 export async function initStore(store: Store) {
   const r = await migrate(store);
-  return { engine: store.engine, store: store.displayLocation, schemaVersion: r.to, migratedFrom: r.from === r.to ? null : r.from };
+  return {
+    engine: store.engine,
+    store: store.displayLocation,
+    schemaVersion: r.to,
+    migratedFrom: r.from === r.to ? null : r.from,
+  };
 }

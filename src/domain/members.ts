@@ -1,7 +1,20 @@
 import type { BulkRow, CompanyRow, PlanRow, Repo } from '../store/repo.js';
 import { PlatformError, conflict, invalid, notFound } from './errors.js';
 import { type AssignableRole, type MemberStatus, parseAssignableRole, parseRole, parseStatus } from './roles.js';
-import { type Actor, type Credential, type Env, actorRef, audit, auditMany, authenticate, iso, read, requireManager, resolveCompany, write } from './service.js';
+import {
+  type Actor,
+  type Credential,
+  type Env,
+  actorRef,
+  audit,
+  auditMany,
+  authenticate,
+  iso,
+  read,
+  requireManager,
+  resolveCompany,
+  write,
+} from './service.js';
 import * as v from './validation.js';
 
 export interface MemberView {
@@ -13,7 +26,11 @@ export interface MemberView {
 }
 
 /** Members of a company (ACTIVE, INVITED, PENDING), optionally filtered by role and status. */
-export async function listMembers(env: Env, cred: Credential, opts: { company?: string | undefined; role?: string | undefined; status?: string | undefined }) {
+export async function listMembers(
+  env: Env,
+  cred: Credential,
+  opts: { company?: string | undefined; role?: string | undefined; status?: string | undefined },
+) {
   const role = opts.role === undefined ? undefined : parseRole(opts.role);
   const status: MemberStatus | undefined = opts.status === undefined ? undefined : parseStatus(opts.status);
   return read(env, async (r) => {
@@ -22,7 +39,13 @@ export async function listMembers(env: Env, cred: Credential, opts: { company?: 
     const rows = await r.members(company.id, { role, status });
     return {
       company: { id: company.id, name: company.name },
-      members: rows.map((m): MemberView => ({ email: m.email, firstName: m.first_name, lastName: m.last_name, role: m.role, status: m.status })),
+      members: rows.map((m): MemberView => ({
+        email: m.email,
+        firstName: m.first_name,
+        lastName: m.last_name,
+        role: m.role,
+        status: m.status,
+      })),
     };
   });
 }
@@ -37,7 +60,11 @@ export function seatLimitError(company: CompanyRow, plan: PlanRow, used: number,
 }
 
 /** Invites e-mails into a company with one role; all of them or none. */
-export async function invite(env: Env, cred: Credential, opts: { emails: string[]; role: string; company?: string | undefined }) {
+export async function invite(
+  env: Env,
+  cred: Credential,
+  opts: { emails: string[]; role: string; company?: string | undefined },
+) {
   if (opts.emails.length === 0) throw invalid('Name at least one e-mail to invite.');
   const role = parseAssignableRole(opts.role);
   const emails = [...new Set(opts.emails.map(v.email))];
@@ -56,9 +83,20 @@ export async function invite(env: Env, cred: Credential, opts: { emails: string[
     const invited: { email: string; status: 'INVITED' | 'PENDING' }[] = [];
     for (const email of emails) {
       const k = known.get(email);
-      if (k?.user_id === company.owner_id) throw conflict(`${email} is the OWNER of "${v.printable(company.name)}"; the OWNER's membership cannot be changed.`);
-      if (k?.m_role) throw new PlatformError('ALREADY_EXISTS', `${email} is already a member of "${v.printable(company.name)}" (${k.m_role}, ${k.m_status}).`);
-      if (k?.i_role) throw new PlatformError('ALREADY_EXISTS', `${email} is already invited to "${v.printable(company.name)}" (${k.i_role}, PENDING).`);
+      if (k?.user_id === company.owner_id)
+        throw conflict(
+          `${email} is the OWNER of "${v.printable(company.name)}"; the OWNER's membership cannot be changed.`,
+        );
+      if (k?.m_role)
+        throw new PlatformError(
+          'ALREADY_EXISTS',
+          `${email} is already a member of "${v.printable(company.name)}" (${k.m_role}, ${k.m_status}).`,
+        );
+      if (k?.i_role)
+        throw new PlatformError(
+          'ALREADY_EXISTS',
+          `${email} is already invited to "${v.printable(company.name)}" (${k.i_role}, PENDING).`,
+        );
       if (k?.user_id) memberships.push([company.id, k.user_id, role]);
       else invitations.push([company.id, email, role]);
       invited.push({ email, status: k?.user_id ? 'INVITED' : 'PENDING' });
@@ -67,10 +105,17 @@ export async function invite(env: Env, cred: Credential, opts: { emails: string[
     // than counted as seats; any failure rolls back the whole invite.
     const plan = (await r.planById(company.plan_id))!;
     const used = await r.seatsUsed(company.id);
-    if (plan.max_users !== null && used + emails.length > plan.max_users) throw seatLimitError(company, plan, used, emails.length);
+    if (plan.max_users !== null && used + emails.length > plan.max_users)
+      throw seatLimitError(company, plan, used, emails.length);
     if (memberships.length) await r.bulkInsertMemberships(memberships, actor.user.id, iso(now));
     if (invitations.length) await r.bulkInsertInvitations(invitations, actor.user.id, iso(now));
-    await auditMany(r, now, actorRef(actor), 'member.invite', invited.map((i) => ({ company: ref, target: i.email, details: { role, status: i.status } })));
+    await auditMany(
+      r,
+      now,
+      actorRef(actor),
+      'member.invite',
+      invited.map((i) => ({ company: ref, target: i.email, details: { role, status: i.status } })),
+    );
     return { company: ref, role, invited, users: used + emails.length, maxUsers: plan.max_users };
   });
 }
@@ -88,7 +133,11 @@ async function findTarget(r: Repo, company: CompanyRow, email: string) {
 }
 
 /** Changes the role of a non-owner member or pending invitation. */
-export async function setRole(env: Env, cred: Credential, opts: { email: string; role: string; company?: string | undefined }) {
+export async function setRole(
+  env: Env,
+  cred: Credential,
+  opts: { email: string; role: string; company?: string | undefined },
+) {
   const role = parseAssignableRole(opts.role);
   const email = v.email(opts.email);
   const now = env.now();
@@ -98,13 +147,25 @@ export async function setRole(env: Env, cred: Credential, opts: { email: string;
     requireManager(access, actor, 'change roles');
     const { company } = access;
     const t = await findTarget(r, company, email);
-    if (t.role === 'OWNER') throw conflict(`${email} is the OWNER of "${v.printable(company.name)}"; the OWNER's role cannot be changed.`);
+    if (t.role === 'OWNER')
+      throw conflict(`${email} is the OWNER of "${v.printable(company.name)}"; the OWNER's role cannot be changed.`);
     if (t.role !== role) {
       if (t.kind === 'member') await r.setMembershipRole(company.id, t.user.id, role, iso(now));
       else await r.setInvitationRole(company.id, email, role, iso(now));
-      await audit(r, now, actorRef(actor), 'member.set_role', { company: { id: company.id, name: company.name }, target: email, details: { from: t.role, to: role } });
+      await audit(r, now, actorRef(actor), 'member.set_role', {
+        company: { id: company.id, name: company.name },
+        target: email,
+        details: { from: t.role, to: role },
+      });
     }
-    return { company: { id: company.id, name: company.name }, email, role, previousRole: t.role, status: t.status, changed: t.role !== role };
+    return {
+      company: { id: company.id, name: company.name },
+      email,
+      role,
+      previousRole: t.role,
+      status: t.status,
+      changed: t.role !== role,
+    };
   });
 }
 
@@ -112,12 +173,17 @@ async function checkRemove(r: Repo, actor: Actor, companyRef: string | undefined
   const access = await resolveCompany(r, actor, companyRef);
   requireManager(access, actor, 'remove members');
   const t = await findTarget(r, access.company, email);
-  if (t.role === 'OWNER') throw conflict(`${email} is the OWNER of "${v.printable(access.company.name)}" and cannot be removed.`);
+  if (t.role === 'OWNER')
+    throw conflict(`${email} is the OWNER of "${v.printable(access.company.name)}" and cannot be removed.`);
   return { company: access.company, target: t };
 }
 
 /** Validates a removal without changing anything, for the confirmation prompt. */
-export async function describeRemove(env: Env, cred: Credential, opts: { email: string; company?: string | undefined }) {
+export async function describeRemove(
+  env: Env,
+  cred: Credential,
+  opts: { email: string; company?: string | undefined },
+) {
   const email = v.email(opts.email);
   return read(env, async (r) => {
     const actor = await authenticate(r, cred, env.now());
@@ -141,7 +207,17 @@ export async function removeMember(env: Env, cred: Credential, opts: { email: st
     } else {
       await r.deleteInvitation(company.id, email);
     }
-    await audit(r, now, actorRef(actor), 'member.remove', { company: { id: company.id, name: company.name }, target: email, details: { role: target.role, status: target.status } });
-    return { removed: true, company: { id: company.id, name: company.name }, email, role: target.role, status: target.status };
+    await audit(r, now, actorRef(actor), 'member.remove', {
+      company: { id: company.id, name: company.name },
+      target: email,
+      details: { role: target.role, status: target.status },
+    });
+    return {
+      removed: true,
+      company: { id: company.id, name: company.name },
+      email,
+      role: target.role,
+      status: target.status,
+    };
   });
 }

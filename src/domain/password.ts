@@ -28,8 +28,10 @@ export function checkNewPassword(pw: string): void {
  * afterwards because it needs the stored hash.
  */
 export function checkPasswordChange(next: string, confirm: string): void {
-  if (passwordLength(next) < MIN_PASSWORD_LENGTH) throw invalid(`New password must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
-  if (normalizePassword(next) !== normalizePassword(confirm)) throw invalid('New password and confirmation do not match.');
+  if (passwordLength(next) < MIN_PASSWORD_LENGTH)
+    throw invalid(`New password must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
+  if (normalizePassword(next) !== normalizePassword(confirm))
+    throw invalid('New password and confirmation do not match.');
   checkNewPassword(next);
 }
 
@@ -41,7 +43,10 @@ async function scrypt(): Promise<ScryptKdf> {
 }
 
 /** Hashes a password with scrypt-kdf; the parameters travel inside the hash. */
-export async function hashPassword(pw: string, params: { logN: number; r: number; p: number } = SCRYPT_PARAMS): Promise<string> {
+export async function hashPassword(
+  pw: string,
+  params: { logN: number; r: number; p: number } = SCRYPT_PARAMS,
+): Promise<string> {
   const s = await scrypt();
   const key = await s.kdf(Buffer.from(normalizePassword(pw), 'utf8'), params);
   return Buffer.from(key).toString('base64');

@@ -1,6 +1,17 @@
 import type { PlanRow } from '../store/repo.js';
 import { PlatformError, conflict, invalid, notFound } from './errors.js';
-import { type Credential, type Env, actorRef, audit, authenticate, iso, read, requireSupport, resolveCompany, write } from './service.js';
+import {
+  type Credential,
+  type Env,
+  actorRef,
+  audit,
+  authenticate,
+  iso,
+  read,
+  requireSupport,
+  resolveCompany,
+  write,
+} from './service.js';
 import * as v from './validation.js';
 
 export interface PlanView {
@@ -20,11 +31,19 @@ export async function listPlans(env: Env, cred: Credential): Promise<(PlanView &
 }
 
 /** Staff create a plan with a user cap or unlimited. */
-export async function createPlan(env: Env, cred: Credential, input: { name: string; maxUsers?: number | undefined; unlimited?: boolean | undefined; custom?: boolean | undefined }) {
+export async function createPlan(
+  env: Env,
+  cred: Credential,
+  input: { name: string; maxUsers?: number | undefined; unlimited?: boolean | undefined; custom?: boolean | undefined },
+) {
   const name = v.planName(input.name);
-  if (input.unlimited && input.maxUsers !== undefined) throw invalid('Pass either --max-users N or --unlimited, not both.');
+  if (input.unlimited && input.maxUsers !== undefined)
+    throw invalid('Pass either --max-users N or --unlimited, not both.');
   if (!input.unlimited && input.maxUsers === undefined) throw invalid('Pass --max-users N or --unlimited.');
-  if (input.maxUsers !== undefined && (!Number.isInteger(input.maxUsers) || input.maxUsers < 1 || input.maxUsers > 10_000_000)) {
+  if (
+    input.maxUsers !== undefined &&
+    (!Number.isInteger(input.maxUsers) || input.maxUsers < 1 || input.maxUsers > 10_000_000)
+  ) {
     throw invalid('--max-users must be a whole number from 1 to 10000000.');
   }
   const now = env.now();
@@ -46,18 +65,25 @@ export async function setPlan(env: Env, cred: Credential, companyRef: string, pl
   const now = env.now();
   return write(env, async (r) => {
     const actor = await authenticate(r, cred, now);
-    requireSupport(actor, 'change a company\'s plan');
+    requireSupport(actor, "change a company's plan");
     const { company } = await resolveCompany(r, actor, companyRef);
     const plan = await r.planByName(name);
     if (!plan) throw notFound(`No plan ${name}. See \`platformctl plan list\`.`);
     const used = await r.seatsUsed(company.id);
     if (plan.max_users !== null && used > plan.max_users) {
-      throw new PlatformError('SEAT_LIMIT', `Plan ${plan.name} allows ${plan.max_users} users but "${v.printable(company.name)}" has ${used}; remove members first.`);
+      throw new PlatformError(
+        'SEAT_LIMIT',
+        `Plan ${plan.name} allows ${plan.max_users} users but "${v.printable(company.name)}" has ${used}; remove members first.`,
+      );
     }
     const old = (await r.planById(company.plan_id))!;
     if (old.id === plan.id) throw conflict(`"${v.printable(company.name)}" is already on plan ${plan.name}.`);
     await r.setCompanyPlan(company.id, plan.id, iso(now));
-    await audit(r, now, actorRef(actor), 'plan.set', { company: { id: company.id, name: company.name }, target: plan.name, details: { from: old.name, to: plan.name } });
+    await audit(r, now, actorRef(actor), 'plan.set', {
+      company: { id: company.id, name: company.name },
+      target: plan.name,
+      details: { from: old.name, to: plan.name },
+    });
     return { company: { id: company.id, name: company.name }, plan: planView(plan), previous: old.name, users: used };
   });
 }
@@ -68,6 +94,10 @@ export async function billing(env: Env, cred: Credential, companyRef?: string) {
     const actor = await authenticate(r, cred, env.now());
     const { company } = await resolveCompany(r, actor, companyRef);
     const plan = (await r.planById(company.plan_id))!;
-    return { company: { id: company.id, name: company.name }, plan: planView(plan), users: await r.seatsUsed(company.id) };
+    return {
+      company: { id: company.id, name: company.name },
+      plan: planView(plan),
+      users: await r.seatsUsed(company.id),
+    };
   });
 }

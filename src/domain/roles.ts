@@ -28,7 +28,8 @@ export function parseAssignableRole(value: string): AssignableRole {
 /** Parses a member status case-insensitively. */
 export function parseStatus(value: string): MemberStatus {
   const s = value.trim().toUpperCase();
-  if (!(STATUSES as readonly string[]).includes(s)) throw invalid(`Unknown status "${printable(value)}": use one of ${STATUSES.join(', ')}.`);
+  if (!(STATUSES as readonly string[]).includes(s))
+    throw invalid(`Unknown status "${printable(value)}": use one of ${STATUSES.join(', ')}.`);
   return s as MemberStatus;
 }
 

@@ -40,9 +40,21 @@ export function read<T>(env: Env, fn: (r: Repo) => Promise<T>): Promise<T> {
 export async function authenticate(r: Repo, cred: Credential, now: Date): Promise<Actor> {
   if (!cred.token) throw authRequired();
   const t = await r.tokenByHash(hashToken(cred.token));
-  if (!t) throw new PlatformError('AUTH_REQUIRED', 'Your session or token is not valid for this store. Sign in with `platformctl account login`.');
-  if (t.revoked_at) throw new PlatformError('AUTH_REQUIRED', 'Your session or token was revoked. Sign in again with `platformctl account login`.');
-  if (t.expires_at && t.expires_at <= iso(now)) throw new PlatformError('AUTH_REQUIRED', 'Your session or token has expired. Sign in again with `platformctl account login`.');
+  if (!t)
+    throw new PlatformError(
+      'AUTH_REQUIRED',
+      'Your session or token is not valid for this store. Sign in with `platformctl account login`.',
+    );
+  if (t.revoked_at)
+    throw new PlatformError(
+      'AUTH_REQUIRED',
+      'Your session or token was revoked. Sign in again with `platformctl account login`.',
+    );
+  if (t.expires_at && t.expires_at <= iso(now))
+    throw new PlatformError(
+      'AUTH_REQUIRED',
+      'Your session or token has expired. Sign in again with `platformctl account login`.',
+    );
   const user = await r.userById(t.user_id);
   if (!user) throw authRequired('The account of this session no longer exists.');
   return { user, tokenId: t.id, tokenKind: t.kind, isSupport: user.is_support === 1 };
@@ -71,7 +83,11 @@ export function auditMany(
   return r.auditMany(entries.map((e) => auditEntry(now, actor, action, e)));
 }
 
-type AuditTarget = { company?: { id: number; name: string } | null; target?: string | null; details?: Record<string, unknown> | null };
+type AuditTarget = {
+  company?: { id: number; name: string } | null;
+  target?: string | null;
+  details?: Record<string, unknown> | null;
+};
 
 /** One audit row: the actor and the company are copied, so the log outlives them. */
 function auditEntry(now: Date, actor: { id: number; email: string } | null, action: string, e: AuditTarget) {
@@ -131,9 +147,12 @@ export async function resolveCompany(r: Repo, actor: Actor, ref: string | undefi
 /** Requires the actor to manage members of the company: OWNER, ADMINISTRATOR, or SUPPORT. */
 export function requireManager(access: CompanyAccess, actor: Actor, what: string): void {
   if (actor.isSupport || canManageMembers(access.role)) return;
-  throw denied(`Only an OWNER or ADMINISTRATOR of "${printable(access.company.name)}" can ${what}; your role there is ${access.role ?? 'none'}.`);
+  throw denied(
+    `Only an OWNER or ADMINISTRATOR of "${printable(access.company.name)}" can ${what}; your role there is ${access.role ?? 'none'}.`,
+  );
 }
 
 export function requireSupport(actor: Actor, what: string): void {
-  if (!actor.isSupport) throw denied(`Only platform staff (SUPPORT) can ${what}. Contact support to change billing or plans.`);
+  if (!actor.isSupport)
+    throw denied(`Only platform staff (SUPPORT) can ${what}. Contact support to change billing or plans.`);
 }

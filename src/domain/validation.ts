@@ -32,7 +32,8 @@ export function companyName(value: string): string {
 /** Plan names are short upper-case identifiers. */
 export function planName(value: string): string {
   const v = value.trim().toUpperCase();
-  if (!/^[A-Z0-9][A-Z0-9_-]{0,39}$/.test(v)) throw invalid(`Invalid plan name "${printable(value)}": use letters, digits, "-" or "_" (at most 40).`);
+  if (!/^[A-Z0-9][A-Z0-9_-]{0,39}$/.test(v))
+    throw invalid(`Invalid plan name "${printable(value)}": use letters, digits, "-" or "_" (at most 40).`);
   return v;
 }
 
@@ -46,7 +47,8 @@ export function phone(value: string): string | null {
   return v;
 }
 
-const EMAIL = /^[^\s@"(),:;<>[\\\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[^\s@"(),:;<>[\\\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 /** Trims and lower-cases an e-mail address so comparisons are case-insensitive. */
 export function email(value: string): string {

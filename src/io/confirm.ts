@@ -19,7 +19,10 @@ export function confirmer(io: IOStreams, prompter: Prompter, yes: boolean): Conf
   return async (question, answers) => {
     if (yes) return;
     if (!io.canPrompt()) {
-      throw new PlatformError('CONFIRMATION_REQUIRED', `${question} Confirmation needs a terminal; pass --yes to confirm from a script.`);
+      throw new PlatformError(
+        'CONFIRMATION_REQUIRED',
+        `${question} Confirmation needs a terminal; pass --yes to confirm from a script.`,
+      );
     }
     const ok = await prompter.choose(question, answers.yes, answers.no);
     if (!ok) throw new PlatformError('CANCELLED', 'Cancelled; nothing was changed.');

@@ -20,7 +20,12 @@ export async function passwordLines(io: IOStreams, count: number): Promise<strin
   const text = await readAll(io.stdin);
   const lines = text.split(/\r?\n/);
   if (lines.length - (text.endsWith('\n') ? 1 : 0) < count || lines.slice(0, count).some((l) => l === '')) {
-    throw new PlatformError('USAGE', count === 1 ? '--password-stdin expects the password on the first line of standard input.' : `--password-stdin expects ${count} non-empty lines on standard input.`);
+    throw new PlatformError(
+      'USAGE',
+      count === 1
+        ? '--password-stdin expects the password on the first line of standard input.'
+        : `--password-stdin expects ${count} non-empty lines on standard input.`,
+    );
   }
   return lines.slice(0, count);
 }
@@ -28,7 +33,10 @@ export async function passwordLines(io: IOStreams, count: number): Promise<strin
 /** Asks for passwords on a terminal, or says which flag a script must use. */
 export async function promptPasswords(io: IOStreams, prompter: Prompter, messages: string[]): Promise<string[]> {
   if (!io.canPrompt()) {
-    throw new PlatformError('USAGE', 'No terminal to ask for the password; pass --password-stdin and write it to standard input.');
+    throw new PlatformError(
+      'USAGE',
+      'No terminal to ask for the password; pass --password-stdin and write it to standard input.',
+    );
   }
   const out: string[] = [];
   for (const m of messages) out.push(await prompter.password(m));

@@ -36,7 +36,17 @@ export function inquirerPrompter(): Prompter {
       guard(async () => {
         const { select } = await import('@inquirer/prompts');
         // The safe answer is the default, so a stray Enter changes nothing.
-        return select({ message, choices: [{ name: no, value: false }, { name: yes, value: true }], default: false }, { output });
+        return select(
+          {
+            message,
+            choices: [
+              { name: no, value: false },
+              { name: yes, value: true },
+            ],
+            default: false,
+          },
+          { output },
+        );
       }),
   };
 }

@@ -8,7 +8,8 @@ export interface Column<T> {
   style?: (text: string, row: T) => string;
 }
 
-const cell = (v: string | number | null | undefined) => (v === null || v === undefined ? '' : printable(String(v), 200));
+const cell = (v: string | number | null | undefined) =>
+  v === null || v === undefined ? '' : printable(String(v), 200);
 
 /**
  * Rows for people or for pipes: on a terminal an aligned table with headers that
@@ -38,9 +39,27 @@ export async function printTable<T>(io: IOStreams, rows: T[], columns: Column<T>
     truncate: '…',
     // No border style: the borders are blank, and colouring spaces only adds escape codes.
     style: { head: io.colorOut ? ['bold'] : [], border: [] },
-    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ' },
+    chars: {
+      top: '',
+      'top-mid': '',
+      'top-left': '',
+      'top-right': '',
+      bottom: '',
+      'bottom-mid': '',
+      'bottom-left': '',
+      'bottom-right': '',
+      left: '',
+      'left-mid': '',
+      mid: '',
+      'mid-mid': '',
+      right: '',
+      'right-mid': '',
+      middle: ' ',
+    },
   });
-  rows.forEach((r, ri) => table.push(columns.map((c, i) => (c.style && io.colorOut ? c.style(texts[ri]![i]!, r) : texts[ri]![i]!))));
+  rows.forEach((r, ri) =>
+    table.push(columns.map((c, i) => (c.style && io.colorOut ? c.style(texts[ri]![i]!, r) : texts[ri]![i]!))),
+  );
   io.out.write(table.toString() + '\n');
 }
 

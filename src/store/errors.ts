@@ -1,7 +1,13 @@
 import { PlatformError } from '../domain/errors.js';
 
 const CORRUPT = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
-const BUSY = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_RECOVERY', 'SQLITE_BUSY_TIMEOUT']);
+const BUSY = new Set([
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_BUSY_SNAPSHOT',
+  'SQLITE_BUSY_RECOVERY',
+  'SQLITE_BUSY_TIMEOUT',
+]);
 
 /** Turns an engine failure into a contract error (exit 7); other errors pass through. */
 export function storeError(e: unknown, where: string): unknown {
@@ -10,18 +16,35 @@ export function storeError(e: unknown, where: string): unknown {
   const code = String(err?.code ?? '');
   const msg = String(err?.message ?? e);
   if (BUSY.has(code) || code.startsWith('SQLITE_BUSY') || /database is locked/i.test(msg)) {
-    return new PlatformError('STORE_BUSY', `The store ${where} is busy: another process held it longer than the busy timeout. Try again.`);
+    return new PlatformError(
+      'STORE_BUSY',
+      `The store ${where} is busy: another process held it longer than the busy timeout. Try again.`,
+    );
   }
   if (CORRUPT.has(code) || code.startsWith('SQLITE_CORRUPT') || /file is not a database/i.test(msg)) {
     return new PlatformError('STORE_CORRUPT', `The store ${where} is not a readable SQLite database (${msg}).`);
   }
   if (code === 'SQLITE_FULL' || /disk is full|database or disk is full/i.test(msg)) {
-    return new PlatformError('STORE_UNAVAILABLE', `The store ${where} cannot be written: the disk is full. Nothing was changed.`);
+    return new PlatformError(
+      'STORE_UNAVAILABLE',
+      `The store ${where} cannot be written: the disk is full. Nothing was changed.`,
+    );
   }
   if (code.startsWith('SQLITE_READONLY') || /readonly database|read-only/i.test(msg)) {
-    return new PlatformError('STORE_UNAVAILABLE', `The store ${where} is read-only for this user. Nothing was changed.`);
+    return new PlatformError(
+      'STORE_UNAVAILABLE',
+      `The store ${where} is read-only for this user. Nothing was changed.`,
+    );
   }
-  if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_IOERR') || code === 'SQLITE_PERM' || code === 'EACCES' || code === 'EPERM' || code === 'ENOSPC' || code === 'EROFS') {
+  if (
+    code.startsWith('SQLITE_CANTOPEN') ||
+    code.startsWith('SQLITE_IOERR') ||
+    code === 'SQLITE_PERM' ||
+    code === 'EACCES' ||
+    code === 'EPERM' ||
+    code === 'ENOSPC' ||
+    code === 'EROFS'
+  ) {
     return new PlatformError('STORE_UNAVAILABLE', `The store ${where} cannot be opened or written (${code}: ${msg}).`);
   }
   return e;

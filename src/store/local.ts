@@ -9,7 +9,6 @@ import { PlatformError } from '../domain/errors.js';
 type Database = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;
 
-
 /**
  * Switching a brand-new file to WAL needs it to itself; SQLite can answer SQLITE_BUSY
  * at once (without its busy handler) while another process is doing the same on first
@@ -134,7 +133,8 @@ export class LocalStore implements Store {
   }
 
   async backup(path: string): Promise<void> {
-    if (existsSync(path)) throw new PlatformError('ALREADY_EXISTS', `${path} already exists; choose a new file for the backup.`);
+    if (existsSync(path))
+      throw new PlatformError('ALREADY_EXISTS', `${path} already exists; choose a new file for the backup.`);
     try {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       closeSync(openSync(path, 'wx', 0o600));

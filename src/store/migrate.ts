@@ -18,7 +18,10 @@ async function readVersion(tx: Tx): Promise<number | 'foreign'> {
 
 function check(version: number | 'foreign', where: string): number {
   if (version === 'foreign') {
-    throw new PlatformError('STORE_CORRUPT', `${where} is a SQLite database but not a platformctl store; refusing to touch it.`);
+    throw new PlatformError(
+      'STORE_CORRUPT',
+      `${where} is a SQLite database but not a platformctl store; refusing to touch it.`,
+    );
   }
   if (version > LATEST_VERSION) {
     throw new PlatformError(
@@ -43,10 +46,16 @@ export async function migrate(store: Store): Promise<{ from: number; to: number 
     try {
       await tx.exec(META);
       for (const m of MIGRATIONS.slice(from)) await tx.exec(m.sql);
-      await tx.run(`INSERT INTO platformctl_meta (key, value) VALUES ('schema_version', :v) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, { v: String(LATEST_VERSION) });
+      await tx.run(
+        `INSERT INTO platformctl_meta (key, value) VALUES ('schema_version', :v) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        { v: String(LATEST_VERSION) },
+      );
     } catch (e) {
       if (e instanceof PlatformError) throw e;
-      throw new PlatformError('STORE_CORRUPT', `Migrating the store ${where} from schema ${from} to ${LATEST_VERSION} failed: ${(e as Error).message}. Nothing was changed.`);
+      throw new PlatformError(
+        'STORE_CORRUPT',
+        `Migrating the store ${where} from schema ${from} to ${LATEST_VERSION} failed: ${(e as Error).message}. Nothing was changed.`,
+      );
     }
     return { from, to: LATEST_VERSION };
   });

@@ -5,8 +5,7 @@ import type { Store } from './types.js';
 import { migrate } from './migrate.js';
 
 export type StoreLocation =
-  | { engine: 'local'; path: string; key: string }
-  | { engine: 'libsql'; url: string; key: string; display: string };
+  { engine: 'local'; path: string; key: string } | { engine: 'libsql'; url: string; key: string; display: string };
 
 const REMOTE = /^(libsql|https?|wss?):\/\//i;
 
@@ -32,11 +31,15 @@ export function parseLocation(raw: string): StoreLocation {
 }
 
 /** Opens the store at a location and brings its schema up to date. */
-export async function openStore(loc: StoreLocation, opts: { authToken?: string | undefined; migrate?: boolean; mustExist?: boolean } = {}): Promise<Store> {
+export async function openStore(
+  loc: StoreLocation,
+  opts: { authToken?: string | undefined; migrate?: boolean; mustExist?: boolean } = {},
+): Promise<Store> {
   let store: Store;
   if (loc.engine === 'local') {
     const { LocalStore } = await import('./local.js');
-    if (opts.mustExist && !existsSync(loc.path)) throw new PlatformError('STORE_UNAVAILABLE', `There is no store at ${loc.path}.`);
+    if (opts.mustExist && !existsSync(loc.path))
+      throw new PlatformError('STORE_UNAVAILABLE', `There is no store at ${loc.path}.`);
     store = await LocalStore.open(loc.path);
   } else {
     const { RemoteStore } = await import('./remote.js');

@@ -27,7 +27,8 @@ function namesIn(sql: string): string[] {
   let names = paramNames.get(sql);
   if (names) return names;
   const found = new Set<string>();
-  const re = /'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|--[^\n]*|\/\*[\s\S]*?\*\/|([:@$][A-Za-z_][A-Za-z0-9_]*)/g;
+  const re =
+    /'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|--[^\n]*|\/\*[\s\S]*?\*\/|([:@$][A-Za-z_][A-Za-z0-9_]*)/g;
   for (let m = re.exec(sql); m; m = re.exec(sql)) if (m[1]) found.add(m[1]);
   names = [...found];
   paramNames.set(sql, names);
@@ -74,11 +75,16 @@ interface Target {
 
 function target(url: string, authToken: string | undefined): Target {
   const u = new URL(url);
-  const secrets = [authToken, u.searchParams.get('authToken'), u.username, u.password].filter((s): s is string => !!s && s.length >= 3);
+  const secrets = [authToken, u.searchParams.get('authToken'), u.username, u.password].filter(
+    (s): s is string => !!s && s.length >= 3,
+  );
   let basicAuth: string | undefined;
   if (u.username || u.password) {
     if (/^wss?:$/i.test(u.protocol)) {
-      throw new PlatformError('USAGE', 'A ws:// or wss:// store URL cannot carry a user name or password; pass the token in PLATFORMCTL_STORE_TOKEN (or the config key storeToken).');
+      throw new PlatformError(
+        'USAGE',
+        'A ws:// or wss:// store URL cannot carry a user name or password; pass the token in PLATFORMCTL_STORE_TOKEN (or the config key storeToken).',
+      );
     }
     // sqld's --http-auth takes HTTP basic credentials; undici refuses URLs that carry them.
     basicAuth = Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64');
@@ -110,7 +116,9 @@ export class RemoteStore implements Store {
     const t = target(url, authToken);
     // The protocol's own entry point: '@libsql/client' itself also loads the native
     // embedded-replica binding, ~60 ms of start-up a remote store never uses.
-    const { createClient } = /^wss?:/i.test(t.clientUrl) ? await import('@libsql/client/ws') : await import('@libsql/client/http');
+    const { createClient } = /^wss?:/i.test(t.clientUrl)
+      ? await import('@libsql/client/ws')
+      : await import('@libsql/client/http');
     const abort = new AbortController();
     const fetchFn = (input: Request | string | URL, init?: RequestInit) => {
       let req = new Request(input, init);
@@ -141,19 +149,33 @@ export class RemoteStore implements Store {
         `The store ${where} did not answer within ${this.timeoutMs / 1000} s (PLATFORMCTL_STORE_TIMEOUT_MS). ${outcome(phase)}`,
       );
     }
-    const err = e as { name?: string; code?: string; message?: string; cause?: { name?: string; code?: string; message?: string; status?: number } };
+    const err = e as {
+      name?: string;
+      code?: string;
+      message?: string;
+      cause?: { name?: string; code?: string; message?: string; status?: number };
+    };
     const code = String(err?.code ?? '');
     const cause = err?.cause;
     const status = cause?.status;
     const text = redact(`${err?.message ?? e} ${cause?.message ?? ''} ${cause?.code ?? ''}`, this.secrets);
     if (status === 401 || /HTTP status 401\b/.test(text)) {
-      return new PlatformError('STORE_UNAVAILABLE', `Authentication to the store ${where} failed: the server refused the token. Check PLATFORMCTL_STORE_TOKEN (or the config key storeToken).`);
+      return new PlatformError(
+        'STORE_UNAVAILABLE',
+        `Authentication to the store ${where} failed: the server refused the token. Check PLATFORMCTL_STORE_TOKEN (or the config key storeToken).`,
+      );
     }
     if (status === 403 || /HTTP status 403\b/.test(text)) {
-      return new PlatformError('STORE_UNAVAILABLE', `The store ${where} refused the write: the token only allows reading. Nothing was changed.`);
+      return new PlatformError(
+        'STORE_UNAVAILABLE',
+        `The store ${where} refused the write: the token only allows reading. Nothing was changed.`,
+      );
     }
     if (code === 'TRANSACTION_TIMEOUT' || code === 'STREAM_EXPIRED') {
-      return new PlatformError('STORE_BUSY', `The store ${where} ended this command's transaction because another writer was waiting too long. Nothing was changed; try again.`);
+      return new PlatformError(
+        'STORE_BUSY',
+        `The store ${where} ended this command's transaction because another writer was waiting too long. Nothing was changed; try again.`,
+      );
     }
     if (/^SQLITE_/.test(code)) {
       const mapped = storeError({ code, message: text }, where);
@@ -167,10 +189,15 @@ export class RemoteStore implements Store {
       return new PlatformError('STORE_UNAVAILABLE', `The store ${where} did not answer in time. ${outcome(phase)}`);
     }
     if (/SSL|TLS|CERT|certificate|self[- ]signed/i.test(text)) {
-      return new PlatformError('STORE_UNAVAILABLE', `The TLS connection to the store ${where} failed (${firstLine(cause?.code || cause?.message || text)}). ${outcome(phase)}`);
+      return new PlatformError(
+        'STORE_UNAVAILABLE',
+        `The TLS connection to the store ${where} failed (${firstLine(cause?.code || cause?.message || text)}). ${outcome(phase)}`,
+      );
     }
     const transport =
-      /fetch failed|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|other side closed|socket|terminated|bad port/i.test(text) ||
+      /fetch failed|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|other side closed|socket|terminated|bad port/i.test(
+        text,
+      ) ||
       /^HRANA_/.test(code) ||
       code === 'SERVER_ERROR' ||
       ['ClosedError', 'WebSocketError', 'HttpServerError', 'ProtoError', 'AbortError'].includes(String(err?.name)) ||
@@ -178,7 +205,10 @@ export class RemoteStore implements Store {
     if (transport) {
       const why = firstLine(cause?.code ? `${cause.code}` : (cause?.message ?? err?.message ?? 'connection failed'));
       const verb = phase === 'connect' ? 'is unreachable' : 'stopped answering';
-      return new PlatformError('STORE_UNAVAILABLE', `The store ${where} ${verb} (${redact(why, this.secrets)}). ${outcome(phase)}`);
+      return new PlatformError(
+        'STORE_UNAVAILABLE',
+        `The store ${where} ${verb} (${redact(why, this.secrets)}). ${outcome(phase)}`,
+      );
     }
     return e;
   }
@@ -253,7 +283,13 @@ export class RemoteStore implements Store {
         return await this.transactOnce(mode, fn);
       } catch (e) {
         // A command whose input cannot be read twice (member import) marks its error final.
-        if (!(e instanceof PlatformError) || e.code !== 'STORE_BUSY' || e.details?.retry === false || Date.now() >= deadline) throw e;
+        if (
+          !(e instanceof PlatformError) ||
+          e.code !== 'STORE_BUSY' ||
+          e.details?.retry === false ||
+          Date.now() >= deadline
+        )
+          throw e;
         const pause = Math.min(200, 10 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random());
         await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(0, deadline - Date.now()))));
       }
@@ -299,7 +335,9 @@ export class RemoteStore implements Store {
     return this.read(async (tx) => {
       // The table-valued forms: sqld counts a bare PRAGMA as a write, which a read-only token may not do.
       const rows = await tx.all<Record<string, string>>('SELECT * FROM pragma_integrity_check');
-      const fk = await tx.all<{ table: string; rowid: number; parent: string }>('SELECT * FROM pragma_foreign_key_check');
+      const fk = await tx.all<{ table: string; rowid: number; parent: string }>(
+        'SELECT * FROM pragma_foreign_key_check',
+      );
       return [
         ...rows.map((r) => Object.values(r)[0]!).filter((m) => m !== 'ok'),
         ...fk.map((r) => `foreign key: ${r.table} row ${r.rowid} points to a missing ${r.parent}`),

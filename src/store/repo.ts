@@ -93,7 +93,14 @@ export class Repo {
   userById(id: number) {
     return this.tx.get<UserRow>(`SELECT * FROM users WHERE id = :id`, { id });
   }
-  async insertUser(u: { email: string; firstName: string; lastName: string; phone: string | null; passwordHash: string; now: string }) {
+  async insertUser(u: {
+    email: string;
+    firstName: string;
+    lastName: string;
+    phone: string | null;
+    passwordHash: string;
+    now: string;
+  }) {
     const r = await this.tx.run(
       `INSERT INTO users (email, first_name, last_name, phone, password_hash, created_at, updated_at)
        VALUES (:email, :first, :last, :phone, :hash, :now, :now)`,
@@ -120,7 +127,10 @@ export class Repo {
     );
   }
   resetLoginFailures(id: number) {
-    return this.tx.run(`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = :id AND (failed_logins <> 0 OR locked_until IS NOT NULL)`, { id });
+    return this.tx.run(
+      `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = :id AND (failed_logins <> 0 OR locked_until IS NOT NULL)`,
+      { id },
+    );
   }
   setSupport(id: number, on: boolean) {
     return this.tx.run(`UPDATE users SET is_support = :on WHERE id = :id`, { id, on: on ? 1 : 0 });
@@ -175,7 +185,10 @@ export class Repo {
 
   // ---- memberships and invitations ----
   membership(companyId: number, userId: number) {
-    return this.tx.get<MembershipRow>(`SELECT * FROM memberships WHERE company_id = :c AND user_id = :u`, { c: companyId, u: userId });
+    return this.tx.get<MembershipRow>(`SELECT * FROM memberships WHERE company_id = :c AND user_id = :u`, {
+      c: companyId,
+      u: userId,
+    });
   }
   companiesOfUser(userId: number) {
     return this.tx.all<UserCompanyRow>(
@@ -184,7 +197,14 @@ export class Repo {
       { u: userId },
     );
   }
-  insertMembership(m: { companyId: number; userId: number; role: string; status: string; invitedBy: number | null; now: string }) {
+  insertMembership(m: {
+    companyId: number;
+    userId: number;
+    role: string;
+    status: string;
+    invitedBy: number | null;
+    now: string;
+  }) {
     return this.tx.run(
       `INSERT INTO memberships (company_id, user_id, role, status, invited_by, created_at, updated_at)
        VALUES (:c, :u, :role, :status, :by, :now, :now)`,
@@ -192,25 +212,45 @@ export class Repo {
     );
   }
   setMembershipRole(companyId: number, userId: number, role: string, now: string) {
-    return this.tx.run(`UPDATE memberships SET role = :role, updated_at = :now WHERE company_id = :c AND user_id = :u AND role <> 'OWNER'`, { c: companyId, u: userId, role, now });
+    return this.tx.run(
+      `UPDATE memberships SET role = :role, updated_at = :now WHERE company_id = :c AND user_id = :u AND role <> 'OWNER'`,
+      { c: companyId, u: userId, role, now },
+    );
   }
   activateMembership(companyId: number, userId: number, now: string) {
-    return this.tx.run(`UPDATE memberships SET status = 'ACTIVE', updated_at = :now WHERE company_id = :c AND user_id = :u AND status = 'INVITED'`, { c: companyId, u: userId, now });
+    return this.tx.run(
+      `UPDATE memberships SET status = 'ACTIVE', updated_at = :now WHERE company_id = :c AND user_id = :u AND status = 'INVITED'`,
+      { c: companyId, u: userId, now },
+    );
   }
   deleteMembership(companyId: number, userId: number) {
-    return this.tx.run(`DELETE FROM memberships WHERE company_id = :c AND user_id = :u AND role <> 'OWNER'`, { c: companyId, u: userId });
+    return this.tx.run(`DELETE FROM memberships WHERE company_id = :c AND user_id = :u AND role <> 'OWNER'`, {
+      c: companyId,
+      u: userId,
+    });
   }
   invitation(companyId: number, email: string) {
-    return this.tx.get<{ company_id: number; email: string; role: string }>(`SELECT * FROM invitations WHERE company_id = :c AND email = :e`, { c: companyId, e: email });
+    return this.tx.get<{ company_id: number; email: string; role: string }>(
+      `SELECT * FROM invitations WHERE company_id = :c AND email = :e`,
+      { c: companyId, e: email },
+    );
   }
   setInvitationRole(companyId: number, email: string, role: string, now: string) {
-    return this.tx.run(`UPDATE invitations SET role = :role, updated_at = :now WHERE company_id = :c AND email = :e`, { c: companyId, e: email, role, now });
+    return this.tx.run(`UPDATE invitations SET role = :role, updated_at = :now WHERE company_id = :c AND email = :e`, {
+      c: companyId,
+      e: email,
+      role,
+      now,
+    });
   }
   deleteInvitation(companyId: number, email: string) {
     return this.tx.run(`DELETE FROM invitations WHERE company_id = :c AND email = :e`, { c: companyId, e: email });
   }
   invitationsFor(email: string) {
-    return this.tx.all<{ company_id: number; role: string; invited_by: number | null }>(`SELECT company_id, role, invited_by FROM invitations WHERE email = :e`, { e: email });
+    return this.tx.all<{ company_id: number; role: string; invited_by: number | null }>(
+      `SELECT company_id, role, invited_by FROM invitations WHERE email = :e`,
+      { e: email },
+    );
   }
   deleteInvitationsFor(email: string) {
     return this.tx.run(`DELETE FROM invitations WHERE email = :e`, { e: email });
@@ -261,7 +301,14 @@ export class Repo {
   tokenByHash(hash: string) {
     return this.tx.get<TokenRow>(`SELECT * FROM tokens WHERE token_hash = :h`, { h: hash });
   }
-  async insertToken(t: { userId: number; kind: 'session' | 'api'; name: string | null; hash: string; now: string; expiresAt: string | null }) {
+  async insertToken(t: {
+    userId: number;
+    kind: 'session' | 'api';
+    name: string | null;
+    hash: string;
+    now: string;
+    expiresAt: string | null;
+  }) {
     const r = await this.tx.run(
       `INSERT INTO tokens (user_id, kind, name, token_hash, created_at, expires_at) VALUES (:u, :kind, :name, :h, :now, :exp)`,
       { u: t.userId, kind: t.kind, name: t.name, h: t.hash, now: t.now, exp: t.expiresAt },
@@ -272,17 +319,32 @@ export class Repo {
     return this.tx.run(`UPDATE tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL`, { id, now });
   }
   revokeTokensOf(userId: number, exceptId: number | null, now: string) {
-    return this.tx.run(`UPDATE tokens SET revoked_at = :now WHERE user_id = :u AND id <> :except AND revoked_at IS NULL`, { u: userId, except: exceptId ?? -1, now });
+    return this.tx.run(
+      `UPDATE tokens SET revoked_at = :now WHERE user_id = :u AND id <> :except AND revoked_at IS NULL`,
+      { u: userId, except: exceptId ?? -1, now },
+    );
   }
   apiTokens(userId: number) {
-    return this.tx.all<TokenRow>(`SELECT id, user_id, kind, name, created_at, expires_at, revoked_at FROM tokens WHERE user_id = :u AND kind = 'api' ORDER BY id`, { u: userId });
+    return this.tx.all<TokenRow>(
+      `SELECT id, user_id, kind, name, created_at, expires_at, revoked_at FROM tokens WHERE user_id = :u AND kind = 'api' ORDER BY id`,
+      { u: userId },
+    );
   }
   tokenOf(userId: number, id: number) {
     return this.tx.get<TokenRow>(`SELECT * FROM tokens WHERE user_id = :u AND id = :id`, { u: userId, id });
   }
 
   // ---- audit ----
-  audit(e: { at: string; actorId: number | null; actorEmail: string | null; companyId: number | null; companyName: string | null; action: string; target: string | null; details: Record<string, unknown> | null }) {
+  audit(e: {
+    at: string;
+    actorId: number | null;
+    actorEmail: string | null;
+    companyId: number | null;
+    companyName: string | null;
+    action: string;
+    target: string | null;
+    details: Record<string, unknown> | null;
+  }) {
     return this.tx.run(
       `INSERT INTO audit_log (at, actor_id, actor_email, company_id, company_name, action, target, details)
        VALUES (:at, :actor, :actorEmail, :company, :companyName, :action, :target, :details)`,
@@ -300,7 +362,16 @@ export class Repo {
   }
   /** Many audit entries in one statement (rows passed as one JSON array). */
   async auditMany(entries: Parameters<Repo['audit']>[0][]) {
-    const rows = entries.map((e) => [e.at, e.actorId, e.actorEmail, e.companyId, e.companyName, e.action, e.target, e.details ? JSON.stringify(e.details) : null]);
+    const rows = entries.map((e) => [
+      e.at,
+      e.actorId,
+      e.actorEmail,
+      e.companyId,
+      e.companyName,
+      e.action,
+      e.target,
+      e.details ? JSON.stringify(e.details) : null,
+    ]);
     await this.tx.run(
       `INSERT INTO audit_log (at, actor_id, actor_email, company_id, company_name, action, target, details)
        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7 FROM json_each(:rows)`,
@@ -329,7 +400,13 @@ export class Repo {
    * role there and any pending invitation's role. E-mails new to both are left out.
    */
   bulkLookup(companyId: number, emails: string[]) {
-    return this.tx.all<{ email: string; user_id: number | null; m_role: string | null; m_status: string | null; i_role: string | null }>(
+    return this.tx.all<{
+      email: string;
+      user_id: number | null;
+      m_role: string | null;
+      m_status: string | null;
+      i_role: string | null;
+    }>(
       `SELECT j.value AS email, u.id AS user_id, m.role AS m_role, m.status AS m_status, i.role AS i_role
          FROM json_each(:emails) j
          LEFT JOIN users u ON u.email = j.value
@@ -360,7 +437,10 @@ export class Repo {
   // Role changes are rarer: positional rows, one statement each, batched by runMany.
   /** Changes roles of non-owner memberships: rows [role, updated, company, user]. */
   bulkSetMembershipRoles(rows: BulkUpdate<number>[]) {
-    return this.tx.runMany(`UPDATE memberships SET role = ?, updated_at = ? WHERE company_id = ? AND user_id = ? AND role <> 'OWNER'`, rows);
+    return this.tx.runMany(
+      `UPDATE memberships SET role = ?, updated_at = ? WHERE company_id = ? AND user_id = ? AND role <> 'OWNER'`,
+      rows,
+    );
   }
   /** Changes roles of pending invitations: rows [role, updated, company, e-mail]. */
   bulkSetInvitationRoles(rows: BulkUpdate<string>[]) {

@@ -7,7 +7,8 @@ const PAGE = 5000;
 
 /** Writes every table of the store, read through one transaction, into a new SQLite file. */
 export async function writeSnapshot(tx: Tx, path: string): Promise<void> {
-  if (existsSync(path)) throw new PlatformError('ALREADY_EXISTS', `${path} already exists; choose a new file for the backup.`);
+  if (existsSync(path))
+    throw new PlatformError('ALREADY_EXISTS', `${path} already exists; choose a new file for the backup.`);
   const Database = (await import('better-sqlite3')).default;
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   closeSync(openSync(path, 'wx', 0o600));
@@ -19,13 +20,18 @@ export async function writeSnapshot(tx: Tx, path: string): Promise<void> {
     out.exec('BEGIN');
     for (const o of objects.filter((x) => x.type === 'table')) {
       out.exec(o.sql!);
-      const cols = (await tx.all<{ name: string }>(`SELECT name FROM pragma_table_info(:t)`, { t: o.name })).map((c) => c.name);
+      const cols = (await tx.all<{ name: string }>(`SELECT name FROM pragma_table_info(:t)`, { t: o.name })).map(
+        (c) => c.name,
+      );
       const quoted = cols.map((c) => `"${c.replaceAll('"', '""')}"`).join(', ');
       const insert = out.prepare(`INSERT INTO "${o.name}" (${quoted}) VALUES (${cols.map(() => '?').join(', ')})`);
       for (let offset = 0; ; offset += PAGE) {
-        const rows = await tx.all<Record<string, unknown>>(`SELECT ${quoted} FROM "${o.name.replaceAll('"', '""')}" LIMIT ${PAGE} OFFSET ${offset}`);
+        const rows = await tx.all<Record<string, unknown>>(
+          `SELECT ${quoted} FROM "${o.name.replaceAll('"', '""')}" LIMIT ${PAGE} OFFSET ${offset}`,
+        );
         // @libsql/client returns BLOBs as ArrayBuffer; better-sqlite3 binds Buffers.
-        for (const r of rows) insert.run(cols.map((c) => (r[c] instanceof ArrayBuffer ? Buffer.from(r[c] as ArrayBuffer) : r[c])));
+        for (const r of rows)
+          insert.run(cols.map((c) => (r[c] instanceof ArrayBuffer ? Buffer.from(r[c] as ArrayBuffer) : r[c])));
         if (rows.length < PAGE) break;
       }
     }

@@ -62,8 +62,25 @@ async function parse(build: (f: ContextFactory, run: (o: any) => Promise<void>) 
 
 describe('argv → options', () => {
   it('account register', async () => {
-    const o = await parse(newCmdRegister, ['--email', 'a@b.co', '--first-name', 'Ann', '--last-name', 'Lee', '--phone', '+1 5', '--password-stdin']);
-    expect(o).toMatchObject({ email: 'a@b.co', firstName: 'Ann', lastName: 'Lee', phone: '+1 5', passwordStdin: true, json: false });
+    const o = await parse(newCmdRegister, [
+      '--email',
+      'a@b.co',
+      '--first-name',
+      'Ann',
+      '--last-name',
+      'Lee',
+      '--phone',
+      '+1 5',
+      '--password-stdin',
+    ]);
+    expect(o).toMatchObject({
+      email: 'a@b.co',
+      firstName: 'Ann',
+      lastName: 'Lee',
+      phone: '+1 5',
+      passwordStdin: true,
+      json: false,
+    });
   });
   it('account register requires --email', async () => {
     await expect(parse(newCmdRegister, ['--first-name', 'A', '--last-name', 'B'])).rejects.toThrow(/--email/);
@@ -77,7 +94,11 @@ describe('argv → options', () => {
   });
   it('account token create/revoke', async () => {
     let got: any;
-    const runs = { create: async (o: any) => void (got = o), list: async () => {}, revoke: async (o: any) => void (got = o) };
+    const runs = {
+      create: async (o: any) => void (got = o),
+      list: async () => {},
+      revoke: async (o: any) => void (got = o),
+    };
     const seen: GlobalOptions[] = [];
     const group = newCmdToken(fakeFactory(seen), runs);
     group.exitOverride();
@@ -99,21 +120,40 @@ describe('argv → options', () => {
     expect(typeof leave.confirm).toBe('function');
   });
   it('member list filters', async () => {
-    expect(await parse(newCmdMemberList, ['--company', 'C', '--role', 'manager', '--status', 'pending', '--csv'])).toMatchObject({ company: 'C', role: 'manager', status: 'pending', csv: true });
+    expect(
+      await parse(newCmdMemberList, ['--company', 'C', '--role', 'manager', '--status', 'pending', '--csv']),
+    ).toMatchObject({ company: 'C', role: 'manager', status: 'pending', csv: true });
   });
   it('member invite takes many e-mails and requires --role', async () => {
-    expect(await parse(newCmdInvite, ['a@b.co', 'c@d.co', '--role', 'DESIGNER', '--company', '7'])).toMatchObject({ emails: ['a@b.co', 'c@d.co'], role: 'DESIGNER', company: '7' });
+    expect(await parse(newCmdInvite, ['a@b.co', 'c@d.co', '--role', 'DESIGNER', '--company', '7'])).toMatchObject({
+      emails: ['a@b.co', 'c@d.co'],
+      role: 'DESIGNER',
+      company: '7',
+    });
     await expect(parse(newCmdInvite, ['a@b.co'])).rejects.toThrow(/--role/);
   });
   it('member set-role / remove', async () => {
-    expect(await parse(newCmdSetRole, ['a@b.co', '--role', 'ADMINISTRATOR'])).toMatchObject({ email: 'a@b.co', role: 'ADMINISTRATOR' });
+    expect(await parse(newCmdSetRole, ['a@b.co', '--role', 'ADMINISTRATOR'])).toMatchObject({
+      email: 'a@b.co',
+      role: 'ADMINISTRATOR',
+    });
     expect(await parse(newCmdRemove, ['a@b.co', '--company', 'X'])).toMatchObject({ email: 'a@b.co', company: 'X' });
   });
   it('billing show / plan set / plan create', async () => {
     expect(await parse(newCmdBillingShow, ['--company', 'X'])).toMatchObject({ company: 'X' });
     expect(await parse(newCmdSet, ['Acme', 'TEAM'])).toMatchObject({ company: 'Acme', plan: 'TEAM' });
-    expect(await parse(newCmdCreate, ['BIG', '--max-users', '100'])).toMatchObject({ name: 'BIG', maxUsers: 100, unlimited: false, custom: false });
-    expect(await parse(newCmdCreate, ['DEAL', '--unlimited', '--custom'])).toMatchObject({ name: 'DEAL', maxUsers: undefined, unlimited: true, custom: true });
+    expect(await parse(newCmdCreate, ['BIG', '--max-users', '100'])).toMatchObject({
+      name: 'BIG',
+      maxUsers: 100,
+      unlimited: false,
+      custom: false,
+    });
+    expect(await parse(newCmdCreate, ['DEAL', '--unlimited', '--custom'])).toMatchObject({
+      name: 'DEAL',
+      maxUsers: undefined,
+      unlimited: true,
+      custom: true,
+    });
     expect((await parse(newCmdCreate, ['X', '--max-users', 'ten'])).maxUsers).toBeNaN();
   });
   it('staff grant / revoke', async () => {
@@ -121,7 +161,9 @@ describe('argv → options', () => {
     expect(await parse(newCmdRevoke, ['s@b.co'])).toMatchObject({ email: 's@b.co' });
   });
   it('audit list', async () => {
-    expect(await parse(newCmdAuditList, ['--company', 'C', '--actor', 'a@b.co', '--since', '2026-01-01', '--limit', '5'])).toMatchObject({ company: 'C', actor: 'a@b.co', since: '2026-01-01', limit: 5 });
+    expect(
+      await parse(newCmdAuditList, ['--company', 'C', '--actor', 'a@b.co', '--since', '2026-01-01', '--limit', '5']),
+    ).toMatchObject({ company: 'C', actor: 'a@b.co', since: '2026-01-01', limit: 5 });
   });
   it('store backup', async () => {
     expect(await parse(newCmdBackup, ['/tmp/x.db'])).toMatchObject({ path: '/tmp/x.db' });

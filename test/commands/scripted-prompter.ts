@@ -16,7 +16,8 @@ export function scriptedPrompter(steps: Step[]) {
   const next = (kind: Step['kind'], message: string): Step => {
     asked.push(message);
     const step = steps.shift();
-    if (!step || step.kind !== kind || !matches(step.message, message)) throw new Error(`unexpected ${kind} prompt: ${message}`);
+    if (!step || step.kind !== kind || !matches(step.message, message))
+      throw new Error(`unexpected ${kind} prompt: ${message}`);
     return step;
   };
   const prompter: Prompter = {
@@ -33,4 +34,5 @@ export function scriptedPrompter(steps: Step[]) {
 }
 
 /** Steps for password prompts answered in order: [message, answer] pairs. */
-export const passwordSteps = (pairs: [string, string][]): Step[] => pairs.map(([message, answer]) => ({ kind: 'password', message, answer }));
+export const passwordSteps = (pairs: [string, string][]): Step[] =>
+  pairs.map(([message, answer]) => ({ kind: 'password', message, answer }));

@@ -34,7 +34,9 @@ describe('readRows (CSV)', () => {
   });
 
   it('refuses a header without email and role, and an empty file', async () => {
-    await expect(rows('mail,role\nx@example.com,MANAGER\n', 'csv')).rejects.toThrow(/header must name the columns email and role/);
+    await expect(rows('mail,role\nx@example.com,MANAGER\n', 'csv')).rejects.toThrow(
+      /header must name the columns email and role/,
+    );
     await expect(rows('', 'csv')).rejects.toThrow(/CSV is empty/);
   });
 
@@ -47,7 +49,10 @@ describe('readRows (CSV)', () => {
 
 describe('readRows (JSON Lines)', () => {
   it('numbers lines from 1, skips blank ones and reports unreadable lines as row errors', async () => {
-    const got = await rows('\ufeff{"email":"a@example.com","role":"MANAGER"}\r\n\r\nnot json\n[1]\n{"email":"b@example.com","role":"DESIGNER","company":7}\n', 'jsonl');
+    const got = await rows(
+      '\ufeff{"email":"a@example.com","role":"MANAGER"}\r\n\r\nnot json\n[1]\n{"email":"b@example.com","role":"DESIGNER","company":7}\n',
+      'jsonl',
+    );
     expect(got.map((r) => [r.line, r.email, r.role, r.company, r.error?.code])).toEqual([
       [1, 'a@example.com', 'MANAGER', undefined, undefined],
       [3, undefined, undefined, undefined, 'INVALID_INPUT'],

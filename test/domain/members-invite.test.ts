@@ -18,7 +18,14 @@ const ts = NOW.toISOString();
 async function seedUser(store: Store, email: string, last: string) {
   return store.write(async (tx) => {
     const r = new Repo(tx);
-    const userId = await r.insertUser({ email, firstName: 'T', lastName: last, phone: null, passwordHash: 'unused', now: ts });
+    const userId = await r.insertUser({
+      email,
+      firstName: 'T',
+      lastName: last,
+      phone: null,
+      passwordHash: 'unused',
+      now: ts,
+    });
     const plan = (await r.defaultPlan())!;
     const companyId = await r.insertCompany({ name: `${last} Company`, ownerId: userId, planId: plan.id, now: ts });
     await r.insertMembership({ companyId, userId, role: 'OWNER', status: 'ACTIVE', invitedBy: null, now: ts });
@@ -30,7 +37,10 @@ async function seedUser(store: Store, email: string, last: string) {
 }
 
 async function failure(p: Promise<unknown>): Promise<PlatformError> {
-  const e = await p.then(() => undefined, (x: unknown) => x);
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(PlatformError);
   return e as PlatformError;
 }
@@ -49,7 +59,8 @@ describe('member invite (domain, local store)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const auditCount = () => store.read(async (tx) => (await tx.get<{ n: number }>('SELECT count(*) AS n FROM audit_log'))!.n);
+  const auditCount = () =>
+    store.read(async (tx) => (await tx.get<{ n: number }>('SELECT count(*) AS n FROM audit_log'))!.n);
 
   it('names a duplicate before counting seats, and writes nothing (no member, no audit entry)', async () => {
     const ann = await seedUser(store, 'ann@example.com', 'Smith');
@@ -57,31 +68,46 @@ describe('member invite (domain, local store)', () => {
     await invite(env, ann.token, { emails: ['bob@example.com', 'p1@example.com'], role: 'designer' });
     const before = await auditCount();
     // FREE allows 3 and the company has 3: the duplicate is still what is reported.
-    const e = await failure(invite(env, ann.token, { emails: ['new@example.com', 'BOB@example.com'], role: 'DESIGNER' }));
+    const e = await failure(
+      invite(env, ann.token, { emails: ['new@example.com', 'BOB@example.com'], role: 'DESIGNER' }),
+    );
     expect(e.code).toBe('ALREADY_EXISTS');
     expect(e.message).toBe('bob@example.com is already a member of "Smith Company" (DESIGNER, INVITED).');
-    expect((await listMembers(env, ann.token, {})).members.map((m) => m.email)).toEqual(['ann@example.com', 'bob@example.com', 'p1@example.com']);
+    expect((await listMembers(env, ann.token, {})).members.map((m) => m.email)).toEqual([
+      'ann@example.com',
+      'bob@example.com',
+      'p1@example.com',
+    ]);
     expect(await auditCount()).toBe(before);
   });
 
   it('refuses more e-mails than free seats with SEAT_LIMIT naming plan and limit, inviting none of them', async () => {
     const ann = await seedUser(store, 'ann@example.com', 'Smith');
-    const e = await failure(invite(env, ann.token, { emails: ['a@example.com', 'b@example.com', 'c@example.com'], role: 'MANAGER' }));
+    const e = await failure(
+      invite(env, ann.token, { emails: ['a@example.com', 'b@example.com', 'c@example.com'], role: 'MANAGER' }),
+    );
     expect(e.code).toBe('SEAT_LIMIT');
     expect(e.exitCode).toBe(6);
     expect(e.message).toMatch(/^Plan FREE of "Smith Company" allows 3 users; it has 1, so 3 more would exceed it/);
     expect(e.details).toEqual({ plan: 'FREE', maxUsers: 3, users: 1, adding: 3 });
     expect((await listMembers(env, ann.token, {})).members).toHaveLength(1);
     // The same e-mail twice is one invitation.
-    const ok = await invite(env, ann.token, { emails: ['a@example.com', 'A@example.com ', 'b@example.com'], role: 'manager' });
-    expect(ok.invited).toEqual([{ email: 'a@example.com', status: 'PENDING' }, { email: 'b@example.com', status: 'PENDING' }]);
+    const ok = await invite(env, ann.token, {
+      emails: ['a@example.com', 'A@example.com ', 'b@example.com'],
+      role: 'manager',
+    });
+    expect(ok.invited).toEqual([
+      { email: 'a@example.com', status: 'PENDING' },
+      { email: 'b@example.com', status: 'PENDING' },
+    ]);
     expect(ok.users).toBe(3);
   });
 
   it('accepts role names in any case and never OWNER', () => {
     expect(parseAssignableRole(' administrator ')).toBe('ADMINISTRATOR');
     expect(parseAssignableRole('Designer')).toBe('DESIGNER');
-    for (const r of ['owner', 'OWNER', 'Owner']) expect(() => parseAssignableRole(r)).toThrow(/Nobody can be given the OWNER role/);
+    for (const r of ['owner', 'OWNER', 'Owner'])
+      expect(() => parseAssignableRole(r)).toThrow(/Nobody can be given the OWNER role/);
     expect(() => parseAssignableRole('boss')).toThrow(/Unknown role "boss"/);
   });
 });

@@ -48,7 +48,10 @@ describe('password length', () => {
     expect(failure(() => checkNewPassword('😀'.repeat(7)))).toEqual({ code: 'INVALID_INPUT', message: SHORT });
     expect(failure(() => checkNewPassword('😀'.repeat(8)))).toBeUndefined();
     expect(failure(() => checkNewPassword('e\u0301'.repeat(7)))).toEqual({ code: 'INVALID_INPUT', message: SHORT });
-    expect(failure(() => checkNewPassword('\u1100\u1161'.repeat(7)))).toEqual({ code: 'INVALID_INPUT', message: SHORT });
+    expect(failure(() => checkNewPassword('\u1100\u1161'.repeat(7)))).toEqual({
+      code: 'INVALID_INPUT',
+      message: SHORT,
+    });
     expect(failure(() => checkNewPassword('1234567'))).toEqual({ code: 'INVALID_INPUT', message: SHORT });
     expect(failure(() => checkNewPassword('12345678'))).toBeUndefined();
   });
@@ -65,7 +68,10 @@ describe('password change checks', () => {
   it('length first, then match', () => {
     expect(failure(() => checkPasswordChange('short', 'different'))?.message).toBe(SHORT);
     expect(failure(() => checkPasswordChange('😀'.repeat(7), '😀'.repeat(7)))?.message).toBe(SHORT);
-    expect(failure(() => checkPasswordChange('long enough', 'long enough!'))).toEqual({ code: 'INVALID_INPUT', message: MISMATCH });
+    expect(failure(() => checkPasswordChange('long enough', 'long enough!'))).toEqual({
+      code: 'INVALID_INPUT',
+      message: MISMATCH,
+    });
     expect(failure(() => checkPasswordChange('long enough', 'long enough'))).toBeUndefined();
   });
 

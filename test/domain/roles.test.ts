@@ -10,7 +10,9 @@ describe('roles', () => {
   });
 
   it('refuse unknown names with the list of valid ones', () => {
-    expect(() => parseRole('admin')).toThrow('Unknown role "admin": use one of OWNER, ADMINISTRATOR, MANAGER, DESIGNER.');
+    expect(() => parseRole('admin')).toThrow(
+      'Unknown role "admin": use one of OWNER, ADMINISTRATOR, MANAGER, DESIGNER.',
+    );
     expect(() => parseRole('')).toThrow(/Unknown role/);
     try {
       parseRole('SUPPORT');
@@ -28,6 +30,12 @@ describe('roles', () => {
   it('statuses parse case-insensitively; only OWNER and ADMINISTRATOR manage members', () => {
     expect(parseStatus('pending')).toBe('PENDING');
     expect(() => parseStatus('gone')).toThrow(/Unknown status/);
-    expect(['OWNER', 'ADMINISTRATOR', 'MANAGER', 'DESIGNER', null].map((r) => canManageMembers(r as never))).toEqual([true, true, false, false, false]);
+    expect(['OWNER', 'ADMINISTRATOR', 'MANAGER', 'DESIGNER', null].map((r) => canManageMembers(r as never))).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 });

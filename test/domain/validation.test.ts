@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { companyName, email, isPrintable, personName, phone, planName, printable } from '../../src/domain/validation.js';
+import {
+  companyName,
+  email,
+  isPrintable,
+  personName,
+  phone,
+  planName,
+  printable,
+} from '../../src/domain/validation.js';
 import { PlatformError } from '../../src/domain/errors.js';
 
 function code(f: () => unknown): string | undefined {
@@ -12,19 +20,50 @@ function code(f: () => unknown): string | undefined {
   }
 }
 
-const UNSAFE = ['\u0000', '\u0007', '\t', '\n', '\r', '\u001b[31m', '\u007f', '\u0085', '\u009b', '\u200b', '\u200e', '\u202e', '\u2066', '\u2069', '\ufeff'];
+const UNSAFE = [
+  '\u0000',
+  '\u0007',
+  '\t',
+  '\n',
+  '\r',
+  '\u001b[31m',
+  '\u007f',
+  '\u0085',
+  '\u009b',
+  '\u200b',
+  '\u200e',
+  '\u202e',
+  '\u2066',
+  '\u2069',
+  '\ufeff',
+];
 
 describe('e-mail', () => {
   it('is trimmed and lower-cased', () => {
     expect(email('  Ann.Smith+tag@Example.COM ')).toBe('ann.smith+tag@example.com');
   });
 
-  it.each(['', 'ann', 'ann@', '@example.com', 'ann@example', 'ann smith@example.com', 'ann@exa mple.com', 'a"b@example.com', 'ann@-example.com', 'ann@@example.com'])('refuses %j', (v) => {
+  it.each([
+    '',
+    'ann',
+    'ann@',
+    '@example.com',
+    'ann@example',
+    'ann smith@example.com',
+    'ann@exa mple.com',
+    'a"b@example.com',
+    'ann@-example.com',
+    'ann@@example.com',
+  ])('refuses %j', (v) => {
     expect(code(() => email(v))).toBe('INVALID_INPUT');
   });
 
   it('refuses control characters and over-long addresses', () => {
-    for (const c of UNSAFE) expect(code(() => email(`ann${c}x@example.com`)), JSON.stringify(c)).toBe('INVALID_INPUT');
+    for (const c of UNSAFE)
+      expect(
+        code(() => email(`ann${c}x@example.com`)),
+        JSON.stringify(c),
+      ).toBe('INVALID_INPUT');
     expect(code(() => email('a'.repeat(64) + '@example.com'))).toBeUndefined();
     expect(code(() => email('a'.repeat(65) + '@example.com'))).toBe('INVALID_INPUT');
     const domain = (n: number) => Array.from({ length: n }, () => 'b'.repeat(60)).join('.') + '.com';
@@ -52,8 +91,14 @@ describe('names', () => {
 
   it('refuse control characters, ANSI escapes, bidi overrides and zero-width characters', () => {
     for (const c of UNSAFE) {
-      expect(code(() => personName('First name', `Ann${c}Smith`)), JSON.stringify(c)).toBe('INVALID_INPUT');
-      expect(code(() => companyName(`Acme${c}Corp`)), JSON.stringify(c)).toBe('INVALID_INPUT');
+      expect(
+        code(() => personName('First name', `Ann${c}Smith`)),
+        JSON.stringify(c),
+      ).toBe('INVALID_INPUT');
+      expect(
+        code(() => companyName(`Acme${c}Corp`)),
+        JSON.stringify(c),
+      ).toBe('INVALID_INPUT');
     }
     expect(() => personName('Last name', 'A\u202eB')).toThrow('Last name must not contain control characters.');
   });
@@ -76,9 +121,12 @@ describe('phone', () => {
     expect(phone('   ')).toBeNull();
   });
 
-  it.each(['abc', '12', '+', '555-CALL-NOW', '1\u001b[31m23', '++15550100', '1'.repeat(21), '555\n0100'])('refuses %j', (v) => {
-    expect(code(() => phone(v))).toBe('INVALID_INPUT');
-  });
+  it.each(['abc', '12', '+', '555-CALL-NOW', '1\u001b[31m23', '++15550100', '1'.repeat(21), '555\n0100'])(
+    'refuses %j',
+    (v) => {
+      expect(code(() => phone(v))).toBe('INVALID_INPUT');
+    },
+  );
 });
 
 describe('plan names and printable', () => {

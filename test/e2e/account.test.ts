@@ -9,14 +9,33 @@ describe.each(engines())('account on %s', (engine) => {
     const ann = await t.register('Ann@Example.com', 'Ann', 'Smith');
     const me = await ann.json(['account', 'show']);
     expect(me.user).toMatchObject({ email: 'ann@example.com', firstName: 'Ann', lastName: 'Smith', phone: null });
-    expect(me.currentCompany).toMatchObject({ name: 'Smith Company', role: 'OWNER', plan: { name: 'FREE', maxUsers: 3, custom: false } });
-    expect(me.companies).toEqual([{ id: me.currentCompany.id, name: 'Smith Company', role: 'OWNER', status: 'ACTIVE', current: true, main: true }]);
+    expect(me.currentCompany).toMatchObject({
+      name: 'Smith Company',
+      role: 'OWNER',
+      plan: { name: 'FREE', maxUsers: 3, custom: false },
+    });
+    expect(me.companies).toEqual([
+      { id: me.currentCompany.id, name: 'Smith Company', role: 'OWNER', status: 'ACTIVE', current: true, main: true },
+    ]);
   });
 
   it('refuses a second account for the same e-mail, compared case-insensitively (exit 6)', async () => {
     const t = await fresh();
     await t.seed('ann@example.com');
-    const r = await t.run(['account', 'register', '--email', ' ANN@example.com ', '--first-name', 'A', '--last-name', 'B', '--password-stdin'], { input: PASSWORD + '\n' });
+    const r = await t.run(
+      [
+        'account',
+        'register',
+        '--email',
+        ' ANN@example.com ',
+        '--first-name',
+        'A',
+        '--last-name',
+        'B',
+        '--password-stdin',
+      ],
+      { input: PASSWORD + '\n' },
+    );
     expect(r.exitCode).toBe(6);
     expect(r.stderr).toMatch(/^error: An account for ann@example.com already exists/);
   });
@@ -47,13 +66,29 @@ describe.each(engines())('account show, update and validation on %s', (engine) =
       ].join('\n'),
     );
     expect(Object.keys(me).sort()).toEqual(['companies', 'currentCompany', 'user']);
-    expect(me.user).toEqual({ id: expect.any(Number), email: 'ann@example.com', firstName: 'Ann', lastName: 'Smith', phone: null, support: false });
+    expect(me.user).toEqual({
+      id: expect.any(Number),
+      email: 'ann@example.com',
+      firstName: 'Ann',
+      lastName: 'Smith',
+      phone: null,
+      support: false,
+    });
   });
 
   it('account update edits names and phone, clears the phone, renames the company as its OWNER', async () => {
     const t = await fresh();
     const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
-    let v = await ann.json(['account', 'update', '--first-name', '  Anna ', '--last-name', 'Smith-Jones', '--phone', '+1 (555) 010-0100']);
+    let v = await ann.json([
+      'account',
+      'update',
+      '--first-name',
+      '  Anna ',
+      '--last-name',
+      'Smith-Jones',
+      '--phone',
+      '+1 (555) 010-0100',
+    ]);
     expect(v.changed).toEqual(['firstName', 'lastName', 'phone']);
     expect(v.user).toMatchObject({ firstName: 'Anna', lastName: 'Smith-Jones', phone: '+1 (555) 010-0100' });
     // The company keeps its name: only --company-name renames it.
@@ -118,9 +153,19 @@ describe.each(engines())('account show, update and validation on %s', (engine) =
       expect(JSON.parse(r.stderr).error.code).toBe('INVALID_INPUT');
     }
     const short = await reg(['--email', 'a@b.example', '--first-name', 'A', '--last-name', 'B'], '😀'.repeat(7));
-    expect(JSON.parse(short.stderr).error).toEqual({ code: 'INVALID_INPUT', message: 'New password must be at least 8 characters long.' });
-    const ok = await reg(['--email', ' A@B.Example ', '--first-name', 'Ann', '--last-name', 'Bee', '--phone', '+44 20 7946 0958'], '😀'.repeat(8));
+    expect(JSON.parse(short.stderr).error).toEqual({
+      code: 'INVALID_INPUT',
+      message: 'New password must be at least 8 characters long.',
+    });
+    const ok = await reg(
+      ['--email', ' A@B.Example ', '--first-name', 'Ann', '--last-name', 'Bee', '--phone', '+44 20 7946 0958'],
+      '😀'.repeat(8),
+    );
     expect(ok.exitCode, ok.stderr).toBe(0);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ user: { email: 'a@b.example' }, company: { name: 'Bee Company' }, signedIn: true });
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      user: { email: 'a@b.example' },
+      company: { name: 'Bee Company' },
+      signedIn: true,
+    });
   });
 });

@@ -32,9 +32,11 @@ function leaves(cmd: Command, prefix: string[] = []): string[] {
   return cmd.commands.flatMap((c) => leaves(c, [...prefix, c.name()]));
 }
 
-const tree = leaves(buildProgram(() => {
-  throw new Error('the command tree is only inspected here');
-})).filter((c) => !READ_ONLY.has(c) && !READ_ONLY.has(c.split(' ')[0]!));
+const tree = leaves(
+  buildProgram(() => {
+    throw new Error('the command tree is only inspected here');
+  }),
+).filter((c) => !READ_ONLY.has(c) && !READ_ONLY.has(c.split(' ')[0]!));
 
 /** The mutating commands this test proves, each with the audit action it must write. */
 const MUTATING: Record<string, string> = {
@@ -69,7 +71,11 @@ describe.each(engines())('audit coverage on %s', (engine: Engine) => {
 
   it('each mutating command writes its audit entry with actor, target and time', async () => {
     const t = await fresh();
-    const [ann, bob, dan] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Audit'), t.seed('bob@example.com', 'Bob', 'Member'), t.seed('dan@example.com', 'Dan', 'Leaver')]);
+    const [ann, bob, dan] = await Promise.all([
+      t.seed('ann@example.com', 'Ann', 'Audit'),
+      t.seed('bob@example.com', 'Bob', 'Member'),
+      t.seed('dan@example.com', 'Dan', 'Leaver'),
+    ]);
     expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
     const seen = new Set<string>();
     let last = 0;
@@ -94,20 +100,28 @@ describe.each(engines())('audit coverage on %s', (engine: Engine) => {
       await t.register('cat@example.com', 'Cat', 'New');
       return { exitCode: 0, stderr: '' };
     });
-    await step('account login', () => bob.run(['account', 'login', '--email', 'bob@example.com', '--password-stdin'], { input: PASSWORD + '\n' }));
+    await step('account login', () =>
+      bob.run(['account', 'login', '--email', 'bob@example.com', '--password-stdin'], { input: PASSWORD + '\n' }),
+    );
     await step('account update', () => bob.run(['account', 'update', '--phone', '+1 555 0100']));
     await step('account token create', () => bob.run(['account', 'token', 'create', '--name', 'ci']));
     const tokens = await bob.json(['account', 'token', 'list']);
     await step('account token revoke', () => bob.run(['account', 'token', 'revoke', String(tokens[0].id)]));
     await step('plan create', () => ann.run(['plan', 'create', 'AUDIT5', '--max-users', '5']));
     await step('plan set', () => ann.run(['plan', 'set', 'Audit Company', 'AUDIT5']));
-    await step('member invite', () => ann.run(['member', 'invite', 'bob@example.com', 'dan@example.com', '--role', 'DESIGNER']));
+    await step('member invite', () =>
+      ann.run(['member', 'invite', 'bob@example.com', 'dan@example.com', '--role', 'DESIGNER']),
+    );
     await step('member set-role', () => ann.run(['member', 'set-role', 'bob@example.com', '--role', 'MANAGER']));
     await step('company switch', () => bob.run(['company', 'switch', 'Audit Company']));
     await step('company leave', () => dan.run(['--yes', 'company', 'leave', 'Audit Company']));
     await step('member remove', () => ann.run(['--yes', 'member', 'remove', 'bob@example.com']));
-    await step('member import', () => ann.run(['member', 'import', '-'], { input: 'email,role\nzed@example.com,MANAGER\n' }));
-    await step('password change', () => bob.run(['password', 'change', '--password-stdin'], { input: `${PASSWORD}\nnew password 2\nnew password 2\n` }));
+    await step('member import', () =>
+      ann.run(['member', 'import', '-'], { input: 'email,role\nzed@example.com,MANAGER\n' }),
+    );
+    await step('password change', () =>
+      bob.run(['password', 'change', '--password-stdin'], { input: `${PASSWORD}\nnew password 2\nnew password 2\n` }),
+    );
     await step('account logout', () => bob.run(['account', 'logout']));
     await step('account delete', () => dan.run(['--yes', 'account', 'delete']));
     expect([...seen].sort()).toEqual(Object.keys(MUTATING).sort());

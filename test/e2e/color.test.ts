@@ -14,7 +14,10 @@ describe('colour and terminals', () => {
 
   async function setUp() {
     const t = await fresh();
-    const [ann, bob] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones')]);
+    const [ann, bob] = await Promise.all([
+      t.seed('ann@example.com', 'Ann', 'Smith'),
+      t.seed('bob@example.com', 'Bob', 'Jones'),
+    ]);
     expect((await bob.run(['member', 'invite', 'ann@example.com', '--role', 'DESIGNER'])).exitCode).toBe(0);
     return { t, ann, bob };
   }
@@ -34,7 +37,10 @@ describe('colour and terminals', () => {
       expect(r.stderr).not.toContain(ESC);
     }
     const [, list, members, token] = runs;
-    expect(list!.stdout.split('\n')).toEqual([expect.stringMatching(/^\*\t\d+\tSmith Company\tOWNER\tACTIVE\tmain$/), expect.stringMatching(/^\t\d+\tJones Company\tDESIGNER\tINVITED\t$/)]);
+    expect(list!.stdout.split('\n')).toEqual([
+      expect.stringMatching(/^\*\t\d+\tSmith Company\tOWNER\tACTIVE\tmain$/),
+      expect.stringMatching(/^\t\d+\tJones Company\tDESIGNER\tINVITED\t$/),
+    ]);
     expect(members!.stdout).not.toMatch(/EMAIL|ROLE/);
     expect(token!.stderr).toMatch(/^✓ Created token/);
   });
@@ -57,7 +63,8 @@ describe('colour and terminals', () => {
 
   it('NO_COLOR and --no-color win over FORCE_COLOR; FORCE_COLOR=0 is off; an empty NO_COLOR does not count', async () => {
     const { ann } = await signedIn();
-    const create = (name: string, env: Record<string, string>, flags: string[] = []) => ann.run([...flags, 'account', 'token', 'create', '--name', name], { env });
+    const create = (name: string, env: Record<string, string>, flags: string[] = []) =>
+      ann.run([...flags, 'account', 'token', 'create', '--name', name], { env });
     const [noColorEnv, noColorFlag, forceOff, emptyNoColor] = await Promise.all([
       create('a', { FORCE_COLOR: '1', NO_COLOR: '1' }),
       create('b', { FORCE_COLOR: '1' }, ['--no-color']),

@@ -8,7 +8,12 @@ type Company = { id: number; name: string; role: string; status: string; current
 async function onTTY(u: User, args: string[], env: Record<string, string> = {}) {
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const cmd = ['node', BIN, '--store', u.t.store, '--config-dir', u.configDir, ...args].map(quote).join(' ');
-  return execa('script', ['-qfec', cmd, '/dev/null'], { reject: false, input: '', env: { COLUMNS: '120', ...env }, timeout: 30_000 });
+  return execa('script', ['-qfec', cmd, '/dev/null'], {
+    reject: false,
+    input: '',
+    env: { COLUMNS: '120', ...env },
+    timeout: 30_000,
+  });
 }
 
 describe.each(engines())('company on %s', (engine) => {
@@ -16,7 +21,11 @@ describe.each(engines())('company on %s', (engine) => {
 
   it('list, show and switch: INVITED until the first switch, then ACTIVE and current', async () => {
     const t = await fresh();
-    const [ann, bob, carol] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones'), t.seed('carol@example.com', 'Carol', 'Brown')]);
+    const [ann, bob, carol] = await Promise.all([
+      t.seed('ann@example.com', 'Ann', 'Smith'),
+      t.seed('bob@example.com', 'Bob', 'Jones'),
+      t.seed('carol@example.com', 'Carol', 'Brown'),
+    ]);
     expect((await ann.run(['member', 'invite', 'bob@example.com', '--role', 'manager'])).exitCode).toBe(0);
 
     const before = await bob.json<Company[]>(['company', 'list']);
@@ -30,7 +39,9 @@ describe.each(engines())('company on %s', (engine) => {
 
     // Piped, the table is tab-separated rows without a header and without colour.
     const plain = await bob.run(['company', 'list'], { env: { FORCE_COLOR: '1' } });
-    expect(plain.stdout).toBe(`*\t${jones.id}\tJones Company\tOWNER\tACTIVE\tmain\n\t${smith.id}\tSmith Company\tMANAGER\tINVITED\t`);
+    expect(plain.stdout).toBe(
+      `*\t${jones.id}\tJones Company\tOWNER\tACTIVE\tmain\n\t${smith.id}\tSmith Company\tMANAGER\tINVITED\t`,
+    );
 
     const shown = await bob.json(['company', 'show', 'Smith Company']);
     expect(shown).toMatchObject({
@@ -51,15 +62,28 @@ describe.each(engines())('company on %s', (engine) => {
 
     const sw = await bob.run(['--json', 'company', 'switch', 'Smith Company']);
     expect(sw.exitCode, sw.stderr).toBe(0);
-    expect(JSON.parse(sw.stdout)).toEqual({ id: smith.id, name: 'Smith Company', role: 'MANAGER', status: 'ACTIVE', activated: true });
+    expect(JSON.parse(sw.stdout)).toEqual({
+      id: smith.id,
+      name: 'Smith Company',
+      role: 'MANAGER',
+      status: 'ACTIVE',
+      activated: true,
+    });
     const after = await bob.json<Company[]>(['company', 'list']);
     expect(after.map((c) => [c.name, c.status, c.current, c.main])).toEqual([
       ['Jones Company', 'ACTIVE', false, true],
       ['Smith Company', 'ACTIVE', true, false],
     ]);
     const me = await bob.json(['account', 'show']);
-    expect(me.currentCompany).toEqual({ id: smith.id, name: 'Smith Company', role: 'MANAGER', plan: { name: 'FREE', maxUsers: 3, custom: false } });
-    expect((await ann.json(['member', 'list'])).find((m: { email: string }) => m.email === 'bob@example.com').status).toBe('ACTIVE');
+    expect(me.currentCompany).toEqual({
+      id: smith.id,
+      name: 'Smith Company',
+      role: 'MANAGER',
+      plan: { name: 'FREE', maxUsers: 3, custom: false },
+    });
+    expect(
+      (await ann.json(['member', 'list'])).find((m: { email: string }) => m.email === 'bob@example.com').status,
+    ).toBe('ACTIVE');
 
     // Switching again changes nothing; switching home works by id.
     expect((await bob.json(['company', 'switch', String(smith.id)])).activated).toBe(false);
@@ -80,36 +104,49 @@ describe.each(engines())('company on %s', (engine) => {
   }, 150_000);
 
   // Rendering does not depend on the engine: run it once.
-  it.runIf(engine === 'local')('INVITED companies are grey in the table on a terminal, and only there', async () => {
-    const t = await fresh();
-    const [ann, bob] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones')]);
-    expect((await ann.run(['member', 'invite', 'bob@example.com', '--role', 'designer'])).exitCode).toBe(0);
-    const GREY = '\x1b[90m';
-    const tty = await onTTY(bob, ['company', 'list'], { FORCE_COLOR: '1' });
-    expect(tty.exitCode, tty.stdout).toBe(0);
-    const lines = tty.stdout.split(/\r?\n/);
-    expect(lines[0]).toMatch(/ID +.*NAME +.*ROLE +.*STATUS +.*MAIN/);
-    const invited = lines.find((l) => l.includes('Smith Company'))!;
-    const own = lines.find((l) => l.includes('Jones Company'))!;
-    expect(invited).toContain(`${GREY}Smith Company`);
-    expect(invited).toContain(`${GREY}INVITED`);
-    for (const cell of ['Jones Company', 'OWNER', 'ACTIVE']) expect(own).not.toContain(`${GREY}${cell}`);
-    // The account panel lists the companies the same way.
-    const panel = await onTTY(bob, ['account', 'show'], { FORCE_COLOR: '1' });
-    expect(panel.stdout).toContain(`${GREY}Smith Company`);
-    // NO_COLOR on a terminal: the same table, no colour.
-    const noColor = await onTTY(bob, ['company', 'list'], { NO_COLOR: '1' });
-    expect(noColor.stdout).toMatch(/Smith Company/);
-    expect(noColor.stdout).not.toContain('\x1b[');
-    // Once switched to, it is no longer grey.
-    expect((await bob.run(['company', 'switch', 'Smith Company'])).exitCode).toBe(0);
-    const switched = await onTTY(bob, ['company', 'list'], { FORCE_COLOR: '1' });
-    expect(switched.stdout.split(/\r?\n/).find((l) => l.includes('Smith Company'))).not.toContain(`${GREY}Smith Company`);
-  }, 150_000);
+  it.runIf(engine === 'local')(
+    'INVITED companies are grey in the table on a terminal, and only there',
+    async () => {
+      const t = await fresh();
+      const [ann, bob] = await Promise.all([
+        t.seed('ann@example.com', 'Ann', 'Smith'),
+        t.seed('bob@example.com', 'Bob', 'Jones'),
+      ]);
+      expect((await ann.run(['member', 'invite', 'bob@example.com', '--role', 'designer'])).exitCode).toBe(0);
+      const GREY = '\x1b[90m';
+      const tty = await onTTY(bob, ['company', 'list'], { FORCE_COLOR: '1' });
+      expect(tty.exitCode, tty.stdout).toBe(0);
+      const lines = tty.stdout.split(/\r?\n/);
+      expect(lines[0]).toMatch(/ID +.*NAME +.*ROLE +.*STATUS +.*MAIN/);
+      const invited = lines.find((l) => l.includes('Smith Company'))!;
+      const own = lines.find((l) => l.includes('Jones Company'))!;
+      expect(invited).toContain(`${GREY}Smith Company`);
+      expect(invited).toContain(`${GREY}INVITED`);
+      for (const cell of ['Jones Company', 'OWNER', 'ACTIVE']) expect(own).not.toContain(`${GREY}${cell}`);
+      // The account panel lists the companies the same way.
+      const panel = await onTTY(bob, ['account', 'show'], { FORCE_COLOR: '1' });
+      expect(panel.stdout).toContain(`${GREY}Smith Company`);
+      // NO_COLOR on a terminal: the same table, no colour.
+      const noColor = await onTTY(bob, ['company', 'list'], { NO_COLOR: '1' });
+      expect(noColor.stdout).toMatch(/Smith Company/);
+      expect(noColor.stdout).not.toContain('\x1b[');
+      // Once switched to, it is no longer grey.
+      expect((await bob.run(['company', 'switch', 'Smith Company'])).exitCode).toBe(0);
+      const switched = await onTTY(bob, ['company', 'list'], { FORCE_COLOR: '1' });
+      expect(switched.stdout.split(/\r?\n/).find((l) => l.includes('Smith Company'))).not.toContain(
+        `${GREY}Smith Company`,
+      );
+    },
+    150_000,
+  );
 
   it('leave: needs --yes without a terminal; the OWNER cannot leave; leaving the current company makes the main one current', async () => {
     const t = await fresh();
-    const [ann, bob, carol] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones'), t.seed('carol@example.com', 'Carol', 'Brown')]);
+    const [ann, bob, carol] = await Promise.all([
+      t.seed('ann@example.com', 'Ann', 'Smith'),
+      t.seed('bob@example.com', 'Bob', 'Jones'),
+      t.seed('carol@example.com', 'Carol', 'Brown'),
+    ]);
     expect((await ann.run(['member', 'invite', 'bob@example.com', '--role', 'ADMINISTRATOR'])).exitCode).toBe(0);
     expect((await carol.run(['member', 'invite', 'bob@example.com', '--role', 'DESIGNER'])).exitCode).toBe(0);
     expect((await bob.run(['company', 'switch', 'Smith Company'])).exitCode).toBe(0);
@@ -117,19 +154,29 @@ describe.each(engines())('company on %s', (engine) => {
     const noYes = await bob.run(['company', 'leave']);
     expect(noYes.exitCode).toBe(2);
     expect(noYes.stderr).toMatch(/^error: Leave "Smith Company" \(your role: ADMINISTRATOR\)\?.*pass --yes/);
-    expect((await bob.json<Company[]>(['company', 'list'])).map((c) => c.name)).toEqual(['Jones Company', 'Brown Company', 'Smith Company']);
+    expect((await bob.json<Company[]>(['company', 'list'])).map((c) => c.name)).toEqual([
+      'Jones Company',
+      'Brown Company',
+      'Smith Company',
+    ]);
 
     const owner = await ann.run(['--json', 'company', 'leave', '--yes']);
     expect(owner.exitCode).toBe(6);
     expect(JSON.parse(owner.stderr).error.code).toBe('OWNER_CANNOT_LEAVE');
-    expect((await ann.run(['company', 'leave', 'Smith Company', '--yes'])).stderr).toMatch(/^error: You are the OWNER of "Smith Company" and cannot leave it/);
+    expect((await ann.run(['company', 'leave', 'Smith Company', '--yes'])).stderr).toMatch(
+      /^error: You are the OWNER of "Smith Company" and cannot leave it/,
+    );
     expect((await carol.run(['company', 'leave', 'Smith Company', '--yes'])).exitCode).toBe(4);
     expect((await carol.run(['company', 'leave', 'No Such Company', '--yes'])).exitCode).toBe(5);
 
     // Leaving a company that is not current keeps the current one.
     const other = await bob.run(['--json', 'company', 'leave', 'Brown Company', '--yes']);
     expect(other.exitCode, other.stderr).toBe(0);
-    expect(JSON.parse(other.stdout)).toMatchObject({ left: true, company: { name: 'Brown Company' }, wasCurrent: false });
+    expect(JSON.parse(other.stdout)).toMatchObject({
+      left: true,
+      company: { name: 'Brown Company' },
+      wasCurrent: false,
+    });
     expect((await bob.json(['account', 'show'])).currentCompany.name).toBe('Smith Company');
 
     const cur = await bob.run(['company', 'leave', '--yes']);
@@ -144,7 +191,11 @@ describe.each(engines())('company on %s', (engine) => {
 
   it('a company name shared by two companies is ambiguous (exit 2, candidates listed); ids always work', async () => {
     const t = await fresh();
-    const [ann, al, bob] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('al@example.com', 'Al', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones')]);
+    const [ann, al, bob] = await Promise.all([
+      t.seed('ann@example.com', 'Ann', 'Smith'),
+      t.seed('al@example.com', 'Al', 'Smith'),
+      t.seed('bob@example.com', 'Bob', 'Jones'),
+    ]);
     const annCo = (await ann.json(['account', 'show'])).currentCompany.id as number;
     const alCo = (await al.json(['account', 'show'])).currentCompany.id as number;
     expect((await ann.run(['member', 'invite', 'bob@example.com', '--role', 'MANAGER'])).exitCode).toBe(0);
@@ -169,8 +220,14 @@ describe.each(engines())('company on %s', (engine) => {
 
   it('deleting an account removes its company with every membership and moves its members back to their main company', async () => {
     const t = await fresh();
-    const [ann, bob, carol] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones'), t.seed('carol@example.com', 'Carol', 'Brown')]);
-    expect((await ann.run(['member', 'invite', 'bob@example.com', 'pending@example.com', '--role', 'DESIGNER'])).exitCode).toBe(0);
+    const [ann, bob, carol] = await Promise.all([
+      t.seed('ann@example.com', 'Ann', 'Smith'),
+      t.seed('bob@example.com', 'Bob', 'Jones'),
+      t.seed('carol@example.com', 'Carol', 'Brown'),
+    ]);
+    expect(
+      (await ann.run(['member', 'invite', 'bob@example.com', 'pending@example.com', '--role', 'DESIGNER'])).exitCode,
+    ).toBe(0);
     expect((await carol.run(['member', 'invite', 'ann@example.com', '--role', 'MANAGER'])).exitCode).toBe(0);
     expect((await bob.run(['company', 'switch', 'Smith Company'])).exitCode).toBe(0);
 
@@ -178,13 +235,20 @@ describe.each(engines())('company on %s', (engine) => {
     expect(noYes.exitCode).toBe(2);
     const del = await ann.run(['--json', 'account', 'delete', '--yes']);
     expect(del.exitCode, del.stderr).toBe(0);
-    expect(JSON.parse(del.stdout)).toMatchObject({ deleted: true, email: 'ann@example.com', company: { name: 'Smith Company' }, removedMembers: 2 });
+    expect(JSON.parse(del.stdout)).toMatchObject({
+      deleted: true,
+      email: 'ann@example.com',
+      company: { name: 'Smith Company' },
+      removedMembers: 2,
+    });
 
     const bobNow = await bob.json(['account', 'show']);
     expect(bobNow.currentCompany).toMatchObject({ name: 'Jones Company', role: 'OWNER' });
     expect(bobNow.companies.map((c: Company) => c.name)).toEqual(['Jones Company']);
     expect((await carol.json(['company', 'list'])).map((c: Company) => c.name)).toEqual(['Brown Company']);
-    expect((await carol.json(['member', 'list'])).map((m: { email: string }) => m.email)).toEqual(['carol@example.com']);
+    expect((await carol.json(['member', 'list'])).map((m: { email: string }) => m.email)).toEqual([
+      'carol@example.com',
+    ]);
     // The pending invitation went with the company: registering that e-mail joins nothing.
     const pending = await t.register('pending@example.com', 'Pat', 'Doe');
     expect((await pending.json(['company', 'list'])).map((c: Company) => c.name)).toEqual(['Doe Company']);

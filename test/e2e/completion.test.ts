@@ -48,7 +48,14 @@ async function bashCompleteOne(words: string[], opts: { cwd?: string }): Promise
   const r = await execa('bash', ['--norc', '--noprofile', '-c', script], {
     reject: false,
     cwd: opts.cwd ?? home,
-    env: { PATH: `${pathDir}:${process.env.PATH}`, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'), PLATFORMCTL_TOKEN: undefined, PLATFORMCTL_STORE: undefined },
+    env: {
+      PATH: `${pathDir}:${process.env.PATH}`,
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, 'config'),
+      XDG_DATA_HOME: join(home, 'data'),
+      PLATFORMCTL_TOKEN: undefined,
+      PLATFORMCTL_STORE: undefined,
+    },
   });
   expect(r.exitCode, r.stderr).toBe(0);
   expect(r.stderr).toBe('');
@@ -68,7 +75,21 @@ describe('completion scripts', () => {
       ['help', 'account', 't'],
       ['frobnicate', ''],
     ]);
-    expect(top).toEqual(expect.arrayContaining(['account', 'password', 'company', 'member', 'billing', 'plan', 'staff', 'audit', 'store', 'completion', 'help']));
+    expect(top).toEqual(
+      expect.arrayContaining([
+        'account',
+        'password',
+        'company',
+        'member',
+        'billing',
+        'plan',
+        'staff',
+        'audit',
+        'store',
+        'completion',
+        'help',
+      ]),
+    );
     expect(top).not.toContain('__complete');
     expect(acc).toEqual(['account']);
     expect(token).toEqual(['create', 'list', 'revoke']);
@@ -84,7 +105,10 @@ describe('completion scripts', () => {
     const dir = join(home, 'files');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'backup-1.db'), '');
-    const [global, path] = await bashComplete([['company', 'list', '--con'], ['store', 'backup', 'files/back']]);
+    const [global, path] = await bashComplete([
+      ['company', 'list', '--con'],
+      ['store', 'backup', 'files/back'],
+    ]);
     expect(global).toEqual(['--config-dir']);
     expect(path).toEqual(['files/backup-1.db']);
   });
@@ -126,7 +150,10 @@ describe.each(engines())('completion from the store on %s', (engine) => {
   const fresh = useStore(engine);
 
   async function setUp(t: TestStore) {
-    const [ann, bob] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones')]);
+    const [ann, bob] = await Promise.all([
+      t.seed('ann@example.com', 'Ann', 'Smith'),
+      t.seed('bob@example.com', 'Bob', 'Jones'),
+    ]);
     expect((await bob.run(['member', 'invite', 'ann@example.com', '--role', 'DESIGNER'])).exitCode).toBe(0);
     expect((await ann.run(['member', 'invite', 'carol@example.com', '--role', 'MANAGER'])).exitCode).toBe(0);
     return { ann, bob };
@@ -154,7 +181,11 @@ describe.each(engines())('completion from the store on %s', (engine) => {
   it('without a session the callback offers nothing and prints nothing', async () => {
     const t = await fresh();
     await t.seed('ann@example.com');
-    const direct = await execa('node', [BIN, '__complete', '--store', t.store, '--config-dir', join(t.dir, 'nobody'), 'company', 'switch', ''], { reject: false });
+    const direct = await execa(
+      'node',
+      [BIN, '__complete', '--store', t.store, '--config-dir', join(t.dir, 'nobody'), 'company', 'switch', ''],
+      { reject: false },
+    );
     expect(direct.exitCode).toBe(0);
     expect(direct.stderr).toBe('');
     expect(direct.stdout).toBe(':none');

@@ -22,11 +22,19 @@ async function emptyRemote(url: string): Promise<void> {
   const { createClient } = await import('@libsql/client');
   const c = createClient({ url, intMode: 'number' });
   try {
-    const rs = await c.execute(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'libsql_%'`);
+    const rs = await c.execute(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'libsql_%'`,
+    );
     // Children before parents, so no foreign key stands in the way.
     const order = ['memberships', 'invitations', 'tokens', 'audit_log', 'companies', 'users', 'plans'];
-    const names = rs.rows.map((r) => String(r[0])).sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
-    if (names.length) await c.batch(names.map((n) => `DROP TABLE "${n}"`), 'write');
+    const names = rs.rows
+      .map((r) => String(r[0]))
+      .sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
+    if (names.length)
+      await c.batch(
+        names.map((n) => `DROP TABLE "${n}"`),
+        'write',
+      );
   } finally {
     c.close();
   }
@@ -52,7 +60,9 @@ function expectedAfterDelete(before: Dump, userId: number): Omit<Dump, 'audit_lo
         .map((u) => (u.current_company_id === company.id ? { ...u, current_company_id: mainOf.get(u.id) } : u)),
     ),
     companies: sortedJson(rowsOf(before, 'companies').filter((c) => c.id !== company.id)),
-    memberships: sortedJson(rowsOf(before, 'memberships').filter((m) => m.company_id !== company.id && m.user_id !== userId)),
+    memberships: sortedJson(
+      rowsOf(before, 'memberships').filter((m) => m.company_id !== company.id && m.user_id !== userId),
+    ),
     invitations: sortedJson(rowsOf(before, 'invitations').filter((i) => i.company_id !== company.id)),
     tokens: sortedJson(rowsOf(before, 'tokens').filter((k) => k.user_id !== userId)),
   };
@@ -62,7 +72,9 @@ function expectedAfterDelete(before: Dump, userId: number): Omit<Dump, 'audit_lo
 function classifyDelete(now: Dump, before: Dump, userId: number, email: string): 'before' | 'after' {
   if (JSON.stringify(now) === JSON.stringify(before)) return 'before';
   const { audit_log: _a, ...nowRest } = now;
-  expect(nowRest, 'the store is neither the state before the delete nor the state after it').toEqual(expectedAfterDelete(before, userId));
+  expect(nowRest, 'the store is neither the state before the delete nor the state after it').toEqual(
+    expectedAfterDelete(before, userId),
+  );
   const added = (now.audit_log ?? []).filter((a) => !(before.audit_log ?? []).includes(a)).map((s) => JSON.parse(s));
   expect(added).toHaveLength(1);
   expect(added[0]).toMatchObject({ action: 'account.delete', target: email });
@@ -76,7 +88,12 @@ function walOf(t: TestStore): string {
 }
 
 /** Starts the CLI and SIGKILLs it at the kill point (see runAndKill); a finished run must succeed. */
-async function killAt(t: TestStore, args: string[], env: Record<string, string>, point: KillPoint): Promise<'killed' | 'finished'> {
+async function killAt(
+  t: TestStore,
+  args: string[],
+  env: Record<string, string>,
+  point: KillPoint,
+): Promise<'killed' | 'finished'> {
   const { outcome, result } = await runAndKill(t, args, env, point, { wal: walOf(t) });
   if (outcome === 'finished') expect(result.exitCode, result.stderr).toBe(0);
   return outcome;
@@ -84,7 +101,11 @@ async function killAt(t: TestStore, args: string[], env: Record<string, string>,
 
 /** Registers the owner plus two members, puts the owner's company on an unlimited plan and fills it. */
 async function seedBigCompany(t: TestStore, pending: number) {
-  const [ann, bob, cat] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Owner'), t.seed('bob@example.com', 'Bob', 'Member'), t.seed('cat@example.com', 'Cat', 'Switcher')]);
+  const [ann, bob, cat] = await Promise.all([
+    t.seed('ann@example.com', 'Ann', 'Owner'),
+    t.seed('bob@example.com', 'Bob', 'Member'),
+    t.seed('cat@example.com', 'Cat', 'Switcher'),
+  ]);
   expect((await ann!.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
   expect((await ann!.run(['plan', 'set', 'Owner Company', 'ENTERPRISE'])).exitCode).toBe(0);
   // One call invites many: all-or-nothing, so one transaction either way.
@@ -93,7 +114,9 @@ async function seedBigCompany(t: TestStore, pending: number) {
     const r = await ann!.run(['member', 'invite', ...emails.slice(i, i + 5000), '--role', 'DESIGNER']);
     expect(r.exitCode, r.stderr).toBe(0);
   }
-  expect((await ann!.run(['member', 'invite', 'bob@example.com', 'cat@example.com', '--role', 'MANAGER'])).exitCode).toBe(0);
+  expect(
+    (await ann!.run(['member', 'invite', 'bob@example.com', 'cat@example.com', '--role', 'MANAGER'])).exitCode,
+  ).toBe(0);
   expect((await cat!.run(['company', 'switch', 'Owner Company'])).exitCode).toBe(0);
   expect((await bob!.run(['member', 'invite', 'ann@example.com', '--role', 'ADMINISTRATOR'])).exitCode).toBe(0);
   const token = (await ann!.json(['account', 'token', 'create', '--name', 'kill-test'])).token as string;
@@ -130,12 +153,17 @@ describe.each(engineList)('faults on %s', (engine: Engine) => {
       await t.expectClean();
       const state = classifyDelete(await dumpStore(t), before, annId, 'ann@example.com');
       if (process.env.FAULTS_VERBOSE) console.log(new Date().toISOString(), point, how, state);
-      outcomes.push(`${point.kind}:${'ms' in point ? point.ms : 'spinMs' in point ? point.spinMs : '-'}=${how}/${state}`);
+      outcomes.push(
+        `${point.kind}:${'ms' in point ? point.ms : 'spinMs' in point ? point.spinMs : '-'}=${how}/${state}`,
+      );
       if (state === 'after') break;
     }
     // Once the delete ran to the end the account is gone; a kill before that changed nothing.
     expect(outcomes.at(-1), outcomes.join(' ')).toMatch(/after$/);
-    expect(outcomes.some((o) => /=killed\/before$/.test(o)), outcomes.join(' ')).toBe(true);
+    expect(
+      outcomes.some((o) => /=killed\/before$/.test(o)),
+      outcomes.join(' '),
+    ).toBe(true);
     const r = await t.run(['account', 'show'], { token });
     expect(r.exitCode).toBe(3);
   });
@@ -167,14 +195,29 @@ describe.each(engineList)('faults on %s', (engine: Engine) => {
         expect(JSON.parse(r.stdout)).toMatchObject({ schemaVersion: 1, migratedFrom: 0 });
       } else {
         seen.push(`${how}/schema1`);
-        expect(tables).toEqual(['audit_log', 'companies', 'invitations', 'memberships', 'plans', 'platformctl_meta', 'tokens', 'users']);
+        expect(tables).toEqual([
+          'audit_log',
+          'companies',
+          'invitations',
+          'memberships',
+          'plans',
+          'platformctl_meta',
+          'tokens',
+          'users',
+        ]);
         expect(rowsOf(d, 'platformctl_meta')).toEqual([{ key: 'schema_version', value: '1' }]);
         expect(d.plans).toHaveLength(4);
       }
       await t.expectClean();
     }
-    expect(seen.some((s) => s === 'killed/schema0'), seen.join(' ')).toBe(true);
-    expect(seen.some((s) => s.endsWith('schema1')), seen.join(' ')).toBe(true);
+    expect(
+      seen.some((s) => s === 'killed/schema0'),
+      seen.join(' '),
+    ).toBe(true);
+    expect(
+      seen.some((s) => s.endsWith('schema1')),
+      seen.join(' '),
+    ).toBe(true);
   });
 
   it('`store backup` taken while another process writes is a consistent store', async () => {
@@ -209,7 +252,11 @@ describe.each(engineList)('faults on %s', (engine: Engine) => {
       expect(r.exitCode, r.stdout + r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, schemaVersion: 1 });
       // Restoring is opening the copy: it answers like the store it was taken from.
-      const members = await execa('node', [BIN, '--store', path, '--json', 'member', 'list', '--company', 'Owner Company'], { reject: false, env: { PLATFORMCTL_TOKEN: undefined } });
+      const members = await execa(
+        'node',
+        [BIN, '--store', path, '--json', 'member', 'list', '--company', 'Owner Company'],
+        { reject: false, env: { PLATFORMCTL_TOKEN: undefined } },
+      );
       expect(members.exitCode).toBe(3); // sessions are in the copy, but not in this config dir
     }
     // A second backup to the same path is refused rather than overwriting it.
@@ -267,10 +314,29 @@ describe('faults of the local file', () => {
     execFileSync('chown', ['nobody', t.store, cfg]);
     chmodSync(t.dir, 0o755);
     const before = await dumpStore(t);
-    const r = await execa('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'node', BIN, '--store', t.store, '--config-dir', cfg, 'member', 'invite', 'x@example.org', '--role', 'DESIGNER'], {
-      reject: false,
-      env: { PLATFORMCTL_TOKEN: token },
-    });
+    const r = await execa(
+      'setpriv',
+      [
+        '--reuid=nobody',
+        '--regid=nogroup',
+        '--clear-groups',
+        'node',
+        BIN,
+        '--store',
+        t.store,
+        '--config-dir',
+        cfg,
+        'member',
+        'invite',
+        'x@example.org',
+        '--role',
+        'DESIGNER',
+      ],
+      {
+        reject: false,
+        env: { PLATFORMCTL_TOKEN: token },
+      },
+    );
     expect(r.exitCode, r.stderr).toBe(7);
     expect(r.stderr).toMatch(/^error: The store .* (is read-only|cannot be opened or written)/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -284,11 +350,20 @@ describe('faults of the local file', () => {
     holder.exec('BEGIN EXCLUSIVE');
     try {
       const before = JSON.stringify((holder.prepare('SELECT count(*) AS n FROM invitations').get() as { n: number }).n);
-      const r = await ann.run(['--json', 'member', 'invite', 'x@example.org', '--role', 'DESIGNER'], { env: { PLATFORMCTL_BUSY_TIMEOUT_MS: '200' } });
+      const r = await ann.run(['--json', 'member', 'invite', 'x@example.org', '--role', 'DESIGNER'], {
+        env: { PLATFORMCTL_BUSY_TIMEOUT_MS: '200' },
+      });
       expect(r.exitCode, r.stderr).toBe(7);
-      expect(JSON.parse(r.stderr)).toEqual({ error: { code: 'STORE_BUSY', message: expect.stringMatching(/busy: another process held it longer than the busy timeout/) } });
+      expect(JSON.parse(r.stderr)).toEqual({
+        error: {
+          code: 'STORE_BUSY',
+          message: expect.stringMatching(/busy: another process held it longer than the busy timeout/),
+        },
+      });
       expect(r.stdout).toBe('');
-      expect(JSON.stringify((holder.prepare('SELECT count(*) AS n FROM invitations').get() as { n: number }).n)).toBe(before);
+      expect(JSON.stringify((holder.prepare('SELECT count(*) AS n FROM invitations').get() as { n: number }).n)).toBe(
+        before,
+      );
     } finally {
       holder.exec('ROLLBACK');
       holder.close();
@@ -316,11 +391,24 @@ describe('faults of the local file', () => {
     const before = await dumpStore(small);
     // 1 MiB fills after a few thousand invitations written in one transaction.
     const emails = Array.from({ length: 6000 }, (_, i) => `full-${i}-${'x'.repeat(30)}@example.org`);
-    const planSet = await execa('node', [BIN, '--store', store, 'staff', 'grant', 'ann@example.com'], { reject: false, env: { PLATFORMCTL_TOKEN: token } });
+    const planSet = await execa('node', [BIN, '--store', store, 'staff', 'grant', 'ann@example.com'], {
+      reject: false,
+      env: { PLATFORMCTL_TOKEN: token },
+    });
     expect(planSet.exitCode, planSet.stderr).toBe(0);
-    expect((await execa('node', [BIN, '--store', store, 'plan', 'set', 'Owner Company', 'ENTERPRISE'], { reject: false, env: { PLATFORMCTL_TOKEN: token } })).exitCode).toBe(0);
+    expect(
+      (
+        await execa('node', [BIN, '--store', store, 'plan', 'set', 'Owner Company', 'ENTERPRISE'], {
+          reject: false,
+          env: { PLATFORMCTL_TOKEN: token },
+        })
+      ).exitCode,
+    ).toBe(0);
     const mid = await dumpStore(small);
-    const r = await execa('node', [BIN, '--store', store, 'member', 'invite', ...emails, '--role', 'DESIGNER'], { reject: false, env: { PLATFORMCTL_TOKEN: token } });
+    const r = await execa('node', [BIN, '--store', store, 'member', 'invite', ...emails, '--role', 'DESIGNER'], {
+      reject: false,
+      env: { PLATFORMCTL_TOKEN: token },
+    });
     expect(r.exitCode, r.stderr).toBe(7);
     expect(r.stderr).toMatch(/^error: The store .* (disk is full|cannot be opened or written)/);
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -19,7 +19,11 @@ const RUNS = Number(process.env.FUZZ_RUNS) || 20;
 const SEED = Number(process.env.FUZZ_SEED) || undefined;
 
 /** Stands for bytes that are not UTF-8: replaced when the file is written. */
-const BAD_BYTES: Record<string, Buffer> = { '\ue000': Buffer.from([0xff]), '\ue001': Buffer.from([0xc3]), '\ue002': Buffer.from([0xed, 0xa0, 0x80]) };
+const BAD_BYTES: Record<string, Buffer> = {
+  '\ue000': Buffer.from([0xff]),
+  '\ue001': Buffer.from([0xc3]),
+  '\ue002': Buffer.from([0xed, 0xa0, 0x80]),
+};
 
 /** Text with the placeholders above turned into invalid UTF-8. */
 function encode(text: string): Buffer {
@@ -78,7 +82,30 @@ const hostile = fc.oneof(
   ),
   fc.string({ maxLength: 30 }),
   fc.string({ unit: 'binary', maxLength: 20 }),
-  fc.string({ unit: fc.constantFrom('\x1b', '[', '3', '1', 'm', '\u202e', '\x00', '\x07', '\r', '\n', '"', ',', 'a', '@', '.', ' ', '😀', '\ufeff', '\ue000'), maxLength: 25 }),
+  fc.string({
+    unit: fc.constantFrom(
+      '\x1b',
+      '[',
+      '3',
+      '1',
+      'm',
+      '\u202e',
+      '\x00',
+      '\x07',
+      '\r',
+      '\n',
+      '"',
+      ',',
+      'a',
+      '@',
+      '.',
+      ' ',
+      '😀',
+      '\ufeff',
+      '\ue000',
+    ),
+    maxLength: 25,
+  }),
 );
 
 /** JSON values that are not strings, for JSON Lines cells. */
@@ -93,7 +120,9 @@ function expectSane(r: RunResult, what: string) {
   expect([0, 2, 4, 5, 6], `${what}: ${r.stderr.slice(0, 400)}`).toContain(r.exitCode);
   expect(r.stderr, what).not.toMatch(/\n\s+at .*\(|INTERNAL|internal error/);
   const raw = RAW.exec(r.stdout + r.stderr);
-  const where = raw && `U+${raw[0].codePointAt(0)!.toString(16).padStart(4, '0')} in ${JSON.stringify((r.stdout + r.stderr).slice(Math.max(0, raw.index - 60), raw.index + 20))}`;
+  const where =
+    raw &&
+    `U+${raw[0].codePointAt(0)!.toString(16).padStart(4, '0')} in ${JSON.stringify((r.stdout + r.stderr).slice(Math.max(0, raw.index - 60), raw.index + 20))}`;
   expect(where, `${what}: raw character in the output`).toBeNull();
 }
 
@@ -159,14 +188,24 @@ describe.each(engines())('hostile member import files on %s', (engine: Engine) =
   function companyIdOf(cell: unknown, fallback: number, companies: Record<string, number>): number | undefined {
     const text = typeof cell === 'string' ? cell.trim() : typeof cell === 'number' ? String(cell) : '';
     if (text === '') return fallback;
-    const byName: Record<string, number> = { 'Smith Company': companies.smith!, 'Jones Company': companies.jones!, 'Brown Company': companies.brown! };
+    const byName: Record<string, number> = {
+      'Smith Company': companies.smith!,
+      'Jones Company': companies.jones!,
+      'Brown Company': companies.brown!,
+    };
     if (text in byName) return byName[text];
     const n = Object.values(companies).find((c) => String(c) === text);
     return n;
   }
 
   /** Writes the rows as CSV or JSON Lines; returns the file and the line each row starts on. */
-  function writeRows(t: TestStore, rows: Row[], format: 'csv' | 'jsonl', style: { crlf: boolean; mixed: boolean; bom: boolean; quoteAll: boolean; blank: number[] }, n: number) {
+  function writeRows(
+    t: TestStore,
+    rows: Row[],
+    format: 'csv' | 'jsonl',
+    style: { crlf: boolean; mixed: boolean; bom: boolean; quoteAll: boolean; blank: number[] },
+    n: number,
+  ) {
     // Line endings: one kind for the file, or (as after editing on two systems) alternating.
     const eolAt = (i: number) => ((style.mixed ? i % 2 === 0 : false) !== style.crlf ? '\r\n' : '\n');
     const eol = eolAt(-1);
@@ -202,174 +241,299 @@ describe.each(engines())('hostile member import files on %s', (engine: Engine) =
     return { path, lines };
   }
 
-  it('structured rows with hostile cells: all or nothing by default, exactly the unreported rows with --continue-on-error', { timeout: 240_000 }, async () => {
-    const { t, ann, companies } = await setup();
-    const pool = ['p0@example.org', 'p1@example.org', 'P2@Example.ORG ', ' p3@example.org', 'bob@example.com', 'carol@example.com', 'ann@example.com'];
-    const roles = ['DESIGNER', 'manager', ' Administrator ', 'OWNER'];
-    const cells = ['', '', 'Smith Company', String(companies.smith), 'Jones Company', ` ${companies.jones} `, 'Brown Company', 'Nope Company', String(companies.brown + 1000)];
-    const valid = fc.record({ email: fc.constantFrom(...pool), role: fc.constantFrom(...roles), company: fc.constantFrom<unknown>(...cells) });
-    // Mostly one hostile cell in an otherwise valid row (the near miss a validator must catch), sometimes all three.
-    const hurt = fc.oneof(hostile, hostile, odd);
-    const bad = fc.oneof(
-      fc.record({ email: hurt, role: fc.constantFrom(...roles), company: fc.constantFrom<unknown>(...cells) }),
-      fc.record({ email: fc.constantFrom(...pool), role: hurt, company: fc.constantFrom<unknown>(...cells) }),
-      fc.record({ email: fc.constantFrom(...pool), role: fc.constantFrom(...roles), company: hurt }),
-      fc.record({ email: hurt, role: hurt, company: hurt }),
-    );
-    // Rows that should all go through (new, re-roled or unchanged members of Ann's own company).
-    const good = fc.record({ email: fc.constantFrom(...pool.slice(0, 6)), role: fc.constantFrom(...roles.slice(0, 3)), company: fc.constantFrom<unknown>('', 'Smith Company', String(companies.smith)) });
-    const scenario = fc.record({
-      rows: fc.oneof(
-        fc.array(fc.oneof({ weight: 3, arbitrary: valid }, { weight: 2, arbitrary: bad }), { minLength: 1, maxLength: 7 }).map((rows) => ({ rows: rows as Row[], clean: false })),
-        fc.array(good, { minLength: 1, maxLength: 5 }).map((rows) => ({ rows: rows as Row[], clean: true })),
-      ),
-      format: fc.constantFrom('csv' as const, 'jsonl' as const),
-      mode: fc.constantFrom<Mode>('default', 'default', 'continue', 'continue', 'dry'),
-      json: fc.boolean(),
-      stdin: fc.boolean(),
-      defaultCompany: fc.constantFrom<string | undefined>(undefined, undefined, 'Jones Company'),
-      style: fc.record({ crlf: fc.boolean(), mixed: fc.boolean(), bom: fc.boolean(), quoteAll: fc.boolean(), blank: fc.array(fc.nat(7), { maxLength: 2 }) }),
-    });
-    let n = 0;
-    const seen: string[] = [];
-    await fc.assert(
-      fc.asyncProperty(scenario, async (s) => {
-        n++;
-        // JSON Lines cannot be non-strings in CSV in a meaningful way: keep odd values to JSON Lines.
-        const rows = s.format === 'csv' ? s.rows.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])) as unknown as Row) : s.rows.rows;
-        const { path, lines } = writeRows(t, rows, s.format, s.style, n);
-        const args = ['member', 'import', s.stdin ? '-' : path];
-        if (s.stdin && s.format === 'jsonl') args.push('--format', 'jsonl');
-        if (s.defaultCompany) args.push('--company', s.defaultCompany);
-        if (s.mode === 'continue') args.push('--continue-on-error');
-        if (s.mode === 'dry') args.push('--dry-run');
-        if (s.json) args.unshift('--json');
-        const what = `run ${n}: ${JSON.stringify({ ...s, rows: rows.map((r) => JSON.stringify(r).slice(0, 120)) })}`;
+  it(
+    'structured rows with hostile cells: all or nothing by default, exactly the unreported rows with --continue-on-error',
+    { timeout: 240_000 },
+    async () => {
+      const { t, ann, companies } = await setup();
+      const pool = [
+        'p0@example.org',
+        'p1@example.org',
+        'P2@Example.ORG ',
+        ' p3@example.org',
+        'bob@example.com',
+        'carol@example.com',
+        'ann@example.com',
+      ];
+      const roles = ['DESIGNER', 'manager', ' Administrator ', 'OWNER'];
+      const cells = [
+        '',
+        '',
+        'Smith Company',
+        String(companies.smith),
+        'Jones Company',
+        ` ${companies.jones} `,
+        'Brown Company',
+        'Nope Company',
+        String(companies.brown + 1000),
+      ];
+      const valid = fc.record({
+        email: fc.constantFrom(...pool),
+        role: fc.constantFrom(...roles),
+        company: fc.constantFrom<unknown>(...cells),
+      });
+      // Mostly one hostile cell in an otherwise valid row (the near miss a validator must catch), sometimes all three.
+      const hurt = fc.oneof(hostile, hostile, odd);
+      const bad = fc.oneof(
+        fc.record({ email: hurt, role: fc.constantFrom(...roles), company: fc.constantFrom<unknown>(...cells) }),
+        fc.record({ email: fc.constantFrom(...pool), role: hurt, company: fc.constantFrom<unknown>(...cells) }),
+        fc.record({ email: fc.constantFrom(...pool), role: fc.constantFrom(...roles), company: hurt }),
+        fc.record({ email: hurt, role: hurt, company: hurt }),
+      );
+      // Rows that should all go through (new, re-roled or unchanged members of Ann's own company).
+      const good = fc.record({
+        email: fc.constantFrom(...pool.slice(0, 6)),
+        role: fc.constantFrom(...roles.slice(0, 3)),
+        company: fc.constantFrom<unknown>('', 'Smith Company', String(companies.smith)),
+      });
+      const scenario = fc.record({
+        rows: fc.oneof(
+          fc
+            .array(fc.oneof({ weight: 3, arbitrary: valid }, { weight: 2, arbitrary: bad }), {
+              minLength: 1,
+              maxLength: 7,
+            })
+            .map((rows) => ({ rows: rows as Row[], clean: false })),
+          fc.array(good, { minLength: 1, maxLength: 5 }).map((rows) => ({ rows: rows as Row[], clean: true })),
+        ),
+        format: fc.constantFrom('csv' as const, 'jsonl' as const),
+        mode: fc.constantFrom<Mode>('default', 'default', 'continue', 'continue', 'dry'),
+        json: fc.boolean(),
+        stdin: fc.boolean(),
+        defaultCompany: fc.constantFrom<string | undefined>(undefined, undefined, 'Jones Company'),
+        style: fc.record({
+          crlf: fc.boolean(),
+          mixed: fc.boolean(),
+          bom: fc.boolean(),
+          quoteAll: fc.boolean(),
+          blank: fc.array(fc.nat(7), { maxLength: 2 }),
+        }),
+      });
+      let n = 0;
+      const seen: string[] = [];
+      await fc.assert(
+        fc.asyncProperty(scenario, async (s) => {
+          n++;
+          // JSON Lines cannot be non-strings in CSV in a meaningful way: keep odd values to JSON Lines.
+          const rows =
+            s.format === 'csv'
+              ? s.rows.rows.map(
+                  (r) =>
+                    Object.fromEntries(
+                      Object.entries(r).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+                    ) as unknown as Row,
+                )
+              : s.rows.rows;
+          const { path, lines } = writeRows(t, rows, s.format, s.style, n);
+          const args = ['member', 'import', s.stdin ? '-' : path];
+          if (s.stdin && s.format === 'jsonl') args.push('--format', 'jsonl');
+          if (s.defaultCompany) args.push('--company', s.defaultCompany);
+          if (s.mode === 'continue') args.push('--continue-on-error');
+          if (s.mode === 'dry') args.push('--dry-run');
+          if (s.json) args.unshift('--json');
+          const what = `run ${n}: ${JSON.stringify({ ...s, rows: rows.map((r) => JSON.stringify(r).slice(0, 120)) })}`;
 
-        const before = await dumpStore(engine, t.store, TABLES);
-        const r = await ann.run(args, { env: noColor, input: s.stdin ? (readFileSync(path) as unknown as string) : '' });
-        seen.push(`${s.mode}:${r.exitCode}`);
-        expectSane(r, what);
-        // A file of good rows, however it is quoted, encoded or ended, goes through.
-        if (s.rows.clean && !s.defaultCompany) expect(r.exitCode, `${what}: ${r.stderr}`).toBe(0);
-        const after = await dumpStore(engine, t.store, TABLES);
-
-        if (s.mode === 'dry' || (s.mode === 'default' && r.exitCode !== 0)) {
-          expect(after, `${what}: nothing may be written`).toEqual(before);
-          return;
-        }
-        // The run completed (exit 0): the rows it did not report as failed were applied, in file order.
-        expect(r.exitCode, `${what}: ${r.stderr}`).toBe(0);
-        const report = s.json ? JSON.parse(r.stdout) : undefined;
-        const failed = new Set<number>(report ? report.errors.map((e: { line: number }) => e.line) : failedLinesOfText(r.stdout));
-        for (const l of failed) expect(lines, `${what}: reported line ${l} is no row's first line`).toContain(l);
-        if (s.mode === 'default') expect(failed.size, what).toBe(0);
-        const fallback = s.defaultCompany ? companies.jones : companies.smith;
-        const model = membersOf(before);
-        const counts = { invited: 0, updated: 0, unchanged: 0 };
-        const touched = new Set<number>();
-        rows.forEach((row, i) => {
-          if (failed.has(lines[i]!)) return;
-          const email = String(row.email).trim().toLowerCase();
-          const role = String(row.role).trim().toUpperCase();
-          const c = companyIdOf(row.company, fallback!, companies);
-          expect(c, `${what}: row ${i} applied to a company that does not exist`).toBeDefined();
-          expect(email, `${what}: row ${i} accepted an unsafe e-mail`).toMatch(/^[a-z0-9.@-]+$/);
-          const key = `${c}|${email}`;
-          const was = model.get(key);
-          if (was === role) counts.unchanged++;
-          else {
-            counts[was === undefined ? 'invited' : 'updated']++;
-            touched.add(c!);
-          }
-          model.set(key, role);
-        });
-        expect(membersOf(after), `${what}: the store is not the rows that were not reported as failed`).toEqual(model);
-        seen.push(`applied ${rows.length - failed.size}/${rows.length} rows, ${counts.invited + counts.updated} changes`);
-        if (report) {
-          expect(report, what).toMatchObject({ ...counts, failed: failed.size, applied: true });
-          expect(report.invited + report.updated + report.unchanged + report.failed, what).toBe(rows.length);
-        }
-        // One audit entry per company the import changed, none otherwise.
-        const audit = (after.audit_log ?? []).filter((a) => !(before.audit_log ?? []).includes(a)).map((a) => JSON.parse(a) as { action: string; company_id: number });
-        expect(audit.map((a) => `${a.action} ${a.company_id}`).sort(), what).toEqual([...touched].map((c) => `member.import ${c}`).sort());
-        // What member list shows agrees, role and status (PENDING = no account yet).
-        if (s.mode === 'continue' && touched.size) {
-          const c = [...touched][0]!;
-          const list = await ann.json(['member', 'list', '--company', String(c)]);
-          const registered = new Set(rowsOf(after, 'users').map((u) => String(u.email)));
-          const want = [...model].filter(([k]) => k.startsWith(`${c}|`)).map(([k, role]) => {
-            const email = k.slice(k.indexOf('|') + 1);
-            return `${email} ${role}${registered.has(email) ? '' : ' PENDING'}`;
+          const before = await dumpStore(engine, t.store, TABLES);
+          const r = await ann.run(args, {
+            env: noColor,
+            input: s.stdin ? (readFileSync(path) as unknown as string) : '',
           });
-          const got = list.map((m: { email: string; role: string; status: string }) => `${m.email} ${m.role}${m.status === 'PENDING' ? ' PENDING' : ''}`);
-          expect(got.sort(), what).toEqual(want.sort());
-        }
-      }),
-      { numRuns: RUNS, seed: SEED, endOnFailure: true },
-    );
-    if (process.env.FUZZ_VERBOSE) console.log(engine, seen.join(' | '));
-    await t.expectClean();
-    // Whatever was stored prints cleanly in every listing.
-    for (const c of Object.values(companies)) expectSane(await ann.run(['member', 'list', '--company', String(c)], { env: noColor }), `member list ${c}`);
-    expectSane(await ann.run(['audit', 'list'], { env: noColor }), 'audit list');
-  });
+          seen.push(`${s.mode}:${r.exitCode}`);
+          expectSane(r, what);
+          // A file of good rows, however it is quoted, encoded or ended, goes through.
+          if (s.rows.clean && !s.defaultCompany) expect(r.exitCode, `${what}: ${r.stderr}`).toBe(0);
+          const after = await dumpStore(engine, t.store, TABLES);
 
-  it('raw hostile bytes (broken quotes, NUL, BOM in the middle, invalid UTF-8, long lines): a clean refusal or a consistent import', { timeout: 240_000 }, async () => {
-    const { t, ann } = await setup();
-    const fragment = fc.oneof(
-      { weight: 3, arbitrary: fc.constantFrom('p1@example.org,DESIGNER\n', 'q2@example.org,manager,Smith Company\n', '{"email":"q3@example.org","role":"MANAGER"}\n') },
-      { weight: 4, arbitrary: fc.constantFrom('p1@example.org', 'q2@example.org', 'DESIGNER', 'manager', 'Smith Company', 'Brown Company', ',', ',', '\n', '\n', '\r\n', '\r') },
-      { weight: 2, arbitrary: fc.constantFrom('"', '""', '\x00', '\ufeff', '\ue000', '\ue001', '\x1b[31m', '\u202e', '{', '}', '"email":', '"role":', ':', '\\', '\\u0000', 'z'.repeat(70_000)) },
-      { weight: 1, arbitrary: hostile },
-    );
-    const scenario = fc.record({
-      header: fc.constantFrom('email,role\n', 'email,role,company\r\n', '\ufeffEMAIL , Role\n', '', 'role,email\n', 'email\n'),
-      body: fc.array(fragment, { minLength: 1, maxLength: 25 }),
-      format: fc.constantFrom('csv' as const, 'jsonl' as const),
-      mode: fc.constantFrom<Mode>('default', 'continue', 'dry'),
-      json: fc.boolean(),
-    });
-    let n = 0;
-    const seen: string[] = [];
-    await fc.assert(
-      fc.asyncProperty(scenario, async (s) => {
-        n++;
-        const path = join(t.dir, `raw-${n}.${s.format}`);
-        writeFileSync(path, encode((s.format === 'csv' ? s.header : '') + s.body.join('')));
-        const args = ['member', 'import', path];
-        if (s.mode === 'continue') args.push('--continue-on-error');
-        if (s.mode === 'dry') args.push('--dry-run');
-        if (s.json) args.unshift('--json');
-        const what = `raw run ${n}: ${JSON.stringify({ ...s, body: s.body.map((b) => b.slice(0, 40)) })}`;
-        const before = await dumpStore(engine, t.store, TABLES);
-        const r = await ann.run(args, { env: noColor });
-        seen.push(`${s.mode}:${r.exitCode}`);
-        expectSane(r, what);
-        const after = await dumpStore(engine, t.store, TABLES);
-        if (r.exitCode !== 0 || s.mode === 'dry') {
-          expect(after, `${what}: nothing may be written`).toEqual(before);
-          return;
-        }
-        // Completed: the store changed by exactly what the report says.
-        const was = membersOf(before);
-        const now = membersOf(after);
-        const added = [...now.keys()].filter((k) => !was.has(k)).length;
-        const changed = [...now].filter(([k, v]) => was.has(k) && was.get(k) !== v).length;
-        expect([...was.keys()].every((k) => now.has(k)), `${what}: an import never removes anyone`).toBe(true);
-        if (s.json) {
-          const report = JSON.parse(r.stdout);
-          expect({ added, changed }, what).toEqual({ added: report.invited, changed: report.updated });
-          if (s.mode === 'default') expect(report.failed, what).toBe(0);
-        } else {
-          expect(r.stdout, what).toMatch(new RegExp(`^Invited\\s+${added}\\nUpdated\\s+${changed}\\n`));
-        }
-      }),
-      { numRuns: Math.ceil(RUNS / 2), seed: SEED, endOnFailure: true },
-    );
-    if (process.env.FUZZ_VERBOSE) console.log(engine, seen.join(' | '));
-    await t.expectClean();
-  });
+          if (s.mode === 'dry' || (s.mode === 'default' && r.exitCode !== 0)) {
+            expect(after, `${what}: nothing may be written`).toEqual(before);
+            return;
+          }
+          // The run completed (exit 0): the rows it did not report as failed were applied, in file order.
+          expect(r.exitCode, `${what}: ${r.stderr}`).toBe(0);
+          const report = s.json ? JSON.parse(r.stdout) : undefined;
+          const failed = new Set<number>(
+            report ? report.errors.map((e: { line: number }) => e.line) : failedLinesOfText(r.stdout),
+          );
+          for (const l of failed) expect(lines, `${what}: reported line ${l} is no row's first line`).toContain(l);
+          if (s.mode === 'default') expect(failed.size, what).toBe(0);
+          const fallback = s.defaultCompany ? companies.jones : companies.smith;
+          const model = membersOf(before);
+          const counts = { invited: 0, updated: 0, unchanged: 0 };
+          const touched = new Set<number>();
+          rows.forEach((row, i) => {
+            if (failed.has(lines[i]!)) return;
+            const email = String(row.email).trim().toLowerCase();
+            const role = String(row.role).trim().toUpperCase();
+            const c = companyIdOf(row.company, fallback!, companies);
+            expect(c, `${what}: row ${i} applied to a company that does not exist`).toBeDefined();
+            expect(email, `${what}: row ${i} accepted an unsafe e-mail`).toMatch(/^[a-z0-9.@-]+$/);
+            const key = `${c}|${email}`;
+            const was = model.get(key);
+            if (was === role) counts.unchanged++;
+            else {
+              counts[was === undefined ? 'invited' : 'updated']++;
+              touched.add(c!);
+            }
+            model.set(key, role);
+          });
+          expect(membersOf(after), `${what}: the store is not the rows that were not reported as failed`).toEqual(
+            model,
+          );
+          seen.push(
+            `applied ${rows.length - failed.size}/${rows.length} rows, ${counts.invited + counts.updated} changes`,
+          );
+          if (report) {
+            expect(report, what).toMatchObject({ ...counts, failed: failed.size, applied: true });
+            expect(report.invited + report.updated + report.unchanged + report.failed, what).toBe(rows.length);
+          }
+          // One audit entry per company the import changed, none otherwise.
+          const audit = (after.audit_log ?? [])
+            .filter((a) => !(before.audit_log ?? []).includes(a))
+            .map((a) => JSON.parse(a) as { action: string; company_id: number });
+          expect(audit.map((a) => `${a.action} ${a.company_id}`).sort(), what).toEqual(
+            [...touched].map((c) => `member.import ${c}`).sort(),
+          );
+          // What member list shows agrees, role and status (PENDING = no account yet).
+          if (s.mode === 'continue' && touched.size) {
+            const c = [...touched][0]!;
+            const list = await ann.json(['member', 'list', '--company', String(c)]);
+            const registered = new Set(rowsOf(after, 'users').map((u) => String(u.email)));
+            const want = [...model]
+              .filter(([k]) => k.startsWith(`${c}|`))
+              .map(([k, role]) => {
+                const email = k.slice(k.indexOf('|') + 1);
+                return `${email} ${role}${registered.has(email) ? '' : ' PENDING'}`;
+              });
+            const got = list.map(
+              (m: { email: string; role: string; status: string }) =>
+                `${m.email} ${m.role}${m.status === 'PENDING' ? ' PENDING' : ''}`,
+            );
+            expect(got.sort(), what).toEqual(want.sort());
+          }
+        }),
+        { numRuns: RUNS, seed: SEED, endOnFailure: true },
+      );
+      if (process.env.FUZZ_VERBOSE) console.log(engine, seen.join(' | '));
+      await t.expectClean();
+      // Whatever was stored prints cleanly in every listing.
+      for (const c of Object.values(companies))
+        expectSane(await ann.run(['member', 'list', '--company', String(c)], { env: noColor }), `member list ${c}`);
+      expectSane(await ann.run(['audit', 'list'], { env: noColor }), 'audit list');
+    },
+  );
+
+  it(
+    'raw hostile bytes (broken quotes, NUL, BOM in the middle, invalid UTF-8, long lines): a clean refusal or a consistent import',
+    { timeout: 240_000 },
+    async () => {
+      const { t, ann } = await setup();
+      const fragment = fc.oneof(
+        {
+          weight: 3,
+          arbitrary: fc.constantFrom(
+            'p1@example.org,DESIGNER\n',
+            'q2@example.org,manager,Smith Company\n',
+            '{"email":"q3@example.org","role":"MANAGER"}\n',
+          ),
+        },
+        {
+          weight: 4,
+          arbitrary: fc.constantFrom(
+            'p1@example.org',
+            'q2@example.org',
+            'DESIGNER',
+            'manager',
+            'Smith Company',
+            'Brown Company',
+            ',',
+            ',',
+            '\n',
+            '\n',
+            '\r\n',
+            '\r',
+          ),
+        },
+        {
+          weight: 2,
+          arbitrary: fc.constantFrom(
+            '"',
+            '""',
+            '\x00',
+            '\ufeff',
+            '\ue000',
+            '\ue001',
+            '\x1b[31m',
+            '\u202e',
+            '{',
+            '}',
+            '"email":',
+            '"role":',
+            ':',
+            '\\',
+            '\\u0000',
+            'z'.repeat(70_000),
+          ),
+        },
+        { weight: 1, arbitrary: hostile },
+      );
+      const scenario = fc.record({
+        header: fc.constantFrom(
+          'email,role\n',
+          'email,role,company\r\n',
+          '\ufeffEMAIL , Role\n',
+          '',
+          'role,email\n',
+          'email\n',
+        ),
+        body: fc.array(fragment, { minLength: 1, maxLength: 25 }),
+        format: fc.constantFrom('csv' as const, 'jsonl' as const),
+        mode: fc.constantFrom<Mode>('default', 'continue', 'dry'),
+        json: fc.boolean(),
+      });
+      let n = 0;
+      const seen: string[] = [];
+      await fc.assert(
+        fc.asyncProperty(scenario, async (s) => {
+          n++;
+          const path = join(t.dir, `raw-${n}.${s.format}`);
+          writeFileSync(path, encode((s.format === 'csv' ? s.header : '') + s.body.join('')));
+          const args = ['member', 'import', path];
+          if (s.mode === 'continue') args.push('--continue-on-error');
+          if (s.mode === 'dry') args.push('--dry-run');
+          if (s.json) args.unshift('--json');
+          const what = `raw run ${n}: ${JSON.stringify({ ...s, body: s.body.map((b) => b.slice(0, 40)) })}`;
+          const before = await dumpStore(engine, t.store, TABLES);
+          const r = await ann.run(args, { env: noColor });
+          seen.push(`${s.mode}:${r.exitCode}`);
+          expectSane(r, what);
+          const after = await dumpStore(engine, t.store, TABLES);
+          if (r.exitCode !== 0 || s.mode === 'dry') {
+            expect(after, `${what}: nothing may be written`).toEqual(before);
+            return;
+          }
+          // Completed: the store changed by exactly what the report says.
+          const was = membersOf(before);
+          const now = membersOf(after);
+          const added = [...now.keys()].filter((k) => !was.has(k)).length;
+          const changed = [...now].filter(([k, v]) => was.has(k) && was.get(k) !== v).length;
+          expect(
+            [...was.keys()].every((k) => now.has(k)),
+            `${what}: an import never removes anyone`,
+          ).toBe(true);
+          if (s.json) {
+            const report = JSON.parse(r.stdout);
+            expect({ added, changed }, what).toEqual({ added: report.invited, changed: report.updated });
+            if (s.mode === 'default') expect(report.failed, what).toBe(0);
+          } else {
+            expect(r.stdout, what).toMatch(new RegExp(`^Invited\\s+${added}\\nUpdated\\s+${changed}\\n`));
+          }
+        }),
+        { numRuns: Math.ceil(RUNS / 2), seed: SEED, endOnFailure: true },
+      );
+      if (process.env.FUZZ_VERBOSE) console.log(engine, seen.join(' | '));
+      await t.expectClean();
+    },
+  );
   it('JSON Lines cells the store cannot hold (unpaired surrogates, NUL, huge, odd numbers) fail as rows, never as exit 1', async () => {
     const t = await fresh();
     const ann = await t.register('ann@example.com', 'Ann', 'Smith');
@@ -390,9 +554,19 @@ describe.each(engines())('hostile member import files on %s', (engine: Engine) =
     expectSane(r, 'odd cells');
     expect(r.exitCode, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(report.errors.map((e: { line: number; code: string }) => `${e.line} ${e.code}`)).toEqual(['1 INVALID_INPUT', '2 INVALID_INPUT', '3 INVALID_INPUT', '4 NOT_FOUND', '5 NOT_FOUND', '6 NOT_FOUND']);
+    expect(report.errors.map((e: { line: number; code: string }) => `${e.line} ${e.code}`)).toEqual([
+      '1 INVALID_INPUT',
+      '2 INVALID_INPUT',
+      '3 INVALID_INPUT',
+      '4 NOT_FOUND',
+      '5 NOT_FOUND',
+      '6 NOT_FOUND',
+    ]);
     expect(report).toMatchObject({ invited: 1, failed: 6, applied: true });
     const list = await ann.json(['member', 'list']);
-    expect(list.map((m: { email: string; role: string }) => `${m.email} ${m.role}`).sort()).toEqual(['ann@example.com OWNER', 'g@example.org MANAGER']);
+    expect(list.map((m: { email: string; role: string }) => `${m.email} ${m.role}`).sort()).toEqual([
+      'ann@example.com OWNER',
+      'g@example.org MANAGER',
+    ]);
   });
 });

@@ -40,7 +40,10 @@ const hostile = fc.oneof(
   ),
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 30 }),
-  fc.string({ unit: fc.constantFrom('\x1b', '[', '3', '1', 'm', '\u202e', '\x00', '\x07', 'a', '@', '.', ' ', '😀', '\u0301'), maxLength: 25 }),
+  fc.string({
+    unit: fc.constantFrom('\x1b', '[', '3', '1', 'm', '\u202e', '\x00', '\x07', 'a', '@', '.', ' ', '😀', '\u0301'),
+    maxLength: 25,
+  }),
 );
 
 const hostileEmail = fc.oneof(
@@ -49,7 +52,11 @@ const hostileEmail = fc.oneof(
   fc.tuple(hostile, fc.constantFrom('@example.com', '@ex\x1bample.com', '@example.com\u202e')).map(([a, b]) => a + b),
 );
 
-const phone = fc.oneof(hostile, fc.stringMatching(/^\+?[0-9][0-9 ().-]{2,30}$/), fc.constantFrom('+1 (555) 010-0000', '0'.repeat(40), '+', '١٢٣٤٥'));
+const phone = fc.oneof(
+  hostile,
+  fc.stringMatching(/^\+?[0-9][0-9 ().-]{2,30}$/),
+  fc.constantFrom('+1 (555) 010-0000', '0'.repeat(40), '+', '١٢٣٤٥'),
+);
 
 /** NUL cannot travel in argv (the OS ends the string there): those cases go through stdin only. */
 const argvSafe = (s: string) => !s.includes('\0');
@@ -81,27 +88,32 @@ describe.each(engines())('hostile input on %s', (engine: Engine) => {
     // as when fast-check shrinks, leaves it unknown and the next run reads it again).
     let current: any = await ann.json(['account', 'show']);
     await fc.assert(
-      fc.asyncProperty(fc.option(hostile, { nil: undefined }), fc.option(hostile, { nil: undefined }), fc.option(phone, { nil: undefined }), async (first, last, ph) => {
-        fc.pre([first, last, ph].every((x) => x === undefined || argvSafe(x)));
-        const before = current ?? (await ann.json(['account', 'show']));
-        current = undefined;
-        const args = ['account', 'update'];
-        if (first !== undefined) args.push(`--first-name=${first}`);
-        if (last !== undefined) args.push(`--last-name=${last}`);
-        if (ph !== undefined) args.push(`--phone=${ph}`);
-        const r = await ann.run(args, { env: noColor });
-        expectSane(r, `update ${JSON.stringify(args).slice(0, 200)}`);
-        expect([0, 2]).toContain(r.exitCode);
-        const after = await ann.json(['account', 'show']);
-        current = after;
-        if (r.exitCode !== 0) {
-          expect(after.user, 'a refused update changed nothing').toEqual(before.user);
-        } else {
-          if (first !== undefined) expect(after.user.firstName).toBe(first.normalize('NFC').trim());
-          if (last !== undefined) expect(after.user.lastName).toBe(last.normalize('NFC').trim());
-          if (ph !== undefined) expect(after.user.phone).toBe(ph.trim() === '' ? null : ph.trim());
-        }
-      }),
+      fc.asyncProperty(
+        fc.option(hostile, { nil: undefined }),
+        fc.option(hostile, { nil: undefined }),
+        fc.option(phone, { nil: undefined }),
+        async (first, last, ph) => {
+          fc.pre([first, last, ph].every((x) => x === undefined || argvSafe(x)));
+          const before = current ?? (await ann.json(['account', 'show']));
+          current = undefined;
+          const args = ['account', 'update'];
+          if (first !== undefined) args.push(`--first-name=${first}`);
+          if (last !== undefined) args.push(`--last-name=${last}`);
+          if (ph !== undefined) args.push(`--phone=${ph}`);
+          const r = await ann.run(args, { env: noColor });
+          expectSane(r, `update ${JSON.stringify(args).slice(0, 200)}`);
+          expect([0, 2]).toContain(r.exitCode);
+          const after = await ann.json(['account', 'show']);
+          current = after;
+          if (r.exitCode !== 0) {
+            expect(after.user, 'a refused update changed nothing').toEqual(before.user);
+          } else {
+            if (first !== undefined) expect(after.user.firstName).toBe(first.normalize('NFC').trim());
+            if (last !== undefined) expect(after.user.lastName).toBe(last.normalize('NFC').trim());
+            if (ph !== undefined) expect(after.user.phone).toBe(ph.trim() === '' ? null : ph.trim());
+          }
+        },
+      ),
       { numRuns: RUNS, seed: SEED },
     );
     // What was stored prints cleanly in the human panel too.
@@ -114,26 +126,62 @@ describe.each(engines())('hostile input on %s', (engine: Engine) => {
     const before = await ann.json(['member', 'list']);
     expect(before).toHaveLength(1);
     await fc.assert(
-      fc.asyncProperty(fc.array(hostileEmail, { minLength: 1, maxLength: 3 }), fc.constantFrom('DESIGNER', 'manager', 'OWNER', 'boss', '\x1b[1m'), async (emails, role) => {
-        fc.pre(emails.every(argvSafe) && emails.every((e) => !e.startsWith('-')));
-        const r = await ann.run(['member', 'invite', ...emails, '--role', role], { env: noColor });
-        expectSane(r, `invite ${JSON.stringify(emails).slice(0, 200)}`);
-        expect([0, 2, 6]).toContain(r.exitCode);
-        const after = await ann.json(['member', 'list']);
-        if (r.exitCode === 0) expect(after.length).toBe(before.length + new Set(emails.map((e) => e.trim().toLowerCase())).size);
-        else expect(after, 'a refused invite added nobody').toEqual(before);
-        // Keep room on the FREE plan (3 seats) for the next run.
-        for (const m of after.filter((x: { role: string }) => x.role !== 'OWNER')) {
-          expect((await ann.run(['--yes', 'member', 'remove', m.email])).exitCode).toBe(0);
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(hostileEmail, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom('DESIGNER', 'manager', 'OWNER', 'boss', '\x1b[1m'),
+        async (emails, role) => {
+          fc.pre(emails.every(argvSafe) && emails.every((e) => !e.startsWith('-')));
+          const r = await ann.run(['member', 'invite', ...emails, '--role', role], { env: noColor });
+          expectSane(r, `invite ${JSON.stringify(emails).slice(0, 200)}`);
+          expect([0, 2, 6]).toContain(r.exitCode);
+          const after = await ann.json(['member', 'list']);
+          if (r.exitCode === 0)
+            expect(after.length).toBe(before.length + new Set(emails.map((e) => e.trim().toLowerCase())).size);
+          else expect(after, 'a refused invite added nobody').toEqual(before);
+          // Keep room on the FREE plan (3 seats) for the next run.
+          for (const m of after.filter((x: { role: string }) => x.role !== 'OWNER')) {
+            expect((await ann.run(['--yes', 'member', 'remove', m.email])).exitCode).toBe(0);
+          }
+        },
+      ),
       { numRuns: RUNS, seed: SEED },
     );
   });
 
   it('random argv never crashes, echoes no raw escapes, and leaves the store clean', async () => {
     const { ann } = await setup();
-    const words = fc.constantFrom('account', 'show', 'update', 'company', 'list', 'switch', 'leave', 'member', 'invite', 'remove', 'set-role', 'billing', 'plan', 'audit', 'store', 'check', 'token', 'create', 'revoke', '--json', '--yes', '--role', '--company', '--limit', '--since', '--first-name', '-y', '-h', 'help', '--no-color');
+    const words = fc.constantFrom(
+      'account',
+      'show',
+      'update',
+      'company',
+      'list',
+      'switch',
+      'leave',
+      'member',
+      'invite',
+      'remove',
+      'set-role',
+      'billing',
+      'plan',
+      'audit',
+      'store',
+      'check',
+      'token',
+      'create',
+      'revoke',
+      '--json',
+      '--yes',
+      '--role',
+      '--company',
+      '--limit',
+      '--since',
+      '--first-name',
+      '-y',
+      '-h',
+      'help',
+      '--no-color',
+    );
     const argv = fc.array(fc.oneof(words, words, hostile), { minLength: 1, maxLength: 6 });
     await fc.assert(
       fc.asyncProperty(argv, async (args) => {
@@ -149,28 +197,47 @@ describe.each(engines())('hostile input on %s', (engine: Engine) => {
 
   // Reading a password from stdin does not depend on the engine, and every run is a full
   // scrypt: local engine only.
-  it.runIf(engine === 'local')('NUL and control characters through stdin (passwords) are refused or accepted cleanly', async () => {
-    const { t, ann } = await setup();
-    await fc.assert(
-      fc.asyncProperty(hostile, async (secret) => {
-        const r = await t.run(['account', 'login', '--email', 'ann@example.com', '--password-stdin'], { input: secret + '\n', env: noColor });
-        expectSane(r, `login with ${JSON.stringify(secret).slice(0, 60)}`);
-        expect([2, 3]).toContain(r.exitCode);
-        expect(r.stdout + r.stderr).not.toContain(secret.length > 3 ? secret : '\u0000never');
-      }),
-      // Few runs: five failures lock the account, which the security tests cover.
-      { numRuns: 4, seed: SEED },
-    );
-    expect((await ann.run(['account', 'show'])).exitCode).toBe(0);
-  });
+  it.runIf(engine === 'local')(
+    'NUL and control characters through stdin (passwords) are refused or accepted cleanly',
+    async () => {
+      const { t, ann } = await setup();
+      await fc.assert(
+        fc.asyncProperty(hostile, async (secret) => {
+          const r = await t.run(['account', 'login', '--email', 'ann@example.com', '--password-stdin'], {
+            input: secret + '\n',
+            env: noColor,
+          });
+          expectSane(r, `login with ${JSON.stringify(secret).slice(0, 60)}`);
+          expect([2, 3]).toContain(r.exitCode);
+          expect(r.stdout + r.stderr).not.toContain(secret.length > 3 ? secret : '\u0000never');
+        }),
+        // Few runs: five failures lock the account, which the security tests cover.
+        { numRuns: 4, seed: SEED },
+      );
+      expect((await ann.run(['account', 'show'])).exitCode).toBe(0);
+    },
+  );
 
   it('stored hostile-looking but valid data prints without raw control characters in every listing', async () => {
     const { t, ann } = await setup();
     // Valid yet tricky: combining marks, emoji, quotes, a name that looks like a flag.
-    const r = await ann.run(['account', 'update', '--first-name=Zoë 🦄', '--last-name=--json "O\'Brien"', '--company-name=ACME\t']);
+    const r = await ann.run([
+      'account',
+      'update',
+      '--first-name=Zoë 🦄',
+      '--last-name=--json "O\'Brien"',
+      '--company-name=ACME\t',
+    ]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect((await ann.run(['member', 'invite', 'weird+tag@example.com', '--role', 'MANAGER'])).exitCode).toBe(0);
-    for (const args of [['account', 'show'], ['company', 'list'], ['member', 'list'], ['billing', 'show'], ['audit', 'list'], ['member', 'list', '--csv']]) {
+    for (const args of [
+      ['account', 'show'],
+      ['company', 'list'],
+      ['member', 'list'],
+      ['billing', 'show'],
+      ['audit', 'list'],
+      ['member', 'list', '--csv'],
+    ]) {
       expectSane(await ann.run(args, { env: noColor }), args.join(' '));
     }
     await t.expectClean();

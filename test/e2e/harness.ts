@@ -21,7 +21,8 @@ export type Engine = 'local' | 'libsql';
  */
 export function engines(): Engine[] {
   if (sqldBinary()) return ['local', 'libsql'];
-  if (process.env.CI) throw new Error('CI must run the e2e suite on sqld too: .ci/run fetches it (scripts/fetch-sqld.sh).');
+  if (process.env.CI)
+    throw new Error('CI must run the e2e suite on sqld too: .ci/run fetches it (scripts/fetch-sqld.sh).');
   console.warn('sqld not found: e2e tests run on the local engine only (run scripts/fetch-sqld.sh).');
   return ['local'];
 }
@@ -70,7 +71,12 @@ export class TestStore {
   private users = 0;
   private seeding: Promise<unknown> = Promise.resolve();
 
-  private constructor(readonly engine: Engine, dir: string, store: string, sqld?: Sqld) {
+  private constructor(
+    readonly engine: Engine,
+    dir: string,
+    store: string,
+    sqld?: Sqld,
+  ) {
     this.dir = dir;
     this.store = store;
     this.sqld = sqld;
@@ -96,20 +102,27 @@ export class TestStore {
       XDG_CONFIG_HOME: join(this.dir, 'xdg-config'),
       ...o.env,
     };
-    const r = await execa('node', [BIN, '--store', this.store, '--config-dir', o.configDir ?? join(this.dir, 'config-anon'), ...args], {
-      reject: false,
-      input: o.input ?? '',
-      env,
-      extendEnv: true,
-      timeout: o.timeout ?? 50_000,
-    });
+    const r = await execa(
+      'node',
+      [BIN, '--store', this.store, '--config-dir', o.configDir ?? join(this.dir, 'config-anon'), ...args],
+      {
+        reject: false,
+        input: o.input ?? '',
+        env,
+        extendEnv: true,
+        timeout: o.timeout ?? 50_000,
+      },
+    );
     return r as unknown as RunResult;
   }
 
   /** Registers a user through the CLI (password on stdin) with their own config dir. */
   async register(email: string, first = 'Test', last = `User${++this.users}`, password = PASSWORD): Promise<User> {
     const user = new User(this, email, this.configDirOf(email), password);
-    const r = await user.run(['account', 'register', '--email', email, '--first-name', first, '--last-name', last, '--password-stdin'], { input: password + '\n' });
+    const r = await user.run(
+      ['account', 'register', '--email', email, '--first-name', first, '--last-name', last, '--password-stdin'],
+      { input: password + '\n' },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     return user;
   }
@@ -138,7 +151,12 @@ export class TestStore {
     const people = await Promise.all(
       specs.map(async (s) => {
         const password = s.password ?? PASSWORD;
-        const fields = validateRegistration({ email: s.email, firstName: s.first ?? 'Test', lastName: s.last ?? `User${++this.users}`, phone: undefined });
+        const fields = validateRegistration({
+          email: s.email,
+          firstName: s.first ?? 'Test',
+          lastName: s.last ?? `User${++this.users}`,
+          phone: undefined,
+        });
         return { spec: s, fields, password, hash: await passwordHash(password) };
       }),
     );

@@ -29,7 +29,11 @@ async function run(argv: string[]) {
 
 /** Runs the built binary; help never touches a store, but point it at nothing real. */
 const cli = (args: string[]) =>
-  execa('node', [BIN, '--store', '/nonexistent/platformctl-help.db', '--config-dir', '/nonexistent/platformctl-help', ...args], { reject: false, env: { NO_COLOR: undefined, FORCE_COLOR: undefined } });
+  execa(
+    'node',
+    [BIN, '--store', '/nonexistent/platformctl-help.db', '--config-dir', '/nonexistent/platformctl-help', ...args],
+    { reject: false, env: { NO_COLOR: undefined, FORCE_COLOR: undefined } },
+  );
 
 describe('help', () => {
   const commands = all(tree());
@@ -41,14 +45,15 @@ describe('help', () => {
       if (!c.description().trim()) missing.push(`${name}: description`);
       if (!examplesOf(c).length) missing.push(`${name}: examples`);
       for (const o of c.options) if (!o.description.trim()) missing.push(`${name} ${o.flags}: description`);
-      for (const a of c.registeredArguments) if (!a.description.trim()) missing.push(`${name} <${a.name()}>: description`);
+      for (const a of c.registeredArguments)
+        if (!a.description.trim()) missing.push(`${name} <${a.name()}>: description`);
     }
     expect(missing).toEqual([]);
     // The walk saw the tree, not a stub of it.
     expect(commands.length).toBeGreaterThan(20);
   });
 
-  it('`help <command...>` prints each command\'s usage, options and examples on stdout, at any depth', async () => {
+  it("`help <command...>` prints each command's usage, options and examples on stdout, at any depth", async () => {
     for (const c of commands) {
       const path = pathOf(c);
       const r = await run(['help', ...path]);
@@ -101,7 +106,9 @@ describe('help', () => {
     const r = await cli(['--json', 'compny', 'list']);
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
-    expect(JSON.parse(r.stderr)).toEqual({ error: { code: 'USAGE', message: "unknown command 'compny' (Did you mean company?)" } });
+    expect(JSON.parse(r.stderr)).toEqual({
+      error: { code: 'USAGE', message: "unknown command 'compny' (Did you mean company?)" },
+    });
   });
 
   it('a name far from every command gets no random suggestion', async () => {

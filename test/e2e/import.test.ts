@@ -11,14 +11,19 @@ function file(t: TestStore, name: string, content: string | Buffer): string {
 }
 
 const emails = async (u: User, company?: string) =>
-  (await u.json(['member', 'list', ...(company ? ['--company', company] : [])])).map((m: any) => `${m.email} ${m.role} ${m.status}`).sort();
+  (await u.json(['member', 'list', ...(company ? ['--company', company] : [])]))
+    .map((m: any) => `${m.email} ${m.role} ${m.status}`)
+    .sort();
 
 describe.each(engines())('member import on %s', (engine) => {
   const fresh = useStore(engine);
 
   it('reads quoted CSV (BOM, CRLF, commas, quotes, newlines, non-ASCII), numbers bad lines as in the file, all or nothing, then idempotent', async () => {
     const t = await fresh();
-    const [ann] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones')]);
+    const [ann] = await Promise.all([
+      t.seed('ann@example.com', 'Ann', 'Smith'),
+      t.seed('bob@example.com', 'Bob', 'Jones'),
+    ]);
     const me = await ann.json(['account', 'show']);
     const company = String(me.currentCompany.id);
     expect((await ann.run(['account', 'update', '--company-name', 'Müller, "Söhne" & Co'])).exitCode).toBe(0);
@@ -48,7 +53,10 @@ describe.each(engines())('member import on %s', (engine) => {
       [10, 'dave@example.com', 'INVALID_INPUT'],
       [11, 'ann@example.com', 'CONFLICT'],
     ]);
-    expect(JSON.parse(all.stderr).error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/Nothing was imported: 4 bad line\(s\); the first is line 5/) });
+    expect(JSON.parse(all.stderr).error).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/Nothing was imported: 4 bad line\(s\); the first is line 5/),
+    });
     expect(await emails(ann)).toEqual(['ann@example.com OWNER ACTIVE']);
 
     // --continue-on-error applies the good rows and still lists the bad ones; exit 0.
@@ -58,14 +66,24 @@ describe.each(engines())('member import on %s', (engine) => {
     expect(some.stdout).toMatch(/^5\tnot-an-email\tINVALID_INPUT\tInvalid e-mail address "not-an-email"\.$/m);
     expect(some.stdout).toMatch(/^11\tann@example\.com\tCONFLICT\t/m);
     expect(some.stderr).toMatch(/Imported: 2 invited, 0 updated, 0 unchanged/);
-    expect(await emails(ann)).toEqual(['ann@example.com OWNER ACTIVE', 'bob@example.com DESIGNER INVITED', 'jürgen@example.com MANAGER PENDING']);
+    expect(await emails(ann)).toEqual([
+      'ann@example.com OWNER ACTIVE',
+      'bob@example.com DESIGNER INVITED',
+      'jürgen@example.com MANAGER PENDING',
+    ]);
 
     // Re-running changes nothing; a re-run leaves no new audit entry.
     const again = await ann.json(['member', 'import', csv, '--continue-on-error']);
     expect(again).toMatchObject({ invited: 0, updated: 0, unchanged: 2, failed: 4 });
-    const audit = (await ann.json(['audit', 'list', '--company', company])).filter((e: any) => e.action === 'member.import');
+    const audit = (await ann.json(['audit', 'list', '--company', company])).filter(
+      (e: any) => e.action === 'member.import',
+    );
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actor: 'ann@example.com', company: { name: 'Müller, "Söhne" & Co' }, details: { invited: 2, updated: 0, unchanged: 0, failed: 4 } });
+    expect(audit[0]).toMatchObject({
+      actor: 'ann@example.com',
+      company: { name: 'Müller, "Söhne" & Co' },
+      details: { invited: 2, updated: 0, unchanged: 0, failed: 4 },
+    });
     expect(audit[0].details.changes).toEqual(
       expect.arrayContaining([
         { email: 'bob@example.com', role: 'DESIGNER' },
@@ -81,17 +99,43 @@ describe.each(engines())('member import on %s', (engine) => {
 
     const dry = await ann.run(['--json', 'member', 'import', '-', '--format', 'jsonl', '--dry-run'], { input: jsonl });
     expect(dry.exitCode, dry.stderr).toBe(0);
-    expect(JSON.parse(dry.stdout)).toMatchObject({ invited: 2, updated: 0, unchanged: 0, failed: 0, errors: [], dryRun: true, applied: false });
+    expect(JSON.parse(dry.stdout)).toMatchObject({
+      invited: 2,
+      updated: 0,
+      unchanged: 0,
+      failed: 0,
+      errors: [],
+      dryRun: true,
+      applied: false,
+    });
     expect(await emails(ann)).toEqual(['ann@example.com OWNER ACTIVE']);
     expect((await ann.json(['audit', 'list'])).filter((e: any) => e.action === 'member.import')).toEqual([]);
 
-    expect(await ann.json(['member', 'import', '-', '--format', 'jsonl'], { input: jsonl })).toMatchObject({ invited: 2, failed: 0, applied: true });
+    expect(await ann.json(['member', 'import', '-', '--format', 'jsonl'], { input: jsonl })).toMatchObject({
+      invited: 2,
+      failed: 0,
+      applied: true,
+    });
     // By extension: .jsonl is JSON Lines. One role changes, one stays, one line is not JSON.
-    const f = file(t, 'more.jsonl', '{"email":"x@example.com","role":"DESIGNER"}\n{"email":"y@example.com","role":"designer"}\n{oops\n');
+    const f = file(
+      t,
+      'more.jsonl',
+      '{"email":"x@example.com","role":"DESIGNER"}\n{"email":"y@example.com","role":"designer"}\n{oops\n',
+    );
     const upd = await ann.run(['--json', 'member', 'import', f, '--continue-on-error']);
     expect(upd.exitCode, upd.stderr).toBe(0);
-    expect(JSON.parse(upd.stdout)).toMatchObject({ invited: 0, updated: 1, unchanged: 1, failed: 1, errors: [{ line: 3, email: null, code: 'INVALID_INPUT' }] });
-    expect(await emails(ann)).toEqual(['ann@example.com OWNER ACTIVE', 'x@example.com DESIGNER PENDING', 'y@example.com DESIGNER PENDING']);
+    expect(JSON.parse(upd.stdout)).toMatchObject({
+      invited: 0,
+      updated: 1,
+      unchanged: 1,
+      failed: 1,
+      errors: [{ line: 3, email: null, code: 'INVALID_INPUT' }],
+    });
+    expect(await emails(ann)).toEqual([
+      'ann@example.com OWNER ACTIVE',
+      'x@example.com DESIGNER PENDING',
+      'y@example.com DESIGNER PENDING',
+    ]);
 
     // JSON Lines on stdin without --format are read as CSV.
     const csv = await ann.run(['member', 'import', '-'], { input: jsonl });
@@ -101,7 +145,9 @@ describe.each(engines())('member import on %s', (engine) => {
     expect(header.exitCode).toBe(2);
     expect(header.stderr).toMatch(/^error: Line 1: the CSV header must name the columns email and role/);
     // A CSV the parser cannot read is refused as a whole, even with --continue-on-error.
-    const broken = await ann.run(['member', 'import', '-', '--continue-on-error'], { input: 'email,role\n"z@example.com,MANAGER\n' });
+    const broken = await ann.run(['member', 'import', '-', '--continue-on-error'], {
+      input: 'email,role\n"z@example.com,MANAGER\n',
+    });
     expect(broken.exitCode).toBe(2);
     expect(broken.stderr).toMatch(/^error: The CSV cannot be read/);
     const missing = await ann.run(['member', 'import', join(t.dir, 'nope.csv')]);
@@ -153,13 +199,24 @@ describe.each(engines())('member import on %s', (engine) => {
       ['Jones Company', 1, 0, 1],
       ['Smith Company', 2, 1, 2],
     ]);
-    expect(await emails(bob)).toEqual(['ann@example.com ADMINISTRATOR INVITED', 'bob@example.com OWNER ACTIVE', 'carol@example.com MANAGER INVITED']);
-    expect(await emails(ann)).toEqual(['ann@example.com OWNER ACTIVE', 'p1@example.com DESIGNER PENDING', 'p2@example.com MANAGER PENDING']);
+    expect(await emails(bob)).toEqual([
+      'ann@example.com ADMINISTRATOR INVITED',
+      'bob@example.com OWNER ACTIVE',
+      'carol@example.com MANAGER INVITED',
+    ]);
+    expect(await emails(ann)).toEqual([
+      'ann@example.com OWNER ACTIVE',
+      'p1@example.com DESIGNER PENDING',
+      'p2@example.com MANAGER PENDING',
+    ]);
     expect((await ann.json(['billing', 'show'])).users).toBe(3);
     expect(await emails(carol)).toEqual(['ann@example.com MANAGER INVITED', 'carol@example.com OWNER ACTIVE']);
     // One audit entry per company, in each company's log.
     const jones = (await bob.json(['audit', 'list'])).filter((e: any) => e.action === 'member.import');
     expect(jones).toHaveLength(1);
-    expect(jones[0]).toMatchObject({ actor: 'ann@example.com', details: { invited: 1, updated: 0, failed: 1, changes: [{ email: 'carol@example.com', role: 'MANAGER' }] } });
+    expect(jones[0]).toMatchObject({
+      actor: 'ann@example.com',
+      details: { invited: 1, updated: 0, failed: 1, changes: [{ email: 'carol@example.com', role: 'MANAGER' }] },
+    });
   });
 });

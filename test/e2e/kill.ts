@@ -6,7 +6,8 @@ import { BIN, type TestStore } from './harness.js';
 /** When to SIGKILL the CLI: after a delay, once the local write-ahead log grows (plus a spin), or never. */
 export type KillPoint = { kind: 'delay'; ms: number } | { kind: 'wal'; spinMs: number } | { kind: 'none' };
 
-export const label = (p: KillPoint) => (p.kind === 'delay' ? `${p.ms}ms` : p.kind === 'wal' ? `wal+${p.spinMs}ms` : 'none');
+export const label = (p: KillPoint) =>
+  p.kind === 'delay' ? `${p.ms}ms` : p.kind === 'wal' ? `wal+${p.spinMs}ms` : 'none';
 
 /** Size of a file, -1 when it does not exist. */
 export const walSize = (p: string) => {
@@ -32,7 +33,11 @@ export async function runAndKill(
 ) {
   const wal = opts.wal ?? `${t.store}-wal`;
   const base = walSize(wal);
-  const child = execa('node', [BIN, '--store', t.store, '--config-dir', join(t.dir, 'config-kill'), ...args], { reject: false, env, input: '' });
+  const child = execa('node', [BIN, '--store', t.store, '--config-dir', join(t.dir, 'config-kill'), ...args], {
+    reject: false,
+    env,
+    input: '',
+  });
   let finished = false;
   void child.finally(() => (finished = true));
   if (point.kind === 'none') await child;

@@ -65,8 +65,16 @@ describe('man pages', () => {
   });
 
   it.runIf(groff)('groff specials in text are escaped: leading dots and quotes, backslashes, quotes, non-ASCII', () => {
-    const tricky = [".TH not a request", "'also not a request", 'back\\slash \\fB not bold', 'say "hi" — it\'s “fine” ✓', '--flag-name'];
-    const page = ['.TH T 1', '.SH NAME', 't \\- test', '.SH DESCRIPTION', ...tricky.flatMap((t) => [esc(t), '.br'])].join('\n') + '\n';
+    const tricky = [
+      '.TH not a request',
+      "'also not a request",
+      'back\\slash \\fB not bold',
+      'say "hi" — it\'s “fine” ✓',
+      '--flag-name',
+    ];
+    const page =
+      ['.TH T 1', '.SH NAME', 't \\- test', '.SH DESCRIPTION', ...tricky.flatMap((t) => [esc(t), '.br'])].join('\n') +
+      '\n';
     const r = render(page);
     expect(r.stderr).toBe('');
     const text = r.text.replace(/\s+/g, ' ');

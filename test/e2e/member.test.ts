@@ -28,7 +28,13 @@ describe.each(engines())('member on %s', (engine) => {
 
     // Role names are case-insensitive in, upper-case out.
     const first = await ann.json(['member', 'invite', 'ADM@example.com', '--role', 'administrator']);
-    expect(first).toEqual({ company: { id: smith, name: 'Smith Company' }, role: 'ADMINISTRATOR', invited: [{ email: 'adm@example.com', status: 'INVITED' }], users: 2, maxUsers: 10 });
+    expect(first).toEqual({
+      company: { id: smith, name: 'Smith Company' },
+      role: 'ADMINISTRATOR',
+      invited: [{ email: 'adm@example.com', status: 'INVITED' }],
+      users: 2,
+      maxUsers: 10,
+    });
     const two = await ann.run(['member', 'invite', 'mgr@example.com', 'des@example.com', '--role', 'Manager']);
     expect(two.exitCode, two.stderr).toBe(0);
     expect(two.stdout).toBe('mgr@example.com\tMANAGER\tINVITED\ndes@example.com\tMANAGER\tINVITED');
@@ -63,7 +69,9 @@ describe.each(engines())('member on %s', (engine) => {
       des.run(['member', 'remove', 'mgr@example.com', '--yes', ...S]),
     ]);
     expect(denied!.exitCode).toBe(4);
-    expect(denied!.stderr).toBe('error: Only an OWNER or ADMINISTRATOR of "Smith Company" can invite members; your role there is MANAGER.');
+    expect(denied!.stderr).toBe(
+      'error: Only an OWNER or ADMINISTRATOR of "Smith Company" can invite members; your role there is MANAGER.',
+    );
     expect(deniedJson!.exitCode).toBe(4);
     expect(JSON.parse(deniedJson!.stderr).error.code).toBe('PERMISSION_DENIED');
     expect(deniedJson!.stdout).toBe('');
@@ -83,11 +91,20 @@ describe.each(engines())('member on %s', (engine) => {
     // The ADMINISTRATOR manages members like the OWNER, also before switching.
     const pending = await adm.json(['member', 'invite', 'p1@example.com', '--role', 'designer', ...S]);
     expect(pending.invited).toEqual([{ email: 'p1@example.com', status: 'PENDING' }]);
-    expect((await adm.json(['member', 'list', ...S, '--status', 'pending']))).toEqual([{ email: 'p1@example.com', firstName: null, lastName: null, role: 'DESIGNER', status: 'PENDING' }]);
+    expect(await adm.json(['member', 'list', ...S, '--status', 'pending'])).toEqual([
+      { email: 'p1@example.com', firstName: null, lastName: null, role: 'DESIGNER', status: 'PENDING' },
+    ]);
     expect(await adm.json(['member', 'set-role', 'des@example.com', '--role', 'manager', ...S])).toEqual({
-      company: { id: smith, name: 'Smith Company' }, email: 'des@example.com', role: 'MANAGER', previousRole: 'DESIGNER', status: 'INVITED', changed: true,
+      company: { id: smith, name: 'Smith Company' },
+      email: 'des@example.com',
+      role: 'MANAGER',
+      previousRole: 'DESIGNER',
+      status: 'INVITED',
+      changed: true,
     });
-    expect((await adm.json(['member', 'set-role', 'p1@example.com', '--role', 'ADMINISTRATOR', ...S])).previousRole).toBe('DESIGNER');
+    expect(
+      (await adm.json(['member', 'set-role', 'p1@example.com', '--role', 'ADMINISTRATOR', ...S])).previousRole,
+    ).toBe('DESIGNER');
     const same = await adm.run(['member', 'set-role', 'des@example.com', '--role', 'MANAGER', ...S]);
     expect(same.exitCode).toBe(0);
     expect(same.stderr).toMatch(/des@example.com already is MANAGER/);
@@ -96,35 +113,48 @@ describe.each(engines())('member on %s', (engine) => {
       { email: 'mgr@example.com', firstName: 'Meg', lastName: 'Manager', role: 'MANAGER', status: 'INVITED' },
     ]);
     const csv = await adm.run(['member', 'list', ...S, '--role', 'ADMINISTRATOR', '--csv']);
-    expect(csv.stdout).toBe('email,firstName,lastName,role,status\nadm@example.com,Adam,Admin,ADMINISTRATOR,INVITED\np1@example.com,,,ADMINISTRATOR,PENDING');
+    expect(csv.stdout).toBe(
+      'email,firstName,lastName,role,status\nadm@example.com,Adam,Admin,ADMINISTRATOR,INVITED\np1@example.com,,,ADMINISTRATOR,PENDING',
+    );
 
     // member remove asks; without a terminal it needs --yes, and nothing changes.
     const ask = await adm.run(['member', 'remove', 'p1@example.com', ...S]);
     expect(ask.exitCode).toBe(2);
-    expect(ask.stderr).toMatch(/^error: Remove p1@example.com \(ADMINISTRATOR, PENDING\) from "Smith Company"\?.*pass --yes/);
+    expect(ask.stderr).toMatch(
+      /^error: Remove p1@example.com \(ADMINISTRATOR, PENDING\) from "Smith Company"\?.*pass --yes/,
+    );
     expect((await ann.json(['member', 'list'])).map((m: Member) => m.email)).toContain('p1@example.com');
     const removed = await adm.run(['--json', 'member', 'remove', 'p1@example.com', '--yes', ...S]);
     expect(removed.exitCode, removed.stderr).toBe(0);
-    expect(JSON.parse(removed.stdout)).toEqual({ removed: true, company: { id: smith, name: 'Smith Company' }, email: 'p1@example.com', role: 'ADMINISTRATOR', status: 'PENDING' });
+    expect(JSON.parse(removed.stdout)).toEqual({
+      removed: true,
+      company: { id: smith, name: 'Smith Company' },
+      email: 'p1@example.com',
+      role: 'ADMINISTRATOR',
+      status: 'PENDING',
+    });
 
     // The OWNER can never be invited, re-roled or removed (exit 6); nobody can be given OWNER (exit 2); unknown members exit 5.
-    const [ownerInvite, ownerRole, ownerSelf, ownerRemove, giveOwner, inviteOwner, boss, badStatus, noRole, noRemove] = await Promise.all([
-      adm.run(['member', 'invite', 'ann@example.com', '--role', 'DESIGNER', ...S]),
-      adm.run(['member', 'set-role', 'ann@example.com', '--role', 'DESIGNER', ...S]),
-      ann.run(['member', 'set-role', 'ann@example.com', '--role', 'ADMINISTRATOR']),
-      adm.run(['member', 'remove', 'ann@example.com', '--yes', ...S]),
-      ann.run(['member', 'set-role', 'mgr@example.com', '--role', 'owner']),
-      ann.run(['member', 'invite', 'z@example.com', '--role', 'OWNER']),
-      ann.run(['member', 'invite', 'z@example.com', '--role', 'boss']),
-      ann.run(['member', 'list', '--status', 'gone']),
-      ann.run(['member', 'set-role', 'nobody@example.com', '--role', 'DESIGNER']),
-      ann.run(['member', 'remove', 'nobody@example.com', '--yes']),
-    ]);
+    const [ownerInvite, ownerRole, ownerSelf, ownerRemove, giveOwner, inviteOwner, boss, badStatus, noRole, noRemove] =
+      await Promise.all([
+        adm.run(['member', 'invite', 'ann@example.com', '--role', 'DESIGNER', ...S]),
+        adm.run(['member', 'set-role', 'ann@example.com', '--role', 'DESIGNER', ...S]),
+        ann.run(['member', 'set-role', 'ann@example.com', '--role', 'ADMINISTRATOR']),
+        adm.run(['member', 'remove', 'ann@example.com', '--yes', ...S]),
+        ann.run(['member', 'set-role', 'mgr@example.com', '--role', 'owner']),
+        ann.run(['member', 'invite', 'z@example.com', '--role', 'OWNER']),
+        ann.run(['member', 'invite', 'z@example.com', '--role', 'boss']),
+        ann.run(['member', 'list', '--status', 'gone']),
+        ann.run(['member', 'set-role', 'nobody@example.com', '--role', 'DESIGNER']),
+        ann.run(['member', 'remove', 'nobody@example.com', '--yes']),
+      ]);
     expect([ownerInvite, ownerRole, ownerSelf, ownerRemove].map((r) => r!.exitCode)).toEqual([6, 6, 6, 6]);
     expect(ownerInvite!.stderr).toMatch(/ann@example.com is the OWNER of "Smith Company"/);
     expect(ownerRemove!.stderr).toBe('error: ann@example.com is the OWNER of "Smith Company" and cannot be removed.');
     expect([giveOwner, inviteOwner, boss, badStatus].map((r) => r!.exitCode)).toEqual([2, 2, 2, 2]);
-    expect(giveOwner!.stderr).toBe('error: Nobody can be given the OWNER role: a company has exactly one OWNER, its creator.');
+    expect(giveOwner!.stderr).toBe(
+      'error: Nobody can be given the OWNER role: a company has exactly one OWNER, its creator.',
+    );
     expect(boss!.stderr).toMatch(/^error: Unknown role "boss": use one of OWNER, ADMINISTRATOR, MANAGER, DESIGNER/);
     expect([noRole, noRemove].map((r) => r!.exitCode)).toEqual([5, 5]);
     expect(noRemove!.stderr).toBe('error: nobody@example.com is not a member of "Smith Company".');
@@ -146,13 +176,29 @@ describe.each(engines())('member on %s', (engine) => {
 
   it('invite is all-or-nothing; PENDING invitations become INVITED on registration; remove revokes a pending invitation', async () => {
     const t = await fresh();
-    const [ann, bob] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones')]);
+    const [ann, bob] = await Promise.all([
+      t.seed('ann@example.com', 'Ann', 'Smith'),
+      t.seed('bob@example.com', 'Bob', 'Jones'),
+    ]);
     expect((await ann.run(['member', 'invite', 'bob@example.com', '--role', 'DESIGNER'])).exitCode).toBe(0);
     const emails = async () => (await ann.json<Member[]>(['member', 'list'])).map((m) => m.email);
 
-    const dup = await ann.run(['--json', 'member', 'invite', 'new1@example.com', 'bob@example.com', '--role', 'DESIGNER']);
+    const dup = await ann.run([
+      '--json',
+      'member',
+      'invite',
+      'new1@example.com',
+      'bob@example.com',
+      '--role',
+      'DESIGNER',
+    ]);
     expect(dup.exitCode).toBe(6);
-    expect(JSON.parse(dup.stderr)).toEqual({ error: { code: 'ALREADY_EXISTS', message: 'bob@example.com is already a member of "Smith Company" (DESIGNER, INVITED).' } });
+    expect(JSON.parse(dup.stderr)).toEqual({
+      error: {
+        code: 'ALREADY_EXISTS',
+        message: 'bob@example.com is already a member of "Smith Company" (DESIGNER, INVITED).',
+      },
+    });
     const bad = await ann.run(['member', 'invite', 'new2@example.com', 'not-an-email', '--role', 'DESIGNER']);
     expect(bad.exitCode).toBe(2);
     expect(await emails()).toEqual(['ann@example.com', 'bob@example.com']);
@@ -170,13 +216,27 @@ describe.each(engines())('member on %s', (engine) => {
     expect((await ann.run(['member', 'remove', 'q@example.com', '--yes'])).exitCode).toBe(0);
     expect(await emails()).toEqual(['ann@example.com', 'bob@example.com']);
     expect((await ann.run(['member', 'invite', 'p@example.com', '--role', 'administrator'])).exitCode).toBe(0);
-    expect(await ann.json(['member', 'list', '--status', 'PENDING'])).toEqual([{ email: 'p@example.com', firstName: null, lastName: null, role: 'ADMINISTRATOR', status: 'PENDING' }]);
+    expect(await ann.json(['member', 'list', '--status', 'PENDING'])).toEqual([
+      { email: 'p@example.com', firstName: null, lastName: null, role: 'ADMINISTRATOR', status: 'PENDING' },
+    ]);
 
-    const [p, q] = await Promise.all([t.register('p@example.com', 'Pia', 'Park'), t.register('q@example.com', 'Quinn', 'Quade')]);
-    expect(await ann.json(['member', 'list', '--role', 'administrator'])).toEqual([{ email: 'p@example.com', firstName: 'Pia', lastName: 'Park', role: 'ADMINISTRATOR', status: 'INVITED' }]);
-    expect((await ann.json(['member', 'list', '--status', 'PENDING']))).toEqual([]);
+    const [p, q] = await Promise.all([
+      t.register('p@example.com', 'Pia', 'Park'),
+      t.register('q@example.com', 'Quinn', 'Quade'),
+    ]);
+    expect(await ann.json(['member', 'list', '--role', 'administrator'])).toEqual([
+      { email: 'p@example.com', firstName: 'Pia', lastName: 'Park', role: 'ADMINISTRATOR', status: 'INVITED' },
+    ]);
+    expect(await ann.json(['member', 'list', '--status', 'PENDING'])).toEqual([]);
     const pc = await p.json(['company', 'list']);
-    expect(pc.map((c: { name: string; role: string; status: string; current: boolean }) => [c.name, c.role, c.status, c.current])).toEqual([
+    expect(
+      pc.map((c: { name: string; role: string; status: string; current: boolean }) => [
+        c.name,
+        c.role,
+        c.status,
+        c.current,
+      ]),
+    ).toEqual([
       ['Park Company', 'OWNER', 'ACTIVE', true],
       ['Smith Company', 'ADMINISTRATOR', 'INVITED', false],
     ]);
@@ -184,6 +244,10 @@ describe.each(engines())('member on %s', (engine) => {
     // Now registered, p can act as ADMINISTRATOR once the company is chosen.
     expect((await p.json(['company', 'switch', 'Smith Company'])).activated).toBe(true);
     expect((await p.run(['member', 'set-role', 'bob@example.com', '--role', 'MANAGER'])).exitCode).toBe(0);
-    expect((await bob.json(['company', 'list']))[1]).toMatchObject({ name: 'Smith Company', role: 'MANAGER', status: 'INVITED' });
+    expect((await bob.json(['company', 'list']))[1]).toMatchObject({
+      name: 'Smith Company',
+      role: 'MANAGER',
+      status: 'INVITED',
+    });
   }, 150_000);
 });

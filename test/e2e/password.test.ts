@@ -11,7 +11,10 @@ const lines = (...l: string[]) => l.join('\n') + '\n';
 /** Signs in as email in a config dir of its own; returns that dir. */
 async function loginElsewhere(t: TestStore, email: string, password: string, name: string): Promise<string> {
   const dir = join(t.dir, name);
-  const r = await t.run(['account', 'login', '--email', email, '--password-stdin'], { configDir: dir, input: password + '\n' });
+  const r = await t.run(['account', 'login', '--email', email, '--password-stdin'], {
+    configDir: dir,
+    input: password + '\n',
+  });
   expect(r.exitCode, r.stderr).toBe(0);
   return dir;
 }
@@ -23,7 +26,9 @@ describe.each(engines())('password change on %s', (engine) => {
     const t = await fresh();
     const ann = await t.seed('ann@example.com');
     const change = (cur: string, next: string, confirm: string, json = false) =>
-      ann.run([...(json ? ['--json'] : []), 'password', 'change', '--password-stdin'], { input: lines(cur, next, confirm) });
+      ann.run([...(json ? ['--json'] : []), 'password', 'change', '--password-stdin'], {
+        input: lines(cur, next, confirm),
+      });
 
     // Short AND mismatched AND wrong current: the length message wins.
     let r = await change('wrong current', 'short', 'different');
@@ -49,7 +54,9 @@ describe.each(engines())('password change on %s', (engine) => {
     expect(JSON.parse(r.stdout)).toMatchObject({ changed: true });
     let login = await t.run(['account', 'login', '--email', ann.email, '--password-stdin'], { input: PASSWORD + '\n' });
     expect([login.exitCode, login.stderr]).toEqual([3, 'error: Incorrect e-mail or password.']);
-    login = await t.run(['account', 'login', '--email', ann.email, '--password-stdin'], { input: '😀'.repeat(8) + '\n' });
+    login = await t.run(['account', 'login', '--email', ann.email, '--password-stdin'], {
+      input: '😀'.repeat(8) + '\n',
+    });
     expect(login.exitCode, login.stderr).toBe(0);
   });
 
@@ -63,7 +70,9 @@ describe.each(engines())('password change on %s', (engine) => {
     expect(apiToken).toMatch(/^pct_/);
     const bobToken = (await bob.run(['account', 'token', 'create', '--name', 'ci'])).stdout.trim();
 
-    const r = await ann.run(['password', 'change', '--password-stdin'], { input: lines(PASSWORD, 'a brand new secret', 'a brand new secret') });
+    const r = await ann.run(['password', 'change', '--password-stdin'], {
+      input: lines(PASSWORD, 'a brand new secret', 'a brand new secret'),
+    });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/Password changed; 2 other session\(s\) and token\(s\) were revoked/);
@@ -115,7 +124,18 @@ describe.each(engines())('password change on %s', (engine) => {
     }
     const secret = 'hunter2-very-secret';
     const flagged = [
-      ['account', 'register', '--email', 'ann@example.com', '--first-name', 'Ann', '--last-name', 'Smith', '--password', secret],
+      [
+        'account',
+        'register',
+        '--email',
+        'ann@example.com',
+        '--first-name',
+        'Ann',
+        '--last-name',
+        'Smith',
+        '--password',
+        secret,
+      ],
       ['account', 'login', '--password', secret, '--email', 'ann@example.com'],
       ['--password=' + secret, 'account', 'login', '--email', 'ann@example.com'],
       ['password', 'change', '--password', secret],
@@ -130,19 +150,26 @@ describe.each(engines())('password change on %s', (engine) => {
     }
     // --password-stdin wants its lines: three for password change, one for login.
     const two = await t.run(['password', 'change', '--password-stdin'], { input: lines('a', 'b') });
-    expect([two.exitCode, two.stderr]).toEqual([2, 'error: --password-stdin expects 3 non-empty lines on standard input.']);
+    expect([two.exitCode, two.stderr]).toEqual([
+      2,
+      'error: --password-stdin expects 3 non-empty lines on standard input.',
+    ]);
     const none = await t.run(['account', 'login', '--email', 'ann@example.com', '--password-stdin'], { input: '' });
     expect(none.exitCode).toBe(2);
     expect(none.stderr).toMatch(/first line of standard input/);
     // Nobody was registered by any of this.
-    const show = await t.run(['account', 'login', '--email', 'ann@example.com', '--password-stdin'], { input: PASSWORD + '\n' });
+    const show = await t.run(['account', 'login', '--email', 'ann@example.com', '--password-stdin'], {
+      input: PASSWORD + '\n',
+    });
     expect(show.exitCode).toBe(3);
   });
 
   it('password change needs a signed-in user (exit 3 AUTH_REQUIRED)', async () => {
     const t = await fresh();
     await t.run(['store', 'init']);
-    const r = await t.run(['--json', 'password', 'change', '--password-stdin'], { input: lines(PASSWORD, 'new secret 123', 'new secret 123') });
+    const r = await t.run(['--json', 'password', 'change', '--password-stdin'], {
+      input: lines(PASSWORD, 'new secret 123', 'new secret 123'),
+    });
     expect(r.exitCode).toBe(3);
     expect(r.stdout).toBe('');
     expect(JSON.parse(r.stderr).error.code).toBe('AUTH_REQUIRED');

@@ -6,7 +6,10 @@ describe.each(engines())('plans and billing on %s', (engine) => {
 
   it('the catalogue; billing show; seat limits count ACTIVE + INVITED + PENDING with the owner (exit 6 SEAT_LIMIT)', async () => {
     const t = await fresh();
-    const [ann, bob] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones')]);
+    const [ann, bob] = await Promise.all([
+      t.seed('ann@example.com', 'Ann', 'Smith'),
+      t.seed('bob@example.com', 'Bob', 'Jones'),
+    ]);
     const smith = (await ann.json(['account', 'show'])).currentCompany.id as number;
 
     expect(await bob.json(['plan', 'list'])).toEqual([
@@ -19,19 +22,29 @@ describe.each(engines())('plans and billing on %s', (engine) => {
     expect((await t.run(['plan', 'list'])).exitCode).toBe(3);
 
     // A new company is on FREE (3 users); billing show has the contract's shape.
-    expect(await ann.json(['billing', 'show'])).toEqual({ company: { id: smith, name: 'Smith Company' }, plan: { name: 'FREE', maxUsers: 3, custom: false }, users: 1 });
+    expect(await ann.json(['billing', 'show'])).toEqual({
+      company: { id: smith, name: 'Smith Company' },
+      plan: { name: 'FREE', maxUsers: 3, custom: false },
+      users: 1,
+    });
     const human = await ann.run(['billing', 'show']);
     expect(human.stdout).toMatch(/^Plan +FREE$/m);
     expect(human.stdout).toMatch(/^Users +1 \/ 3$/m);
     expect(human.stderr).toMatch(/contact support/);
 
     // INVITED (bob) and PENDING (p1) count, the owner included: 3 of 3.
-    expect((await ann.run(['member', 'invite', 'bob@example.com', 'p1@example.com', '--role', 'DESIGNER'])).exitCode).toBe(0);
+    expect(
+      (await ann.run(['member', 'invite', 'bob@example.com', 'p1@example.com', '--role', 'DESIGNER'])).exitCode,
+    ).toBe(0);
     expect((await ann.json(['billing', 'show'])).users).toBe(3);
     const over = await ann.run(['--json', 'member', 'invite', 'p2@example.com', '--role', 'DESIGNER']);
     expect(over.exitCode).toBe(6);
     expect(JSON.parse(over.stderr)).toEqual({
-      error: { code: 'SEAT_LIMIT', message: 'Plan FREE of "Smith Company" allows 3 users; it has 3, so 1 more would exceed it. Ask support to change the plan.' },
+      error: {
+        code: 'SEAT_LIMIT',
+        message:
+          'Plan FREE of "Smith Company" allows 3 users; it has 3, so 1 more would exceed it. Ask support to change the plan.',
+      },
     });
     // ACTIVE counts too: bob switching in does not free a seat.
     expect((await bob.run(['company', 'switch', 'Smith Company'])).exitCode).toBe(0);
@@ -40,9 +53,15 @@ describe.each(engines())('plans and billing on %s', (engine) => {
 
   it('plan set and plan create are for staff; a plan below current usage is refused; unlimited custom plans are omitted from the account panel', async () => {
     const t = await fresh();
-    const [ann, bob, sue] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones'), t.seed('sue@example.com', 'Sue', 'Staff')]);
+    const [ann, bob, sue] = await Promise.all([
+      t.seed('ann@example.com', 'Ann', 'Smith'),
+      t.seed('bob@example.com', 'Bob', 'Jones'),
+      t.seed('sue@example.com', 'Sue', 'Staff'),
+    ]);
     const smith = (await ann.json(['account', 'show'])).currentCompany.id as number;
-    expect((await ann.run(['member', 'invite', 'bob@example.com', 'p1@example.com', '--role', 'DESIGNER'])).exitCode).toBe(0);
+    expect(
+      (await ann.run(['member', 'invite', 'bob@example.com', 'p1@example.com', '--role', 'DESIGNER'])).exitCode,
+    ).toBe(0);
 
     // Billing changes are made by staff: everyone else gets exit 4.
     const notStaff = await ann.run(['plan', 'set', 'Smith Company', 'TEAM']);
@@ -53,10 +72,17 @@ describe.each(engines())('plans and billing on %s', (engine) => {
 
     expect((await sue.json(['staff', 'grant', 'sue@example.com'])).bootstrap).toBe(true);
     expect(await sue.json(['plan', 'set', String(smith), 'team'])).toEqual({
-      company: { id: smith, name: 'Smith Company' }, plan: { name: 'TEAM', maxUsers: 10, custom: false }, previous: 'FREE', users: 3,
+      company: { id: smith, name: 'Smith Company' },
+      plan: { name: 'TEAM', maxUsers: 10, custom: false },
+      previous: 'FREE',
+      users: 3,
     });
     expect((await bob.run(['company', 'switch', 'Smith Company'])).exitCode).toBe(0);
-    expect(await bob.json(['billing', 'show'])).toEqual({ company: { id: smith, name: 'Smith Company' }, plan: { name: 'TEAM', maxUsers: 10, custom: false }, users: 3 });
+    expect(await bob.json(['billing', 'show'])).toEqual({
+      company: { id: smith, name: 'Smith Company' },
+      plan: { name: 'TEAM', maxUsers: 10, custom: false },
+      users: 3,
+    });
     expect((await ann.run(['member', 'invite', 'p2@example.com', '--role', 'DESIGNER'])).exitCode).toBe(0);
 
     // A plan smaller than the members the company has is refused; so are unknown plans and companies.
@@ -78,21 +104,42 @@ describe.each(engines())('plans and billing on %s', (engine) => {
     ]);
     expect(refused.map((r) => r.exitCode)).toEqual([6, 5, 5, 6, 6, 2, 2, 2, 2]);
     expect((await ann.json(['billing', 'show'])).plan.name).toBe('TEAM');
-    expect(await sue.json(['plan', 'create', 'ACME-DEAL', '--unlimited', '--custom'])).toEqual({ name: 'ACME-DEAL', maxUsers: null, custom: true });
-    expect(await sue.json(['plan', 'create', 'BIG-DEAL', '--max-users', '500', '--custom'])).toEqual({ name: 'BIG-DEAL', maxUsers: 500, custom: true });
+    expect(await sue.json(['plan', 'create', 'ACME-DEAL', '--unlimited', '--custom'])).toEqual({
+      name: 'ACME-DEAL',
+      maxUsers: null,
+      custom: true,
+    });
+    expect(await sue.json(['plan', 'create', 'BIG-DEAL', '--max-users', '500', '--custom'])).toEqual({
+      name: 'BIG-DEAL',
+      maxUsers: 500,
+      custom: true,
+    });
     const names = (await bob.json(['plan', 'list'])).map((p: { name: string }) => p.name);
     expect(names).toEqual(['DUO', 'FREE', 'TEAM', 'BUSINESS', 'BIG-DEAL', 'ACME-DEAL', 'ENTERPRISE']);
 
     // An unlimited custom plan: billing says so; the account panel omits the plan.
     expect((await sue.run(['plan', 'set', 'Smith Company', 'ACME-DEAL'])).exitCode).toBe(0);
-    expect(await ann.json(['billing', 'show'])).toEqual({ company: { id: smith, name: 'Smith Company' }, plan: { name: 'ACME-DEAL', maxUsers: null, custom: true }, users: 4 });
+    expect(await ann.json(['billing', 'show'])).toEqual({
+      company: { id: smith, name: 'Smith Company' },
+      plan: { name: 'ACME-DEAL', maxUsers: null, custom: true },
+      users: 4,
+    });
     expect((await ann.run(['billing', 'show'])).stdout).toMatch(/^Plan +ACME-DEAL \(custom\)\nUsers +4 \/ unlimited$/m);
-    expect((await ann.json(['account', 'show'])).currentCompany).toEqual({ id: smith, name: 'Smith Company', role: 'OWNER', plan: null });
+    expect((await ann.json(['account', 'show'])).currentCompany).toEqual({
+      id: smith,
+      name: 'Smith Company',
+      role: 'OWNER',
+      plan: null,
+    });
     expect((await ann.run(['account', 'show'])).stdout).not.toMatch(/^Plan /m);
     expect((await bob.json(['account', 'show'])).currentCompany.plan).toBeNull();
     // A limited custom plan is still shown.
     expect((await sue.run(['plan', 'set', 'Smith Company', 'BIG-DEAL'])).exitCode).toBe(0);
-    expect((await ann.json(['account', 'show'])).currentCompany.plan).toEqual({ name: 'BIG-DEAL', maxUsers: 500, custom: true });
+    expect((await ann.json(['account', 'show'])).currentCompany.plan).toEqual({
+      name: 'BIG-DEAL',
+      maxUsers: 500,
+      custom: true,
+    });
     expect((await ann.json(['company', 'show'])).plan).toEqual({ name: 'BIG-DEAL', maxUsers: 500, custom: true });
 
     // billing show is for members (and staff): others get exit 4.

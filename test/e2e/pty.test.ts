@@ -23,7 +23,17 @@ class PtySession {
     const cmd = ['node', BIN, '--store', t.store, '--config-dir', configDir, ...args].map(quote).join(' ');
     this.proc = spawn('script', ['-qefc', cmd, '/dev/null'], {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, SHELL: '/bin/sh', TERM: 'xterm', PLATFORMCTL_TOKEN: '', PLATFORMCTL_STORE: '', PLATFORMCTL_DEBUG: '', NO_COLOR: '1', XDG_DATA_HOME: join(t.dir, 'xdg-data'), XDG_CONFIG_HOME: join(t.dir, 'xdg-config') },
+      env: {
+        ...process.env,
+        SHELL: '/bin/sh',
+        TERM: 'xterm',
+        PLATFORMCTL_TOKEN: '',
+        PLATFORMCTL_STORE: '',
+        PLATFORMCTL_DEBUG: '',
+        NO_COLOR: '1',
+        XDG_DATA_HOME: join(t.dir, 'xdg-data'),
+        XDG_CONFIG_HOME: join(t.dir, 'xdg-config'),
+      },
     });
     const onData = (d: Buffer) => {
       this.output += d.toString('utf8');
@@ -79,7 +89,11 @@ describe.each(engines())('prompts on a terminal on %s', (engine) => {
     const t = await fresh();
     const dir = join(t.dir, 'ann');
     const secret = 'typed-at-the-terminal';
-    const reg = new PtySession(t, ['account', 'register', '--email', 'ann@example.com', '--first-name', 'Ann', '--last-name', 'Smith'], dir);
+    const reg = new PtySession(
+      t,
+      ['account', 'register', '--email', 'ann@example.com', '--first-name', 'Ann', '--last-name', 'Smith'],
+      dir,
+    );
     await reg.expect(/PASSWORD/);
     reg.write(secret + ENTER);
     await reg.expect(/CONFIRM PASSWORD/);
@@ -89,7 +103,11 @@ describe.each(engines())('prompts on a terminal on %s', (engine) => {
     expect(r.output).toMatch(/Registered ann@example.com/);
     expect(r.output).not.toContain(secret);
 
-    const bad = new PtySession(t, ['account', 'register', '--email', 'bob@example.com', '--first-name', 'Bob', '--last-name', 'Jones'], join(t.dir, 'bob'));
+    const bad = new PtySession(
+      t,
+      ['account', 'register', '--email', 'bob@example.com', '--first-name', 'Bob', '--last-name', 'Jones'],
+      join(t.dir, 'bob'),
+    );
     await bad.expect(/PASSWORD/);
     bad.write(secret + ENTER);
     await bad.expect(/CONFIRM PASSWORD/);
@@ -106,7 +124,9 @@ describe.each(engines())('prompts on a terminal on %s', (engine) => {
     expect(l.output).toMatch(/Signed in as ann@example.com/);
     expect(l.output).not.toContain(secret);
     // bob was never created
-    const nobody = await t.run(['account', 'login', '--email', 'bob@example.com', '--password-stdin'], { input: secret + '\n' });
+    const nobody = await t.run(['account', 'login', '--email', 'bob@example.com', '--password-stdin'], {
+      input: secret + '\n',
+    });
     expect(nobody.exitCode).toBe(3);
   });
 
@@ -124,7 +144,9 @@ describe.each(engines())('prompts on a terminal on %s', (engine) => {
     expect(r.exitCode, r.output).toBe(0);
     expect(r.output).toMatch(/Password changed/);
     expect(r.output).not.toContain('the new password');
-    const login = await t.run(['account', 'login', '--email', ann.email, '--password-stdin'], { input: 'the new password\n' });
+    const login = await t.run(['account', 'login', '--email', ann.email, '--password-stdin'], {
+      input: 'the new password\n',
+    });
     expect(login.exitCode).toBe(0);
   });
 
@@ -156,6 +178,9 @@ describe.each(engines())('prompts on a terminal on %s', (engine) => {
     const y = await yes.end();
     expect(y.exitCode, y.output).toBe(0);
     expect(y.output).toMatch(/Deleted the account ann@example.com and the company "Smith Company"/);
-    expect((await t.run(['account', 'login', '--email', ann.email, '--password-stdin'], { input: PASSWORD + '\n' })).exitCode).toBe(3);
+    expect(
+      (await t.run(['account', 'login', '--email', ann.email, '--password-stdin'], { input: PASSWORD + '\n' }))
+        .exitCode,
+    ).toBe(3);
   });
 });

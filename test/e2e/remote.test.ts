@@ -37,7 +37,11 @@ function direct(url: string, authToken?: string): Client {
 
 /** Every row of every table, in a stable order: equal fingerprints mean equal stores. */
 async function fingerprint(c: Client, o: { ignoreTimes?: boolean } = {}): Promise<string> {
-  const tables = (await c.execute(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'libsql_%' ORDER BY name`)).rows.map((r) => String(r.name));
+  const tables = (
+    await c.execute(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'libsql_%' ORDER BY name`,
+    )
+  ).rows.map((r) => String(r.name));
   const out: Record<string, unknown[]> = {};
   for (const t of tables) out[t] = (await c.execute(`SELECT * FROM "${t}" ORDER BY 1, 2`)).rows.map((r) => ({ ...r }));
   const json = JSON.stringify(out);
@@ -70,12 +74,20 @@ describeRemote('remote engine (sqld)', () => {
 
     await t.sqld!.stop();
     const read = await ann.run(['company', 'list'], { env: secretEnv });
-    expectOneLineError(read, 7, new RegExp(`^error: The store http://127\\.0\\.0\\.1:${port}/ is unreachable \\(ECONNREFUSED\\)\\. Nothing was changed\\.`));
+    expectOneLineError(
+      read,
+      7,
+      new RegExp(
+        `^error: The store http://127\\.0\\.0\\.1:${port}/ is unreachable \\(ECONNREFUSED\\)\\. Nothing was changed\\.`,
+      ),
+    );
     const write = await ann.run(['account', 'update', '--first-name', 'Anna'], { env: secretEnv });
     expectOneLineError(write, 7, /is unreachable \(ECONNREFUSED\)\. Nothing was changed\./);
     const json = await ann.run(['--json', 'store', 'init'], { env: secretEnv });
     expect(json.exitCode).toBe(7);
-    expect(JSON.parse(json.stderr)).toEqual({ error: { code: 'STORE_UNAVAILABLE', message: expect.stringMatching(/unreachable/) } });
+    expect(JSON.parse(json.stderr)).toEqual({
+      error: { code: 'STORE_UNAVAILABLE', message: expect.stringMatching(/unreachable/) },
+    });
 
     // Credentials in the URL (basic auth, or libsql's ?authToken=) are never printed.
     const creds = await ann.run(['--store', `http://alice:s3cr3t-pw@127.0.0.1:${port}`, 'company', 'list']);
@@ -97,10 +109,18 @@ describeRemote('remote engine (sqld)', () => {
     const c = direct(t.store);
     await c.execute(`UPDATE platformctl_meta SET value = '999' WHERE key = 'schema_version'`);
     const before = await fingerprint(c);
-    for (const args of [['store', 'init'], ['company', 'list'], ['account', 'update', '--first-name', 'X'], ['store', 'check']]) {
+    for (const args of [
+      ['store', 'init'],
+      ['company', 'list'],
+      ['account', 'update', '--first-name', 'X'],
+      ['store', 'check'],
+    ]) {
       const r = await ann.run(['--json', ...args]);
       expect(r.exitCode, r.stderr).toBe(7);
-      expect(JSON.parse(r.stderr).error).toMatchObject({ code: 'SCHEMA_TOO_NEW', message: expect.stringMatching(/schema version 999, newer than this platformctl knows \(1\)/) });
+      expect(JSON.parse(r.stderr).error).toMatchObject({
+        code: 'SCHEMA_TOO_NEW',
+        message: expect.stringMatching(/schema version 999, newer than this platformctl knows \(1\)/),
+      });
     }
     expect(await fingerprint(c)).toBe(before);
     await c.execute(`UPDATE platformctl_meta SET value = '1' WHERE key = 'schema_version'`);
@@ -113,7 +133,10 @@ describeRemote('remote engine (sqld)', () => {
     expect(JSON.parse(init.stdout)).toMatchObject({ engine: 'libsql', schemaVersion: 1 });
     const version = await direct(t.store).execute(`SELECT value FROM platformctl_meta WHERE key = 'schema_version'`);
     expect(version.rows[0]!.value).toBe('1');
-    const [ann] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones')]);
+    const [ann] = await Promise.all([
+      t.seed('ann@example.com', 'Ann', 'Smith'),
+      t.seed('bob@example.com', 'Bob', 'Jones'),
+    ]);
     await ann!.json(['account', 'update', '--phone', '+1 555 0100']);
 
     const file = join(t.dir, 'backup', 'snapshot.db');
@@ -144,18 +167,25 @@ describeRemote('remote engine (sqld)', () => {
       const via = ['--store', proxy.url];
       const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
       // Ann's session must be for the proxy's URL: sign in through it.
-      const login = await ann.run([...via, 'account', 'login', '--email', ann.email, '--password-stdin'], { input: ann.password + '\n' });
+      const login = await ann.run([...via, 'account', 'login', '--email', ann.email, '--password-stdin'], {
+        input: ann.password + '\n',
+      });
       expect(login.exitCode, login.stderr).toBe(0);
       // The session token itself: account delete forgets the saved session when it succeeds.
-      const token = JSON.parse(readFileSync(join(ann.configDir, 'config.json'), 'utf8')).sessions[`${proxy.url}/`].token as string;
+      const token = JSON.parse(readFileSync(join(ann.configDir, 'config.json'), 'utf8')).sessions[`${proxy.url}/`]
+        .token as string;
 
       // 150 members in Ann's company, each with their own main company and Ann's as current:
       // deleting Ann rewrites 150 users, cascades 150 memberships and her tokens, and audits.
       const c = direct(t.store);
       const annId = Number((await c.execute(`SELECT id FROM users WHERE email = 'ann@example.com'`)).rows[0]!.id);
-      const annCompany = Number((await c.execute({ sql: `SELECT id FROM companies WHERE owner_id = ?`, args: [annId] })).rows[0]!.id);
+      const annCompany = Number(
+        (await c.execute({ sql: `SELECT id FROM companies WHERE owner_id = ?`, args: [annId] })).rows[0]!.id,
+      );
       const now = new Date().toISOString();
-      const seed = [`UPDATE companies SET plan_id = (SELECT id FROM plans WHERE name = 'ENTERPRISE') WHERE id = ${annCompany}`];
+      const seed = [
+        `UPDATE companies SET plan_id = (SELECT id FROM plans WHERE name = 'ENTERPRISE') WHERE id = ${annCompany}`,
+      ];
       for (let i = 1; i <= 150; i++) {
         const uid = 1000 + i;
         const cid = 1000 + i;
@@ -251,61 +281,95 @@ describeRemote('remote engine with JWT auth (sqld --auth-jwt-key-file)', () => {
     expect(ok.exitCode, ok.stderr).toBe(0);
   });
 
-  it.each(['pem'] as const)('no token, bad token, read-only token and read-write token (%s public key)', async (format) => {
-    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-    const keyFile = join(process.env.TMPDIR ?? '/tmp', `platformctl-jwt-${process.pid}-${format}-${Date.now()}.key`);
-    // sqld takes the public key as SPKI PEM or as the raw 32 bytes in URL-safe base64.
-    writeFileSync(keyFile, format === 'pem' ? (publicKey.export({ type: 'spki', format: 'pem' }) as string) : publicKey.export({ format: 'jwk' }).x!);
-    let t: TestStore;
-    try {
-      t = await fresh({ sqldArgs: ['--auth-jwt-key-file', keyFile] });
-    } finally {
-      rmSync(keyFile, { force: true });
-    }
-    const rw = jwt(privateKey, {});
-    const ro = jwt(privateKey, { a: 'ro' });
-    const forged = jwt(generateKeyPairSync('ed25519').privateKey, {});
-    const outputs: RunResult[] = [];
-    const run = async (args: string[], token: string | undefined, o: { configDir?: string } = {}) => {
-      const r = await t.run(args, { env: { PLATFORMCTL_STORE_TOKEN: token }, configDir: o.configDir ?? join(t.dir, 'config-ann') });
-      outputs.push(r);
-      return r;
-    };
+  it.each(['pem'] as const)(
+    'no token, bad token, read-only token and read-write token (%s public key)',
+    async (format) => {
+      const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+      const keyFile = join(process.env.TMPDIR ?? '/tmp', `platformctl-jwt-${process.pid}-${format}-${Date.now()}.key`);
+      // sqld takes the public key as SPKI PEM or as the raw 32 bytes in URL-safe base64.
+      writeFileSync(
+        keyFile,
+        format === 'pem'
+          ? (publicKey.export({ type: 'spki', format: 'pem' }) as string)
+          : publicKey.export({ format: 'jwk' }).x!,
+      );
+      let t: TestStore;
+      try {
+        t = await fresh({ sqldArgs: ['--auth-jwt-key-file', keyFile] });
+      } finally {
+        rmSync(keyFile, { force: true });
+      }
+      const rw = jwt(privateKey, {});
+      const ro = jwt(privateKey, { a: 'ro' });
+      const forged = jwt(generateKeyPairSync('ed25519').privateKey, {});
+      const outputs: RunResult[] = [];
+      const run = async (args: string[], token: string | undefined, o: { configDir?: string } = {}) => {
+        const r = await t.run(args, {
+          env: { PLATFORMCTL_STORE_TOKEN: token },
+          configDir: o.configDir ?? join(t.dir, 'config-ann'),
+        });
+        outputs.push(r);
+        return r;
+      };
 
-    expectOneLineError(await run(['store', 'init'], undefined), 7, /Authentication to the store http:\/\/127\.0\.0\.1:\d+\/ failed/);
-    expectOneLineError(await run(['store', 'init'], forged), 7, /Authentication to the store .* failed/);
+      expectOneLineError(
+        await run(['store', 'init'], undefined),
+        7,
+        /Authentication to the store http:\/\/127\.0\.0\.1:\d+\/ failed/,
+      );
+      expectOneLineError(await run(['store', 'init'], forged), 7, /Authentication to the store .* failed/);
 
-    const reg = await t.run(['account', 'register', '--email', 'ann@example.com', '--first-name', 'Ann', '--last-name', 'Smith', '--password-stdin'], {
-      input: 'correct horse battery\n',
-      env: { PLATFORMCTL_STORE_TOKEN: rw },
-      configDir: join(t.dir, 'config-ann'),
-    });
-    outputs.push(reg);
-    expect(reg.exitCode, reg.stderr).toBe(0);
+      const reg = await t.run(
+        [
+          'account',
+          'register',
+          '--email',
+          'ann@example.com',
+          '--first-name',
+          'Ann',
+          '--last-name',
+          'Smith',
+          '--password-stdin',
+        ],
+        {
+          input: 'correct horse battery\n',
+          env: { PLATFORMCTL_STORE_TOKEN: rw },
+          configDir: join(t.dir, 'config-ann'),
+        },
+      );
+      outputs.push(reg);
+      expect(reg.exitCode, reg.stderr).toBe(0);
 
-    // Read-only: reads work, a write is refused as such and changes nothing.
-    const list = await run(['--json', 'company', 'list'], ro);
-    expect(list.exitCode, list.stderr).toBe(0);
-    expect(JSON.parse(list.stdout)).toMatchObject([{ name: 'Smith Company', role: 'OWNER', current: true, main: true }]);
-    expect((await run(['account', 'show'], ro)).exitCode).toBe(0);
-    const roCheck = await run(['store', 'check'], ro);
-    expect(roCheck.exitCode, roCheck.stderr).toBe(0);
-    expectOneLineError(await run(['account', 'update', '--first-name', 'Zed'], ro), 7, /refused the write: the token only allows reading\. Nothing was changed\./);
-    // A read-only token is enough for an online backup.
-    const backup = await run(['store', 'backup', join(t.dir, 'ro-backup.db')], ro);
-    expect(backup.exitCode, backup.stderr).toBe(0);
+      // Read-only: reads work, a write is refused as such and changes nothing.
+      const list = await run(['--json', 'company', 'list'], ro);
+      expect(list.exitCode, list.stderr).toBe(0);
+      expect(JSON.parse(list.stdout)).toMatchObject([
+        { name: 'Smith Company', role: 'OWNER', current: true, main: true },
+      ]);
+      expect((await run(['account', 'show'], ro)).exitCode).toBe(0);
+      const roCheck = await run(['store', 'check'], ro);
+      expect(roCheck.exitCode, roCheck.stderr).toBe(0);
+      expectOneLineError(
+        await run(['account', 'update', '--first-name', 'Zed'], ro),
+        7,
+        /refused the write: the token only allows reading\. Nothing was changed\./,
+      );
+      // A read-only token is enough for an online backup.
+      const backup = await run(['store', 'backup', join(t.dir, 'ro-backup.db')], ro);
+      expect(backup.exitCode, backup.stderr).toBe(0);
 
-    // Read-write through the config key storeToken; the env variable wins over it.
-    const configPath = join(t.dir, 'config-ann', 'config.json');
-    writeFileSync(configPath, JSON.stringify({ ...JSON.parse(readFileSync(configPath, 'utf8')), storeToken: rw }));
-    expectOneLineError(await run(['account', 'update', '--first-name', 'Zed'], ro), 7, /only allows reading/);
-    const upd = await run(['--json', 'account', 'update', '--first-name', 'Anna'], undefined);
-    expect(upd.exitCode, upd.stderr).toBe(0);
-    const me = await run(['--json', 'account', 'show'], rw);
-    expect(JSON.parse(me.stdout).user.firstName).toBe('Anna');
-    const check = await run(['--json', 'store', 'check'], rw);
-    expect(check.exitCode, check.stdout).toBe(0);
+      // Read-write through the config key storeToken; the env variable wins over it.
+      const configPath = join(t.dir, 'config-ann', 'config.json');
+      writeFileSync(configPath, JSON.stringify({ ...JSON.parse(readFileSync(configPath, 'utf8')), storeToken: rw }));
+      expectOneLineError(await run(['account', 'update', '--first-name', 'Zed'], ro), 7, /only allows reading/);
+      const upd = await run(['--json', 'account', 'update', '--first-name', 'Anna'], undefined);
+      expect(upd.exitCode, upd.stderr).toBe(0);
+      const me = await run(['--json', 'account', 'show'], rw);
+      expect(JSON.parse(me.stdout).user.firstName).toBe('Anna');
+      const check = await run(['--json', 'store', 'check'], rw);
+      expect(check.exitCode, check.stdout).toBe(0);
 
-    for (const r of outputs) for (const secret of [rw, ro, forged]) expect(r.stdout + r.stderr).not.toContain(secret);
-  });
+      for (const r of outputs) for (const secret of [rw, ro, forged]) expect(r.stdout + r.stderr).not.toContain(secret);
+    },
+  );
 });

@@ -18,10 +18,14 @@ describe.each(engines())('seat limit under concurrency on %s', (engine) => {
     // the default 10 s busy timeout; this test is about the seat rule, so give them room.
     const env = { PLATFORMCTL_BUSY_TIMEOUT_MS: '30000' };
     const runs = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => t.run(['member', 'invite', `p${String(i).padStart(2, '0')}@example.com`, '--role', 'designer'], { token, env })),
+      Array.from({ length: 20 }, (_, i) =>
+        t.run(['member', 'invite', `p${String(i).padStart(2, '0')}@example.com`, '--role', 'designer'], { token, env }),
+      ),
     );
     const codes = runs.map((r) => r.exitCode);
-    const unexpected = runs.filter((r) => r.exitCode !== 0 && r.exitCode !== 6).map((r) => `${r.exitCode}: ${r.stderr}`);
+    const unexpected = runs
+      .filter((r) => r.exitCode !== 0 && r.exitCode !== 6)
+      .map((r) => `${r.exitCode}: ${r.stderr}`);
     expect(unexpected).toEqual([]);
     expect(codes.filter((c) => c === 0)).toHaveLength(9);
     expect(codes.filter((c) => c === 6)).toHaveLength(11);

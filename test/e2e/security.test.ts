@@ -45,15 +45,30 @@ describe.each(engines())('security on %s', (engine: Engine) => {
     const ann = await t.register('ann@example.com', 'Ann', 'Secure', password);
     const outputs: string[] = [];
     const keep = <R extends { stdout: string; stderr: string }>(r: R): R => (outputs.push(r.stdout, r.stderr), r);
-    const login = keep(await ann.run(['--json', 'account', 'login', '--email', 'ann@example.com', '--password-stdin'], { input: password + '\n' }));
+    const login = keep(
+      await ann.run(['--json', 'account', 'login', '--email', 'ann@example.com', '--password-stdin'], {
+        input: password + '\n',
+      }),
+    );
     expect(login.exitCode).toBe(0);
-    keep(await ann.run(['password', 'change', '--password-stdin'], { input: `${password}\nnew-${password}\nnew-${password}\n` }));
+    keep(
+      await ann.run(['password', 'change', '--password-stdin'], {
+        input: `${password}\nnew-${password}\nnew-${password}\n`,
+      }),
+    );
     const created = await ann.json(['account', 'token', 'create', '--name', 'ci']);
     const apiToken: string = created.token;
     expect(apiToken).toMatch(/^pct_/);
     const configFile = join(ann.configDir, 'config.json');
-    const session: string = Object.values(JSON.parse(readFileSync(configFile, 'utf8')).sessions as Record<string, { token: string }>)[0]!.token;
-    for (const args of [['account', 'show'], ['account', 'token', 'list'], ['audit', 'list', '--limit', '1000'], ['--json', 'audit', 'list', '--limit', '1000']]) {
+    const session: string = Object.values(
+      JSON.parse(readFileSync(configFile, 'utf8')).sessions as Record<string, { token: string }>,
+    )[0]!.token;
+    for (const args of [
+      ['account', 'show'],
+      ['account', 'token', 'list'],
+      ['audit', 'list', '--limit', '1000'],
+      ['--json', 'audit', 'list', '--limit', '1000'],
+    ]) {
       keep(await ann.run(args));
       keep(await ann.run(args, { token: apiToken }));
     }
@@ -69,7 +84,9 @@ describe.each(engines())('security on %s', (engine: Engine) => {
     }
     // Tokens are kept as SHA-256 hashes.
     const db = new Database(backup, { readonly: true });
-    const hashes = (db.prepare('SELECT token_hash FROM tokens').all() as { token_hash: string }[]).map((r) => r.token_hash);
+    const hashes = (db.prepare('SELECT token_hash FROM tokens').all() as { token_hash: string }[]).map(
+      (r) => r.token_hash,
+    );
     db.close();
     expect(hashes).toContain(sha256(apiToken));
     expect(hashes).toContain(sha256(session));
@@ -80,7 +97,8 @@ describe.each(engines())('security on %s', (engine: Engine) => {
     const ann = await t.seed('ann@example.com');
     expect(statSync(join(ann.configDir, 'config.json')).mode & 0o777).toBe(0o600);
     if (engine === 'local') {
-      for (const f of [t.store, `${t.store}-wal`, `${t.store}-shm`].filter(existsSync)) expect(statSync(f).mode & 0o777, f).toBe(0o600);
+      for (const f of [t.store, `${t.store}-wal`, `${t.store}-shm`].filter(existsSync))
+        expect(statSync(f).mode & 0o777, f).toBe(0o600);
     }
   });
 
@@ -101,7 +119,12 @@ describe.each(engines())('security on %s', (engine: Engine) => {
     expect(expired.exitCode).toBe(3);
     expect(expired.stderr).toMatch(/expired/);
     // A session revoked by logout is refused too.
-    const session: string = Object.values(JSON.parse(readFileSync(join(ann.configDir, 'config.json'), 'utf8')).sessions as Record<string, { token: string }>)[0]!.token;
+    const session: string = Object.values(
+      JSON.parse(readFileSync(join(ann.configDir, 'config.json'), 'utf8')).sessions as Record<
+        string,
+        { token: string }
+      >,
+    )[0]!.token;
     expect((await ann.run(['account', 'logout'])).exitCode).toBe(0);
     expect((await t.run(['account', 'show'], { token: session })).exitCode).toBe(3);
   });
@@ -113,9 +136,15 @@ describe.each(engines())('security on %s', (engine: Engine) => {
     const { kdf } = await import('scrypt-kdf');
     const weak = Buffer.from(await kdf('correct horse battery', { logN: 14, r: 8, p: 1 })).toString('base64');
     await sql(t, `UPDATE users SET password_hash = ? WHERE email = 'ann@example.com'`, [weak]);
-    const logN = async () => Buffer.from(String((await sql(t, `SELECT password_hash FROM users WHERE email = 'ann@example.com'`))[0]!.password_hash), 'base64')[7];
+    const logN = async () =>
+      Buffer.from(
+        String((await sql(t, `SELECT password_hash FROM users WHERE email = 'ann@example.com'`))[0]!.password_hash),
+        'base64',
+      )[7];
     expect(await logN()).toBe(14);
-    const r = await t.run(['account', 'login', '--email', 'ann@example.com', '--password-stdin'], { input: 'correct horse battery\n' });
+    const r = await t.run(['account', 'login', '--email', 'ann@example.com', '--password-stdin'], {
+      input: 'correct horse battery\n',
+    });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(await logN()).toBeGreaterThanOrEqual(17);
   });

@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engines, useStore, type User } from './harness.js';
 
-interface Entry { actor: string; company: { id: number; name: string } | null; action: string; target: string; details: unknown }
+interface Entry {
+  actor: string;
+  company: { id: number; name: string } | null;
+  action: string;
+  target: string;
+  details: unknown;
+}
 
 describe.each(engines())('seeded users on %s', (engine) => {
   const fresh = useStore(engine);
@@ -20,20 +26,48 @@ describe.each(engines())('seeded users on %s', (engine) => {
     const shape = async (u: User, email: string, last: string) => {
       const me = await u.json(['account', 'show']);
       const id = me.currentCompany.id;
-      expect(me.user).toEqual({ id: expect.any(Number), email, firstName: expect.any(String), lastName: last, phone: null, support: false });
-      expect(me.currentCompany).toEqual({ id, name: `${last} Company`, role: 'OWNER', plan: { name: 'FREE', maxUsers: 3, custom: false } });
-      expect(me.companies).toEqual([{ id, name: `${last} Company`, role: 'OWNER', status: 'ACTIVE', current: true, main: true }]);
+      expect(me.user).toEqual({
+        id: expect.any(Number),
+        email,
+        firstName: expect.any(String),
+        lastName: last,
+        phone: null,
+        support: false,
+      });
+      expect(me.currentCompany).toEqual({
+        id,
+        name: `${last} Company`,
+        role: 'OWNER',
+        plan: { name: 'FREE', maxUsers: 3, custom: false },
+      });
+      expect(me.companies).toEqual([
+        { id, name: `${last} Company`, role: 'OWNER', status: 'ACTIVE', current: true, main: true },
+      ]);
       const log = await u.json<Entry[]>(['audit', 'list']);
-      expect(log).toEqual([expect.objectContaining({ actor: email, company: { id, name: `${last} Company` }, action: 'account.register', target: email, details: null })]);
+      expect(log).toEqual([
+        expect.objectContaining({
+          actor: email,
+          company: { id, name: `${last} Company` },
+          action: 'account.register',
+          target: email,
+          details: null,
+        }),
+      ]);
       const file = join(u.configDir, 'config.json');
       expect(statSync(file).mode & 0o777).toBe(0o600);
       return JSON.parse(readFileSync(file, 'utf8')) as { sessions: Record<string, { token: string; email: string }> };
     };
     const [a, b] = [await shape(ann, 'ann@example.com', 'Smith'), await shape(bob, 'bob@example.com', 'Jones')];
     expect(Object.keys(b.sessions)).toEqual(Object.keys(a.sessions));
-    expect(Object.values(b.sessions)[0]).toEqual({ token: expect.stringMatching(/^pcs_[A-Za-z0-9_-]{43}$/), email: 'bob@example.com' });
+    expect(Object.values(b.sessions)[0]).toEqual({
+      token: expect.stringMatching(/^pcs_[A-Za-z0-9_-]{43}$/),
+      email: 'bob@example.com',
+    });
     // Same file bytes apart from the token and e-mail: the CLI's own Config wrote both.
-    const norm = (u: User) => readFileSync(join(u.configDir, 'config.json'), 'utf8').replace(/pcs_[\w-]+/, 'T').replace(/\w+@example\.com/, 'E');
+    const norm = (u: User) =>
+      readFileSync(join(u.configDir, 'config.json'), 'utf8')
+        .replace(/pcs_[\w-]+/, 'T')
+        .replace(/\w+@example\.com/, 'E');
     expect(norm(bob)).toBe(norm(ann));
   });
 
@@ -44,7 +78,10 @@ describe.each(engines())('seeded users on %s', (engine) => {
     const t = await fresh();
     const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
     await ann.json(['member', 'invite', 'cat@example.com', '--role', 'MANAGER']);
-    const [bob, cat] = await t.seedMany([{ email: 'bob@example.com', last: 'Jones' }, { email: 'cat@example.com', last: 'Brown' }]);
+    const [bob, cat] = await t.seedMany([
+      { email: 'bob@example.com', last: 'Jones' },
+      { email: 'cat@example.com', last: 'Brown' },
+    ]);
     expect(await bob.json(['company', 'list'])).toHaveLength(1);
     const list = await cat.json(['company', 'list']);
     expect(list.map((c: { name: string; role: string; status: string }) => [c.name, c.role, c.status])).toEqual([

@@ -18,7 +18,10 @@ function sessionOf(u: User): string {
 }
 
 const login = (t: TestStore, email: string, password: string, o: { configDir?: string; json?: boolean } = {}) =>
-  t.run([...(o.json ? ['--json'] : []), 'account', 'login', '--email', email, '--password-stdin'], { input: password + '\n', ...(o.configDir ? { configDir: o.configDir } : {}) });
+  t.run([...(o.json ? ['--json'] : []), 'account', 'login', '--email', email, '--password-stdin'], {
+    input: password + '\n',
+    ...(o.configDir ? { configDir: o.configDir } : {}),
+  });
 
 describe.each(engines())('sessions and tokens on %s', (engine) => {
   const fresh = useStore(engine);
@@ -52,7 +55,9 @@ describe.each(engines())('sessions and tokens on %s', (engine) => {
 
     const unknown = await login(t, 'nobody@example.com', PASSWORD, { json: true });
     expect(unknown.exitCode).toBe(3);
-    expect(JSON.parse(unknown.stderr)).toEqual({ error: { code: 'BAD_CREDENTIALS', message: 'Incorrect e-mail or password.' } });
+    expect(JSON.parse(unknown.stderr)).toEqual({
+      error: { code: 'BAD_CREDENTIALS', message: 'Incorrect e-mail or password.' },
+    });
   });
 
   it('errors: one line without a stack trace, or one JSON object on stderr; a stack only with PLATFORMCTL_DEBUG=1', async () => {
@@ -61,10 +66,17 @@ describe.each(engines())('sessions and tokens on %s', (engine) => {
     const plain = await t.run(['account', 'show']);
     expect(plain.exitCode).toBe(3);
     expect(plain.stdout).toBe('');
-    expect(plain.stderr).toBe('error: You are not signed in. Run `platformctl account login` or set PLATFORMCTL_TOKEN.');
+    expect(plain.stderr).toBe(
+      'error: You are not signed in. Run `platformctl account login` or set PLATFORMCTL_TOKEN.',
+    );
     const json = await t.run(['account', 'show', '--json']);
     expect(json.stdout).toBe('');
-    expect(JSON.parse(json.stderr)).toEqual({ error: { code: 'AUTH_REQUIRED', message: 'You are not signed in. Run `platformctl account login` or set PLATFORMCTL_TOKEN.' } });
+    expect(JSON.parse(json.stderr)).toEqual({
+      error: {
+        code: 'AUTH_REQUIRED',
+        message: 'You are not signed in. Run `platformctl account login` or set PLATFORMCTL_TOKEN.',
+      },
+    });
     const usage = await t.run(['--json', 'account', 'login']);
     expect(usage.exitCode).toBe(2);
     expect(JSON.parse(usage.stderr).error).toMatchObject({ code: 'USAGE', message: expect.stringMatching(/--email/) });
@@ -88,14 +100,24 @@ describe.each(engines())('sessions and tokens on %s', (engine) => {
     const list = await ann.run(['--json', 'account', 'token', 'list']);
     expect(list.stdout).not.toContain(secret);
     const tokens = JSON.parse(list.stdout);
-    expect(tokens).toEqual([{ id: expect.any(Number), name: 'ci', createdAt: expect.any(String), expiresAt: expect.any(String), status: 'ACTIVE' }]);
+    expect(tokens).toEqual([
+      {
+        id: expect.any(Number),
+        name: 'ci',
+        createdAt: expect.any(String),
+        expiresAt: expect.any(String),
+        status: 'ACTIVE',
+      },
+    ]);
     const id = String(tokens[0].id);
     const plainList = await ann.run(['account', 'token', 'list']);
     expect(plainList.stdout).toMatch(new RegExp(`^${id}\\tci\\tACTIVE\\t`));
 
     // CI: only the token, an empty config dir; PLATFORMCTL_TOKEN overrides Bob's saved session.
     const empty = join(t.dir, 'empty-config');
-    expect(JSON.parse((await t.run(['--json', 'account', 'show'], { token: secret, configDir: empty })).stdout).user.email).toBe('ann@example.com');
+    expect(
+      JSON.parse((await t.run(['--json', 'account', 'show'], { token: secret, configDir: empty })).stdout).user.email,
+    ).toBe('ann@example.com');
     expect((await bob.json(['account', 'show'], { token: secret })).user.email).toBe('ann@example.com');
     // An API token is not a session: logout refuses it.
     const lo = await t.run(['account', 'logout'], { token: secret, configDir: empty });
@@ -105,7 +127,9 @@ describe.each(engines())('sessions and tokens on %s', (engine) => {
     expect((await bob.run(['account', 'token', 'revoke', id])).exitCode).toBe(5);
     const missing = await ann.run(['--json', 'account', 'token', 'revoke', '9999']);
     expect(missing.exitCode).toBe(5);
-    expect(JSON.parse(missing.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: 'No personal API token with id 9999.' } });
+    expect(JSON.parse(missing.stderr)).toEqual({
+      error: { code: 'NOT_FOUND', message: 'No personal API token with id 9999.' },
+    });
     expect((await ann.run(['account', 'token', 'revoke', 'abc'])).exitCode).toBe(2);
     expect((await ann.run(['account', 'token', 'create', '--name', 'x', '--expires-in', '0'])).exitCode).toBe(2);
 
@@ -122,87 +146,109 @@ describe.each(engines())('sessions and tokens on %s', (engine) => {
   // The throttling rules are in the domain layer and engine-independent, and each login
   // is a full scrypt (~0.5 s CPU): 11 of them run on the local engine only. That failed
   // logins are committed on sqld too is shown by audit.test.ts (account.login_failed).
-  it.runIf(local)('after 5 consecutive failed logins the account is THROTTLED (exit 3); a success before that resets the count', async () => {
-    const t = await fresh();
-    const ann = await t.seed('ann@example.com');
-    const fail = () => login(t, ann.email, 'wrong password', { json: true });
-    const codes = async (n: number) => (await Promise.all(Array.from({ length: n }, fail))).map((r) => [r.exitCode, JSON.parse(r.stderr).error.code]);
-    expect(await codes(3)).toEqual(Array(3).fill([3, 'BAD_CREDENTIALS']));
-    expect((await login(t, ann.email, PASSWORD)).exitCode).toBe(0);
-    // Without the reset these would be failures 4 to 7.
-    expect(await codes(4)).toEqual(Array(4).fill([3, 'BAD_CREDENTIALS']));
-    const fifth = await fail();
-    expect(fifth.exitCode).toBe(3);
-    expect(JSON.parse(fifth.stderr).error).toEqual({ code: 'THROTTLED', message: expect.stringMatching(/^Too many failed sign-ins for this account; try again after \d{4}-\d\d-\d\dT/) });
-    // Even the right password is refused while locked; other accounts are unaffected.
-    const right = await login(t, ann.email, PASSWORD);
-    expect(right.exitCode).toBe(3);
-    expect(right.stderr).toMatch(/Too many failed sign-ins/);
-    // The existing session still works (throttling is about signing in).
-    expect((await ann.json(['account', 'show'])).user.email).toBe(ann.email);
-    if (local) {
-      // Once the lock has passed, the right password works again and resets the count.
-      const db = new Database(t.store);
-      db.prepare(`UPDATE users SET locked_until = '2000-01-01T00:00:00.000Z' WHERE email = ?`).run(ann.email);
-      db.close();
+  it.runIf(local)(
+    'after 5 consecutive failed logins the account is THROTTLED (exit 3); a success before that resets the count',
+    async () => {
+      const t = await fresh();
+      const ann = await t.seed('ann@example.com');
+      const fail = () => login(t, ann.email, 'wrong password', { json: true });
+      const codes = async (n: number) =>
+        (await Promise.all(Array.from({ length: n }, fail))).map((r) => [r.exitCode, JSON.parse(r.stderr).error.code]);
+      expect(await codes(3)).toEqual(Array(3).fill([3, 'BAD_CREDENTIALS']));
       expect((await login(t, ann.email, PASSWORD)).exitCode).toBe(0);
-      const after = new Database(t.store, { readonly: true });
-      expect(after.prepare(`SELECT failed_logins, locked_until FROM users WHERE email = ?`).get(ann.email)).toEqual({ failed_logins: 0, locked_until: null });
-      after.close();
-    }
-  });
+      // Without the reset these would be failures 4 to 7.
+      expect(await codes(4)).toEqual(Array(4).fill([3, 'BAD_CREDENTIALS']));
+      const fifth = await fail();
+      expect(fifth.exitCode).toBe(3);
+      expect(JSON.parse(fifth.stderr).error).toEqual({
+        code: 'THROTTLED',
+        message: expect.stringMatching(/^Too many failed sign-ins for this account; try again after \d{4}-\d\d-\d\dT/),
+      });
+      // Even the right password is refused while locked; other accounts are unaffected.
+      const right = await login(t, ann.email, PASSWORD);
+      expect(right.exitCode).toBe(3);
+      expect(right.stderr).toMatch(/Too many failed sign-ins/);
+      // The existing session still works (throttling is about signing in).
+      expect((await ann.json(['account', 'show'])).user.email).toBe(ann.email);
+      if (local) {
+        // Once the lock has passed, the right password works again and resets the count.
+        const db = new Database(t.store);
+        db.prepare(`UPDATE users SET locked_until = '2000-01-01T00:00:00.000Z' WHERE email = ?`).run(ann.email);
+        db.close();
+        expect((await login(t, ann.email, PASSWORD)).exitCode).toBe(0);
+        const after = new Database(t.store, { readonly: true });
+        expect(after.prepare(`SELECT failed_logins, locked_until FROM users WHERE email = ?`).get(ann.email)).toEqual({
+          failed_logins: 0,
+          locked_until: null,
+        });
+        after.close();
+      }
+    },
+  );
 
-  it.runIf(local)('expired tokens and sessions are refused (exit 3); secrets and passwords are stored only as hashes', async () => {
-    const t = await fresh();
-    const ann = await t.seed('ann@example.com');
-    const session = sessionOf(ann);
-    const api = (await ann.run(['account', 'token', 'create', '--name', 'ci', '--expires-in', '1'])).stdout.trim();
-    const db = new Database(t.store);
-    const files = [t.store, t.store + '-wal'].filter((f) => existsSync(f));
-    const bytes = files.map((f) => readFileSync(f).toString('latin1') + readFileSync(f).toString('utf8')).join('');
-    // (The password, which a seeded user never sent through the CLI, is looked for in
-    // the store's bytes by security.test.ts after a real register, login and change.)
-    for (const secret of [session, api]) {
-      expect(bytes).not.toContain(secret);
-      expect(bytes).not.toContain(secret.slice(4, 24));
-    }
-    const rows = db.prepare(`SELECT kind, token_hash FROM tokens ORDER BY id`).all() as { kind: string; token_hash: string }[];
-    expect(rows.map((r) => r.kind)).toEqual(['session', 'api']);
-    for (const r of rows) expect(r.token_hash).toMatch(/^[0-9a-f]{64}$/);
+  it.runIf(local)(
+    'expired tokens and sessions are refused (exit 3); secrets and passwords are stored only as hashes',
+    async () => {
+      const t = await fresh();
+      const ann = await t.seed('ann@example.com');
+      const session = sessionOf(ann);
+      const api = (await ann.run(['account', 'token', 'create', '--name', 'ci', '--expires-in', '1'])).stdout.trim();
+      const db = new Database(t.store);
+      const files = [t.store, t.store + '-wal'].filter((f) => existsSync(f));
+      const bytes = files.map((f) => readFileSync(f).toString('latin1') + readFileSync(f).toString('utf8')).join('');
+      // (The password, which a seeded user never sent through the CLI, is looked for in
+      // the store's bytes by security.test.ts after a real register, login and change.)
+      for (const secret of [session, api]) {
+        expect(bytes).not.toContain(secret);
+        expect(bytes).not.toContain(secret.slice(4, 24));
+      }
+      const rows = db.prepare(`SELECT kind, token_hash FROM tokens ORDER BY id`).all() as {
+        kind: string;
+        token_hash: string;
+      }[];
+      expect(rows.map((r) => r.kind)).toEqual(['session', 'api']);
+      for (const r of rows) expect(r.token_hash).toMatch(/^[0-9a-f]{64}$/);
 
-    db.prepare(`UPDATE tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE kind = 'api'`).run();
-    db.close();
-    const expired = await t.run(['account', 'show'], { token: api });
-    expect([expired.exitCode, expired.stderr]).toEqual([3, 'error: Your session or token has expired. Sign in again with `platformctl account login`.']);
-    expect((await ann.json(['account', 'token', 'list']))[0].status).toBe('EXPIRED');
-    const db2 = new Database(t.store);
-    db2.prepare(`UPDATE tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE kind = 'session'`).run();
-    db2.close();
-    expect((await ann.run(['account', 'show'])).exitCode).toBe(3);
-  });
+      db.prepare(`UPDATE tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE kind = 'api'`).run();
+      db.close();
+      const expired = await t.run(['account', 'show'], { token: api });
+      expect([expired.exitCode, expired.stderr]).toEqual([
+        3,
+        'error: Your session or token has expired. Sign in again with `platformctl account login`.',
+      ]);
+      expect((await ann.json(['account', 'token', 'list']))[0].status).toBe('EXPIRED');
+      const db2 = new Database(t.store);
+      db2.prepare(`UPDATE tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE kind = 'session'`).run();
+      db2.close();
+      expect((await ann.run(['account', 'show'])).exitCode).toBe(3);
+    },
+  );
 
-  it.runIf(local)('a password hash with weaker scrypt parameters is upgraded to logN 17 at the next successful login', async () => {
-    const t = await fresh();
-    const ann = await t.seed('ann@example.com');
-    const s = await scrypt();
-    const weak = Buffer.from(await s.kdf(PASSWORD, { logN: 14, r: 8, p: 1 })).toString('base64');
-    const db = new Database(t.store);
-    db.prepare(`UPDATE users SET password_hash = ? WHERE email = ?`).run(weak, ann.email);
-    db.close();
-    const stored = () => {
-      const d = new Database(t.store, { readonly: true });
-      const h = (d.prepare(`SELECT password_hash AS h FROM users WHERE email = ?`).get(ann.email) as { h: string }).h;
-      d.close();
-      return h;
-    };
-    // A failed login leaves it alone.
-    expect((await login(t, ann.email, 'not the password')).exitCode).toBe(3);
-    expect(stored()).toBe(weak);
-    const ok = await login(t, ann.email, PASSWORD);
-    expect(ok.exitCode, ok.stderr).toBe(0);
-    const now = stored();
-    expect(now).not.toBe(weak);
-    expect(s.viewParams(Buffer.from(now, 'base64'))).toEqual({ logN: 17, r: 8, p: 1 });
-    expect(await s.verify(Buffer.from(now, 'base64'), PASSWORD)).toBe(true);
-  });
+  it.runIf(local)(
+    'a password hash with weaker scrypt parameters is upgraded to logN 17 at the next successful login',
+    async () => {
+      const t = await fresh();
+      const ann = await t.seed('ann@example.com');
+      const s = await scrypt();
+      const weak = Buffer.from(await s.kdf(PASSWORD, { logN: 14, r: 8, p: 1 })).toString('base64');
+      const db = new Database(t.store);
+      db.prepare(`UPDATE users SET password_hash = ? WHERE email = ?`).run(weak, ann.email);
+      db.close();
+      const stored = () => {
+        const d = new Database(t.store, { readonly: true });
+        const h = (d.prepare(`SELECT password_hash AS h FROM users WHERE email = ?`).get(ann.email) as { h: string }).h;
+        d.close();
+        return h;
+      };
+      // A failed login leaves it alone.
+      expect((await login(t, ann.email, 'not the password')).exitCode).toBe(3);
+      expect(stored()).toBe(weak);
+      const ok = await login(t, ann.email, PASSWORD);
+      expect(ok.exitCode, ok.stderr).toBe(0);
+      const now = stored();
+      expect(now).not.toBe(weak);
+      expect(s.viewParams(Buffer.from(now, 'base64'))).toEqual({ logN: 17, r: 8, p: 1 });
+      expect(await s.verify(Buffer.from(now, 'base64'), PASSWORD)).toBe(true);
+    },
+  );
 });

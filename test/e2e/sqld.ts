@@ -44,7 +44,9 @@ export class Sqld {
     if (!bin) throw new Error('sqld not found: run scripts/fetch-sqld.sh or set SQLD_BIN');
     if (!this.port) this.port = await freePort();
     for (let attempt = 0; ; attempt++) {
-      this.proc = spawn(bin, ['-d', this.dataDir, '--http-listen-addr', `127.0.0.1:${this.port}`, ...this.extraArgs], { stdio: 'ignore' });
+      this.proc = spawn(bin, ['-d', this.dataDir, '--http-listen-addr', `127.0.0.1:${this.port}`, ...this.extraArgs], {
+        stdio: 'ignore',
+      });
       const started = Date.now();
       let exited = false;
       this.proc.once('exit', () => (exited = true));

@@ -27,7 +27,22 @@ describe.each(engines())('store on %s', (engine) => {
       // A reader kept open keeps the -wal and -shm files while platformctl writes.
       const reader = new Database(nested, { readonly: true });
       reader.prepare('SELECT count(*) FROM users').get();
-      const reg = await t.run(['--store', nested, 'account', 'register', '--email', 'ann@example.com', '--first-name', 'A', '--last-name', 'B', '--password-stdin'], { input: 'correct horse battery\n' });
+      const reg = await t.run(
+        [
+          '--store',
+          nested,
+          'account',
+          'register',
+          '--email',
+          'ann@example.com',
+          '--first-name',
+          'A',
+          '--last-name',
+          'B',
+          '--password-stdin',
+        ],
+        { input: 'correct horse battery\n' },
+      );
       expect(reg.exitCode, reg.stderr).toBe(0);
       for (const side of ['-wal', '-shm']) expect(mode(nested + side), side).toBe(0o600);
       reader.close();
@@ -72,7 +87,9 @@ describe.each(engines())('store on %s', (engine) => {
     const r = await t.run(['--store', missing, '--json', 'store', 'check']);
     expect(r.exitCode).toBe(7);
     expect(r.stdout).toBe('');
-    expect(JSON.parse(r.stderr)).toEqual({ error: { code: 'STORE_UNAVAILABLE', message: expect.stringContaining(missing) } });
+    expect(JSON.parse(r.stderr)).toEqual({
+      error: { code: 'STORE_UNAVAILABLE', message: expect.stringContaining(missing) },
+    });
     expect(existsSync(missing)).toBe(false);
     await t.run(['store', 'init']); // the harness checks t.store afterwards
   });
@@ -96,45 +113,59 @@ describe.each(engines())('store on %s', (engine) => {
     expect(again.stderr).toMatch(/already exists/);
   });
 
-  it.runIf(local)('refuses a store whose schema is newer than this build (exit 7 SCHEMA_TOO_NEW), leaving the file untouched', async () => {
-    const t = await fresh();
-    const ann = await t.seed('ann@example.com');
-    const db = new Database(t.store);
-    db.prepare(`UPDATE platformctl_meta SET value = '999' WHERE key = 'schema_version'`).run();
-    db.close();
-    const before = readFileSync(t.store);
-    for (const args of [['account', 'show'], ['store', 'init'], ['store', 'check']]) {
-      const r = await ann.run(['--json', ...args]);
-      expect(r.exitCode, args.join(' ')).toBe(7);
-      expect(r.stdout).toBe('');
-      const e = JSON.parse(r.stderr).error;
-      expect(e.code).toBe('SCHEMA_TOO_NEW');
-      expect(e.message).toMatch(/schema version 999, newer than this platformctl knows \(1\)/);
-    }
-    expect(readFileSync(t.store).equals(before)).toBe(true);
-    // Put it back so the harness's final store check passes.
-    const fix = new Database(t.store);
-    fix.prepare(`UPDATE platformctl_meta SET value = '1' WHERE key = 'schema_version'`).run();
-    fix.close();
-  });
+  it.runIf(local)(
+    'refuses a store whose schema is newer than this build (exit 7 SCHEMA_TOO_NEW), leaving the file untouched',
+    async () => {
+      const t = await fresh();
+      const ann = await t.seed('ann@example.com');
+      const db = new Database(t.store);
+      db.prepare(`UPDATE platformctl_meta SET value = '999' WHERE key = 'schema_version'`).run();
+      db.close();
+      const before = readFileSync(t.store);
+      for (const args of [
+        ['account', 'show'],
+        ['store', 'init'],
+        ['store', 'check'],
+      ]) {
+        const r = await ann.run(['--json', ...args]);
+        expect(r.exitCode, args.join(' ')).toBe(7);
+        expect(r.stdout).toBe('');
+        const e = JSON.parse(r.stderr).error;
+        expect(e.code).toBe('SCHEMA_TOO_NEW');
+        expect(e.message).toMatch(/schema version 999, newer than this platformctl knows \(1\)/);
+      }
+      expect(readFileSync(t.store).equals(before)).toBe(true);
+      // Put it back so the harness's final store check passes.
+      const fix = new Database(t.store);
+      fix.prepare(`UPDATE platformctl_meta SET value = '1' WHERE key = 'schema_version'`).run();
+      fix.close();
+    },
+  );
 
-  it.runIf(local)('a file that is not SQLite is refused with exit 7 STORE_CORRUPT and a clear message, unchanged', async () => {
-    const t = await fresh();
-    const bad = join(t.dir, 'notes.txt');
-    writeFileSync(bad, 'these are my notes, not a database\n'.repeat(200));
-    const before = readFileSync(bad);
-    for (const args of [['account', 'show'], ['store', 'check'], ['store', 'init']]) {
-      const r = await t.run(['--store', bad, ...args]);
-      expect(r.exitCode, args.join(' ')).toBe(7);
-      expect(r.stdout).toBe('');
-      expect(r.stderr).toBe(`error: The store ${bad} is not a readable SQLite database (file is not a database).`);
-    }
-    const j = await t.run(['--store', bad, '--json', 'store', 'check']);
-    expect(JSON.parse(j.stderr).error.code).toBe('STORE_CORRUPT');
-    expect(readFileSync(bad).equals(before)).toBe(true);
-    expect(existsSync(bad + '-wal')).toBe(false);
-    await t.run(['store', 'init']);
-  });
+  it.runIf(local)(
+    'a file that is not SQLite is refused with exit 7 STORE_CORRUPT and a clear message, unchanged',
+    async () => {
+      const t = await fresh();
+      const bad = join(t.dir, 'notes.txt');
+      writeFileSync(bad, 'these are my notes, not a database\n'.repeat(200));
+      const before = readFileSync(bad);
+      for (const args of [
+        ['account', 'show'],
+        ['store', 'check'],
+        ['store', 'init'],
+      ]) {
+        const r = await t.run(['--store', bad, ...args]);
+        expect(r.exitCode, args.join(' ')).toBe(7);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toBe(`error: The store ${bad} is not a readable SQLite database (file is not a database).`);
+      }
+      const j = await t.run(['--store', bad, '--json', 'store', 'check']);
+      expect(JSON.parse(j.stderr).error.code).toBe('STORE_CORRUPT');
+      expect(readFileSync(bad).equals(before)).toBe(true);
+      expect(existsSync(bad + '-wal')).toBe(false);
+      await t.run(['store', 'init']);
+    },
+  );
 
   it.runIf(local)('a SQLite database of another program is refused (exit 7) and not migrated', async () => {
     const t = await fresh();
@@ -146,7 +177,9 @@ describe.each(engines())('store on %s', (engine) => {
     expect(r.exitCode).toBe(7);
     expect(r.stderr).toMatch(/not a platformctl store/);
     const after = new Database(other, { readonly: true });
-    expect(after.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all()).toEqual([{ name: 'notes' }]);
+    expect(after.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all()).toEqual([
+      { name: 'notes' },
+    ]);
     after.close();
     await t.run(['store', 'init']);
   });
@@ -154,8 +187,12 @@ describe.each(engines())('store on %s', (engine) => {
   it('store check lists each broken invariant and exits 7', async () => {
     const t = await fresh();
     await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('bob@example.com', 'Bob', 'Jones')]);
-    const ann = (await rawSql(t, `SELECT id, current_company_id AS c FROM users WHERE email = 'ann@example.com'`))[0] as { id: number; c: number };
-    const bob = (await rawSql(t, `SELECT current_company_id AS c FROM users WHERE email = 'bob@example.com'`))[0] as { c: number };
+    const ann = (
+      await rawSql(t, `SELECT id, current_company_id AS c FROM users WHERE email = 'ann@example.com'`)
+    )[0] as { id: number; c: number };
+    const bob = (await rawSql(t, `SELECT current_company_id AS c FROM users WHERE email = 'bob@example.com'`))[0] as {
+      c: number;
+    };
     // Ann's current company becomes Bob's, where she is no member; Bob's company loses its OWNER.
     await rawSql(t, `UPDATE users SET current_company_id = ? WHERE id = ?`, [bob.c, ann.id]);
     await rawSql(t, `DELETE FROM memberships WHERE company_id = ?`, [bob.c]);
@@ -172,7 +209,11 @@ describe.each(engines())('store on %s', (engine) => {
     expect(JSON.parse(j.stderr).error.code).toBe('STORE_CORRUPT');
     // Repair so the harness's check passes.
     await rawSql(t, `UPDATE users SET current_company_id = (SELECT id FROM companies WHERE owner_id = users.id)`);
-    await rawSql(t, `INSERT INTO memberships (company_id, user_id, role, status, created_at, updated_at) SELECT id, owner_id, 'OWNER', 'ACTIVE', created_at, created_at FROM companies WHERE id = ?`, [bob.c]);
+    await rawSql(
+      t,
+      `INSERT INTO memberships (company_id, user_id, role, status, created_at, updated_at) SELECT id, owner_id, 'OWNER', 'ACTIVE', created_at, created_at FROM companies WHERE id = ?`,
+      [bob.c],
+    );
   });
 });
 

@@ -5,7 +5,12 @@ import { loadColor } from '../../src/output/color.js';
 import { printCompanyTable } from '../../src/commands/company/list.js';
 
 const rows = [
-  { id: 1, name: 'A company with a very long name that cannot fit in a narrow terminal', role: 'ADMINISTRATOR', note: 'x'.repeat(60) },
+  {
+    id: 1,
+    name: 'A company with a very long name that cannot fit in a narrow terminal',
+    role: 'ADMINISTRATOR',
+    note: 'x'.repeat(60),
+  },
   { id: 22, name: 'Short', role: 'OWNER', note: 'tab\there' },
 ];
 const columns = [
@@ -58,9 +63,15 @@ describe('printTable', () => {
     const colour = bufferIO({ tty: true });
     colour.io.colorOut = true;
     await printCompanyTable(colour.io, companies);
-    const invited = colour.stdout().split('\n').find((l) => l.includes('Theirs'))!;
+    const invited = colour
+      .stdout()
+      .split('\n')
+      .find((l) => l.includes('Theirs'))!;
     expect(invited).toContain('\x1b[90mTheirs');
-    const active = colour.stdout().split('\n').find((l) => l.includes('Mine'))!;
+    const active = colour
+      .stdout()
+      .split('\n')
+      .find((l) => l.includes('Mine'))!;
     expect(active).not.toMatch(/\x1b\[90m(Mine|OWNER|ACTIVE)/);
     expect(active).toContain('\x1b[1mMine');
     const plain = bufferIO({ tty: true });

@@ -26,7 +26,9 @@ describe.each(engines)('Store semantics on %s', (engine) => {
       sqld = await new Sqld({ dataDir: join(dir, 'sqld') }).start();
       store = await RemoteStore.open(sqld.url, sqld.url);
     }
-    await store.write((tx) => tx.exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL, n INTEGER CHECK (n >= 0))`));
+    await store.write((tx) =>
+      tx.exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL, n INTEGER CHECK (n >= 0))`),
+    );
   });
   afterAll(async () => {
     await store.close();
@@ -35,7 +37,12 @@ describe.each(engines)('Store semantics on %s', (engine) => {
   });
 
   it('binds {k} to :k, @k and $k, ignores unused keys, and leaves names inside literals alone', async () => {
-    const row = await store.read((tx) => tx.get<Record<string, unknown>>(`SELECT :a AS a, @b AS b, $c AS c, ':a' AS lit, "n" AS q FROM (SELECT 1 AS n) -- :zz`, { a: 1, b: 'two', c: null, unused: 5 }));
+    const row = await store.read((tx) =>
+      tx.get<Record<string, unknown>>(
+        `SELECT :a AS a, @b AS b, $c AS c, ':a' AS lit, "n" AS q FROM (SELECT 1 AS n) -- :zz`,
+        { a: 1, b: 'two', c: null, unused: 5 },
+      ),
+    );
     expect(row).toEqual({ a: 1, b: 'two', c: null, lit: ':a', q: 1 });
     const pos = await store.read((tx) => tx.get<{ x: number; y: string }>(`SELECT ? AS x, ? AS y`, [7, 'z']));
     expect(pos).toEqual({ x: 7, y: 'z' });
@@ -44,7 +51,9 @@ describe.each(engines)('Store semantics on %s', (engine) => {
   it('returns integers as numbers and the last rowid of an insert', async () => {
     const r = await store.write((tx) => tx.run(`INSERT INTO t (v, n) VALUES (:v, :n)`, { v: 'a', n: 2 ** 40 }));
     expect(r).toEqual({ changes: 1, lastInsertRowid: expect.any(Number) });
-    const row = await store.read((tx) => tx.get<{ n: number }>(`SELECT n FROM t WHERE id = :id`, { id: r.lastInsertRowid }));
+    const row = await store.read((tx) =>
+      tx.get<{ n: number }>(`SELECT n FROM t WHERE id = :id`, { id: r.lastInsertRowid }),
+    );
     expect(row!.n).toBe(2 ** 40);
     await store.write((tx) => tx.run(`DELETE FROM t`));
   });
@@ -63,13 +72,19 @@ describe.each(engines)('Store semantics on %s', (engine) => {
     const rows = Array.from({ length: 2500 }, (_, i) => ({ v: `r${i}`, n: i === 2300 ? -1 : i }));
     await expect(store.write((tx) => tx.runMany(`INSERT INTO t (v, n) VALUES (:v, :n)`, rows))).rejects.toThrow();
     expect(await store.read((tx) => tx.get<{ c: number }>(`SELECT count(*) AS c FROM t`))).toEqual({ c: 0 });
-    await store.write((tx) => tx.runMany(`INSERT INTO t (v, n) VALUES (:v, :n)`, rows.map((r) => ({ ...r, n: Math.abs(r.n) }))));
+    await store.write((tx) =>
+      tx.runMany(
+        `INSERT INTO t (v, n) VALUES (:v, :n)`,
+        rows.map((r) => ({ ...r, n: Math.abs(r.n) })),
+      ),
+    );
     expect(await store.read((tx) => tx.get<{ c: number }>(`SELECT count(*) AS c FROM t`))).toEqual({ c: 2500 });
     await store.write((tx) => tx.run(`DELETE FROM t`));
   });
 
   it('a read is one snapshot: a write committed meanwhile is not seen by it', async () => {
-    const other = engine === 'local' ? await LocalStore.open(join(dir, 'x.db')) : await RemoteStore.open(sqld!.url, sqld!.url);
+    const other =
+      engine === 'local' ? await LocalStore.open(join(dir, 'x.db')) : await RemoteStore.open(sqld!.url, sqld!.url);
     try {
       const seen = await store.read(async (tx) => {
         const first = (await tx.get<{ c: number }>(`SELECT count(*) AS c FROM t`))!.c;
@@ -93,12 +108,18 @@ describe.each(engines)('Store semantics on %s', (engine) => {
 describe.runIf(!!sqldBinary())('RemoteStore errors', () => {
   it('a closed port is STORE_UNAVAILABLE naming the location without its credentials', async () => {
     const port = await freePort();
-    const store = await RemoteStore.open(`http://bob:hunter22@127.0.0.1:${port}`, `http://127.0.0.1:${port}/`, 'tok-secret-123');
+    const store = await RemoteStore.open(
+      `http://bob:hunter22@127.0.0.1:${port}`,
+      `http://127.0.0.1:${port}/`,
+      'tok-secret-123',
+    );
     const e = await store.read((tx) => tx.get(`SELECT 1`)).catch((x: unknown) => x);
     await store.close();
     expect(e).toBeInstanceOf(PlatformError);
     expect((e as PlatformError).code).toBe('STORE_UNAVAILABLE');
-    expect((e as PlatformError).message).toBe(`The store http://127.0.0.1:${port}/ is unreachable (ECONNREFUSED). Nothing was changed.`);
+    expect((e as PlatformError).message).toBe(
+      `The store http://127.0.0.1:${port}/ is unreachable (ECONNREFUSED). Nothing was changed.`,
+    );
   });
 
   it('sqld ending a transaction that held the lock too long is STORE_BUSY, and nothing of it remains', async () => {

@@ -15,12 +15,17 @@ export interface DeleteOptions extends Deps {
 export async function run(o: DeleteOptions): Promise<void> {
   const env = await o.domain();
   const plan = await describeDelete(env, o.credential());
-  const what = plan.company ? ` and your company "${plan.company.name}"${plan.otherMembers ? ` with its ${plan.otherMembers} other member(s)` : ''}` : '';
+  const what = plan.company
+    ? ` and your company "${plan.company.name}"${plan.otherMembers ? ` with its ${plan.otherMembers} other member(s)` : ''}`
+    : '';
   await o.confirm(`Delete the account ${plan.email}${what}? This cannot be undone.`, CONFIRMATIONS.deleteAccount);
   const result = await deleteAccount(env, o.credential());
   await o.config().forgetSession(o.storeKey());
   if (o.json) return printJson(o.io, result);
-  success(o.io, `Deleted the account ${result.email}${result.company ? ` and the company "${result.company.name}"` : ''}.`);
+  success(
+    o.io,
+    `Deleted the account ${result.email}${result.company ? ` and the company "${result.company.name}"` : ''}.`,
+  );
 }
 
 export function newCmdDelete(f: ContextFactory, runF = run): Command {
@@ -29,6 +34,11 @@ export function newCmdDelete(f: ContextFactory, runF = run): Command {
     'platformctl account delete --yes   # from a script',
   ]).action(async (_o, cmd: Command) => {
     const ctx = f(cmd.optsWithGlobals());
-    await runF({ ...depsOf(ctx), confirm: confirmer(ctx.io, ctx.prompter, ctx.yes), config: ctx.config, storeKey: () => ctx.location().key });
+    await runF({
+      ...depsOf(ctx),
+      confirm: confirmer(ctx.io, ctx.prompter, ctx.yes),
+      config: ctx.config,
+      storeKey: () => ctx.location().key,
+    });
   });
 }

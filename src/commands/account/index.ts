@@ -12,7 +12,18 @@ export function newCmdAccount(f: ContextFactory): Command {
   return defineGroup(
     'account',
     'Register, sign in and out, view and edit your account, API tokens',
-    [newCmdRegister(f), newCmdLogin(f), newCmdLogout(f), newCmdShow(f), newCmdUpdate(f), newCmdDelete(f), newCmdToken(f)],
-    ['platformctl account register --email ann@example.com --first-name Ann --last-name Smith', 'platformctl account show'],
+    [
+      newCmdRegister(f),
+      newCmdLogin(f),
+      newCmdLogout(f),
+      newCmdShow(f),
+      newCmdUpdate(f),
+      newCmdDelete(f),
+      newCmdToken(f),
+    ],
+    [
+      'platformctl account register --email ann@example.com --first-name Ann --last-name Smith',
+      'platformctl account show',
+    ],
   );
 }

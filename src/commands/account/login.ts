@@ -23,7 +23,9 @@ export interface LoginOptions {
 
 export async function run(o: LoginOptions): Promise<void> {
   normalizeEmail(o.email);
-  const [password] = o.passwordStdin ? await passwordLines(o.io, 1) : await promptPasswords(o.io, o.prompter, ['PASSWORD']);
+  const [password] = o.passwordStdin
+    ? await passwordLines(o.io, 1)
+    : await promptPasswords(o.io, o.prompter, ['PASSWORD']);
   const result = await login(await o.domain(), o.email, password!);
   await o.config().saveSession(o.storeKey(), { token: result.token, email: result.user.email });
   if (o.json) return printJson(o.io, { user: result.user, signedIn: true });
@@ -39,6 +41,15 @@ export function newCmdLogin(f: ContextFactory, runF = run): Command {
     .option('--password-stdin', 'read the password from the first line of standard input')
     .action(async (opts, cmd: Command) => {
       const ctx = f(cmd.optsWithGlobals());
-      await runF({ io: ctx.io, prompter: ctx.prompter, domain: ctx.domain, config: ctx.config, storeKey: () => ctx.location().key, json: ctx.json, email: opts.email, passwordStdin: Boolean(opts.passwordStdin) });
+      await runF({
+        io: ctx.io,
+        prompter: ctx.prompter,
+        domain: ctx.domain,
+        config: ctx.config,
+        storeKey: () => ctx.location().key,
+        json: ctx.json,
+        email: opts.email,
+        passwordStdin: Boolean(opts.passwordStdin),
+      });
     });
 }

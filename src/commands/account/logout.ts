@@ -21,7 +21,8 @@ export async function run(o: LogoutOptions): Promise<void> {
   } catch (e) {
     // A saved session the store no longer accepts (revoked, expired) is forgotten
     // locally all the same, so the next command does not keep tripping over it.
-    if (!o.fromEnv && e instanceof PlatformError && e.code === 'AUTH_REQUIRED') await o.config().forgetSession(o.storeKey());
+    if (!o.fromEnv && e instanceof PlatformError && e.code === 'AUTH_REQUIRED')
+      await o.config().forgetSession(o.storeKey());
     throw e;
   }
   if (!o.fromEnv) await o.config().forgetSession(o.storeKey());
@@ -30,8 +31,15 @@ export async function run(o: LogoutOptions): Promise<void> {
 }
 
 export function newCmdLogout(f: ContextFactory, runF = run): Command {
-  return defineCommand('logout', 'Revoke the current session and forget it locally', ['platformctl account logout']).action(async (_o, cmd: Command) => {
+  return defineCommand('logout', 'Revoke the current session and forget it locally', [
+    'platformctl account logout',
+  ]).action(async (_o, cmd: Command) => {
     const ctx = f(cmd.optsWithGlobals());
-    await runF({ ...depsOf(ctx), config: ctx.config, storeKey: () => ctx.location().key, fromEnv: Boolean(ctx.env.PLATFORMCTL_TOKEN) });
+    await runF({
+      ...depsOf(ctx),
+      config: ctx.config,
+      storeKey: () => ctx.location().key,
+      fromEnv: Boolean(ctx.env.PLATFORMCTL_TOKEN),
+    });
   });
 }

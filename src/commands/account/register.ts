@@ -39,18 +39,28 @@ export async function run(o: RegisterOptions): Promise<void> {
   validateRegistration(o);
   const password = await newPassword(o);
   const env = await o.domain();
-  const result = await register(env, { email: o.email, firstName: o.firstName, lastName: o.lastName, phone: o.phone, password });
+  const result = await register(env, {
+    email: o.email,
+    firstName: o.firstName,
+    lastName: o.lastName,
+    phone: o.phone,
+    password,
+  });
   await o.config().saveSession(o.storeKey(), { token: result.token, email: result.user.email });
   const out = { user: result.user, company: result.company, invitations: result.invitations, signedIn: true };
   if (o.json) return printJson(o.io, out);
-  success(o.io, `Registered ${result.user.email}; your company "${result.company.name}" was created and you are signed in.`);
-  if (result.invitations) success(o.io, `You have ${result.invitations} invitation(s); see \`platformctl company list\`.`);
+  success(
+    o.io,
+    `Registered ${result.user.email}; your company "${result.company.name}" was created and you are signed in.`,
+  );
+  if (result.invitations)
+    success(o.io, `You have ${result.invitations} invitation(s); see \`platformctl company list\`.`);
 }
 
 export function newCmdRegister(f: ContextFactory, runF = run): Command {
   return defineCommand('register', 'Create an account and its main company, and sign in', [
     'platformctl account register --email ann@example.com --first-name Ann --last-name Smith',
-    "printf '%s\\n' \"$PASSWORD\" | platformctl account register --email ci@example.com --first-name CI --last-name Bot --password-stdin",
+    'printf \'%s\\n\' "$PASSWORD" | platformctl account register --email ci@example.com --first-name CI --last-name Bot --password-stdin',
   ])
     .requiredOption('--email <email>', 'e-mail address of the new account')
     .requiredOption('--first-name <name>', 'first name')

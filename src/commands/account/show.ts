@@ -17,7 +17,9 @@ export function accountJson(v: AccountView) {
 export async function printAccount(io: IOStreams, v: AccountView): Promise<void> {
   const c = v.currentCompany;
   // Omitted for an unlimited custom plan, like the help article's account panel.
-  const plan = c?.plan ? `${c.plan.name} (${c.plan.maxUsers === null ? 'unlimited' : `up to ${c.plan.maxUsers} users`})` : undefined;
+  const plan = c?.plan
+    ? `${c.plan.name} (${c.plan.maxUsers === null ? 'unlimited' : `up to ${c.plan.maxUsers} users`})`
+    : undefined;
   printFields(io, [
     ['Name', `${v.user.firstName} ${v.user.lastName}`],
     ['Email', v.user.email],

@@ -37,19 +37,31 @@ export async function runRevoke(o: Deps & { id: string }): Promise<void> {
   success(o.io, `Revoked token ${r.id}${r.name ? ` "${r.name}"` : ''}.`);
 }
 
-export function newCmdToken(f: ContextFactory, runs = { create: runCreate, list: runList, revoke: runRevoke }): Command {
+export function newCmdToken(
+  f: ContextFactory,
+  runs = { create: runCreate, list: runList, revoke: runRevoke },
+): Command {
   const create = defineCommand('create', 'Create a personal API token for CI; the secret is printed once', [
     'platformctl account token create --name ci --expires-in 90',
     'export PLATFORMCTL_TOKEN=$(platformctl account token create --name deploy)',
   ])
     .requiredOption('--name <name>', 'a name to recognise the token by')
     .option('--expires-in <days>', 'days until it expires (default: never)', intOption)
-    .action(async (opts, cmd: Command) => runs.create({ ...depsOf(f(cmd.optsWithGlobals())), name: opts.name, expiresIn: opts.expiresIn }));
-  const list = defineCommand('list', 'List your personal API tokens (never their secrets)', ['platformctl account token list'])
+    .action(async (opts, cmd: Command) =>
+      runs.create({ ...depsOf(f(cmd.optsWithGlobals())), name: opts.name, expiresIn: opts.expiresIn }),
+    );
+  const list = defineCommand('list', 'List your personal API tokens (never their secrets)', [
+    'platformctl account token list',
+  ])
     .alias('ls')
     .action(async (_o, cmd: Command) => runs.list(depsOf(f(cmd.optsWithGlobals()))));
   const revoke = defineCommand('revoke', 'Revoke a personal API token', ['platformctl account token revoke 3'])
     .argument('<id>', 'token id, from `token list`')
     .action(async (id: string, _o, cmd: Command) => runs.revoke({ ...depsOf(f(cmd.optsWithGlobals())), id }));
-  return defineGroup('token', 'Manage personal API tokens for CI', [create, list, revoke], ['platformctl account token create --name ci']);
+  return defineGroup(
+    'token',
+    'Manage personal API tokens for CI',
+    [create, list, revoke],
+    ['platformctl account token create --name ci'],
+  );
 }

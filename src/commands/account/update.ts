@@ -8,7 +8,12 @@ import { accountJson, printAccount } from './show.js';
 export type UpdateOptions = Deps & UpdateInput;
 
 export async function run(o: UpdateOptions): Promise<void> {
-  const v = await update(await o.domain(), o.credential(), { firstName: o.firstName, lastName: o.lastName, phone: o.phone, companyName: o.companyName });
+  const v = await update(await o.domain(), o.credential(), {
+    firstName: o.firstName,
+    lastName: o.lastName,
+    phone: o.phone,
+    companyName: o.companyName,
+  });
   if (o.json) return printJson(o.io, { ...accountJson(v), changed: v.changed });
   success(o.io, v.changed.length ? `Updated ${v.changed.join(', ')}.` : 'Nothing changed.');
   await printAccount(o.io, v);
@@ -24,5 +29,13 @@ export function newCmdUpdate(f: ContextFactory, runF = run): Command {
     .option('--last-name <name>', 'new last name')
     .option('--phone <phone>', 'new phone number ("" clears it)')
     .option('--company-name <name>', 'new name of the current company (OWNER only)')
-    .action(async (opts, cmd: Command) => runF({ ...depsOf(f(cmd.optsWithGlobals())), firstName: opts.firstName, lastName: opts.lastName, phone: opts.phone, companyName: opts.companyName }));
+    .action(async (opts, cmd: Command) =>
+      runF({
+        ...depsOf(f(cmd.optsWithGlobals())),
+        firstName: opts.firstName,
+        lastName: opts.lastName,
+        phone: opts.phone,
+        companyName: opts.companyName,
+      }),
+    );
 }

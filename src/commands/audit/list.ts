@@ -12,12 +12,17 @@ export interface ListOptions extends Deps {
 }
 
 export async function run(o: ListOptions): Promise<void> {
-  const entries = await listAudit(await o.domain(), o.credential(), { company: o.company, actor: o.actor, since: o.since, limit: o.limit });
+  const entries = await listAudit(await o.domain(), o.credential(), {
+    company: o.company,
+    actor: o.actor,
+    since: o.since,
+    limit: o.limit,
+  });
   if (o.json) return printJson(o.io, entries);
   await printTable(o.io, entries, [
     { header: 'TIME', value: (e) => e.at },
     { header: 'ACTOR', value: (e) => e.actor ?? '—' },
-    { header: 'COMPANY', value: (e) => (e.company ? e.company.name ?? String(e.company.id) : '—') },
+    { header: 'COMPANY', value: (e) => (e.company ? (e.company.name ?? String(e.company.id)) : '—') },
     { header: 'ACTION', value: (e) => e.action },
     { header: 'TARGET', value: (e) => e.target ?? '' },
     { header: 'DETAILS', value: (e) => (e.details ? JSON.stringify(e.details) : '') },
@@ -36,6 +41,12 @@ export function newCmdList(f: ContextFactory, runF = run): Command {
     .option('--since <iso>', 'only entries at or after this ISO date/time')
     .option('--limit <n>', 'at most this many entries (default 50)', intOption)
     .action(async (opts, cmd: Command) =>
-      runF({ ...depsOf(f(cmd.optsWithGlobals())), company: opts.company, actor: opts.actor, since: opts.since, limit: opts.limit }),
+      runF({
+        ...depsOf(f(cmd.optsWithGlobals())),
+        company: opts.company,
+        actor: opts.actor,
+        since: opts.since,
+        limit: opts.limit,
+      }),
     );
 }

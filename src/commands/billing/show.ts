@@ -21,7 +21,10 @@ export async function run(o: ShowOptions): Promise<void> {
 }
 
 export function newCmdShow(f: ContextFactory, runF = run): Command {
-  return defineCommand('show', 'Show the billing plan and users used / allowed', ['platformctl billing show', 'platformctl billing show --company 42 --json'])
+  return defineCommand('show', 'Show the billing plan and users used / allowed', [
+    'platformctl billing show',
+    'platformctl billing show --company 42 --json',
+  ])
     .option('--company <company>', 'company id or exact name (default: the current company)')
     .action(async (opts, cmd: Command) => runF({ ...depsOf(f(cmd.optsWithGlobals())), company: opts.company }));
 }

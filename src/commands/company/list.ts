@@ -13,7 +13,11 @@ export async function printCompanyTable(io: IOStreams, companies: CompanyListIte
   await printTable(io, companies, [
     { header: '', value: (r) => (r.current ? '*' : ''), style: (t) => c.green(t) },
     { header: 'ID', value: (r) => r.id, style: grey },
-    { header: 'NAME', value: (r) => r.name, style: (t, r) => (r.status === 'INVITED' ? c.gray(t) : r.current ? c.bold(t) : t) },
+    {
+      header: 'NAME',
+      value: (r) => r.name,
+      style: (t, r) => (r.status === 'INVITED' ? c.gray(t) : r.current ? c.bold(t) : t),
+    },
     { header: 'ROLE', value: (r) => r.role, style: grey },
     { header: 'STATUS', value: (r) => r.status, style: grey },
     { header: 'MAIN', value: (r) => (r.main ? 'main' : ''), style: grey },
@@ -29,7 +33,7 @@ export async function run(o: Deps): Promise<void> {
 export function newCmdList(f: ContextFactory, runF = run): Command {
   return defineCommand('list', 'List your companies with your role, status, and which is current (*) and main', [
     'platformctl company list',
-    "platformctl company list --json | jq -r '.[] | select(.status == \"INVITED\") | .name'",
+    'platformctl company list --json | jq -r \'.[] | select(.status == "INVITED") | .name\'',
   ])
     .alias('ls')
     .action(async (_o, cmd: Command) => runF(depsOf(f(cmd.optsWithGlobals()))));

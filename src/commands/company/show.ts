@@ -28,5 +28,7 @@ export function newCmdShow(f: ContextFactory, runF = run): Command {
     'platformctl company show 42 --json',
   ])
     .argument('[company]', 'company id or exact name (default: the current company)')
-    .action(async (company: string | undefined, _o, cmd: Command) => runF({ ...depsOf(f(cmd.optsWithGlobals())), company }));
+    .action(async (company: string | undefined, _o, cmd: Command) =>
+      runF({ ...depsOf(f(cmd.optsWithGlobals())), company }),
+    );
 }

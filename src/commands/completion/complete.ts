@@ -79,7 +79,9 @@ export async function complete(root: Command, words: string[], dynamic: DynamicS
     const values = 'choices' in kind ? [...kind.choices] : await dynamic(kind.dynamic, line).catch(() => []);
     const lower = current.toLowerCase();
     return {
-      candidates: values.filter((v) => (prefix + v).toLowerCase().startsWith(lower)).map((v) => ({ value: prefix + v })),
+      candidates: values
+        .filter((v) => (prefix + v).toLowerCase().startsWith(lower))
+        .map((v) => ({ value: prefix + v })),
       directive: 'none',
     };
   };
@@ -91,12 +93,17 @@ export async function complete(root: Command, words: string[], dynamic: DynamicS
       const o = options(cmd).find((opt) => opt.long === current.slice(0, eq));
       return o ? offer(optionKind(cmd, o), current.slice(0, eq + 1)) : { candidates: [], directive: 'none' };
     }
-    const flags = options(cmd).flatMap((o) => [o.long, o.short].filter((f): f is string => Boolean(f)).map((f) => ({ value: f, description: o.description })));
+    const flags = options(cmd).flatMap((o) =>
+      [o.long, o.short].filter((f): f is string => Boolean(f)).map((f) => ({ value: f, description: o.description })),
+    );
     return { candidates: flags.filter((f) => f.value.startsWith(current)), directive: 'none' };
   }
   if (cmd === root && line.unknown?.word === 'help') {
     // "platformctl help account to<TAB>": the words after help name a command.
-    const target = resolveWords(root, before.slice(line.unknown.index + 1).filter((w) => !w.startsWith('-')));
+    const target = resolveWords(
+      root,
+      before.slice(line.unknown.index + 1).filter((w) => !w.startsWith('-')),
+    );
     if (target.unknown) return { candidates: [], directive: 'none' };
     return { candidates: subcommands(target.cmd).filter((s) => s.value.startsWith(current)), directive: 'none' };
   }
@@ -126,6 +133,8 @@ function options(cmd: Command): Option[] {
 
 /** The completion as the shell scripts read it: "value<TAB>description" lines, then ":directive". */
 export function formatCompletion(c: Completion): string {
-  const lines = c.candidates.map((k) => (k.description ? `${k.value}\t${k.description.replace(/\s+/g, ' ')}` : k.value));
+  const lines = c.candidates.map((k) =>
+    k.description ? `${k.value}\t${k.description.replace(/\s+/g, ' ')}` : k.value,
+  );
   return [...lines, `:${c.directive}`].join('\n') + '\n';
 }

@@ -34,7 +34,8 @@ export function storeValues(ctx: (store: string | undefined, configDir: string |
     const env = { store: await c.rawStore(), now: c.now };
     const cred = c.credential();
     if (kind === 'companies') return (await listCompanies(env, cred)).map((x) => x.name);
-    if (kind === 'members') return (await listMembers(env, cred, { company: line.values.get('company') })).members.map((m) => m.email);
+    if (kind === 'members')
+      return (await listMembers(env, cred, { company: line.values.get('company') })).members.map((m) => m.email);
     return (await listPlans(env, cred)).map((p) => p.name);
   };
 }
@@ -43,7 +44,12 @@ export function storeValues(ctx: (store: string | undefined, configDir: string |
  * The hidden `platformctl __complete WORDS… CURRENT` the scripts call on every TAB.
  * Silent and exit 0 whatever happens: a TAB must never print errors into the prompt.
  */
-export async function runComplete(program: Command, words: string[], io: IOStreams, ctx: Parameters<typeof storeValues>[0]): Promise<number> {
+export async function runComplete(
+  program: Command,
+  words: string[],
+  io: IOStreams,
+  ctx: Parameters<typeof storeValues>[0],
+): Promise<number> {
   try {
     io.out.write(formatCompletion(await complete(program, words, storeValues(ctx))));
   } catch {

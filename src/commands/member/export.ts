@@ -24,24 +24,36 @@ export async function run(o: ExportOptions): Promise<void> {
       // export's time at 100,000 rows. Anything else goes through csv-stringify.
       let text = header;
       for (const r of rows) {
-        text += PLAIN.test(r.email) && PLAIN.test(r.role) ? `${r.email},${r.role},${r.company}\n` : stringify([[r.email, r.role, r.company]], { record_delimiter: 'unix' });
+        text +=
+          PLAIN.test(r.email) && PLAIN.test(r.role)
+            ? `${r.email},${r.role},${r.company}\n`
+            : stringify([[r.email, r.role, r.company]], { record_delimiter: 'unix' });
       }
       o.io.out.write(text);
       header = '';
     };
   } else {
-    writePage = (rows) => o.io.out.write(rows.map((r) => JSON.stringify({ email: r.email, role: r.role, company: r.company })).join('\n') + '\n');
+    writePage = (rows) =>
+      o.io.out.write(
+        rows.map((r) => JSON.stringify({ email: r.email, role: r.role, company: r.company })).join('\n') + '\n',
+      );
   }
   // --json does not change the data format: the rows are the data.
   await exportMembers(env, o.credential(), { company: o.company, onPage: writePage });
 }
 
 export function newCmdExport(f: ContextFactory, runF = run): Command {
-  return defineCommand('export', 'Print members and pending invitations as the rows `member import` reads (email,role,company)', [
-    'platformctl member export > members.csv',
-    'platformctl member export --company "Acme Company" --format jsonl > members.jsonl',
-  ])
+  return defineCommand(
+    'export',
+    'Print members and pending invitations as the rows `member import` reads (email,role,company)',
+    [
+      'platformctl member export > members.csv',
+      'platformctl member export --company "Acme Company" --format jsonl > members.jsonl',
+    ],
+  )
     .option('--company <company>', 'company id or exact name (default: the current company)')
     .option('--format <format>', 'csv (default) or jsonl')
-    .action(async (opts, cmd: Command) => runF({ ...depsOf(f(cmd.optsWithGlobals())), company: opts.company, format: opts.format }));
+    .action(async (opts, cmd: Command) =>
+      runF({ ...depsOf(f(cmd.optsWithGlobals())), company: opts.company, format: opts.format }),
+    );
 }

@@ -29,7 +29,11 @@ interface Input {
 
 function openInput(o: ImportOptions): Input {
   if (o.file === '-') {
-    if (o.io.isStdinTTY) throw new PlatformError('USAGE', 'member import - reads the rows from standard input, which is a terminal: pipe a file into it, or name the file.');
+    if (o.io.isStdinTTY)
+      throw new PlatformError(
+        'USAGE',
+        'member import - reads the rows from standard input, which is a terminal: pipe a file into it, or name the file.',
+      );
     const stdin = o.io.stdin;
     return { stream: stdin instanceof Readable ? stdin : Readable.from(stdin), size: undefined, bytesRead: () => 0 };
   }
@@ -37,7 +41,10 @@ function openInput(o: ImportOptions): Input {
   try {
     fd = openSync(o.file, 'r');
   } catch (e) {
-    throw new PlatformError('INVALID_INPUT', `Cannot read ${printable(o.file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+    throw new PlatformError(
+      'INVALID_INPUT',
+      `Cannot read ${printable(o.file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
+    );
   }
   const stat = fstatSync(fd);
   if (stat.isDirectory()) throw new PlatformError('INVALID_INPUT', `${printable(o.file)} is a directory, not a file.`);
@@ -49,7 +56,12 @@ async function progressBar(o: ImportOptions, input: Input) {
   if (!o.io.isStderrTTY || input.size === undefined || input.size < PROGRESS_MIN_BYTES) return undefined;
   const { SingleBar, Presets } = await import('cli-progress');
   const bar = new SingleBar(
-    { stream: process.stderr, format: 'Importing [{bar}] {percentage}% | {rows} rows', hideCursor: true, clearOnComplete: true },
+    {
+      stream: process.stderr,
+      format: 'Importing [{bar}] {percentage}% | {rows} rows',
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     Presets.shades_classic,
   );
   bar.start(input.size, 0, { rows: 0 });
@@ -108,7 +120,8 @@ async function print(o: ImportOptions, r: ImportReport): Promise<void> {
     ]);
   }
   const counts = `${r.invited} invited, ${r.updated} updated, ${r.unchanged} unchanged`;
-  if (r.dryRun) warn(o.io, `Dry run: nothing was written (would be ${counts}${r.failed ? `, ${r.failed} failed` : ''}).`);
+  if (r.dryRun)
+    warn(o.io, `Dry run: nothing was written (would be ${counts}${r.failed ? `, ${r.failed} failed` : ''}).`);
   else if (r.applied) {
     success(o.io, `Imported: ${counts}${r.companies.length > 1 ? ` in ${r.companies.length} companies` : ''}.`);
     if (r.failed) warn(o.io, `${r.failed} bad line(s) were skipped (--continue-on-error).`);
@@ -116,14 +129,21 @@ async function print(o: ImportOptions, r: ImportReport): Promise<void> {
 }
 
 export function newCmdImport(f: ContextFactory, runF = run): Command {
-  return defineCommand('import', 'Upsert memberships in bulk from CSV (email,role[,company]) or JSON Lines; all or nothing by default', [
-    'platformctl member import members.csv',
-    'platformctl member import members.csv --dry-run',
-    'platformctl member export --company 12 | platformctl member import - --company 34',
-    'cat people.jsonl | platformctl member import - --format jsonl --continue-on-error',
-  ])
+  return defineCommand(
+    'import',
+    'Upsert memberships in bulk from CSV (email,role[,company]) or JSON Lines; all or nothing by default',
+    [
+      'platformctl member import members.csv',
+      'platformctl member import members.csv --dry-run',
+      'platformctl member export --company 12 | platformctl member import - --company 34',
+      'cat people.jsonl | platformctl member import - --format jsonl --continue-on-error',
+    ],
+  )
     .argument('<file>', 'a CSV file with a header line, a .jsonl file, or - for standard input')
-    .option('--company <company>', 'company id or exact name for rows without a company column (default: the current company)')
+    .option(
+      '--company <company>',
+      'company id or exact name for rows without a company column (default: the current company)',
+    )
     .option('--format <format>', 'csv or jsonl (default: by file extension; csv for standard input)')
     .option('--dry-run', 'report what would change and write nothing')
     .option('--continue-on-error', 'apply the good rows and report the bad ones (exit 0 when the run completes)')

@@ -8,8 +8,10 @@ import { newCmdImport } from './import.js';
 import { newCmdExport } from './export.js';
 
 export function newCmdMember(f: ContextFactory): Command {
-  return defineGroup('member', 'List, invite, re-role and remove company members', [newCmdList(f), newCmdInvite(f), newCmdSetRole(f), newCmdRemove(f), newCmdImport(f), newCmdExport(f)], [
-    'platformctl member list',
-    'platformctl member invite bob@example.com --role MANAGER',
-  ]);
+  return defineGroup(
+    'member',
+    'List, invite, re-role and remove company members',
+    [newCmdList(f), newCmdInvite(f), newCmdSetRole(f), newCmdRemove(f), newCmdImport(f), newCmdExport(f)],
+    ['platformctl member list', 'platformctl member invite bob@example.com --role MANAGER'],
+  );
 }

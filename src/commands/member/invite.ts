@@ -14,7 +14,10 @@ export async function run(o: InviteOptions): Promise<void> {
   const r = await invite(await o.domain(), o.credential(), { emails: o.emails, role: o.role, company: o.company });
   if (o.json) return printJson(o.io, r);
   for (const i of r.invited) o.io.out.write(`${i.email}\t${r.role}\t${i.status}\n`);
-  success(o.io, `Invited ${r.invited.length} member(s) to "${r.company.name}" as ${r.role} (${r.users}/${r.maxUsers ?? 'unlimited'} users).`);
+  success(
+    o.io,
+    `Invited ${r.invited.length} member(s) to "${r.company.name}" as ${r.role} (${r.users}/${r.maxUsers ?? 'unlimited'} users).`,
+  );
 }
 
 export function newCmdInvite(f: ContextFactory, runF = run): Command {
@@ -25,5 +28,7 @@ export function newCmdInvite(f: ContextFactory, runF = run): Command {
     .argument('<email...>', 'e-mail addresses; registered users become INVITED, others PENDING')
     .requiredOption('--role <role>', 'ADMINISTRATOR, MANAGER or DESIGNER (never OWNER)')
     .option('--company <company>', 'company id or exact name (default: the current company)')
-    .action(async (emails: string[], opts, cmd: Command) => runF({ ...depsOf(f(cmd.optsWithGlobals())), emails, role: opts.role, company: opts.company }));
+    .action(async (emails: string[], opts, cmd: Command) =>
+      runF({ ...depsOf(f(cmd.optsWithGlobals())), emails, role: opts.role, company: opts.company }),
+    );
 }

@@ -14,10 +14,19 @@ export interface ListOptions extends Deps {
 }
 
 export async function run(o: ListOptions): Promise<void> {
-  const { members } = await listMembers(await o.domain(), o.credential(), { company: o.company, role: o.role, status: o.status });
+  const { members } = await listMembers(await o.domain(), o.credential(), {
+    company: o.company,
+    role: o.role,
+    status: o.status,
+  });
   if (o.json) return printJson(o.io, members);
   if (o.csv) {
-    o.io.out.write(await toCsv(['email', 'firstName', 'lastName', 'role', 'status'], members.map((m) => [m.email, m.firstName, m.lastName, m.role, m.status])));
+    o.io.out.write(
+      await toCsv(
+        ['email', 'firstName', 'lastName', 'role', 'status'],
+        members.map((m) => [m.email, m.firstName, m.lastName, m.role, m.status]),
+      ),
+    );
     return;
   }
   const c = palette(o.io.colorOut);
@@ -42,6 +51,12 @@ export function newCmdList(f: ContextFactory, runF = run): Command {
     .option('--status <status>', 'only this status: ACTIVE, INVITED or PENDING')
     .option('--csv', 'print CSV with a header')
     .action(async (opts, cmd: Command) =>
-      runF({ ...depsOf(f(cmd.optsWithGlobals())), company: opts.company, role: opts.role, status: opts.status, csv: Boolean(opts.csv) }),
+      runF({
+        ...depsOf(f(cmd.optsWithGlobals())),
+        company: opts.company,
+        role: opts.role,
+        status: opts.status,
+        csv: Boolean(opts.csv),
+      }),
     );
 }

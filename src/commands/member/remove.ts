@@ -14,7 +14,10 @@ export interface RemoveOptions extends Deps {
 export async function run(o: RemoveOptions): Promise<void> {
   const env = await o.domain();
   const t = await describeRemove(env, o.credential(), { email: o.email, company: o.company });
-  await o.confirm(`Remove ${t.email} (${t.role}, ${t.status}) from "${t.company.name}"? They will lose access to it.`, CONFIRMATIONS.removeMember);
+  await o.confirm(
+    `Remove ${t.email} (${t.role}, ${t.status}) from "${t.company.name}"? They will lose access to it.`,
+    CONFIRMATIONS.removeMember,
+  );
   const r = await removeMember(env, o.credential(), { email: o.email, company: String(t.company.id) });
   if (o.json) return printJson(o.io, r);
   success(o.io, `Removed ${r.email} from "${r.company.name}".`);
@@ -26,7 +29,7 @@ export function newCmdRemove(f: ContextFactory, runF = run): Command {
     'platformctl member remove bob@example.com --company "Acme Company" --yes',
   ])
     .alias('rm')
-    .argument('<email>', 'the member\'s e-mail')
+    .argument('<email>', "the member's e-mail")
     .option('--company <company>', 'company id or exact name (default: the current company)')
     .action(async (email: string, opts, cmd: Command) => {
       const ctx = f(cmd.optsWithGlobals());

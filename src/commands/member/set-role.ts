@@ -13,7 +13,12 @@ export interface SetRoleOptions extends Deps {
 export async function run(o: SetRoleOptions): Promise<void> {
   const r = await setRole(await o.domain(), o.credential(), { email: o.email, role: o.role, company: o.company });
   if (o.json) return printJson(o.io, r);
-  success(o.io, r.changed ? `${r.email} is now ${r.role} in "${r.company.name}" (was ${r.previousRole}).` : `${r.email} already is ${r.role} in "${r.company.name}".`);
+  success(
+    o.io,
+    r.changed
+      ? `${r.email} is now ${r.role} in "${r.company.name}" (was ${r.previousRole}).`
+      : `${r.email} already is ${r.role} in "${r.company.name}".`,
+  );
 }
 
 export function newCmdSetRole(f: ContextFactory, runF = run): Command {
@@ -21,8 +26,10 @@ export function newCmdSetRole(f: ContextFactory, runF = run): Command {
     'platformctl member set-role bob@example.com --role ADMINISTRATOR',
     'platformctl member set-role bob@example.com --role designer --company 42',
   ])
-    .argument('<email>', 'the member\'s e-mail')
+    .argument('<email>', "the member's e-mail")
     .requiredOption('--role <role>', 'ADMINISTRATOR, MANAGER or DESIGNER')
     .option('--company <company>', 'company id or exact name (default: the current company)')
-    .action(async (email: string, opts, cmd: Command) => runF({ ...depsOf(f(cmd.optsWithGlobals())), email, role: opts.role, company: opts.company }));
+    .action(async (email: string, opts, cmd: Command) =>
+      runF({ ...depsOf(f(cmd.optsWithGlobals())), email, role: opts.role, company: opts.company }),
+    );
 }

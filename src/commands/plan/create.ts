@@ -12,7 +12,12 @@ export interface CreateOptions extends Deps {
 }
 
 export async function run(o: CreateOptions): Promise<void> {
-  const p = await createPlan(await o.domain(), o.credential(), { name: o.name, maxUsers: o.maxUsers, unlimited: o.unlimited, custom: o.custom });
+  const p = await createPlan(await o.domain(), o.credential(), {
+    name: o.name,
+    maxUsers: o.maxUsers,
+    unlimited: o.unlimited,
+    custom: o.custom,
+  });
   if (o.json) return printJson(o.io, p);
   success(o.io, `Created plan ${p.name} (${p.maxUsers ?? 'unlimited'} users${p.custom ? ', custom' : ''}).`);
 }
@@ -27,6 +32,12 @@ export function newCmdCreate(f: ContextFactory, runF = run): Command {
     .option('--unlimited', 'no user cap')
     .option('--custom', 'a custom (negotiated) plan')
     .action(async (name: string, opts, cmd: Command) =>
-      runF({ ...depsOf(f(cmd.optsWithGlobals())), name, maxUsers: opts.maxUsers, unlimited: Boolean(opts.unlimited), custom: Boolean(opts.custom) }),
+      runF({
+        ...depsOf(f(cmd.optsWithGlobals())),
+        name,
+        maxUsers: opts.maxUsers,
+        unlimited: Boolean(opts.unlimited),
+        custom: Boolean(opts.custom),
+      }),
     );
 }

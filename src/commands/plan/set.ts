@@ -12,12 +12,20 @@ export interface SetOptions extends Deps {
 export async function run(o: SetOptions): Promise<void> {
   const r = await setPlan(await o.domain(), o.credential(), o.company, o.plan);
   if (o.json) return printJson(o.io, r);
-  success(o.io, `"${r.company.name}" moved from ${r.previous} to ${r.plan.name} (${r.users}/${r.plan.maxUsers ?? 'unlimited'} users).`);
+  success(
+    o.io,
+    `"${r.company.name}" moved from ${r.previous} to ${r.plan.name} (${r.users}/${r.plan.maxUsers ?? 'unlimited'} users).`,
+  );
 }
 
 export function newCmdSet(f: ContextFactory, runF = run): Command {
-  return defineCommand('set', "Move a company to another plan (SUPPORT only)", ['platformctl plan set "Acme Company" BUSINESS', 'platformctl plan set 42 ENTERPRISE'])
+  return defineCommand('set', 'Move a company to another plan (SUPPORT only)', [
+    'platformctl plan set "Acme Company" BUSINESS',
+    'platformctl plan set 42 ENTERPRISE',
+  ])
     .argument('<company>', 'company id or exact name')
     .argument('<plan>', 'plan name, see `plan list`')
-    .action(async (company: string, plan: string, _o, cmd: Command) => runF({ ...depsOf(f(cmd.optsWithGlobals())), company, plan }));
+    .action(async (company: string, plan: string, _o, cmd: Command) =>
+      runF({ ...depsOf(f(cmd.optsWithGlobals())), company, plan }),
+    );
 }

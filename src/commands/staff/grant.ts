@@ -21,15 +21,19 @@ export async function runRevoke(o: StaffOptions): Promise<void> {
 }
 
 export function newCmdGrant(f: ContextFactory, runF = runGrant): Command {
-  return defineCommand('grant', 'Make a user platform staff (SUPPORT); the first grant on a store is open to any signed-in user', [
-    'platformctl staff grant support@example.com',
-  ])
+  return defineCommand(
+    'grant',
+    'Make a user platform staff (SUPPORT); the first grant on a store is open to any signed-in user',
+    ['platformctl staff grant support@example.com'],
+  )
     .argument('<email>', 'e-mail of a registered user')
     .action(async (email: string, _o, cmd: Command) => runF({ ...depsOf(f(cmd.optsWithGlobals())), email }));
 }
 
 export function newCmdRevoke(f: ContextFactory, runF = runRevoke): Command {
-  return defineCommand('revoke', 'Take the SUPPORT role away (never from the last SUPPORT user)', ['platformctl staff revoke former@example.com'])
+  return defineCommand('revoke', 'Take the SUPPORT role away (never from the last SUPPORT user)', [
+    'platformctl staff revoke former@example.com',
+  ])
     .argument('<email>', 'e-mail of a SUPPORT user')
     .action(async (email: string, _o, cmd: Command) => runF({ ...depsOf(f(cmd.optsWithGlobals())), email }));
 }

@@ -3,5 +3,10 @@ import { defineGroup, type ContextFactory } from '../command.js';
 import { newCmdGrant, newCmdRevoke } from './grant.js';
 
 export function newCmdStaff(f: ContextFactory): Command {
-  return defineGroup('staff', 'Platform staff (the SUPPORT role)', [newCmdGrant(f), newCmdRevoke(f)], ['platformctl staff grant support@example.com']);
+  return defineGroup(
+    'staff',
+    'Platform staff (the SUPPORT role)',
+    [newCmdGrant(f), newCmdRevoke(f)],
+    ['platformctl staff grant support@example.com'],
+  );
 }

@@ -5,5 +5,10 @@ import { newCmdCheck } from './check.js';
 import { newCmdBackup } from './backup.js';
 
 export function newCmdStore(f: ContextFactory): Command {
-  return defineGroup('store', 'Create, migrate, check and back up the store', [newCmdInit(f), newCmdCheck(f), newCmdBackup(f)], ['platformctl store check']);
+  return defineGroup(
+    'store',
+    'Create, migrate, check and back up the store',
+    [newCmdInit(f), newCmdCheck(f), newCmdBackup(f)],
+    ['platformctl store check'],
+  );
 }

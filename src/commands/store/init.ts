@@ -16,11 +16,14 @@ export async function run(o: InitOptions): Promise<void> {
   // The context's unmigrated store, so init can say which version it migrated from.
   const r = await initStore(await o.store());
   if (o.json) return printJson(o.io, r);
-  success(o.io, `Store ${r.store} is ready (schema version ${r.schemaVersion}${r.migratedFrom !== null ? `, migrated from ${r.migratedFrom}` : ''}).`);
+  success(
+    o.io,
+    `Store ${r.store} is ready (schema version ${r.schemaVersion}${r.migratedFrom !== null ? `, migrated from ${r.migratedFrom}` : ''}).`,
+  );
 }
 
 export function newCmdInit(f: ContextFactory, runF = run): Command {
-  return defineCommand('init', 'Create the store, or migrate it to this version\'s schema', [
+  return defineCommand('init', "Create the store, or migrate it to this version's schema", [
     'platformctl store init',
     'platformctl --store ./platform.db store init',
   ]).action(async (_o, cmd: Command) => {

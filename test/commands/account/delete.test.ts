@@ -12,7 +12,6 @@ import type { Prompter } from '../../../src/io/prompter.js';
 import { bufferIO } from '../../../src/io/streams.js';
 import { openStore } from '../../../src/store/open.js';
 
-
 describe('account delete run()', () => {
   let dir: string;
   let env: Env;
@@ -25,7 +24,12 @@ describe('account delete run()', () => {
     // Registered in parallel: scrypt runs in libuv's thread pool.
     await Promise.all(
       ['no', 'tty-off', 'yes', 'flag'].map(async (n) => {
-        const r = await register(env, { email: `${n}@example.com`, firstName: 'T', lastName: n, password: 'correct horse battery' });
+        const r = await register(env, {
+          email: `${n}@example.com`,
+          firstName: 'T',
+          lastName: n,
+          password: 'correct horse battery',
+        });
         tokens[n] = r.token;
       }),
     );
@@ -54,7 +58,14 @@ describe('account delete run()', () => {
   };
 
   it('on a terminal, answering NO cancels (CANCELLED, exit 8) and changes nothing', async () => {
-    const p = scriptedPrompter([{ kind: 'choose', message: /^Delete the account no@example.com and your company "no Company"\? This cannot be undone\.$/, answer: false, answers: ['YES, DELETE IT', "NO, IT'S MISTAKE"] }]);
+    const p = scriptedPrompter([
+      {
+        kind: 'choose',
+        message: /^Delete the account no@example.com and your company "no Company"\? This cannot be undone\.$/,
+        answer: false,
+        answers: ['YES, DELETE IT', "NO, IT'S MISTAKE"],
+      },
+    ]);
     const { opts, forgetSession, b } = options('no', true, p.prompter);
     await expect(run(opts)).rejects.toMatchObject({ code: 'CANCELLED', exitCode: 8 });
     expect(p.left()).toBe(0);
@@ -66,13 +77,19 @@ describe('account delete run()', () => {
   it('without a terminal and without --yes it stops before asking (CONFIRMATION_REQUIRED, exit 2) naming --yes', async () => {
     const p = scriptedPrompter([]);
     const { opts } = options('tty-off', false, p.prompter);
-    await expect(run(opts)).rejects.toMatchObject({ code: 'CONFIRMATION_REQUIRED', exitCode: 2, message: expect.stringContaining('--yes') });
+    await expect(run(opts)).rejects.toMatchObject({
+      code: 'CONFIRMATION_REQUIRED',
+      exitCode: 2,
+      message: expect.stringContaining('--yes'),
+    });
     expect(p.asked).toEqual([]);
     expect((await show(env, { token: tokens['tty-off'] })).user.email).toBe('tty-off@example.com');
   });
 
   it('on a terminal, answering YES, DELETE IT deletes and forgets the session', async () => {
-    const p = scriptedPrompter([{ kind: 'choose', message: /yes@example.com/, answer: true, answers: ['YES, DELETE IT', "NO, IT'S MISTAKE"] }]);
+    const p = scriptedPrompter([
+      { kind: 'choose', message: /yes@example.com/, answer: true, answers: ['YES, DELETE IT', "NO, IT'S MISTAKE"] },
+    ]);
     const { opts, forgetSession, b } = options('yes', true, p.prompter);
     await run(opts);
     expect(p.left()).toBe(0);
