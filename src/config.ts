@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
-import { PlatformError } from './domain/errors.js';
+import { PlatformError } from './errors.js';
 
 /** A session remembered for one store location. */
 export interface SavedSession {

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { EXIT_CODES, PlatformError } from './domain/errors.js';
+import { EXIT_CODES, PlatformError } from './errors.js';
 import { createContext, type Context, type GlobalOptions } from './context.js';
 import { colorFor, systemIO, type IOStreams } from './io/streams.js';
 import { inquirerPrompter, type Prompter } from './io/prompter.js';
@@ -9,7 +9,7 @@ import { newCmdCompletion, runComplete } from './commands/completion/index.js';
 import { commandPath, didYouMean, resolveWords, visibleSubcommandNames } from './commands/resolve.js';
 import { loadColor } from './output/color.js';
 import { VERSION } from './version.js';
-import { printable } from './domain/validation.js';
+import { printable } from './text.js';
 
 export { examplesOf } from './commands/command.js';
 

@@ -1,5 +1,5 @@
 import type { Repo, UserRow } from '../store/repo.js';
-import { PlatformError, conflict, denied, notFound, invalid } from './errors.js';
+import { PlatformError, conflict, denied, notFound, invalid } from '../errors.js';
 import {
   badCredentials,
   checkNewPassword,
@@ -14,6 +14,7 @@ import { planView, type PlanView } from './plans.js';
 import { SESSION_TTL_DAYS, hashToken, newToken } from './tokens.js';
 import { type Credential, type Env, actorRef, audit, authenticate, iso, read, write } from './service.js';
 import * as v from './validation.js';
+import { printable } from '../text.js';
 
 /** Consecutive failed logins allowed before the account is locked for LOCK_MINUTES. */
 export const MAX_FAILED_LOGINS = 5;
@@ -258,7 +259,7 @@ export async function update(
     if (companyName !== undefined) {
       const company = u.current_company_id == null ? undefined : await r.companyById(u.current_company_id);
       if (!company) throw notFound('You have no current company.');
-      if (company.owner_id !== u.id) throw denied(`Only the OWNER of "${v.printable(company.name)}" can rename it.`);
+      if (company.owner_id !== u.id) throw denied(`Only the OWNER of "${printable(company.name)}" can rename it.`);
       if (company.name !== companyName) {
         await r.renameCompany(company.id, companyName, iso(now));
         await audit(r, now, actorRef(actor), 'company.rename', {
@@ -379,7 +380,7 @@ export async function listTokens(env: Env, cred: Credential): Promise<TokenView[
 /** Revokes one of the caller's personal API tokens. */
 export async function revokeToken(env: Env, cred: Credential, idText: string) {
   const id = Number(idText);
-  if (!/^[0-9]{1,15}$/.test(idText.trim())) throw invalid(`Invalid token id "${v.printable(idText)}".`);
+  if (!/^[0-9]{1,15}$/.test(idText.trim())) throw invalid(`Invalid token id "${printable(idText)}".`);
   const now = env.now();
   return write(env, async (r) => {
     const actor = await authenticate(r, cred, now);

@@ -1,7 +1,8 @@
-import { denied, invalid } from './errors.js';
+import { denied, invalid } from '../errors.js';
 import { canManageMembers } from './roles.js';
 import { type Credential, type Env, authenticate, read, resolveCompany } from './service.js';
 import * as v from './validation.js';
+import { printable } from '../text.js';
 
 export interface AuditEntry {
   id: number;
@@ -44,7 +45,7 @@ export async function listAudit(
     if (opts.company !== undefined || !actor.isSupport) {
       const access = await resolveCompany(r, actor, opts.company);
       if (!actor.isSupport && !canManageMembers(access.role)) {
-        throw denied(`Only an OWNER or ADMINISTRATOR of "${v.printable(access.company.name)}" can read its audit log.`);
+        throw denied(`Only an OWNER or ADMINISTRATOR of "${printable(access.company.name)}" can read its audit log.`);
       }
       companyId = access.company.id;
     }

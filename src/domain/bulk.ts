@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Options as CsvOptions } from 'csv-parse';
 import { createInterface } from 'node:readline';
 import type { BulkRow, BulkUpdate, CompanyRow, PlanRow, Repo } from '../store/repo.js';
-import { type ErrorCode, PlatformError, invalid } from './errors.js';
+import { type ErrorCode, PlatformError, invalid } from '../errors.js';
 import { type Role, parseRole } from './roles.js';
 import { seatLimitError } from './members.js';
 import {
@@ -19,6 +19,7 @@ import {
   write,
 } from './service.js';
 import * as v from './validation.js';
+import { printable } from '../text.js';
 
 export type BulkFormat = 'csv' | 'jsonl';
 
@@ -41,7 +42,7 @@ export function formatFor(fileName: string | undefined, explicit: string | undef
   if (explicit !== undefined) {
     const f = explicit.trim().toLowerCase();
     if (f === 'csv' || f === 'jsonl') return f;
-    throw new PlatformError('USAGE', `Unknown format "${v.printable(explicit)}": use csv or jsonl.`);
+    throw new PlatformError('USAGE', `Unknown format "${printable(explicit)}": use csv or jsonl.`);
   }
   if (fileName && /\.(jsonl|ndjson)$/i.test(fileName)) return 'jsonl';
   return 'csv';
@@ -122,7 +123,7 @@ async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
           }
           if (cols.email === undefined || cols.role === undefined) {
             throw invalid(
-              `Line ${line}: the CSV header must name the columns email and role (and optionally company); found "${v.printable(record.join(','))}".`,
+              `Line ${line}: the CSV header must name the columns email and role (and optionally company); found "${printable(record.join(','))}".`,
             );
           }
           continue;
@@ -485,7 +486,7 @@ async function applyChunk(
         if (role !== 'OWNER')
           throw new PlatformError(
             'CONFLICT',
-            `${email} is the OWNER of "${v.printable(company.name)}"; the OWNER's membership cannot be changed.`,
+            `${email} is the OWNER of "${printable(company.name)}"; the OWNER's membership cannot be changed.`,
           );
         summary.unchanged++;
         report.unchanged++;

@@ -1,5 +1,5 @@
 import type { Repo, UserRow } from '../store/repo.js';
-import { PlatformError } from './errors.js';
+import { PlatformError } from '../errors.js';
 import { planView } from './plans.js';
 import {
   type Credential,
@@ -12,7 +12,7 @@ import {
   resolveCompany,
   write,
 } from './service.js';
-import { printable } from './validation.js';
+import { printable } from '../text.js';
 
 export interface CompanyListItem {
   id: number;

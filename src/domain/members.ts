@@ -1,5 +1,5 @@
 import type { BulkRow, CompanyRow, PlanRow, Repo } from '../store/repo.js';
-import { PlatformError, conflict, invalid, notFound } from './errors.js';
+import { PlatformError, conflict, invalid, notFound } from '../errors.js';
 import { type AssignableRole, type MemberStatus, parseAssignableRole, parseRole, parseStatus } from './roles.js';
 import {
   type Actor,
@@ -16,6 +16,7 @@ import {
   write,
 } from './service.js';
 import * as v from './validation.js';
+import { printable } from '../text.js';
 
 export interface MemberView {
   email: string;
@@ -54,7 +55,7 @@ export async function listMembers(
 export function seatLimitError(company: CompanyRow, plan: PlanRow, used: number, adding: number) {
   return new PlatformError(
     'SEAT_LIMIT',
-    `Plan ${plan.name} of "${v.printable(company.name)}" allows ${plan.max_users} users; it has ${used}, so ${adding} more would exceed it. Ask support to change the plan.`,
+    `Plan ${plan.name} of "${printable(company.name)}" allows ${plan.max_users} users; it has ${used}, so ${adding} more would exceed it. Ask support to change the plan.`,
     { plan: plan.name, maxUsers: plan.max_users, users: used, adding },
   );
 }
@@ -85,17 +86,17 @@ export async function invite(
       const k = known.get(email);
       if (k?.user_id === company.owner_id)
         throw conflict(
-          `${email} is the OWNER of "${v.printable(company.name)}"; the OWNER's membership cannot be changed.`,
+          `${email} is the OWNER of "${printable(company.name)}"; the OWNER's membership cannot be changed.`,
         );
       if (k?.m_role)
         throw new PlatformError(
           'ALREADY_EXISTS',
-          `${email} is already a member of "${v.printable(company.name)}" (${k.m_role}, ${k.m_status}).`,
+          `${email} is already a member of "${printable(company.name)}" (${k.m_role}, ${k.m_status}).`,
         );
       if (k?.i_role)
         throw new PlatformError(
           'ALREADY_EXISTS',
-          `${email} is already invited to "${v.printable(company.name)}" (${k.i_role}, PENDING).`,
+          `${email} is already invited to "${printable(company.name)}" (${k.i_role}, PENDING).`,
         );
       if (k?.user_id) memberships.push([company.id, k.user_id, role]);
       else invitations.push([company.id, email, role]);
@@ -129,7 +130,7 @@ async function findTarget(r: Repo, company: CompanyRow, email: string) {
     const inv = await r.invitation(company.id, email);
     if (inv) return { kind: 'invitation' as const, user: undefined, role: inv.role, status: 'PENDING' };
   }
-  throw notFound(`${email} is not a member of "${v.printable(company.name)}".`);
+  throw notFound(`${email} is not a member of "${printable(company.name)}".`);
 }
 
 /** Changes the role of a non-owner member or pending invitation. */
@@ -148,7 +149,7 @@ export async function setRole(
     const { company } = access;
     const t = await findTarget(r, company, email);
     if (t.role === 'OWNER')
-      throw conflict(`${email} is the OWNER of "${v.printable(company.name)}"; the OWNER's role cannot be changed.`);
+      throw conflict(`${email} is the OWNER of "${printable(company.name)}"; the OWNER's role cannot be changed.`);
     if (t.role !== role) {
       if (t.kind === 'member') await r.setMembershipRole(company.id, t.user.id, role, iso(now));
       else await r.setInvitationRole(company.id, email, role, iso(now));
@@ -174,7 +175,7 @@ async function checkRemove(r: Repo, actor: Actor, companyRef: string | undefined
   requireManager(access, actor, 'remove members');
   const t = await findTarget(r, access.company, email);
   if (t.role === 'OWNER')
-    throw conflict(`${email} is the OWNER of "${v.printable(access.company.name)}" and cannot be removed.`);
+    throw conflict(`${email} is the OWNER of "${printable(access.company.name)}" and cannot be removed.`);
   return { company: access.company, target: t };
 }
 

@@ -1,4 +1,4 @@
-import { PlatformError, invalid } from './errors.js';
+import { PlatformError, invalid } from '../errors.js';
 
 /** scrypt cost for new hashes: N=2^17, r=8, p=1 (~0.5 s, 128 MiB). */
 export const SCRYPT_PARAMS = { logN: 17, r: 8, p: 1 } as const;

@@ -1,5 +1,5 @@
 import type { PlanRow } from '../store/repo.js';
-import { PlatformError, conflict, invalid, notFound } from './errors.js';
+import { PlatformError, conflict, invalid, notFound } from '../errors.js';
 import {
   type Credential,
   type Env,
@@ -13,6 +13,7 @@ import {
   write,
 } from './service.js';
 import * as v from './validation.js';
+import { printable } from '../text.js';
 
 export interface PlanView {
   name: string;
@@ -73,11 +74,11 @@ export async function setPlan(env: Env, cred: Credential, companyRef: string, pl
     if (plan.max_users !== null && used > plan.max_users) {
       throw new PlatformError(
         'SEAT_LIMIT',
-        `Plan ${plan.name} allows ${plan.max_users} users but "${v.printable(company.name)}" has ${used}; remove members first.`,
+        `Plan ${plan.name} allows ${plan.max_users} users but "${printable(company.name)}" has ${used}; remove members first.`,
       );
     }
     const old = (await r.planById(company.plan_id))!;
-    if (old.id === plan.id) throw conflict(`"${v.printable(company.name)}" is already on plan ${plan.name}.`);
+    if (old.id === plan.id) throw conflict(`"${printable(company.name)}" is already on plan ${plan.name}.`);
     await r.setCompanyPlan(company.id, plan.id, iso(now));
     await audit(r, now, actorRef(actor), 'plan.set', {
       company: { id: company.id, name: company.name },

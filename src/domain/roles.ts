@@ -1,5 +1,5 @@
-import { printable } from './validation.js';
-import { invalid } from './errors.js';
+import { printable } from '../text.js';
+import { invalid } from '../errors.js';
 
 export const ROLES = ['OWNER', 'ADMINISTRATOR', 'MANAGER', 'DESIGNER'] as const;
 export type Role = (typeof ROLES)[number];

@@ -1,9 +1,9 @@
 import type { Store } from '../store/types.js';
 import { Repo, type CompanyRow, type UserRow } from '../store/repo.js';
-import { PlatformError, authRequired, denied, notFound } from './errors.js';
+import { PlatformError, authRequired, denied, notFound } from '../errors.js';
 import { hashToken } from './tokens.js';
 import { canManageMembers, type Role } from './roles.js';
-import { printable } from './validation.js';
+import { printable } from '../text.js';
 
 /** What every domain operation needs from outside: the store and the clock. */
 export interface Env {

@@ -1,4 +1,4 @@
-import { conflict, denied, notFound } from './errors.js';
+import { conflict, denied, notFound } from '../errors.js';
 import { type Credential, type Env, actorRef, audit, authenticate, write } from './service.js';
 import * as v from './validation.js';
 

@@ -1,15 +1,5 @@
-import { invalid } from './errors.js';
-
-// C0/C1 controls, DEL, bidi overrides/isolates and zero-width joiners that could
-// disguise text in someone else's terminal table. Ordinary letters, emoji and
-// combining marks stay allowed.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u;
-
-/** True when the text holds no control or direction-override characters. */
-export function isPrintable(text: string): boolean {
-  return !UNSAFE.test(text);
-}
+import { invalid } from '../errors.js';
+import { isPrintable, printable } from '../text.js';
 
 function cleanText(field: string, value: string, max: number, { required = true } = {}): string {
   const v = value.normalize('NFC').trim();
@@ -59,10 +49,4 @@ export function email(value: string): string {
     throw invalid(`Invalid e-mail address "${printable(value.trim())}".`);
   }
   return v;
-}
-
-/** Escapes unsafe characters so untrusted text can be echoed in a message. */
-export function printable(text: string, max = 80): string {
-  const cut = [...text].slice(0, max).join('') + ([...text].length > max ? '…' : '');
-  return cut.replace(new RegExp(UNSAFE.source, 'gu'), (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }

@@ -1,4 +1,4 @@
-import { PlatformError } from '../domain/errors.js';
+import { PlatformError } from '../errors.js';
 import type { IOStreams } from './streams.js';
 import type { Prompter } from './prompter.js';
 

@@ -1,4 +1,4 @@
-import { PlatformError } from '../domain/errors.js';
+import { PlatformError } from '../errors.js';
 
 /** The questions a command may ask a person at a terminal. */
 export interface Prompter {

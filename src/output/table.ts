@@ -1,5 +1,5 @@
 import type { IOStreams } from '../io/streams.js';
-import { printable } from '../domain/validation.js';
+import { printable } from '../text.js';
 
 export interface Column<T> {
   header: string;

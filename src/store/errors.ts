@@ -1,4 +1,4 @@
-import { PlatformError } from '../domain/errors.js';
+import { PlatformError } from '../errors.js';
 
 const CORRUPT = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT']);
 const BUSY = new Set([

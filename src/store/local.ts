@@ -4,7 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Params, RunResult, Store, Tx } from './types.js';
 import { storeError } from './errors.js';
 import { busyTimeoutMs } from './busy.js';
-import { PlatformError } from '../domain/errors.js';
+import { PlatformError } from '../errors.js';
 
 type Database = BetterSqlite3.Database;
 type Statement = BetterSqlite3.Statement;

@@ -1,4 +1,4 @@
-import { PlatformError } from '../domain/errors.js';
+import { PlatformError } from '../errors.js';
 import { LATEST_VERSION, MIGRATIONS } from './migrations/index.js';
 import type { Store, Tx } from './types.js';
 

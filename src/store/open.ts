@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PlatformError } from '../domain/errors.js';
+import { PlatformError } from '../errors.js';
 import type { Store } from './types.js';
 import { migrate } from './migrate.js';
 

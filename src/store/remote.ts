@@ -1,5 +1,5 @@
 import type { Client, InArgs, InStatement, ResultSet, Transaction } from '@libsql/client';
-import { PlatformError } from '../domain/errors.js';
+import { PlatformError } from '../errors.js';
 import { storeError } from './errors.js';
 import { busyTimeoutMs } from './busy.js';
 import type { Params, RunResult, Store, Tx } from './types.js';

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PlatformError } from '../domain/errors.js';
+import { PlatformError } from '../errors.js';
 import type { Tx } from './types.js';
 
 const PAGE = 5000;

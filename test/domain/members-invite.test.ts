@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PlatformError } from '../../src/domain/errors.js';
+import { PlatformError } from '../../src/errors.js';
 import { invite, listMembers } from '../../src/domain/members.js';
 import { parseAssignableRole } from '../../src/domain/roles.js';
 import type { Env } from '../../src/domain/service.js';

@@ -9,7 +9,7 @@ import {
   passwordLength,
   verifyPassword,
 } from '../../src/domain/password.js';
-import { PlatformError } from '../../src/domain/errors.js';
+import { PlatformError } from '../../src/errors.js';
 
 const SHORT = 'New password must be at least 8 characters long.';
 const MISMATCH = 'New password and confirmation do not match.';

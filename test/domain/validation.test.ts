@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  companyName,
-  email,
-  isPrintable,
-  personName,
-  phone,
-  planName,
-  printable,
-} from '../../src/domain/validation.js';
-import { PlatformError } from '../../src/domain/errors.js';
+import { companyName, email, personName, phone, planName } from '../../src/domain/validation.js';
+import { isPrintable, printable } from '../../src/text.js';
+import { PlatformError } from '../../src/errors.js';
 
 function code(f: () => unknown): string | undefined {
   try {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PlatformError } from '../../src/domain/errors.js';
+import { PlatformError } from '../../src/errors.js';
 import { LocalStore } from '../../src/store/local.js';
 import { RemoteStore } from '../../src/store/remote.js';
 import type { Store } from '../../src/store/types.js';

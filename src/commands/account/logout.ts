@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { defineCommand, depsOf, type ContextFactory, type Deps } from '../command.js';
 import type { Config } from '../../config.js';
 import { logout } from '../../domain/accounts.js';
-import { PlatformError, authRequired } from '../../domain/errors.js';
+import { PlatformError, authRequired } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { success } from '../../output/messages.js';
 

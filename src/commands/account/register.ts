@@ -6,7 +6,7 @@ import type { Env } from '../../domain/service.js';
 import type { Config } from '../../config.js';
 import { register, validateRegistration } from '../../domain/accounts.js';
 import { checkNewPassword } from '../../domain/password.js';
-import { PlatformError } from '../../domain/errors.js';
+import { PlatformError } from '../../errors.js';
 import { passwordLines, promptPasswords } from '../../io/password-input.js';
 import { printJson } from '../../output/json.js';
 import { success } from '../../output/messages.js';

@@ -3,7 +3,7 @@ import { defineCommand, type ContextFactory } from '../command.js';
 import type { IOStreams } from '../../io/streams.js';
 import type { Store } from '../../store/types.js';
 import { checkStore } from '../../domain/health.js';
-import { PlatformError } from '../../domain/errors.js';
+import { PlatformError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { success } from '../../output/messages.js';
 

@@ -38,7 +38,6 @@ export class PlatformError extends Error {
   }
 }
 
-export const usage = (m: string) => new PlatformError('USAGE', m);
 export const invalid = (m: string, d?: Record<string, unknown>) => new PlatformError('INVALID_INPUT', m, d);
 export const notFound = (m: string) => new PlatformError('NOT_FOUND', m);
 export const denied = (m: string) => new PlatformError('PERMISSION_DENIED', m);
