@@ -3,7 +3,8 @@ import type { Prompter } from './io/prompter.js';
 import { Config, configDir, defaultStorePath } from './config.js';
 import { parseLocation, openStore, type StoreLocation } from './store/open.js';
 import type { Store } from './store/types.js';
-import type { Credential, Env } from './domain/service.js';
+import type { Credential } from './domain/auth.js';
+import type { Services } from './domain/services.js';
 
 /** Global flags, as commander parsed them. */
 export interface GlobalOptions {
@@ -21,7 +22,7 @@ export interface GlobalOptions {
 export interface Context {
   io: IOStreams;
   prompter: Prompter;
-  env: NodeJS.ProcessEnv;
+  processEnv: NodeJS.ProcessEnv;
   json: boolean;
   yes: boolean;
   config(): Config;
@@ -32,7 +33,7 @@ export interface Context {
   /** The store created if missing but not yet migrated (store init migrates and reports it). */
   unmigratedStore(): Promise<Store>;
   /** The store and clock for domain calls. */
-  domain(): Promise<Env>;
+  services(): Promise<Services>;
   credential(): Credential;
   now(): Date;
   close(): Promise<void>;
@@ -56,7 +57,7 @@ export function createContext(opts: {
   const ctx: Context = {
     io,
     prompter,
-    env,
+    processEnv: env,
     json: Boolean(globals.json),
     yes: Boolean(globals.yes),
     config: () => (config ??= new Config(configDir(globals.configDir, env))),
@@ -68,7 +69,7 @@ export function createContext(opts: {
     store: () => openOnce({ migrate: true }),
     rawStore: () => openOnce({ migrate: false, mustExist: true }),
     unmigratedStore: () => openOnce({ migrate: false }),
-    domain: async () => ({ store: await ctx.store(), now }),
+    services: async () => ({ store: await ctx.store(), now }),
     credential: () => ({ token: env.PLATFORMCTL_TOKEN || ctx.config().session(ctx.location().key)?.token }),
     now,
     close: async () => {

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import type { Context, GlobalOptions } from '../context.js';
 import type { IOStreams } from '../io/streams.js';
-import type { Credential, Env } from '../domain/service.js';
+import type { Credential } from '../domain/auth.js';
+import type { Services } from '../domain/services.js';
 
 /** Builds the context for a command from the global flags it was called with. */
 export type ContextFactory = (globals: GlobalOptions) => Context;
@@ -45,14 +46,14 @@ export function intOption(value: string): number {
 /** The narrow pieces most commands need from the context. */
 export interface Deps {
   io: IOStreams;
-  domain: () => Promise<Env>;
+  services: () => Promise<Services>;
   credential: () => Credential;
   json: boolean;
 }
 
 export const depsOf = (ctx: Context): Deps => ({
   io: ctx.io,
-  domain: ctx.domain,
+  services: ctx.services,
   credential: ctx.credential,
   json: ctx.json,
 });

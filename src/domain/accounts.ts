@@ -12,7 +12,9 @@ import {
 import { companyList, type CompanyListItem } from './companies.js';
 import { planView, type PlanView } from './plans.js';
 import { SESSION_TTL_DAYS, hashToken, newToken } from './tokens.js';
-import { type Credential, type Env, actorRef, audit, authenticate, iso, read, write } from './service.js';
+import { type Credential, actorRef, authenticate } from './auth.js';
+import { type Services, iso, read, write } from './services.js';
+import { audit } from './audit-trail.js';
 import * as v from './validation.js';
 import { printable } from '../text.js';
 
@@ -63,12 +65,12 @@ export function validateRegistration(input: Omit<RegisterInput, 'password'>) {
  * Creates the user and their main company "<last name> Company" with the user as
  * OWNER; turns pending invitations for the e-mail into INVITED memberships; opens a session.
  */
-export async function register(env: Env, input: RegisterInput): Promise<RegisteredAccount> {
+export async function register(svc: Services, input: RegisterInput): Promise<RegisteredAccount> {
   const fields = validateRegistration(input);
   checkNewPassword(input.password);
   const hash = await hashPassword(input.password);
-  const now = env.now();
-  return write(env, (r) => createAccount(r, fields, hash, now));
+  const now = svc.now();
+  return write(svc, (r) => createAccount(r, fields, hash, now));
 }
 
 export type RegisteredAccount = SessionResult & { company: { id: number; name: string }; invitations: number };
@@ -122,7 +124,7 @@ export async function createAccount(
  * the account is locked for LOCK_MINUTES; a success resets the count. Hashes made with
  * weaker scrypt parameters are redone.
  */
-export async function login(env: Env, emailInput: string, password: string): Promise<SessionResult> {
+export async function login(svc: Services, emailInput: string, password: string): Promise<SessionResult> {
   let email: string;
   try {
     email = v.email(emailInput);
@@ -130,8 +132,8 @@ export async function login(env: Env, emailInput: string, password: string): Pro
     await verifyPassword(await dummyHash(), password);
     throw badCredentials();
   }
-  const now = env.now();
-  const user = await read(env, (r) => r.userByEmail(email));
+  const now = svc.now();
+  const user = await read(svc, (r) => r.userByEmail(email));
   if (!user) {
     await verifyPassword(await dummyHash(), password);
     throw badCredentials();
@@ -139,7 +141,7 @@ export async function login(env: Env, emailInput: string, password: string): Pro
   if (user.locked_until && user.locked_until > iso(now)) throw throttled(user.locked_until);
   const ok = await verifyPassword(user.password_hash, password);
   const upgraded = ok && (await needsRehash(user.password_hash)) ? await hashPassword(password) : null;
-  const result = await write(env, async (r) => {
+  const result = await write(svc, async (r) => {
     const fresh = await r.userById(user.id);
     if (!fresh) return { error: badCredentials() };
     if (fresh.locked_until && fresh.locked_until > iso(now)) return { error: throttled(fresh.locked_until) };
@@ -171,9 +173,9 @@ function throttled(until: string) {
 }
 
 /** Revokes the session used by the caller. */
-export async function logout(env: Env, cred: Credential): Promise<{ email: string; revoked: boolean }> {
-  const now = env.now();
-  return write(env, async (r) => {
+export async function logout(svc: Services, cred: Credential): Promise<{ email: string; revoked: boolean }> {
+  const now = svc.now();
+  return write(svc, async (r) => {
     const actor = await authenticate(r, cred, now);
     if (actor.tokenKind === 'api')
       throw invalid(
@@ -192,9 +194,9 @@ export interface AccountView {
 }
 
 /** The account panel: personal data, current company with role and plan, all companies. */
-export async function show(env: Env, cred: Credential): Promise<AccountView> {
-  return read(env, async (r) => {
-    const actor = await authenticate(r, cred, env.now());
+export async function show(svc: Services, cred: Credential): Promise<AccountView> {
+  return read(svc, async (r) => {
+    const actor = await authenticate(r, cred, svc.now());
     return accountView(r, actor.user);
   });
 }
@@ -233,7 +235,7 @@ export interface UpdateInput {
 
 /** Edits personal data; the company name only by the OWNER of the current company. */
 export async function update(
-  env: Env,
+  svc: Services,
   cred: Credential,
   input: UpdateInput,
 ): Promise<AccountView & { changed: string[] }> {
@@ -243,8 +245,8 @@ export async function update(
   const lastName = input.lastName === undefined ? undefined : v.personName('Last name', input.lastName);
   const phone = input.phone === undefined ? undefined : v.phone(input.phone);
   const companyName = input.companyName === undefined ? undefined : v.companyName(input.companyName);
-  const now = env.now();
-  return write(env, async (r) => {
+  const now = svc.now();
+  return write(svc, async (r) => {
     const actor = await authenticate(r, cred, now);
     const u = actor.user;
     const changed: string[] = [];
@@ -283,9 +285,9 @@ export async function update(
 }
 
 /** Checks the caller is signed in and says what account delete would remove. */
-export async function describeDelete(env: Env, cred: Credential) {
-  return read(env, async (r) => {
-    const actor = await authenticate(r, cred, env.now());
+export async function describeDelete(svc: Services, cred: Credential) {
+  return read(svc, async (r) => {
+    const actor = await authenticate(r, cred, svc.now());
     const company = await r.mainCompanyOf(actor.user.id);
     const members = company ? (await r.seatsUsed(company.id)) - 1 : 0;
     return {
@@ -301,9 +303,9 @@ export async function describeDelete(env: Env, cred: Credential) {
  * other memberships and their sessions; members whose current company it was move
  * back to their own main company.
  */
-export async function deleteAccount(env: Env, cred: Credential) {
-  const now = env.now();
-  return write(env, async (r) => {
+export async function deleteAccount(svc: Services, cred: Credential) {
+  const now = svc.now();
+  return write(svc, async (r) => {
     const actor = await authenticate(r, cred, now);
     const u = actor.user;
     const company = await r.mainCompanyOf(u.id);
@@ -331,13 +333,13 @@ export async function deleteAccount(env: Env, cred: Credential) {
 // ---- personal API tokens ----
 
 /** Creates a personal API token; the secret is returned once and only its hash is stored. */
-export async function createToken(env: Env, cred: Credential, name: string, expiresInDays?: number) {
+export async function createToken(svc: Services, cred: Credential, name: string, expiresInDays?: number) {
   const n = v.personName('Token name', name);
   if (expiresInDays !== undefined && (!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > 3650)) {
     throw invalid('--expires-in must be a whole number of days from 1 to 3650.');
   }
-  const now = env.now();
-  return write(env, async (r) => {
+  const now = svc.now();
+  return write(svc, async (r) => {
     const actor = await authenticate(r, cred, now);
     const token = newToken('api');
     const expiresAt = expiresInDays ? iso(new Date(now.getTime() + expiresInDays * DAY)) : null;
@@ -363,9 +365,9 @@ export interface TokenView {
 }
 
 /** Lists the caller's personal API tokens (never their secrets). */
-export async function listTokens(env: Env, cred: Credential): Promise<TokenView[]> {
-  const now = env.now();
-  return read(env, async (r) => {
+export async function listTokens(svc: Services, cred: Credential): Promise<TokenView[]> {
+  const now = svc.now();
+  return read(svc, async (r) => {
     const actor = await authenticate(r, cred, now);
     return (await r.apiTokens(actor.user.id)).map((t) => ({
       id: t.id,
@@ -378,11 +380,11 @@ export async function listTokens(env: Env, cred: Credential): Promise<TokenView[
 }
 
 /** Revokes one of the caller's personal API tokens. */
-export async function revokeToken(env: Env, cred: Credential, idText: string) {
+export async function revokeToken(svc: Services, cred: Credential, idText: string) {
   const id = Number(idText);
   if (!/^[0-9]{1,15}$/.test(idText.trim())) throw invalid(`Invalid token id "${printable(idText)}".`);
-  const now = env.now();
-  return write(env, async (r) => {
+  const now = svc.now();
+  return write(svc, async (r) => {
     const actor = await authenticate(r, cred, now);
     const t = await r.tokenOf(actor.user.id, id);
     if (!t || t.kind !== 'api') throw notFound(`No personal API token with id ${id}.`);
@@ -399,18 +401,18 @@ export async function revokeToken(env: Env, cred: Credential, idText: string) {
  * Changes the password. Checks in the help article's order: length, match, then the
  * current password. Every other session and token of the user is revoked.
  */
-export async function changePassword(env: Env, cred: Credential, current: string, next: string, confirm: string) {
+export async function changePassword(svc: Services, cred: Credential, current: string, next: string, confirm: string) {
   checkPasswordChange(next, confirm);
-  const now = env.now();
-  const before = await read(env, async (r) => (await authenticate(r, cred, now)).user);
+  const now = svc.now();
+  const before = await read(svc, async (r) => (await authenticate(r, cred, now)).user);
   if (!(await verifyPassword(before.password_hash, current))) {
-    await write(env, async (r) =>
+    await write(svc, async (r) =>
       audit(r, now, { id: before.id, email: before.email }, 'password.change_failed', { target: before.email }),
     );
     throw new PlatformError('BAD_CREDENTIALS', 'Current password is incorrect.');
   }
   const hash = await hashPassword(next);
-  return write(env, async (r) => {
+  return write(svc, async (r) => {
     const actor = await authenticate(r, cred, now);
     if (actor.user.password_hash !== before.password_hash)
       throw conflict('The password was changed by another command meanwhile; run password change again.');

@@ -1,6 +1,8 @@
 import { denied, invalid } from '../errors.js';
 import { canManageMembers } from './roles.js';
-import { type Credential, type Env, authenticate, read, resolveCompany } from './service.js';
+import { type Credential, authenticate } from './auth.js';
+import { type Services, read } from './services.js';
+import { resolveCompany } from './access.js';
 import * as v from './validation.js';
 import { printable } from '../text.js';
 
@@ -19,7 +21,7 @@ export interface AuditEntry {
  * (the current company unless --company); SUPPORT sees everything.
  */
 export async function listAudit(
-  env: Env,
+  svc: Services,
   cred: Credential,
   opts: {
     company?: string | undefined;
@@ -39,8 +41,8 @@ export async function listAudit(
     since = d.toISOString();
   }
   const actorEmail = opts.actor === undefined ? undefined : v.email(opts.actor);
-  return read(env, async (r) => {
-    const actor = await authenticate(r, cred, env.now());
+  return read(svc, async (r) => {
+    const actor = await authenticate(r, cred, svc.now());
     let companyId: number | undefined;
     if (opts.company !== undefined || !actor.isSupport) {
       const access = await resolveCompany(r, actor, opts.company);

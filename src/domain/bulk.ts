@@ -5,19 +5,10 @@ import type { BulkRow, BulkUpdate, CompanyRow, PlanRow, Repo } from '../store/re
 import { type ErrorCode, PlatformError, invalid } from '../errors.js';
 import { type Role, parseRole } from './roles.js';
 import { seatLimitError } from './members.js';
-import {
-  type Actor,
-  type Credential,
-  type Env,
-  actorRef,
-  audit,
-  authenticate,
-  iso,
-  read,
-  requireManager,
-  resolveCompany,
-  write,
-} from './service.js';
+import { type Actor, type Credential, actorRef, authenticate } from './auth.js';
+import { type Services, iso, read, write } from './services.js';
+import { audit } from './audit-trail.js';
+import { requireManager, resolveCompany } from './access.js';
 import * as v from './validation.js';
 import { printable } from '../text.js';
 
@@ -282,8 +273,8 @@ const errorOf = (line: number, email: string | null, e: unknown): ImportError =>
  * the actual OWNER the role OWNER, which is unchanged (so an export re-imports cleanly).
  * Without continueOnError any bad row rolls everything back; dryRun always does.
  */
-export async function importMembers(env: Env, cred: Credential, opts: ImportOptions): Promise<ImportReport> {
-  const now = env.now();
+export async function importMembers(svc: Services, cred: Credential, opts: ImportOptions): Promise<ImportReport> {
+  const now = svc.now();
   const ts = iso(now);
   // The rows are a stream read once. A store may run the transaction again (sqld ends a
   // transaction that kept another writer waiting, and the remote engine retries it): a
@@ -291,7 +282,7 @@ export async function importMembers(env: Env, cred: Credential, opts: ImportOpti
   // report success. Nothing was written by the ended run, so say so and stop instead.
   let rowsRead = false;
   try {
-    return await write(env, async (r) => {
+    return await write(svc, async (r) => {
       if (rowsRead) {
         throw new PlatformError(
           'STORE_BUSY',
@@ -552,12 +543,12 @@ export const EXPORT_PAGE = 1000;
  * rows, a page at a time, from one consistent read snapshot.
  */
 export async function exportMembers(
-  env: Env,
+  svc: Services,
   cred: Credential,
   opts: { company?: string | undefined; onPage: (rows: ExportRow[]) => void | Promise<void> },
 ) {
-  return read(env, async (r) => {
-    const actor = await authenticate(r, cred, env.now());
+  return read(svc, async (r) => {
+    const actor = await authenticate(r, cred, svc.now());
     const { company } = await resolveCompany(r, actor, opts.company);
     let count = 0;
     let afterUser = 0;

@@ -1,17 +1,10 @@
 import type { Repo, UserRow } from '../store/repo.js';
 import { PlatformError } from '../errors.js';
 import { planView } from './plans.js';
-import {
-  type Credential,
-  type Env,
-  actorRef,
-  audit,
-  authenticate,
-  iso,
-  read,
-  resolveCompany,
-  write,
-} from './service.js';
+import { type Credential, actorRef, authenticate } from './auth.js';
+import { type Services, iso, read, write } from './services.js';
+import { audit } from './audit-trail.js';
+import { resolveCompany } from './access.js';
 import { printable } from '../text.js';
 
 export interface CompanyListItem {
@@ -35,14 +28,14 @@ export async function companyList(r: Repo, u: UserRow): Promise<CompanyListItem[
   }));
 }
 
-export async function listCompanies(env: Env, cred: Credential): Promise<CompanyListItem[]> {
-  return read(env, async (r) => companyList(r, (await authenticate(r, cred, env.now())).user));
+export async function listCompanies(svc: Services, cred: Credential): Promise<CompanyListItem[]> {
+  return read(svc, async (r) => companyList(r, (await authenticate(r, cred, svc.now())).user));
 }
 
 /** A company's name, owner, plan, seats and the caller's role there. */
-export async function showCompany(env: Env, cred: Credential, ref?: string) {
-  return read(env, async (r) => {
-    const actor = await authenticate(r, cred, env.now());
+export async function showCompany(svc: Services, cred: Credential, ref?: string) {
+  return read(svc, async (r) => {
+    const actor = await authenticate(r, cred, svc.now());
     const { company, role, status } = await resolveCompany(r, actor, ref);
     const owner = (await r.userById(company.owner_id))!;
     const plan = (await r.planById(company.plan_id))!;
@@ -62,9 +55,9 @@ export async function showCompany(env: Env, cred: Credential, ref?: string) {
 }
 
 /** Makes a company current; an INVITED membership becomes ACTIVE. */
-export async function switchCompany(env: Env, cred: Credential, ref: string) {
-  const now = env.now();
-  return write(env, async (r) => {
+export async function switchCompany(svc: Services, cred: Credential, ref: string) {
+  const now = svc.now();
+  return write(svc, async (r) => {
     const actor = await authenticate(r, cred, now);
     const { company, role, status } = await resolveCompany(r, actor, ref);
     if (!role)
@@ -84,7 +77,7 @@ export async function switchCompany(env: Env, cred: Credential, ref: string) {
   });
 }
 
-async function checkLeave(r: Repo, env: Env, cred: Credential, ref: string | undefined, now: Date) {
+async function checkLeave(r: Repo, svc: Services, cred: Credential, ref: string | undefined, now: Date) {
   const actor = await authenticate(r, cred, now);
   const access = await resolveCompany(r, actor, ref);
   if (!access.role)
@@ -99,18 +92,18 @@ async function checkLeave(r: Repo, env: Env, cred: Credential, ref: string | und
 }
 
 /** Validates a leave without changing anything, for the confirmation prompt. */
-export async function describeLeave(env: Env, cred: Credential, ref?: string) {
-  return read(env, async (r) => {
-    const { company, role } = await checkLeave(r, env, cred, ref, env.now());
+export async function describeLeave(svc: Services, cred: Credential, ref?: string) {
+  return read(svc, async (r) => {
+    const { company, role } = await checkLeave(r, svc, cred, ref, svc.now());
     return { id: company.id, name: company.name, role };
   });
 }
 
 /** Removes the caller's membership; if it was current, the main company becomes current. */
-export async function leaveCompany(env: Env, cred: Credential, ref?: string) {
-  const now = env.now();
-  return write(env, async (r) => {
-    const { actor, company, role } = await checkLeave(r, env, cred, ref, now);
+export async function leaveCompany(svc: Services, cred: Credential, ref?: string) {
+  const now = svc.now();
+  return write(svc, async (r) => {
+    const { actor, company, role } = await checkLeave(r, svc, cred, ref, now);
     await r.deleteMembership(company.id, actor.user.id);
     const wasCurrent = actor.user.current_company_id === company.id;
     if (wasCurrent) {

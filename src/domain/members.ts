@@ -1,20 +1,10 @@
 import type { BulkRow, CompanyRow, PlanRow, Repo } from '../store/repo.js';
 import { PlatformError, conflict, invalid, notFound } from '../errors.js';
 import { type AssignableRole, type MemberStatus, parseAssignableRole, parseRole, parseStatus } from './roles.js';
-import {
-  type Actor,
-  type Credential,
-  type Env,
-  actorRef,
-  audit,
-  auditMany,
-  authenticate,
-  iso,
-  read,
-  requireManager,
-  resolveCompany,
-  write,
-} from './service.js';
+import { type Actor, type Credential, actorRef, authenticate } from './auth.js';
+import { type Services, iso, read, write } from './services.js';
+import { audit, auditMany } from './audit-trail.js';
+import { requireManager, resolveCompany } from './access.js';
 import * as v from './validation.js';
 import { printable } from '../text.js';
 
@@ -28,14 +18,14 @@ export interface MemberView {
 
 /** Members of a company (ACTIVE, INVITED, PENDING), optionally filtered by role and status. */
 export async function listMembers(
-  env: Env,
+  svc: Services,
   cred: Credential,
   opts: { company?: string | undefined; role?: string | undefined; status?: string | undefined },
 ) {
   const role = opts.role === undefined ? undefined : parseRole(opts.role);
   const status: MemberStatus | undefined = opts.status === undefined ? undefined : parseStatus(opts.status);
-  return read(env, async (r) => {
-    const actor = await authenticate(r, cred, env.now());
+  return read(svc, async (r) => {
+    const actor = await authenticate(r, cred, svc.now());
     const { company } = await resolveCompany(r, actor, opts.company);
     const rows = await r.members(company.id, { role, status });
     return {
@@ -62,15 +52,15 @@ export function seatLimitError(company: CompanyRow, plan: PlanRow, used: number,
 
 /** Invites e-mails into a company with one role; all of them or none. */
 export async function invite(
-  env: Env,
+  svc: Services,
   cred: Credential,
   opts: { emails: string[]; role: string; company?: string | undefined },
 ) {
   if (opts.emails.length === 0) throw invalid('Name at least one e-mail to invite.');
   const role = parseAssignableRole(opts.role);
   const emails = [...new Set(opts.emails.map(v.email))];
-  const now = env.now();
-  return write(env, async (r) => {
+  const now = svc.now();
+  return write(svc, async (r) => {
     const actor = await authenticate(r, cred, now);
     const access = await resolveCompany(r, actor, opts.company);
     requireManager(access, actor, 'invite members');
@@ -135,14 +125,14 @@ async function findTarget(r: Repo, company: CompanyRow, email: string) {
 
 /** Changes the role of a non-owner member or pending invitation. */
 export async function setRole(
-  env: Env,
+  svc: Services,
   cred: Credential,
   opts: { email: string; role: string; company?: string | undefined },
 ) {
   const role = parseAssignableRole(opts.role);
   const email = v.email(opts.email);
-  const now = env.now();
-  return write(env, async (r) => {
+  const now = svc.now();
+  return write(svc, async (r) => {
     const actor = await authenticate(r, cred, now);
     const access = await resolveCompany(r, actor, opts.company);
     requireManager(access, actor, 'change roles');
@@ -181,23 +171,27 @@ async function checkRemove(r: Repo, actor: Actor, companyRef: string | undefined
 
 /** Validates a removal without changing anything, for the confirmation prompt. */
 export async function describeRemove(
-  env: Env,
+  svc: Services,
   cred: Credential,
   opts: { email: string; company?: string | undefined },
 ) {
   const email = v.email(opts.email);
-  return read(env, async (r) => {
-    const actor = await authenticate(r, cred, env.now());
+  return read(svc, async (r) => {
+    const actor = await authenticate(r, cred, svc.now());
     const { company, target } = await checkRemove(r, actor, opts.company, email);
     return { company: { id: company.id, name: company.name }, email, role: target.role, status: target.status };
   });
 }
 
 /** Denies a member access: removes the membership or the pending invitation. */
-export async function removeMember(env: Env, cred: Credential, opts: { email: string; company?: string | undefined }) {
+export async function removeMember(
+  svc: Services,
+  cred: Credential,
+  opts: { email: string; company?: string | undefined },
+) {
   const email = v.email(opts.email);
-  const now = env.now();
-  return write(env, async (r) => {
+  const now = svc.now();
+  return write(svc, async (r) => {
     const actor = await authenticate(r, cred, now);
     const { company, target } = await checkRemove(r, actor, opts.company, email);
     if (target.kind === 'member') {

@@ -1,17 +1,9 @@
 import type { PlanRow } from '../store/repo.js';
 import { PlatformError, conflict, invalid, notFound } from '../errors.js';
-import {
-  type Credential,
-  type Env,
-  actorRef,
-  audit,
-  authenticate,
-  iso,
-  read,
-  requireSupport,
-  resolveCompany,
-  write,
-} from './service.js';
+import { type Credential, actorRef, authenticate } from './auth.js';
+import { type Services, iso, read, write } from './services.js';
+import { audit } from './audit-trail.js';
+import { requireSupport, resolveCompany } from './access.js';
 import * as v from './validation.js';
 import { printable } from '../text.js';
 
@@ -24,16 +16,16 @@ export interface PlanView {
 export const planView = (p: PlanRow): PlanView => ({ name: p.name, maxUsers: p.max_users, custom: p.custom === 1 });
 
 /** The plan catalogue. */
-export async function listPlans(env: Env, cred: Credential): Promise<(PlanView & { default: boolean })[]> {
-  return read(env, async (r) => {
-    await authenticate(r, cred, env.now());
+export async function listPlans(svc: Services, cred: Credential): Promise<(PlanView & { default: boolean })[]> {
+  return read(svc, async (r) => {
+    await authenticate(r, cred, svc.now());
     return (await r.plans()).map((p) => ({ ...planView(p), default: p.is_default === 1 }));
   });
 }
 
 /** Staff create a plan with a user cap or unlimited. */
 export async function createPlan(
-  env: Env,
+  svc: Services,
   cred: Credential,
   input: { name: string; maxUsers?: number | undefined; unlimited?: boolean | undefined; custom?: boolean | undefined },
 ) {
@@ -47,8 +39,8 @@ export async function createPlan(
   ) {
     throw invalid('--max-users must be a whole number from 1 to 10000000.');
   }
-  const now = env.now();
-  return write(env, async (r) => {
+  const now = svc.now();
+  return write(svc, async (r) => {
     const actor = await authenticate(r, cred, now);
     requireSupport(actor, 'create plans');
     if (await r.planByName(name)) throw new PlatformError('ALREADY_EXISTS', `Plan ${name} already exists.`);
@@ -61,10 +53,10 @@ export async function createPlan(
 }
 
 /** Staff move a company to another plan; never below the members it already has. */
-export async function setPlan(env: Env, cred: Credential, companyRef: string, planName: string) {
+export async function setPlan(svc: Services, cred: Credential, companyRef: string, planName: string) {
   const name = v.planName(planName);
-  const now = env.now();
-  return write(env, async (r) => {
+  const now = svc.now();
+  return write(svc, async (r) => {
     const actor = await authenticate(r, cred, now);
     requireSupport(actor, "change a company's plan");
     const { company } = await resolveCompany(r, actor, companyRef);
@@ -90,9 +82,9 @@ export async function setPlan(env: Env, cred: Credential, companyRef: string, pl
 }
 
 /** Billing: the plan of a company and how many of its seats are used. */
-export async function billing(env: Env, cred: Credential, companyRef?: string) {
-  return read(env, async (r) => {
-    const actor = await authenticate(r, cred, env.now());
+export async function billing(svc: Services, cred: Credential, companyRef?: string) {
+  return read(svc, async (r) => {
+    const actor = await authenticate(r, cred, svc.now());
     const { company } = await resolveCompany(r, actor, companyRef);
     const plan = (await r.planById(company.plan_id))!;
     return {

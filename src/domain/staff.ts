@@ -1,15 +1,17 @@
 import { conflict, denied, notFound } from '../errors.js';
-import { type Credential, type Env, actorRef, audit, authenticate, write } from './service.js';
+import { type Credential, actorRef, authenticate } from './auth.js';
+import { type Services, write } from './services.js';
+import { audit } from './audit-trail.js';
 import * as v from './validation.js';
 
 /**
  * Grants the platform role SUPPORT. Only SUPPORT may grant, except the very first
  * grant on a store with no SUPPORT user, which any signed-in user may make.
  */
-export async function grantStaff(env: Env, cred: Credential, emailInput: string) {
+export async function grantStaff(svc: Services, cred: Credential, emailInput: string) {
   const email = v.email(emailInput);
-  const now = env.now();
-  return write(env, async (r) => {
+  const now = svc.now();
+  return write(svc, async (r) => {
     const actor = await authenticate(r, cred, now);
     const bootstrap = (await r.countSupport()) === 0;
     if (!actor.isSupport && !bootstrap) throw denied('Only platform staff (SUPPORT) can grant the SUPPORT role.');
@@ -23,10 +25,10 @@ export async function grantStaff(env: Env, cred: Credential, emailInput: string)
 }
 
 /** Revokes SUPPORT; the last SUPPORT user stays, so the store never falls back to bootstrap. */
-export async function revokeStaff(env: Env, cred: Credential, emailInput: string) {
+export async function revokeStaff(svc: Services, cred: Credential, emailInput: string) {
   const email = v.email(emailInput);
-  const now = env.now();
-  return write(env, async (r) => {
+  const now = svc.now();
+  return write(svc, async (r) => {
     const actor = await authenticate(r, cred, now);
     if (!actor.isSupport) throw denied('Only platform staff (SUPPORT) can revoke the SUPPORT role.');
     const user = await r.userByEmail(email);

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PlatformError } from '../../src/errors.js';
 import { invite, listMembers } from '../../src/domain/members.js';
 import { parseAssignableRole } from '../../src/domain/roles.js';
-import type { Env } from '../../src/domain/service.js';
+import type { Services } from '../../src/domain/services.js';
 import { hashToken, newToken } from '../../src/domain/tokens.js';
 import { openStore, parseLocation } from '../../src/store/open.js';
 import { Repo } from '../../src/store/repo.js';
@@ -48,7 +48,7 @@ async function failure(p: Promise<unknown>): Promise<PlatformError> {
 describe('member invite (domain, local store)', () => {
   let dir: string;
   let store: Store;
-  let env: Env;
+  let env: Services;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'platformctl-members-'));
     store = await openStore(parseLocation(join(dir, 'platform.db')));

@@ -13,7 +13,7 @@ export interface DeleteOptions extends Deps {
 }
 
 export async function run(o: DeleteOptions): Promise<void> {
-  const env = await o.domain();
+  const env = await o.services();
   const plan = await describeDelete(env, o.credential());
   const what = plan.company
     ? ` and your company "${plan.company.name}"${plan.otherMembers ? ` with its ${plan.otherMembers} other member(s)` : ''}`

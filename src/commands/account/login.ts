@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { defineCommand, type ContextFactory } from '../command.js';
 import type { IOStreams } from '../../io/streams.js';
 import type { Prompter } from '../../io/prompter.js';
-import type { Env } from '../../domain/service.js';
+import type { Services } from '../../domain/services.js';
 import type { Config } from '../../config.js';
 import { login } from '../../domain/accounts.js';
 import { passwordLines, promptPasswords } from '../../io/password-input.js';
@@ -13,7 +13,7 @@ import { email as normalizeEmail } from '../../domain/validation.js';
 export interface LoginOptions {
   io: IOStreams;
   prompter: Prompter;
-  domain: () => Promise<Env>;
+  services: () => Promise<Services>;
   config: () => Config;
   storeKey: () => string;
   json: boolean;
@@ -26,7 +26,7 @@ export async function run(o: LoginOptions): Promise<void> {
   const [password] = o.passwordStdin
     ? await passwordLines(o.io, 1)
     : await promptPasswords(o.io, o.prompter, ['PASSWORD']);
-  const result = await login(await o.domain(), o.email, password!);
+  const result = await login(await o.services(), o.email, password!);
   await o.config().saveSession(o.storeKey(), { token: result.token, email: result.user.email });
   if (o.json) return printJson(o.io, { user: result.user, signedIn: true });
   success(o.io, `Signed in as ${result.user.email}.`);
@@ -44,7 +44,7 @@ export function newCmdLogin(f: ContextFactory, runF = run): Command {
       await runF({
         io: ctx.io,
         prompter: ctx.prompter,
-        domain: ctx.domain,
+        services: ctx.services,
         config: ctx.config,
         storeKey: () => ctx.location().key,
         json: ctx.json,

@@ -17,7 +17,7 @@ export async function run(o: LogoutOptions): Promise<void> {
   if (!o.credential().token) throw authRequired('You are not signed in to this store.');
   let result: Awaited<ReturnType<typeof logout>>;
   try {
-    result = await logout(await o.domain(), o.credential());
+    result = await logout(await o.services(), o.credential());
   } catch (e) {
     // A saved session the store no longer accepts (revoked, expired) is forgotten
     // locally all the same, so the next command does not keep tripping over it.
@@ -39,7 +39,7 @@ export function newCmdLogout(f: ContextFactory, runF = run): Command {
       ...depsOf(ctx),
       config: ctx.config,
       storeKey: () => ctx.location().key,
-      fromEnv: Boolean(ctx.env.PLATFORMCTL_TOKEN),
+      fromEnv: Boolean(ctx.processEnv.PLATFORMCTL_TOKEN),
     });
   });
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { defineCommand, type ContextFactory } from '../command.js';
 import type { IOStreams } from '../../io/streams.js';
 import type { Prompter } from '../../io/prompter.js';
-import type { Env } from '../../domain/service.js';
+import type { Services } from '../../domain/services.js';
 import type { Config } from '../../config.js';
 import { register, validateRegistration } from '../../domain/accounts.js';
 import { checkNewPassword } from '../../domain/password.js';
@@ -14,7 +14,7 @@ import { success } from '../../output/messages.js';
 export interface RegisterOptions {
   io: IOStreams;
   prompter: Prompter;
-  domain: () => Promise<Env>;
+  services: () => Promise<Services>;
   config: () => Config;
   storeKey: () => string;
   json: boolean;
@@ -38,7 +38,7 @@ export async function run(o: RegisterOptions): Promise<void> {
   // Check the fields before asking for a password, so nobody types one for nothing.
   validateRegistration(o);
   const password = await newPassword(o);
-  const env = await o.domain();
+  const env = await o.services();
   const result = await register(env, {
     email: o.email,
     firstName: o.firstName,
@@ -72,7 +72,7 @@ export function newCmdRegister(f: ContextFactory, runF = run): Command {
       await runF({
         io: ctx.io,
         prompter: ctx.prompter,
-        domain: ctx.domain,
+        services: ctx.services,
         config: ctx.config,
         storeKey: () => ctx.location().key,
         json: ctx.json,

@@ -34,7 +34,7 @@ export async function printAccount(io: IOStreams, v: AccountView): Promise<void>
 }
 
 export async function run(o: ShowOptions): Promise<void> {
-  const v = await show(await o.domain(), o.credential());
+  const v = await show(await o.services(), o.credential());
   if (o.json) return printJson(o.io, accountJson(v));
   await printAccount(o.io, v);
 }

@@ -11,7 +11,7 @@ export interface TokenCreateOptions extends Deps {
 }
 
 export async function runCreate(o: TokenCreateOptions): Promise<void> {
-  const t = await createToken(await o.domain(), o.credential(), o.name, o.expiresIn);
+  const t = await createToken(await o.services(), o.credential(), o.name, o.expiresIn);
   if (o.json) return printJson(o.io, t);
   // The secret is data (stdout); the advice is a message (stderr).
   o.io.out.write(t.token + '\n');
@@ -20,7 +20,7 @@ export async function runCreate(o: TokenCreateOptions): Promise<void> {
 }
 
 export async function runList(o: Deps): Promise<void> {
-  const tokens = await listTokens(await o.domain(), o.credential());
+  const tokens = await listTokens(await o.services(), o.credential());
   if (o.json) return printJson(o.io, tokens);
   await printTable(o.io, tokens, [
     { header: 'ID', value: (t) => t.id },
@@ -32,7 +32,7 @@ export async function runList(o: Deps): Promise<void> {
 }
 
 export async function runRevoke(o: Deps & { id: string }): Promise<void> {
-  const r = await revokeToken(await o.domain(), o.credential(), o.id);
+  const r = await revokeToken(await o.services(), o.credential(), o.id);
   if (o.json) return printJson(o.io, r);
   success(o.io, `Revoked token ${r.id}${r.name ? ` "${r.name}"` : ''}.`);
 }

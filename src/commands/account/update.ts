@@ -8,7 +8,7 @@ import { accountJson, printAccount } from './show.js';
 export type UpdateOptions = Deps & UpdateInput;
 
 export async function run(o: UpdateOptions): Promise<void> {
-  const v = await update(await o.domain(), o.credential(), {
+  const v = await update(await o.services(), o.credential(), {
     firstName: o.firstName,
     lastName: o.lastName,
     phone: o.phone,

@@ -12,7 +12,7 @@ export interface ListOptions extends Deps {
 }
 
 export async function run(o: ListOptions): Promise<void> {
-  const entries = await listAudit(await o.domain(), o.credential(), {
+  const entries = await listAudit(await o.services(), o.credential(), {
     company: o.company,
     actor: o.actor,
     since: o.since,

@@ -9,7 +9,7 @@ export interface ShowOptions extends Deps {
 }
 
 export async function run(o: ShowOptions): Promise<void> {
-  const b = await billing(await o.domain(), o.credential(), o.company);
+  const b = await billing(await o.services(), o.credential(), o.company);
   if (o.json) return printJson(o.io, b);
   const custom = b.plan.custom && b.plan.maxUsers === null;
   printFields(o.io, [

@@ -11,7 +11,7 @@ export interface LeaveOptions extends Deps {
 }
 
 export async function run(o: LeaveOptions): Promise<void> {
-  const env = await o.domain();
+  const env = await o.services();
   const target = await describeLeave(env, o.credential(), o.company);
   await o.confirm(
     `Leave "${target.name}" (your role: ${target.role})? You will lose access to it.`,

@@ -25,7 +25,7 @@ export async function printCompanyTable(io: IOStreams, companies: CompanyListIte
 }
 
 export async function run(o: Deps): Promise<void> {
-  const companies = await listCompanies(await o.domain(), o.credential());
+  const companies = await listCompanies(await o.services(), o.credential());
   if (o.json) return printJson(o.io, companies);
   await printCompanyTable(o.io, companies);
 }

@@ -9,7 +9,7 @@ export interface ShowOptions extends Deps {
 }
 
 export async function run(o: ShowOptions): Promise<void> {
-  const c = await showCompany(await o.domain(), o.credential(), o.company);
+  const c = await showCompany(await o.services(), o.credential(), o.company);
   if (o.json) return printJson(o.io, c);
   printFields(o.io, [
     ['Company', `${c.name} (id ${c.id})`],

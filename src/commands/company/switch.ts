@@ -9,7 +9,7 @@ export interface SwitchOptions extends Deps {
 }
 
 export async function run(o: SwitchOptions): Promise<void> {
-  const r = await switchCompany(await o.domain(), o.credential(), o.company);
+  const r = await switchCompany(await o.services(), o.credential(), o.company);
   if (o.json) return printJson(o.io, r);
   success(o.io, `Switched to "${r.name}" (${r.role})${r.activated ? '; your invitation is now ACTIVE' : ''}.`);
 }

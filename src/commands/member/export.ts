@@ -12,7 +12,7 @@ const PLAIN = /^[^",\r\n]*$/;
 
 export async function run(o: ExportOptions): Promise<void> {
   const format = formatFor(undefined, o.format ?? 'csv');
-  const env = await o.domain();
+  const env = await o.services();
   let writePage: (rows: ExportRow[]) => void;
   if (format === 'csv') {
     const { stringify } = await import('csv-stringify/sync');

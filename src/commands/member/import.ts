@@ -73,7 +73,7 @@ async function progressBar(o: ImportOptions, input: Input) {
 
 export async function run(o: ImportOptions): Promise<void> {
   const format = formatFor(o.file === '-' ? undefined : o.file, o.format);
-  const env = await o.domain();
+  const env = await o.services();
   const input = openInput(o);
   const bar = await progressBar(o, input);
   let report: ImportReport;

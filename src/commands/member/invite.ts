@@ -11,7 +11,7 @@ export interface InviteOptions extends Deps {
 }
 
 export async function run(o: InviteOptions): Promise<void> {
-  const r = await invite(await o.domain(), o.credential(), { emails: o.emails, role: o.role, company: o.company });
+  const r = await invite(await o.services(), o.credential(), { emails: o.emails, role: o.role, company: o.company });
   if (o.json) return printJson(o.io, r);
   for (const i of r.invited) o.io.out.write(`${i.email}\t${r.role}\t${i.status}\n`);
   success(

@@ -14,7 +14,7 @@ export interface ListOptions extends Deps {
 }
 
 export async function run(o: ListOptions): Promise<void> {
-  const { members } = await listMembers(await o.domain(), o.credential(), {
+  const { members } = await listMembers(await o.services(), o.credential(), {
     company: o.company,
     role: o.role,
     status: o.status,

@@ -12,7 +12,7 @@ export interface RemoveOptions extends Deps {
 }
 
 export async function run(o: RemoveOptions): Promise<void> {
-  const env = await o.domain();
+  const env = await o.services();
   const t = await describeRemove(env, o.credential(), { email: o.email, company: o.company });
   await o.confirm(
     `Remove ${t.email} (${t.role}, ${t.status}) from "${t.company.name}"? They will lose access to it.`,

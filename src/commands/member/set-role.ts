@@ -11,7 +11,7 @@ export interface SetRoleOptions extends Deps {
 }
 
 export async function run(o: SetRoleOptions): Promise<void> {
-  const r = await setRole(await o.domain(), o.credential(), { email: o.email, role: o.role, company: o.company });
+  const r = await setRole(await o.services(), o.credential(), { email: o.email, role: o.role, company: o.company });
   if (o.json) return printJson(o.io, r);
   success(
     o.io,

@@ -15,7 +15,7 @@ export async function run(o: ChangeOptions): Promise<void> {
   const [current, next, confirm] = o.passwordStdin
     ? await passwordLines(o.io, 3)
     : await promptPasswords(o.io, o.prompter, ['CURRENT PASSWORD', 'NEW PASSWORD', 'CONFIRM NEW PASSWORD']);
-  const r = await changePassword(await o.domain(), o.credential(), current!, next!, confirm!);
+  const r = await changePassword(await o.services(), o.credential(), current!, next!, confirm!);
   if (o.json) return printJson(o.io, r);
   success(o.io, `Password changed; ${r.revokedSessions} other session(s) and token(s) were revoked.`);
 }

@@ -12,7 +12,7 @@ export interface CreateOptions extends Deps {
 }
 
 export async function run(o: CreateOptions): Promise<void> {
-  const p = await createPlan(await o.domain(), o.credential(), {
+  const p = await createPlan(await o.services(), o.credential(), {
     name: o.name,
     maxUsers: o.maxUsers,
     unlimited: o.unlimited,

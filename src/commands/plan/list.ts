@@ -5,7 +5,7 @@ import { printJson } from '../../output/json.js';
 import { printTable } from '../../output/table.js';
 
 export async function run(o: Deps): Promise<void> {
-  const plans = await listPlans(await o.domain(), o.credential());
+  const plans = await listPlans(await o.services(), o.credential());
   if (o.json) return printJson(o.io, plans);
   await printTable(o.io, plans, [
     { header: 'NAME', value: (p) => p.name },

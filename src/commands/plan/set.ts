@@ -10,7 +10,7 @@ export interface SetOptions extends Deps {
 }
 
 export async function run(o: SetOptions): Promise<void> {
-  const r = await setPlan(await o.domain(), o.credential(), o.company, o.plan);
+  const r = await setPlan(await o.services(), o.credential(), o.company, o.plan);
   if (o.json) return printJson(o.io, r);
   success(
     o.io,

@@ -9,13 +9,13 @@ export interface StaffOptions extends Deps {
 }
 
 export async function runGrant(o: StaffOptions): Promise<void> {
-  const r = await grantStaff(await o.domain(), o.credential(), o.email);
+  const r = await grantStaff(await o.services(), o.credential(), o.email);
   if (o.json) return printJson(o.io, r);
   success(o.io, `${r.email} is now platform staff (SUPPORT)${r.bootstrap ? ' — the first on this store' : ''}.`);
 }
 
 export async function runRevoke(o: StaffOptions): Promise<void> {
-  const r = await revokeStaff(await o.domain(), o.credential(), o.email);
+  const r = await revokeStaff(await o.services(), o.credential(), o.email);
   if (o.json) return printJson(o.io, r);
   success(o.io, `${r.email} is no longer platform staff.`);
 }

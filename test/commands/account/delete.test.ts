@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../../src/commands/account/delete.js';
 import { register, show } from '../../../src/domain/accounts.js';
-import type { Env } from '../../../src/domain/service.js';
+import type { Services } from '../../../src/domain/services.js';
 import type { Config } from '../../../src/config.js';
 import { confirmer } from '../../../src/io/confirm.js';
 import { scriptedPrompter } from '../scripted-prompter.js';
@@ -14,7 +14,7 @@ import { openStore } from '../../../src/store/open.js';
 
 describe('account delete run()', () => {
   let dir: string;
-  let env: Env;
+  let env: Services;
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -47,7 +47,7 @@ describe('account delete run()', () => {
       forgetSession,
       opts: {
         io: b.io,
-        domain: async () => env,
+        services: async () => env,
         credential: () => ({ token: tokens[who] }),
         json: false,
         confirm: confirmer(b.io, prompter, yes),

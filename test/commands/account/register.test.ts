@@ -24,7 +24,7 @@ function registerOptions(o: {
   return {
     io: b.io,
     prompter: o.prompter,
-    domain: unreachable,
+    services: unreachable,
     config: () => ({ saveSession: vi.fn() }) as unknown as Config,
     storeKey: () => 'k',
     json: false,
@@ -110,7 +110,7 @@ describe('account login run()', () => {
     return {
       io: b.io,
       prompter,
-      domain: unreachable,
+      services: unreachable,
       config: () => ({}) as Config,
       storeKey: () => 'k',
       json: false,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, type ChangeOptions } from '../../../src/commands/password/change.js';
 import { login, register } from '../../../src/domain/accounts.js';
-import type { Env } from '../../../src/domain/service.js';
+import type { Services } from '../../../src/domain/services.js';
 import { passwordSteps, scriptedPrompter } from '../scripted-prompter.js';
 import type { Prompter } from '../../../src/io/prompter.js';
 import { bufferIO } from '../../../src/io/streams.js';
@@ -14,7 +14,7 @@ const PROMPTS = ['CURRENT PASSWORD', 'NEW PASSWORD', 'CONFIRM NEW PASSWORD'];
 
 describe('password change run()', () => {
   let dir: string;
-  let env: Env;
+  let env: Services;
   let token: string;
 
   beforeAll(async () => {
@@ -42,7 +42,7 @@ describe('password change run()', () => {
     const b = bufferIO({ tty, ...(o.stdin === undefined ? {} : { stdin: o.stdin }) });
     const options: ChangeOptions = {
       io: b.io,
-      domain: async () => env,
+      services: async () => env,
       credential: () => ({ token }),
       json: o.json ?? false,
       prompter,
