@@ -1,14 +1,6 @@
 import type { Repo, UserRow } from '../store/repo.js';
-import { PlatformError, conflict, denied, notFound, invalid } from '../errors.js';
-import {
-  badCredentials,
-  checkNewPassword,
-  checkPasswordChange,
-  dummyHash,
-  hashPassword,
-  needsRehash,
-  verifyPassword,
-} from './password.js';
+import { PlatformError, denied, notFound, invalid } from '../errors.js';
+import { badCredentials, checkNewPassword, dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import { companyList, type CompanyListItem } from './companies.js';
 import { planView, type PlanView } from './plans.js';
 import { SESSION_TTL_DAYS, hashToken, newToken } from './tokens.js';
@@ -327,101 +319,5 @@ export async function deleteAccount(svc: Services, cred: Credential) {
       company: company ? { id: company.id, name: company.name } : null,
       removedMembers,
     };
-  });
-}
-
-// ---- personal API tokens ----
-
-/** Creates a personal API token; the secret is returned once and only its hash is stored. */
-export async function createToken(svc: Services, cred: Credential, name: string, expiresInDays?: number) {
-  const n = v.personName('Token name', name);
-  if (expiresInDays !== undefined && (!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > 3650)) {
-    throw invalid('--expires-in must be a whole number of days from 1 to 3650.');
-  }
-  const now = svc.now();
-  return write(svc, async (r) => {
-    const actor = await authenticate(r, cred, now);
-    const token = newToken('api');
-    const expiresAt = expiresInDays ? iso(new Date(now.getTime() + expiresInDays * DAY)) : null;
-    const id = await r.insertToken({
-      userId: actor.user.id,
-      kind: 'api',
-      name: n,
-      hash: hashToken(token),
-      now: iso(now),
-      expiresAt,
-    });
-    await audit(r, now, actorRef(actor), 'token.create', { target: String(id), details: { name: n, expiresAt } });
-    return { id, name: n, token, createdAt: iso(now), expiresAt };
-  });
-}
-
-export interface TokenView {
-  id: number;
-  name: string | null;
-  createdAt: string;
-  expiresAt: string | null;
-  status: 'ACTIVE' | 'REVOKED' | 'EXPIRED';
-}
-
-/** Lists the caller's personal API tokens (never their secrets). */
-export async function listTokens(svc: Services, cred: Credential): Promise<TokenView[]> {
-  const now = svc.now();
-  return read(svc, async (r) => {
-    const actor = await authenticate(r, cred, now);
-    return (await r.apiTokens(actor.user.id)).map((t) => ({
-      id: t.id,
-      name: t.name,
-      createdAt: t.created_at,
-      expiresAt: t.expires_at,
-      status: t.revoked_at ? 'REVOKED' : t.expires_at && t.expires_at <= iso(now) ? 'EXPIRED' : 'ACTIVE',
-    }));
-  });
-}
-
-/** Revokes one of the caller's personal API tokens. */
-export async function revokeToken(svc: Services, cred: Credential, idText: string) {
-  const id = Number(idText);
-  if (!/^[0-9]{1,15}$/.test(idText.trim())) throw invalid(`Invalid token id "${printable(idText)}".`);
-  const now = svc.now();
-  return write(svc, async (r) => {
-    const actor = await authenticate(r, cred, now);
-    const t = await r.tokenOf(actor.user.id, id);
-    if (!t || t.kind !== 'api') throw notFound(`No personal API token with id ${id}.`);
-    if (t.revoked_at) throw conflict(`Token ${id} is already revoked.`);
-    await r.revokeToken(id, iso(now));
-    await audit(r, now, actorRef(actor), 'token.revoke', { target: String(id), details: { name: t.name } });
-    return { id, name: t.name, revoked: true };
-  });
-}
-
-// ---- password ----
-
-/**
- * Changes the password. Checks in the help article's order: length, match, then the
- * current password. Every other session and token of the user is revoked.
- */
-export async function changePassword(svc: Services, cred: Credential, current: string, next: string, confirm: string) {
-  checkPasswordChange(next, confirm);
-  const now = svc.now();
-  const before = await read(svc, async (r) => (await authenticate(r, cred, now)).user);
-  if (!(await verifyPassword(before.password_hash, current))) {
-    await write(svc, async (r) =>
-      audit(r, now, { id: before.id, email: before.email }, 'password.change_failed', { target: before.email }),
-    );
-    throw new PlatformError('BAD_CREDENTIALS', 'Current password is incorrect.');
-  }
-  const hash = await hashPassword(next);
-  return write(svc, async (r) => {
-    const actor = await authenticate(r, cred, now);
-    if (actor.user.password_hash !== before.password_hash)
-      throw conflict('The password was changed by another command meanwhile; run password change again.');
-    await r.setPasswordHash(actor.user.id, hash, iso(now));
-    const revoked = await r.revokeTokensOf(actor.user.id, actor.tokenId, iso(now));
-    await audit(r, now, actorRef(actor), 'password.change', {
-      target: actor.user.email,
-      details: { revokedTokens: revoked.changes },
-    });
-    return { changed: true, revokedSessions: revoked.changes };
   });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { defineCommand, defineGroup, depsOf, intOption, type ContextFactory, type Deps } from '../command.js';
-import { createToken, listTokens, revokeToken } from '../../domain/accounts.js';
+import { createToken, listTokens, revokeToken } from '../../domain/api-tokens.js';
 import { printJson } from '../../output/json.js';
 import { printTable } from '../../output/table.js';
 import { success, warn } from '../../output/messages.js';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { defineCommand, depsOf, type ContextFactory, type Deps } from '../command.js';
-import { exportMembers, formatFor, type ExportRow } from '../../domain/bulk.js';
+import { exportMembers, type ExportRow } from '../../domain/bulk/export.js';
+import { formatFor } from '../../domain/bulk/rows.js';
 
 export interface ExportOptions extends Deps {
   company?: string | undefined;

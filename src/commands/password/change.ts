@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { defineCommand, depsOf, type ContextFactory, type Deps } from '../command.js';
 import type { Prompter } from '../../io/prompter.js';
-import { changePassword } from '../../domain/accounts.js';
+import { changePassword } from '../../domain/password-change.js';
 import { passwordLines, promptPasswords } from '../../io/password-input.js';
 import { printJson } from '../../output/json.js';
 import { success } from '../../output/messages.js';

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readRows, type RawRow } from '../../src/domain/bulk.js';
+import { readRows, type RawRow } from '../../../src/domain/bulk/rows.js';
 
 /** Feeds the text in pieces of `piece` bytes, so line ends straddle chunk boundaries. */
 async function rows(text: string, piece: number): Promise<RawRow[]> {

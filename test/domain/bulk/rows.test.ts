@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { formatFor, readRows, type RawRow } from '../../src/domain/bulk.js';
-import { PlatformError } from '../../src/errors.js';
+import { formatFor, readRows, type RawRow } from '../../../src/domain/bulk/rows.js';
+import { PlatformError } from '../../../src/errors.js';
 
 /** Feeds the text in small pieces, so rows and line ends straddle chunk boundaries. */
 async function rows(text: string, format: 'csv' | 'jsonl', piece = 7): Promise<RawRow[]> {
