@@ -6,7 +6,8 @@ import type { ContextFactory } from '../../src/commands/command.js';
 import { newCmdRegister } from '../../src/commands/account/register.js';
 import { newCmdLogin } from '../../src/commands/account/login.js';
 import { newCmdUpdate } from '../../src/commands/account/update.js';
-import { newCmdToken } from '../../src/commands/account/token.js';
+import { newCmdCreate as newCmdTokenCreate } from '../../src/commands/account/token/create.js';
+import { newCmdRevoke as newCmdTokenRevoke } from '../../src/commands/account/token/revoke.js';
 import { newCmdChange } from '../../src/commands/password/change.js';
 import { newCmdShow as newCmdCompanyShow } from '../../src/commands/company/show.js';
 import { newCmdSwitch } from '../../src/commands/company/switch.js';
@@ -18,7 +19,8 @@ import { newCmdRemove } from '../../src/commands/member/remove.js';
 import { newCmdShow as newCmdBillingShow } from '../../src/commands/billing/show.js';
 import { newCmdSet } from '../../src/commands/plan/set.js';
 import { newCmdCreate } from '../../src/commands/plan/create.js';
-import { newCmdGrant, newCmdRevoke } from '../../src/commands/staff/grant.js';
+import { newCmdGrant } from '../../src/commands/staff/grant.js';
+import { newCmdRevoke } from '../../src/commands/staff/revoke.js';
 import { newCmdList as newCmdAuditList } from '../../src/commands/audit/list.js';
 import { newCmdBackup } from '../../src/commands/store/backup.js';
 
@@ -93,19 +95,11 @@ describe('argv → options', () => {
     expect(o).toMatchObject({ phone: '', companyName: 'X Co', firstName: undefined, lastName: undefined });
   });
   it('account token create/revoke', async () => {
-    let got: any;
-    const runs = {
-      create: async (o: any) => void (got = o),
-      list: async () => {},
-      revoke: async (o: any) => void (got = o),
-    };
-    const seen: GlobalOptions[] = [];
-    const group = newCmdToken(fakeFactory(seen), runs);
-    group.exitOverride();
-    await group.parseAsync(['create', '--name', 'ci', '--expires-in', '30'], { from: 'user' });
-    expect(got).toMatchObject({ name: 'ci', expiresIn: 30 });
-    await group.parseAsync(['revoke', '7'], { from: 'user' });
-    expect(got).toMatchObject({ id: '7' });
+    expect(await parse(newCmdTokenCreate, ['--name', 'ci', '--expires-in', '30'])).toMatchObject({
+      name: 'ci',
+      expiresIn: 30,
+    });
+    expect(await parse(newCmdTokenRevoke, ['7'])).toMatchObject({ id: '7' });
   });
   it('password change', async () => {
     expect(await parse(newCmdChange, ['--password-stdin'])).toMatchObject({ passwordStdin: true });

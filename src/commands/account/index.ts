@@ -6,7 +6,7 @@ import { newCmdLogout } from './logout.js';
 import { newCmdShow } from './show.js';
 import { newCmdUpdate } from './update.js';
 import { newCmdDelete } from './delete.js';
-import { newCmdToken } from './token.js';
+import { newCmdToken } from './token/index.js';
 
 export function newCmdAccount(f: ContextFactory): Command {
   return defineGroup(

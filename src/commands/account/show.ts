@@ -1,37 +1,10 @@
 import type { Command } from 'commander';
 import { defineCommand, depsOf, type ContextFactory, type Deps } from '../command.js';
-import { show, type AccountView } from '../../domain/accounts.js';
+import { show } from '../../domain/accounts.js';
 import { printJson } from '../../output/json.js';
-import { printFields } from '../../output/table.js';
-import { printCompanyTable } from '../company/list.js';
-import type { IOStreams } from '../../io/streams.js';
+import { accountJson, printAccount } from './shared/account-panel.js';
 
 export type ShowOptions = Deps;
-
-/** The account panel as the contract's JSON: support is an extra field. */
-export function accountJson(v: AccountView) {
-  const { support, ...user } = v.user;
-  return { user: { ...user, support }, currentCompany: v.currentCompany, companies: v.companies };
-}
-
-export async function printAccount(io: IOStreams, v: AccountView): Promise<void> {
-  const c = v.currentCompany;
-  // Omitted for an unlimited custom plan, like the help article's account panel.
-  const plan = c?.plan
-    ? `${c.plan.name} (${c.plan.maxUsers === null ? 'unlimited' : `up to ${c.plan.maxUsers} users`})`
-    : undefined;
-  printFields(io, [
-    ['Name', `${v.user.firstName} ${v.user.lastName}`],
-    ['Email', v.user.email],
-    ['Phone', v.user.phone ?? '—'],
-    ['Company', c ? `${c.name} (id ${c.id})` : '—'],
-    ['Role', c?.role ?? '—'],
-    ...(plan ? ([['Plan', plan]] as [string, string][]) : []),
-    ...(v.user.support ? ([['Staff', 'SUPPORT']] as [string, string][]) : []),
-  ]);
-  io.out.write('\nCompanies\n');
-  await printCompanyTable(io, v.companies);
-}
 
 export async function run(o: ShowOptions): Promise<void> {
   const v = await show(await o.services(), o.credential());

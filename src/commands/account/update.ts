@@ -3,7 +3,7 @@ import { defineCommand, depsOf, type ContextFactory, type Deps } from '../comman
 import { update, type UpdateInput } from '../../domain/accounts.js';
 import { printJson } from '../../output/json.js';
 import { success } from '../../output/messages.js';
-import { accountJson, printAccount } from './show.js';
+import { accountJson, printAccount } from './shared/account-panel.js';
 
 export type UpdateOptions = Deps & UpdateInput;
 

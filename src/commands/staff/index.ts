@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { defineGroup, type ContextFactory } from '../command.js';
-import { newCmdGrant, newCmdRevoke } from './grant.js';
+import { newCmdGrant } from './grant.js';
+import { newCmdRevoke } from './revoke.js';
 
 export function newCmdStaff(f: ContextFactory): Command {
   return defineGroup(
