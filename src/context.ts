@@ -2,6 +2,7 @@ import type { IOStreams } from './io/streams.js';
 import type { Prompter } from './io/prompter.js';
 import { Config, configDir, defaultStorePath } from './config.js';
 import { parseLocation, openStore, type StoreLocation } from './store/open.js';
+import { timeoutsFrom } from './store/timeouts.js';
 import type { Store } from './store/types.js';
 import type { Credential } from './domain/auth.js';
 import type { Services } from './domain/services.js';
@@ -53,7 +54,11 @@ export function createContext(opts: {
   let store: Promise<Store> | undefined;
   // The store is opened once per command, in whichever of the three ways it asks for first.
   const openOnce = (o: { migrate: boolean; mustExist?: boolean }) =>
-    (store ??= openStore(ctx.location(), { authToken: env.PLATFORMCTL_STORE_TOKEN || ctx.config().storeToken, ...o }));
+    (store ??= openStore(ctx.location(), {
+      authToken: env.PLATFORMCTL_STORE_TOKEN || ctx.config().storeToken,
+      timeouts: timeoutsFrom(env),
+      ...o,
+    }));
   const ctx: Context = {
     io,
     prompter,

@@ -150,7 +150,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   const f: ContextFactory = (globals) => {
     ctx ??= createContext({
       io: ioFor(globals),
-      prompter: deps.prompter ?? inquirerPrompter(),
+      prompter: deps.prompter ?? inquirerPrompter(ioFor(globals)),
       env,
       globals,
       now: deps.now,

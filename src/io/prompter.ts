@@ -1,4 +1,5 @@
 import { PlatformError } from '../errors.js';
+import type { IOStreams } from './streams.js';
 
 /** The questions a command may ask a person at a terminal. */
 export interface Prompter {
@@ -15,9 +16,9 @@ function isExit(e: unknown): boolean {
   return name === 'ExitPromptError' || name === 'AbortPromptError' || name === 'CancelPromptError';
 }
 
-/** Prompts on stderr with @inquirer/prompts, loaded only when a prompt is shown. */
-export function inquirerPrompter(): Prompter {
-  const output = process.stderr;
+/** Prompts on the IO's stderr with @inquirer/prompts, loaded only when a prompt is shown. */
+export function inquirerPrompter(io: IOStreams): Prompter {
+  const context = { input: io.stdin, output: io.errStream };
   const guard = async <T>(f: () => Promise<T>) => {
     try {
       return await f();
@@ -30,7 +31,7 @@ export function inquirerPrompter(): Prompter {
     password: (message) =>
       guard(async () => {
         const { password } = await import('@inquirer/prompts');
-        return password({ message, mask: false }, { output });
+        return password({ message, mask: false }, context);
       }),
     choose: (message, yes, no) =>
       guard(async () => {
@@ -45,7 +46,7 @@ export function inquirerPrompter(): Prompter {
             ],
             default: false,
           },
-          { output },
+          context,
         );
       }),
   };

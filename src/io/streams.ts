@@ -1,5 +1,3 @@
-import { Readable } from 'node:stream';
-
 /** A place text goes: stdout or stderr (a buffer in tests). */
 export interface Sink {
   write(text: string): void;
@@ -9,6 +7,8 @@ export interface Sink {
 export interface IOStreams {
   out: Sink;
   err: Sink;
+  /** stderr as a stream, for prompts and progress bars that draw on it. */
+  errStream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stdin: NodeJS.ReadableStream;
   isStdinTTY: boolean;
   isStdoutTTY: boolean;
@@ -40,6 +40,7 @@ export function systemIO(opts: { noColor: boolean; env: NodeJS.ProcessEnv }): IO
   return {
     out: { write: (t) => void process.stdout.write(t) },
     err: { write: (t) => void process.stderr.write(t) },
+    errStream: process.stderr,
     stdin: process.stdin,
     isStdinTTY,
     isStdoutTTY,
@@ -48,26 +49,6 @@ export function systemIO(opts: { noColor: boolean; env: NodeJS.ProcessEnv }): IO
     columns: isStdoutTTY ? process.stdout.columns || Number(opts.env.COLUMNS) || 80 : undefined,
     colorOut: colorFor(isStdoutTTY, opts.env, opts.noColor),
     colorErr: colorFor(isStderrTTY, opts.env, opts.noColor),
-    canPrompt: () => isStdinTTY && isStdoutTTY && opts.env.PLATFORMCTL_NO_PROMPT === undefined,
+    canPrompt: () => isStdinTTY && isStdoutTTY,
   };
-}
-
-/** Buffered streams for tests: what was written to out and err. */
-export function bufferIO(opts: { tty?: boolean; stdin?: string } = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const tty = opts.tty ?? false;
-  const io: IOStreams = {
-    out: { write: (t) => void out.push(t) },
-    err: { write: (t) => void err.push(t) },
-    stdin: Readable.from(opts.stdin === undefined ? [] : [opts.stdin]),
-    isStdinTTY: tty,
-    isStdoutTTY: tty,
-    isStderrTTY: tty,
-    columns: tty ? 100 : undefined,
-    colorOut: false,
-    colorErr: false,
-    canPrompt: () => tty,
-  };
-  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
 }

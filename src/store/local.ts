@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Params, RunResult, Store, Tx } from './types.js';
 import { storeError } from './errors.js';
-import { busyTimeoutMs } from './busy.js';
+import type { StoreTimeouts } from './timeouts.js';
 import { PlatformError } from '../errors.js';
 
 type Database = BetterSqlite3.Database;
@@ -14,8 +14,8 @@ type Statement = BetterSqlite3.Statement;
  * at once (without its busy handler) while another process is doing the same on first
  * use. Such a step is retried until the busy timeout is spent.
  */
-async function withBusyRetry<T>(step: () => T): Promise<T> {
-  const deadline = Date.now() + busyTimeoutMs();
+async function withBusyRetry<T>(busyMs: number, step: () => T): Promise<T> {
+  const deadline = Date.now() + busyMs;
   for (;;) {
     try {
       return step();
@@ -26,7 +26,8 @@ async function withBusyRetry<T>(step: () => T): Promise<T> {
   }
 }
 
-function bind(params: Params | undefined): unknown[] {
+/** better-sqlite3 takes a statement's parameters as arguments: none, or the one object/array. */
+function asArgs(params: Params | undefined): unknown[] {
   if (params === undefined) return [];
   return [params];
 }
@@ -51,10 +52,10 @@ export class LocalStore implements Store {
       return s;
     };
     this.tx = {
-      get: async <T>(sql: string, p?: Params) => prepare(sql).get(...bind(p)) as T | undefined,
-      all: async <T>(sql: string, p?: Params) => prepare(sql).all(...bind(p)) as T[],
+      get: async <T>(sql: string, p?: Params) => prepare(sql).get(...asArgs(p)) as T | undefined,
+      all: async <T>(sql: string, p?: Params) => prepare(sql).all(...asArgs(p)) as T[],
       run: async (sql: string, p?: Params): Promise<RunResult> => {
-        const r = prepare(sql).run(...bind(p));
+        const r = prepare(sql).run(...asArgs(p));
         return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
       },
       runMany: async (sql: string, rows: Params[]) => {
@@ -68,7 +69,7 @@ export class LocalStore implements Store {
   }
 
   /** Opens (creating with mode 0600, and its directory, if missing) a local store file. */
-  static async open(path: string): Promise<LocalStore> {
+  static async open(path: string, timeouts: StoreTimeouts): Promise<LocalStore> {
     const Database = (await import('better-sqlite3')).default;
     try {
       if (!existsSync(path)) {
@@ -77,14 +78,14 @@ export class LocalStore implements Store {
         // the -wal and -shm files the same mode.
         closeSync(openSync(path, 'wx', 0o600));
       }
-      const db = new Database(path, { timeout: busyTimeoutMs() });
+      const db = new Database(path, { timeout: timeouts.busyMs });
       // Account data must survive power loss: WAL with a full fsync on commit.
-      await withBusyRetry(() => db.pragma('journal_mode = WAL'));
+      await withBusyRetry(timeouts.busyMs, () => db.pragma('journal_mode = WAL'));
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       return new LocalStore(db, path);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return LocalStore.open(path);
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return LocalStore.open(path, timeouts);
       throw storeError(e, path);
     }
   }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { PlatformError } from '../errors.js';
 import type { Store } from './types.js';
 import { migrate } from './migrate.js';
+import { DEFAULT_TIMEOUTS, type StoreTimeouts } from './timeouts.js';
 
 export type StoreLocation =
   { engine: 'local'; path: string; key: string } | { engine: 'libsql'; url: string; key: string; display: string };
@@ -33,17 +34,17 @@ export function parseLocation(raw: string): StoreLocation {
 /** Opens the store at a location and brings its schema up to date. */
 export async function openStore(
   loc: StoreLocation,
-  opts: { authToken?: string | undefined; migrate?: boolean; mustExist?: boolean } = {},
+  opts: { authToken?: string | undefined; migrate?: boolean; mustExist?: boolean; timeouts?: StoreTimeouts } = {},
 ): Promise<Store> {
   let store: Store;
   if (loc.engine === 'local') {
     const { LocalStore } = await import('./local.js');
     if (opts.mustExist && !existsSync(loc.path))
       throw new PlatformError('STORE_UNAVAILABLE', `There is no store at ${loc.path}.`);
-    store = await LocalStore.open(loc.path);
+    store = await LocalStore.open(loc.path, opts.timeouts ?? DEFAULT_TIMEOUTS);
   } else {
     const { RemoteStore } = await import('./remote.js');
-    store = await RemoteStore.open(loc.url, loc.display, opts.authToken);
+    store = await RemoteStore.open(loc.url, loc.display, opts.authToken, opts.timeouts ?? DEFAULT_TIMEOUTS);
   }
   if (opts.migrate !== false) {
     try {

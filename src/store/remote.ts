@@ -1,20 +1,11 @@
 import type { Client, InArgs, InStatement, ResultSet, Transaction } from '@libsql/client';
 import { PlatformError } from '../errors.js';
 import { storeError } from './errors.js';
-import { busyTimeoutMs } from './busy.js';
+import type { StoreTimeouts } from './timeouts.js';
 import type { Params, RunResult, Store, Tx } from './types.js';
 
 /** Statements per network round trip when a command writes many rows. */
 const BATCH_SIZE = 1000;
-
-/**
- * How long one request to the server may take. sqld makes a writer wait for the lock
- * for up to ~5 s (then it steals it from the holder), so the default leaves room for that.
- */
-export function requestTimeoutMs(): number {
-  const v = Number(process.env.PLATFORMCTL_STORE_TIMEOUT_MS);
-  return Number.isFinite(v) && v > 0 ? v : 20_000;
-}
 
 const paramNames = new Map<string, string[]>();
 
@@ -103,16 +94,30 @@ export class RemoteStore implements Store {
   private readonly secrets: string[];
   /** Aborts every HTTP request in flight once one has timed out: the command is over. */
   private readonly abort: AbortController;
-  private readonly timeoutMs = requestTimeoutMs();
+  private readonly timeoutMs: number;
+  private readonly busyMs: number;
 
-  private constructor(client: Client, display: string, secrets: string[], abort: AbortController) {
+  private constructor(
+    client: Client,
+    display: string,
+    secrets: string[],
+    abort: AbortController,
+    timeouts: StoreTimeouts,
+  ) {
     this.client = client;
     this.displayLocation = display;
     this.secrets = secrets;
     this.abort = abort;
+    this.timeoutMs = timeouts.requestMs;
+    this.busyMs = timeouts.busyMs;
   }
 
-  static async open(url: string, display: string, authToken?: string): Promise<RemoteStore> {
+  static async open(
+    url: string,
+    display: string,
+    authToken: string | undefined,
+    timeouts: StoreTimeouts,
+  ): Promise<RemoteStore> {
     const t = target(url, authToken);
     // The protocol's own entry point: '@libsql/client' itself also loads the native
     // embedded-replica binding, ~60 ms of start-up a remote store never uses.
@@ -136,7 +141,7 @@ export class RemoteStore implements Store {
       const msg = redact(String((e as Error)?.message ?? e), t.secrets);
       throw new PlatformError('USAGE', `The store URL ${display} cannot be used: ${msg.replace(/^[A-Z_]+: /, '')}`);
     }
-    return new RemoteStore(client, display, t.secrets, abort);
+    return new RemoteStore(client, display, t.secrets, abort, timeouts);
   }
 
   /** Maps a libSQL client failure to a one-line contract error that names no secret. */
@@ -231,11 +236,11 @@ export class RemoteStore implements Store {
     }
   }
 
-  private wrap(t: Transaction, started: { yes: boolean }): Tx {
+  private wrap(t: Transaction, conn: { answered: boolean }): Tx {
     const exec = (sql: string, p?: Params) =>
-      this.call(started.yes ? 'statement' : 'connect', async () => {
+      this.call(conn.answered ? 'statement' : 'connect', async () => {
         const r = await t.execute(stmt(sql, p));
-        started.yes = true;
+        conn.answered = true;
         return r;
       });
     return {
@@ -250,16 +255,16 @@ export class RemoteStore implements Store {
         // command's transaction: a failure in any chunk rolls back every chunk.
         for (let i = 0; i < rows.length; i += BATCH_SIZE) {
           const stmts = rows.slice(i, i + BATCH_SIZE).map((p) => stmt(sql, p));
-          await this.call(started.yes ? 'statement' : 'connect', async () => {
+          await this.call(conn.answered ? 'statement' : 'connect', async () => {
             await t.batch(stmts);
-            started.yes = true;
+            conn.answered = true;
           });
         }
       },
       exec: (sql: string) =>
-        this.call(started.yes ? 'statement' : 'connect', async () => {
+        this.call(conn.answered ? 'statement' : 'connect', async () => {
           await t.executeMultiple(sql);
-          started.yes = true;
+          conn.answered = true;
         }),
     };
   }
@@ -277,7 +282,7 @@ export class RemoteStore implements Store {
     // writer held the lock, or sqld stole ours for a waiting writer after ~5 s):
     // nothing was applied, so the whole transaction runs again after a short random
     // pause, until the busy timeout is spent — as SQLite's busy timeout does locally.
-    const deadline = Date.now() + busyTimeoutMs();
+    const deadline = Date.now() + this.busyMs;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.transactOnce(mode, fn);
@@ -298,9 +303,10 @@ export class RemoteStore implements Store {
 
   private async transactOnce<T>(mode: 'read' | 'write', fn: (tx: Tx) => Promise<T>): Promise<T> {
     const t = await this.call('connect', () => this.client.transaction(mode));
-    const started = { yes: false };
+    // Until the server has answered once, a failure means it was never reached.
+    const conn = { answered: false };
     try {
-      const result = await fn(this.wrap(t, started));
+      const result = await fn(this.wrap(t, conn));
       if (mode === 'read') {
         // A read-only transaction has nothing to commit: closing the stream ends it on
         // the server, and that request goes out without the command waiting for it.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
 import type { Context, GlobalOptions } from '../../src/context.js';
-import { bufferIO } from '../../src/io/streams.js';
+import { bufferIO } from '../helpers/io.js';
 import type { ContextFactory } from '../../src/commands/command.js';
 import { newCmdRegister } from '../../src/commands/account/register.js';
 import { newCmdLogin } from '../../src/commands/account/login.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram, configureTree, examplesOf, main } from '../../src/main.js';
-import { bufferIO } from '../../src/io/streams.js';
+import { bufferIO } from '../helpers/io.js';
 import { BIN } from './harness.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bufferIO } from '../../src/io/streams.js';
+import { bufferIO } from '../helpers/io.js';
 import { printTable } from '../../src/output/table.js';
 import { loadColor } from '../../src/output/color.js';
 import { printCompanyTable } from '../../src/commands/company/shared/company-table.js';

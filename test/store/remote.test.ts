@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformError } from '../../src/errors.js';
 import { LocalStore } from '../../src/store/local.js';
+import { DEFAULT_TIMEOUTS } from '../../src/store/timeouts.js';
 import { RemoteStore } from '../../src/store/remote.js';
 import type { Store } from '../../src/store/types.js';
 import { Sqld, freePort, sqldBinary } from '../e2e/sqld.js';
@@ -21,10 +22,10 @@ describe.each(engines)('Store semantics on %s', (engine) => {
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'platformctl-store-'));
-    if (engine === 'local') store = await LocalStore.open(join(dir, 'x.db'));
+    if (engine === 'local') store = await LocalStore.open(join(dir, 'x.db'), DEFAULT_TIMEOUTS);
     else {
       sqld = await new Sqld({ dataDir: join(dir, 'sqld') }).start();
-      store = await RemoteStore.open(sqld.url, sqld.url);
+      store = await RemoteStore.open(sqld.url, sqld.url, undefined, DEFAULT_TIMEOUTS);
     }
     await store.write((tx) =>
       tx.exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL, n INTEGER CHECK (n >= 0))`),
@@ -84,7 +85,9 @@ describe.each(engines)('Store semantics on %s', (engine) => {
 
   it('a read is one snapshot: a write committed meanwhile is not seen by it', async () => {
     const other =
-      engine === 'local' ? await LocalStore.open(join(dir, 'x.db')) : await RemoteStore.open(sqld!.url, sqld!.url);
+      engine === 'local'
+        ? await LocalStore.open(join(dir, 'x.db'), DEFAULT_TIMEOUTS)
+        : await RemoteStore.open(sqld!.url, sqld!.url, undefined, DEFAULT_TIMEOUTS);
     try {
       const seen = await store.read(async (tx) => {
         const first = (await tx.get<{ c: number }>(`SELECT count(*) AS c FROM t`))!.c;
@@ -112,6 +115,7 @@ describe.runIf(!!sqldBinary())('RemoteStore errors', () => {
       `http://bob:hunter22@127.0.0.1:${port}`,
       `http://127.0.0.1:${port}/`,
       'tok-secret-123',
+      DEFAULT_TIMEOUTS,
     );
     const e = await store.read((tx) => tx.get(`SELECT 1`)).catch((x: unknown) => x);
     await store.close();
@@ -125,11 +129,9 @@ describe.runIf(!!sqldBinary())('RemoteStore errors', () => {
   it('sqld ending a transaction that held the lock too long is STORE_BUSY, and nothing of it remains', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'platformctl-store-'));
     const sqld = await new Sqld({ dataDir: join(dir, 'sqld') }).start();
-    const store = await RemoteStore.open(sqld.url, sqld.url);
-    const waiter = createClient({ url: sqld.url });
     // No retry: this test is about the first failure, not the busy-timeout loop.
-    const saved = process.env.PLATFORMCTL_BUSY_TIMEOUT_MS;
-    process.env.PLATFORMCTL_BUSY_TIMEOUT_MS = '0';
+    const store = await RemoteStore.open(sqld.url, sqld.url, undefined, { ...DEFAULT_TIMEOUTS, busyMs: 0 });
+    const waiter = createClient({ url: sqld.url });
     try {
       await store.write((tx) => tx.exec(`CREATE TABLE t (v TEXT)`));
       const e = await store
@@ -143,8 +145,6 @@ describe.runIf(!!sqldBinary())('RemoteStore errors', () => {
       expect((e as PlatformError).code).toBe('STORE_BUSY');
       expect((await waiter.execute(`SELECT v FROM t`)).rows.map((r) => r.v)).toEqual(['other']);
     } finally {
-      if (saved === undefined) delete process.env.PLATFORMCTL_BUSY_TIMEOUT_MS;
-      else process.env.PLATFORMCTL_BUSY_TIMEOUT_MS = saved;
       waiter.close();
       await store.close();
       await sqld.stop('SIGKILL');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { LocalStore } from '../../src/store/local.js';
+import { DEFAULT_TIMEOUTS } from '../../src/store/timeouts.js';
 import { migrate } from '../../src/store/migrate.js';
 
 /** Statements of a schema script, without comments and blank-line differences. */
@@ -19,7 +20,7 @@ function statements(sql: string): string[] {
 describe('schema.sql', () => {
   it('matches what the migrations build', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'platformctl-schema-')), 's.db');
-    const store = await LocalStore.open(path);
+    const store = await LocalStore.open(path, DEFAULT_TIMEOUTS);
     await migrate(store);
     await store.close();
     const db = new Database(path, { readonly: true });

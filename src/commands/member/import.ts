@@ -58,7 +58,7 @@ async function progressBar(o: ImportOptions, input: Input) {
   const { SingleBar, Presets } = await import('cli-progress');
   const bar = new SingleBar(
     {
-      stream: process.stderr,
+      stream: o.io.errStream,
       format: 'Importing [{bar}] {percentage}% | {rows} rows',
       hideCursor: true,
       clearOnComplete: true,

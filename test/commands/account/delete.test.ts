@@ -9,7 +9,7 @@ import type { Config } from '../../../src/config.js';
 import { confirmer } from '../../../src/io/confirm.js';
 import { scriptedPrompter } from '../scripted-prompter.js';
 import type { Prompter } from '../../../src/io/prompter.js';
-import { bufferIO } from '../../../src/io/streams.js';
+import { bufferIO } from '../../helpers/io.js';
 import { openStore } from '../../../src/store/open.js';
 
 describe('account delete run()', () => {

@@ -4,7 +4,7 @@ import { run as login, type LoginOptions } from '../../../src/commands/account/l
 import type { Config } from '../../../src/config.js';
 import { passwordSteps, scriptedPrompter } from '../scripted-prompter.js';
 import type { Prompter } from '../../../src/io/prompter.js';
-import { bufferIO } from '../../../src/io/streams.js';
+import { bufferIO } from '../../helpers/io.js';
 
 /** The store is never reached in these tests: reaching it is the signal. */
 const REACHED = new Error('reached the store');

@@ -7,7 +7,7 @@ import { login, register } from '../../../src/domain/accounts.js';
 import type { Services } from '../../../src/domain/services.js';
 import { passwordSteps, scriptedPrompter } from '../scripted-prompter.js';
 import type { Prompter } from '../../../src/io/prompter.js';
-import { bufferIO } from '../../../src/io/streams.js';
+import { bufferIO } from '../../helpers/io.js';
 import { openStore } from '../../../src/store/open.js';
 
 const PROMPTS = ['CURRENT PASSWORD', 'NEW PASSWORD', 'CONFIRM NEW PASSWORD'];
