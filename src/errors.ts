@@ -1,4 +1,4 @@
-/** Error codes from CONTRACT.md, each mapped to its exit code in one place. */
+/** Error codes, each mapped to its exit code in one place; the README lists them. */
 export const EXIT_CODES = {
   INTERNAL: 1,
   USAGE: 2,

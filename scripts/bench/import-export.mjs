@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmark of `member import` / `member export` (issue 4), side by side with the floor
+// Benchmark of `member import` / `member export` side by side with the floor
 // of this stack, printing the ratios:
 //   - import of N new rows into one company on an unlimited plan (local engine) vs
 //     bare better-sqlite3 prepared inserts of the same rows in one transaction into

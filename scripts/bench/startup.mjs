@@ -1,6 +1,6 @@
 // Start-up time of the built CLI, side by side with a bare `node -e 0` in the same run
 // (interleaved, so machine noise hits all three alike): median of BENCH_RUNS runs
-// (default 15, at least 10) after warm-up. Targets (issue 7):
+// (default 15, at least 10) after warm-up. Targets:
 //   platformctl --version                             <= 1.3 x node -e 0
 //   platformctl company list --json (small local store, signed in) <= 1.8 x node -e 0
 // Exits 1 when a target is missed.

@@ -200,7 +200,7 @@ async function accountView(r: Repo, u: UserRow): Promise<AccountView> {
   if (cur) {
     const company = (await r.companyById(cur.id))!;
     const plan = (await r.planById(company.plan_id))!;
-    // The panel shows the plan except for unlimited custom plans (help article).
+    // The panel shows the plan except for unlimited custom plans (docs/rules.md).
     const shown = plan.custom === 1 && plan.max_users === null ? null : planView(plan);
     currentCompany = { id: cur.id, name: cur.name, role: cur.role, plan: shown };
   }

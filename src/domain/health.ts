@@ -1,6 +1,6 @@
 import type { Store } from '../store/types.js';
 import { Repo } from '../store/repo.js';
-import { migrate, schemaVersion } from '../store/migrate.js';
+import { schemaVersion } from '../store/migrate.js';
 import { LATEST_VERSION } from '../store/migrations/index.js';
 
 export interface CheckReport {
@@ -28,16 +28,5 @@ export async function checkStore(store: Store): Promise<CheckReport> {
     store: store.displayLocation,
     schemaVersion: version,
     problems,
-  };
-}
-
-/** Creates the store or migrates it to the latest schema. */
-export async function initStore(store: Store) {
-  const r = await migrate(store);
-  return {
-    engine: store.engine,
-    store: store.displayLocation,
-    schemaVersion: r.to,
-    migratedFrom: r.from === r.to ? null : r.from,
   };
 }

@@ -4,7 +4,7 @@ import { type Credential, actorRef, authenticate } from './auth.js';
 import { type Services, iso, read, write } from './services.js';
 import { audit } from './audit-trail.js';
 /**
- * Changes the password. Checks in the help article's order: length, match, then the
+ * Changes the password. Checks in the order of docs/rules.md: length, match, then the
  * current password. Every other session and token of the user is revoked.
  */
 export async function changePassword(svc: Services, cred: Credential, current: string, next: string, confirm: string) {

@@ -23,7 +23,7 @@ export function checkNewPassword(pw: string): void {
 }
 
 /**
- * The password-change checks of the help article, in its order, stopping at the
+ * The password-change checks of docs/rules.md, in its order, stopping at the
  * first that fails: length, then match; the current password is checked by the caller
  * afterwards because it needs the stored hash.
  */

@@ -45,7 +45,7 @@ export async function migrate(store: Store): Promise<{ from: number; to: number 
     const from = check(await readVersion(tx), where);
     try {
       await tx.exec(META);
-      for (const m of MIGRATIONS.slice(from)) await tx.exec(m.sql);
+      for (const sql of MIGRATIONS.slice(from)) await tx.exec(sql);
       await tx.run(
         `INSERT INTO platformctl_meta (key, value) VALUES ('schema_version', :v) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
         { v: String(LATEST_VERSION) },
@@ -64,4 +64,15 @@ export async function migrate(store: Store): Promise<{ from: number; to: number 
 /** The schema version a store holds (0 for an empty store). */
 export async function schemaVersion(store: Store): Promise<number> {
   return check(await store.read(readVersion), store.displayLocation);
+}
+
+/** Creates the store or migrates it to the latest schema. */
+export async function initStore(store: Store) {
+  const r = await migrate(store);
+  return {
+    engine: store.engine,
+    store: store.displayLocation,
+    schemaVersion: r.to,
+    migratedFrom: r.from === r.to ? null : r.from,
+  };
 }

@@ -463,7 +463,7 @@ export class Repo {
   }
 
   // ---- invariants (store check) ----
-  /** Every broken rule of CONTRACT.md's last section, one line each. */
+  /** Every broken rule of the store (docs/rules.md), one line each. */
   async invariantViolations(): Promise<string[]> {
     const queries = [
       `SELECT 'company ' || c.id || ' has ' || count(m.user_id) || ' OWNER memberships' AS msg FROM companies c

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { defineCommand, type ContextFactory } from '../command.js';
 import type { IOStreams } from '../../io/streams.js';
 import type { Store } from '../../store/types.js';
-import { initStore } from '../../domain/health.js';
+import { initStore } from '../../store/migrate.js';
 import { printJson } from '../../output/json.js';
 import { success } from '../../output/messages.js';
 

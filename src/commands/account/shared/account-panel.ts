@@ -11,7 +11,7 @@ export function accountJson(v: AccountView) {
 
 export async function printAccount(io: IOStreams, v: AccountView): Promise<void> {
   const c = v.currentCompany;
-  // Omitted for an unlimited custom plan, like the help article's account panel.
+  // Omitted for an unlimited custom plan, as docs/rules.md says.
   const plan = c?.plan
     ? `${c.plan.name} (${c.plan.maxUsers === null ? 'unlimited' : `up to ${c.plan.maxUsers} users`})`
     : undefined;
