@@ -26,18 +26,18 @@ export interface Context {
   processEnv: NodeJS.ProcessEnv;
   json: boolean;
   yes: boolean;
-  config(): Config;
-  location(): StoreLocation;
-  store(): Promise<Store>;
+  config: () => Config;
+  location: () => StoreLocation;
+  store: () => Promise<Store>;
   /** The store as it is, not migrated nor created (for store check). */
-  rawStore(): Promise<Store>;
+  rawStore: () => Promise<Store>;
   /** The store created if missing but not yet migrated (store init migrates and reports it). */
-  unmigratedStore(): Promise<Store>;
+  unmigratedStore: () => Promise<Store>;
   /** The store and clock for domain calls. */
-  services(): Promise<Services>;
-  credential(): Credential;
-  now(): Date;
-  close(): Promise<void>;
+  services: () => Promise<Services>;
+  credential: () => Credential;
+  now: () => Date;
+  close: () => Promise<void>;
 }
 
 export function createContext(opts: {

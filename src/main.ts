@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { EXIT_CODES, PlatformError } from './errors.js';
+import type { EXIT_CODES } from './errors.js';
+import { PlatformError } from './errors.js';
 import { createContext, type Context, type GlobalOptions } from './context.js';
 import { colorFor, systemIO, type IOStreams } from './io/streams.js';
 import { inquirerPrompter, type Prompter } from './io/prompter.js';

@@ -9,7 +9,7 @@
 //   - on sqld: import vs raw @libsql/client batches of the same rows, same server.
 // Usage: node scripts/bench/import-export.mjs [--rows 100000] [--big 1000000|0] [--no-sqld] [--runs 3]
 // Needs a build (npm run build). Not a test: nothing here fails on a slow machine.
-import { spawnSync, execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

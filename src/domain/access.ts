@@ -2,7 +2,7 @@ import type { CompanyRow, Repo } from '../store/repo.js';
 import { PlatformError, denied, notFound } from '../errors.js';
 import { printable } from '../text.js';
 import { canManageMembers, type Role } from './roles.js';
-import type { Actor } from './auth.js';
+import { type Actor, type Credential, authenticate } from './auth.js';
 
 /** A company as resolved for an actor, with the actor's role there (null for staff who are not members). */
 export interface CompanyAccess {
@@ -12,12 +12,22 @@ export interface CompanyAccess {
 }
 
 /**
+ * A company as the user named it (id or exact name, as typed), or one already resolved
+ * by an earlier step of the same command (its id travels, never the text again);
+ * undefined means the current company.
+ */
+export type CompanyRef = string | { id: number } | undefined;
+
+/**
  * Resolves a company reference (id or exact name; the current company when absent)
  * among the companies the actor may see: their own, or every company for SUPPORT.
  */
-export async function resolveCompany(r: Repo, actor: Actor, ref: string | undefined): Promise<CompanyAccess> {
+export async function resolveCompany(r: Repo, actor: Actor, ref: CompanyRef): Promise<CompanyAccess> {
   let company: CompanyRow | undefined;
-  if (ref === undefined) {
+  if (typeof ref === 'object') {
+    company = await r.companyById(ref.id);
+    if (!company) throw notFound(`Company ${ref.id} no longer exists.`);
+  } else if (ref === undefined) {
     if (actor.user.current_company_id == null) throw notFound('You have no current company.');
     company = await r.companyById(actor.user.current_company_id);
     if (!company) throw notFound('Your current company no longer exists.');
@@ -54,4 +64,27 @@ export function requireManager(access: CompanyAccess, actor: Actor, what: string
 export function requireSupport(actor: Actor, what: string): void {
   if (!actor.isSupport)
     throw denied(`Only platform staff (SUPPORT) can ${what}. Contact support to change billing or plans.`);
+}
+
+/** Who is acting, in which company, and with what role there: the opening of every company command. */
+export interface CompanySession extends CompanyAccess {
+  actor: Actor;
+}
+
+/**
+ * Authenticates the caller and resolves the company they name (or their current one);
+ * with `toManage`, also requires them to manage its members (the words complete
+ * "Only an OWNER or ADMINISTRATOR … can <toManage>").
+ */
+export async function enterCompany(
+  r: Repo,
+  cred: Credential,
+  now: Date,
+  ref: CompanyRef,
+  opts: { toManage?: string } = {},
+): Promise<CompanySession> {
+  const actor = await authenticate(r, cred, now);
+  const access = await resolveCompany(r, actor, ref);
+  if (opts.toManage !== undefined) requireManager(access, actor, opts.toManage);
+  return { actor, ...access };
 }

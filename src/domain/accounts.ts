@@ -135,14 +135,15 @@ export async function login(svc: Services, emailInput: string, password: string)
   const upgraded = ok && (await needsRehash(user.password_hash)) ? await hashPassword(password) : null;
   const result = await write(svc, async (r) => {
     const fresh = await r.userById(user.id);
-    if (!fresh) return { error: badCredentials() };
-    if (fresh.locked_until && fresh.locked_until > iso(now)) return { error: throttled(fresh.locked_until) };
+    if (!fresh) return { failed: true as const, error: badCredentials() };
+    if (fresh.locked_until && fresh.locked_until > iso(now))
+      return { failed: true as const, error: throttled(fresh.locked_until) };
     if (!ok) {
       const failures = fresh.failed_logins + 1;
       const lockedUntil = failures >= MAX_FAILED_LOGINS ? iso(new Date(now.getTime() + LOCK_MINUTES * 60_000)) : null;
       await r.recordLoginFailure(fresh.id, lockedUntil);
       await audit(r, now, null, 'account.login_failed', { target: fresh.email, details: { failures, lockedUntil } });
-      return { error: lockedUntil ? throttled(lockedUntil) : badCredentials() };
+      return { failed: true as const, error: lockedUntil ? throttled(lockedUntil) : badCredentials() };
     }
     await r.resetLoginFailures(fresh.id);
     if (upgraded && fresh.password_hash === user.password_hash) await r.setPasswordHash(fresh.id, upgraded, iso(now));
@@ -151,11 +152,11 @@ export async function login(svc: Services, emailInput: string, password: string)
       target: fresh.email,
       details: upgraded ? { passwordHashUpgraded: true } : null,
     });
-    return { token, user: { id: fresh.id, email: fresh.email } };
+    return { failed: false as const, session: { token, user: { id: fresh.id, email: fresh.email } } };
   });
   // The failure count must be committed, so the error is thrown after the transaction.
-  if ('error' in result) throw result.error;
-  return result;
+  if (result.failed) throw result.error;
+  return result.session;
 }
 
 function throttled(until: string) {

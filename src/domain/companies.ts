@@ -4,7 +4,7 @@ import { planView } from './plans.js';
 import { type Credential, actorRef, authenticate } from './auth.js';
 import { type Services, iso, read, write } from './services.js';
 import { audit } from './audit-trail.js';
-import { resolveCompany } from './access.js';
+import { type CompanyRef, enterCompany } from './access.js';
 import { printable } from '../text.js';
 
 export interface CompanyListItem {
@@ -33,10 +33,9 @@ export async function listCompanies(svc: Services, cred: Credential): Promise<Co
 }
 
 /** A company's name, owner, plan, seats and the caller's role there. */
-export async function showCompany(svc: Services, cred: Credential, ref?: string) {
+export async function showCompany(svc: Services, cred: Credential, ref?: CompanyRef) {
   return read(svc, async (r) => {
-    const actor = await authenticate(r, cred, svc.now());
-    const { company, role, status } = await resolveCompany(r, actor, ref);
+    const { actor, company, role, status } = await enterCompany(r, cred, svc.now(), ref);
     const owner = (await r.userById(company.owner_id))!;
     const plan = (await r.planById(company.plan_id))!;
     return {
@@ -58,8 +57,7 @@ export async function showCompany(svc: Services, cred: Credential, ref?: string)
 export async function switchCompany(svc: Services, cred: Credential, ref: string) {
   const now = svc.now();
   return write(svc, async (r) => {
-    const actor = await authenticate(r, cred, now);
-    const { company, role, status } = await resolveCompany(r, actor, ref);
+    const { actor, company, role, status } = await enterCompany(r, cred, now, ref);
     if (!role)
       throw new PlatformError(
         'PERMISSION_DENIED',
@@ -77,33 +75,32 @@ export async function switchCompany(svc: Services, cred: Credential, ref: string
   });
 }
 
-async function checkLeave(r: Repo, svc: Services, cred: Credential, ref: string | undefined, now: Date) {
-  const actor = await authenticate(r, cred, now);
-  const access = await resolveCompany(r, actor, ref);
+async function checkLeave(r: Repo, cred: Credential, ref: CompanyRef, now: Date) {
+  const access = await enterCompany(r, cred, now, ref);
   if (!access.role)
     throw new PlatformError('NOT_FOUND', `You are not a member of "${printable(access.company.name)}".`);
-  if (access.company.owner_id === actor.user.id) {
+  if (access.company.owner_id === access.actor.user.id) {
     throw new PlatformError(
       'OWNER_CANNOT_LEAVE',
       `You are the OWNER of "${printable(access.company.name)}" and cannot leave it; delete your account to remove it.`,
     );
   }
-  return { actor, ...access };
+  return access;
 }
 
 /** Validates a leave without changing anything, for the confirmation prompt. */
-export async function describeLeave(svc: Services, cred: Credential, ref?: string) {
+export async function describeLeave(svc: Services, cred: Credential, ref?: CompanyRef) {
   return read(svc, async (r) => {
-    const { company, role } = await checkLeave(r, svc, cred, ref, svc.now());
+    const { company, role } = await checkLeave(r, cred, ref, svc.now());
     return { id: company.id, name: company.name, role };
   });
 }
 
 /** Removes the caller's membership; if it was current, the main company becomes current. */
-export async function leaveCompany(svc: Services, cred: Credential, ref?: string) {
+export async function leaveCompany(svc: Services, cred: Credential, ref?: CompanyRef) {
   const now = svc.now();
   return write(svc, async (r) => {
-    const { actor, company, role } = await checkLeave(r, svc, cred, ref, now);
+    const { actor, company, role } = await checkLeave(r, cred, ref, now);
     await r.deleteMembership(company.id, actor.user.id);
     const wasCurrent = actor.user.current_company_id === company.id;
     if (wasCurrent) {

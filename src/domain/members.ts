@@ -1,10 +1,10 @@
 import type { BulkRow, CompanyRow, PlanRow, Repo } from '../store/repo.js';
 import { PlatformError, conflict, invalid, notFound } from '../errors.js';
-import { type AssignableRole, type MemberStatus, parseAssignableRole, parseRole, parseStatus } from './roles.js';
-import { type Actor, type Credential, actorRef, authenticate } from './auth.js';
+import { type MemberStatus, parseAssignableRole, parseRole, parseStatus } from './roles.js';
+import { type Credential, actorRef } from './auth.js';
 import { type Services, iso, read, write } from './services.js';
 import { audit, auditMany } from './audit-trail.js';
-import { requireManager, resolveCompany } from './access.js';
+import { type CompanyRef, enterCompany } from './access.js';
 import * as v from './validation.js';
 import { printable } from '../text.js';
 
@@ -25,8 +25,7 @@ export async function listMembers(
   const role = opts.role === undefined ? undefined : parseRole(opts.role);
   const status: MemberStatus | undefined = opts.status === undefined ? undefined : parseStatus(opts.status);
   return read(svc, async (r) => {
-    const actor = await authenticate(r, cred, svc.now());
-    const { company } = await resolveCompany(r, actor, opts.company);
+    const { company } = await enterCompany(r, cred, svc.now(), opts.company);
     const rows = await r.members(company.id, { role, status });
     return {
       company: { id: company.id, name: company.name },
@@ -61,10 +60,7 @@ export async function invite(
   const emails = [...new Set(opts.emails.map(v.email))];
   const now = svc.now();
   return write(svc, async (r) => {
-    const actor = await authenticate(r, cred, now);
-    const access = await resolveCompany(r, actor, opts.company);
-    requireManager(access, actor, 'invite members');
-    const { company } = access;
+    const { actor, company } = await enterCompany(r, cred, now, opts.company, { toManage: 'invite members' });
     const ref = { id: company.id, name: company.name };
     // One lookup for all the e-mails, then one insert per table: a few round trips on
     // sqld however many people are invited.
@@ -133,10 +129,7 @@ export async function setRole(
   const email = v.email(opts.email);
   const now = svc.now();
   return write(svc, async (r) => {
-    const actor = await authenticate(r, cred, now);
-    const access = await resolveCompany(r, actor, opts.company);
-    requireManager(access, actor, 'change roles');
-    const { company } = access;
+    const { actor, company } = await enterCompany(r, cred, now, opts.company, { toManage: 'change roles' });
     const t = await findTarget(r, company, email);
     if (t.role === 'OWNER')
       throw conflict(`${email} is the OWNER of "${printable(company.name)}"; the OWNER's role cannot be changed.`);
@@ -160,40 +153,29 @@ export async function setRole(
   });
 }
 
-async function checkRemove(r: Repo, actor: Actor, companyRef: string | undefined, email: string) {
-  const access = await resolveCompany(r, actor, companyRef);
-  requireManager(access, actor, 'remove members');
-  const t = await findTarget(r, access.company, email);
+async function checkRemove(r: Repo, cred: Credential, now: Date, ref: CompanyRef, email: string) {
+  const { actor, company } = await enterCompany(r, cred, now, ref, { toManage: 'remove members' });
+  const t = await findTarget(r, company, email);
   if (t.role === 'OWNER')
-    throw conflict(`${email} is the OWNER of "${printable(access.company.name)}" and cannot be removed.`);
-  return { company: access.company, target: t };
+    throw conflict(`${email} is the OWNER of "${printable(company.name)}" and cannot be removed.`);
+  return { actor, company, target: t };
 }
 
 /** Validates a removal without changing anything, for the confirmation prompt. */
-export async function describeRemove(
-  svc: Services,
-  cred: Credential,
-  opts: { email: string; company?: string | undefined },
-) {
+export async function describeRemove(svc: Services, cred: Credential, opts: { email: string; company?: CompanyRef }) {
   const email = v.email(opts.email);
   return read(svc, async (r) => {
-    const actor = await authenticate(r, cred, svc.now());
-    const { company, target } = await checkRemove(r, actor, opts.company, email);
+    const { company, target } = await checkRemove(r, cred, svc.now(), opts.company, email);
     return { company: { id: company.id, name: company.name }, email, role: target.role, status: target.status };
   });
 }
 
 /** Denies a member access: removes the membership or the pending invitation. */
-export async function removeMember(
-  svc: Services,
-  cred: Credential,
-  opts: { email: string; company?: string | undefined },
-) {
+export async function removeMember(svc: Services, cred: Credential, opts: { email: string; company?: CompanyRef }) {
   const email = v.email(opts.email);
   const now = svc.now();
   return write(svc, async (r) => {
-    const actor = await authenticate(r, cred, now);
-    const { company, target } = await checkRemove(r, actor, opts.company, email);
+    const { actor, company, target } = await checkRemove(r, cred, now, opts.company, email);
     if (target.kind === 'member') {
       await r.deleteMembership(company.id, target.user.id);
       if (target.user.current_company_id === company.id) {

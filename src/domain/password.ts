@@ -1,3 +1,4 @@
+import type * as ScryptKdfModule from 'scrypt-kdf';
 import { PlatformError, invalid } from '../errors.js';
 
 /** scrypt cost for new hashes: N=2^17, r=8, p=1 (~0.5 s, 128 MiB). */
@@ -35,7 +36,7 @@ export function checkPasswordChange(next: string, confirm: string): void {
   checkNewPassword(next);
 }
 
-type ScryptKdf = typeof import('scrypt-kdf');
+type ScryptKdf = typeof ScryptKdfModule;
 /** scrypt-kdf's typings name functions, but its module exports one default class. */
 async function scrypt(): Promise<ScryptKdf> {
   const m = (await import('scrypt-kdf')) as ScryptKdf & { default?: ScryptKdf };

@@ -3,7 +3,7 @@ import { PlatformError, conflict, invalid, notFound } from '../errors.js';
 import { type Credential, actorRef, authenticate } from './auth.js';
 import { type Services, iso, read, write } from './services.js';
 import { audit } from './audit-trail.js';
-import { requireSupport, resolveCompany } from './access.js';
+import { type CompanyRef, enterCompany, requireSupport, resolveCompany } from './access.js';
 import * as v from './validation.js';
 import { printable } from '../text.js';
 
@@ -82,10 +82,9 @@ export async function setPlan(svc: Services, cred: Credential, companyRef: strin
 }
 
 /** Billing: the plan of a company and how many of its seats are used. */
-export async function billing(svc: Services, cred: Credential, companyRef?: string) {
+export async function billing(svc: Services, cred: Credential, companyRef?: CompanyRef) {
   return read(svc, async (r) => {
-    const actor = await authenticate(r, cred, svc.now());
-    const { company } = await resolveCompany(r, actor, companyRef);
+    const { company } = await enterCompany(r, cred, svc.now(), companyRef);
     const plan = (await r.planById(company.plan_id))!;
     return {
       company: { id: company.id, name: company.name },

@@ -7,7 +7,7 @@ export async function readAll(stdin: NodeJS.ReadableStream, limit = 1 << 20): Pr
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of stdin) {
-    const b = typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
+    const b = typeof c === 'string' ? Buffer.from(c) : c;
     size += b.length;
     if (size > limit) throw new PlatformError('INVALID_INPUT', 'Standard input is too large for passwords.');
     chunks.push(b);

@@ -1,11 +1,12 @@
 import type { ChalkInstance } from 'chalk';
+import type * as ChalkModule from 'chalk';
 
 /**
  * chalk costs ~8 ms to import, a fifth of the start-up budget, and most runs (pipes,
  * CI, --json) print no colour at all: so it is imported only when some stream will be
  * coloured, by loadColor() in main before the command runs.
  */
-let chalk: typeof import('chalk') | undefined;
+let chalk: typeof ChalkModule | undefined;
 
 /** Loads chalk; main calls it once when stdout or stderr will be coloured. */
 export async function loadColor(): Promise<void> {

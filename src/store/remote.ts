@@ -41,7 +41,7 @@ function args(sql: string, p: Params | undefined): InArgs {
 }
 
 function stmt(sql: string, p: Params | undefined): InStatement {
-  return { sql, args: args(sql, p) } as InStatement;
+  return { sql, args: args(sql, p) };
 }
 
 function toObjects<T>(rs: ResultSet): T[] {
@@ -163,7 +163,7 @@ export class RemoteStore implements Store {
     const code = String(err?.code ?? '');
     const cause = err?.cause;
     const status = cause?.status;
-    const text = redact(`${err?.message ?? e} ${cause?.message ?? ''} ${cause?.code ?? ''}`, this.secrets);
+    const text = redact(`${err?.message ?? String(e)} ${cause?.message ?? ''} ${cause?.code ?? ''}`, this.secrets);
     if (status === 401 || /HTTP status 401\b/.test(text)) {
       return new PlatformError(
         'STORE_UNAVAILABLE',

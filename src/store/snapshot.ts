@@ -30,8 +30,7 @@ export async function writeSnapshot(tx: Tx, path: string): Promise<void> {
           `SELECT ${quoted} FROM "${o.name.replaceAll('"', '""')}" LIMIT ${PAGE} OFFSET ${offset}`,
         );
         // @libsql/client returns BLOBs as ArrayBuffer; better-sqlite3 binds Buffers.
-        for (const r of rows)
-          insert.run(cols.map((c) => (r[c] instanceof ArrayBuffer ? Buffer.from(r[c] as ArrayBuffer) : r[c])));
+        for (const r of rows) insert.run(cols.map((c) => (r[c] instanceof ArrayBuffer ? Buffer.from(r[c]) : r[c])));
         if (rows.length < PAGE) break;
       }
     }

@@ -1,3 +1,4 @@
+import type * as ScryptKdfModule from 'scrypt-kdf';
 import { describe, expect, it } from 'vitest';
 import {
   MAX_PASSWORD_LENGTH,
@@ -26,7 +27,7 @@ function failure(f: () => void): { code: string; message: string } | undefined {
   }
 }
 
-type ScryptKdf = typeof import('scrypt-kdf');
+type ScryptKdf = typeof ScryptKdfModule;
 async function scrypt(): Promise<ScryptKdf> {
   const m = (await import('scrypt-kdf')) as ScryptKdf & { default?: ScryptKdf };
   return m.default ?? m;

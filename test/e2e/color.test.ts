@@ -37,12 +37,12 @@ describe('colour and terminals', () => {
       expect(r.stderr).not.toContain(ESC);
     }
     const [, list, members, token] = runs;
-    expect(list!.stdout.split('\n')).toEqual([
+    expect(list.stdout.split('\n')).toEqual([
       expect.stringMatching(/^\*\t\d+\tSmith Company\tOWNER\tACTIVE\tmain$/),
       expect.stringMatching(/^\t\d+\tJones Company\tDESIGNER\tINVITED\t$/),
     ]);
-    expect(members!.stdout).not.toMatch(/EMAIL|ROLE/);
-    expect(token!.stderr).toMatch(/^✓ Created token/);
+    expect(members.stdout).not.toMatch(/EMAIL|ROLE/);
+    expect(token.stderr).toMatch(/^✓ Created token/);
   });
 
   it('FORCE_COLOR=1 colours messages even when piped; data on stdout stays plain (tables colour only on a terminal)', async () => {

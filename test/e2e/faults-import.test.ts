@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { PassThrough } from 'node:stream';
-import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,13 +70,13 @@ async function seed(t: TestStore, engine: Engine): Promise<string> {
     t.register('ann@example.com', 'Ann', 'Smith'),
     t.register('bob@example.com', 'Bob', 'Jones'),
   ]);
-  expect((await ann!.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
+  expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
   for (const c of ['Smith Company', 'Jones Company'])
-    expect((await ann!.run(['plan', 'set', c, 'ENTERPRISE'])).exitCode).toBe(0);
-  expect((await bob!.run(['member', 'invite', 'ann@example.com', '--role', 'ADMINISTRATOR'])).exitCode).toBe(0);
-  const s = await ann!.json(['member', 'import', files[engine].seed]);
+    expect((await ann.run(['plan', 'set', c, 'ENTERPRISE'])).exitCode).toBe(0);
+  expect((await bob.run(['member', 'invite', 'ann@example.com', '--role', 'ADMINISTRATOR'])).exitCode).toBe(0);
+  const s = await ann.json(['member', 'import', files[engine].seed]);
   expect(s).toMatchObject({ invited: SIZES[engine].seeded, failed: 0 });
-  return (await ann!.json(['account', 'token', 'create', '--name', 'import-kill'])).token as string;
+  return (await ann.json(['account', 'token', 'create', '--name', 'import-kill'])).token as string;
 }
 
 /**

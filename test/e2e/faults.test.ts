@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, engines, useStore, type Engine, type TestStore, type User } from './harness.js';
@@ -106,22 +106,22 @@ async function seedBigCompany(t: TestStore, pending: number) {
     t.seed('bob@example.com', 'Bob', 'Member'),
     t.seed('cat@example.com', 'Cat', 'Switcher'),
   ]);
-  expect((await ann!.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
-  expect((await ann!.run(['plan', 'set', 'Owner Company', 'ENTERPRISE'])).exitCode).toBe(0);
+  expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
+  expect((await ann.run(['plan', 'set', 'Owner Company', 'ENTERPRISE'])).exitCode).toBe(0);
   // One call invites many: all-or-nothing, so one transaction either way.
   const emails = Array.from({ length: pending }, (_, i) => `pending${i}@example.org`);
   for (let i = 0; i < emails.length; i += 5000) {
-    const r = await ann!.run(['member', 'invite', ...emails.slice(i, i + 5000), '--role', 'DESIGNER']);
+    const r = await ann.run(['member', 'invite', ...emails.slice(i, i + 5000), '--role', 'DESIGNER']);
     expect(r.exitCode, r.stderr).toBe(0);
   }
   expect(
-    (await ann!.run(['member', 'invite', 'bob@example.com', 'cat@example.com', '--role', 'MANAGER'])).exitCode,
+    (await ann.run(['member', 'invite', 'bob@example.com', 'cat@example.com', '--role', 'MANAGER'])).exitCode,
   ).toBe(0);
-  expect((await cat!.run(['company', 'switch', 'Owner Company'])).exitCode).toBe(0);
-  expect((await bob!.run(['member', 'invite', 'ann@example.com', '--role', 'ADMINISTRATOR'])).exitCode).toBe(0);
-  const token = (await ann!.json(['account', 'token', 'create', '--name', 'kill-test'])).token as string;
-  const me = await ann!.json(['account', 'show']);
-  return { ann: ann as User, token, annId: me.user.id as number };
+  expect((await cat.run(['company', 'switch', 'Owner Company'])).exitCode).toBe(0);
+  expect((await bob.run(['member', 'invite', 'ann@example.com', '--role', 'ADMINISTRATOR'])).exitCode).toBe(0);
+  const token = (await ann.json(['account', 'token', 'create', '--name', 'kill-test'])).token as string;
+  const me = await ann.json(['account', 'show']);
+  return { ann: ann, token, annId: me.user.id as number };
 }
 
 const engineList = engines();

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { engines, useStore, type Engine, type RunResult, type TestStore, type User } from './harness.js';
+import { engines, useStore, type Engine, type RunResult, type TestStore } from './harness.js';
 import { dumpStore, rowsOf, type Dump } from './store-dump.js';
 
 /**
@@ -112,7 +112,6 @@ const hostile = fc.oneof(
 const odd = fc.constantFrom<unknown>(42, -1, null, true, ['p1@example.org'], { email: 'p1@example.org' }, 1e308);
 
 /** A dangerous character anywhere in the output: NO_COLOR is set, so our own colours add none. */
-// eslint-disable-next-line no-control-regex
 const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
 
 function expectSane(r: RunResult, what: string) {
@@ -169,11 +168,11 @@ describe.each(engines())('hostile member import files on %s', (engine: Engine) =
     // Create the store first: parallel first use of a brand-new local file once failed with
     // an immediate STORE_BUSY under load (reported, not this file's subject).
     expect((await t.run(['store', 'init'])).exitCode).toBe(0);
-    const [ann, bob, carol] = (await Promise.all([
+    const [ann, bob, carol] = await Promise.all([
       t.register('ann@example.com', 'Ann', 'Smith'),
       t.register('bob@example.com', 'Bob', 'Jones'),
       t.register('carol@example.com', 'Carol', 'Brown'),
-    ])) as [User, User, User];
+    ]);
     expect((await carol.run(['staff', 'grant', 'carol@example.com'])).exitCode).toBe(0);
     expect((await carol.run(['plan', 'set', 'Smith Company', 'ENTERPRISE'])).exitCode).toBe(0);
     expect((await bob.run(['member', 'invite', 'ann@example.com', '--role', 'ADMINISTRATOR'])).exitCode).toBe(0);
@@ -293,8 +292,10 @@ describe.each(engines())('hostile member import files on %s', (engine: Engine) =
               minLength: 1,
               maxLength: 7,
             })
-            .map((rows) => ({ rows: rows as Row[], clean: false })),
-          fc.array(good, { minLength: 1, maxLength: 5 }).map((rows) => ({ rows: rows as Row[], clean: true })),
+            .map((rows): { rows: Row[]; clean: boolean } => ({ rows, clean: false })),
+          fc
+            .array(good, { minLength: 1, maxLength: 5 })
+            .map((rows): { rows: Row[]; clean: boolean } => ({ rows, clean: true })),
         ),
         format: fc.constantFrom('csv' as const, 'jsonl' as const),
         mode: fc.constantFrom<Mode>('default', 'default', 'continue', 'continue', 'dry'),
@@ -364,7 +365,7 @@ describe.each(engines())('hostile member import files on %s', (engine: Engine) =
             if (failed.has(lines[i]!)) return;
             const email = String(row.email).trim().toLowerCase();
             const role = String(row.role).trim().toUpperCase();
-            const c = companyIdOf(row.company, fallback!, companies);
+            const c = companyIdOf(row.company, fallback, companies);
             expect(c, `${what}: row ${i} applied to a company that does not exist`).toBeDefined();
             expect(email, `${what}: row ${i} accepted an unsafe e-mail`).toMatch(/^[a-z0-9.@-]+$/);
             const key = `${c}|${email}`;

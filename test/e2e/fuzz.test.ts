@@ -66,7 +66,7 @@ function expectSane(r: RunResult, what: string) {
   expect(r.exitCode, `${what}: ${r.stderr.slice(0, 400)}`).not.toBe(1);
   expect(r.stderr, what).not.toMatch(/\n\s+at .*\(|INTERNAL|internal error/);
   // NO_COLOR is set, so any ESC or other control byte came from data, not from our colouring.
-  // eslint-disable-next-line no-control-regex
+
   expect(r.stdout + r.stderr, what).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
 }
 

@@ -37,32 +37,40 @@ export class KillProxy {
       const n = ++this.count;
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', async () => {
-        this.bodies[n - 1] = Buffer.concat(chunks).toString('utf8');
-        if (this.killed || (n === this.killAt && this.mode === 'before')) {
-          if (!this.killed) await this.crash();
-          res.destroy();
-          return;
-        }
-        const up = request(
-          { host: '127.0.0.1', port: this.sqld.port, method: req.method, path: req.url, headers: req.headers },
-          (upRes) => {
-            const body: Buffer[] = [];
-            upRes.on('data', (c: Buffer) => body.push(c));
-            upRes.on('end', async () => {
-              if (n === this.killAt && this.mode === 'after') {
-                await this.crash();
-                res.destroy();
-                return;
-              }
-              res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-              res.end(Buffer.concat(body));
-            });
-          },
-        );
-        up.on('error', () => res.destroy());
-        up.end(Buffer.concat(chunks));
-      });
+      req.on(
+        'end',
+        () =>
+          void (async () => {
+            this.bodies[n - 1] = Buffer.concat(chunks).toString('utf8');
+            if (this.killed || (n === this.killAt && this.mode === 'before')) {
+              if (!this.killed) await this.crash();
+              res.destroy();
+              return;
+            }
+            const up = request(
+              { host: '127.0.0.1', port: this.sqld.port, method: req.method, path: req.url, headers: req.headers },
+              (upRes) => {
+                const body: Buffer[] = [];
+                upRes.on('data', (c: Buffer) => body.push(c));
+                upRes.on(
+                  'end',
+                  () =>
+                    void (async () => {
+                      if (n === this.killAt && this.mode === 'after') {
+                        await this.crash();
+                        res.destroy();
+                        return;
+                      }
+                      res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+                      res.end(Buffer.concat(body));
+                    })(),
+                );
+              },
+            );
+            up.on('error', () => res.destroy());
+            up.end(Buffer.concat(chunks));
+          })(),
+      );
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as { port: number }).port;

@@ -22,7 +22,7 @@ describe.each(engines())('member on %s', (engine) => {
 
   it('the OWNER invites with case-insensitive roles; every member may look, but MANAGER and DESIGNER change nothing (exit 4)', async () => {
     const t = await fresh();
-    const { ann, adm, mgr, des } = await team(t);
+    const { ann, mgr, des } = await team(t);
     const smith = (await ann.json(['account', 'show'])).currentCompany.id as number;
     const S = ['--company', 'Smith Company'];
 
@@ -68,13 +68,13 @@ describe.each(engines())('member on %s', (engine) => {
       mgr.run(['member', 'set-role', 'des@example.com', '--role', 'MANAGER', ...S]),
       des.run(['member', 'remove', 'mgr@example.com', '--yes', ...S]),
     ]);
-    expect(denied!.exitCode).toBe(4);
-    expect(denied!.stderr).toBe(
+    expect(denied.exitCode).toBe(4);
+    expect(denied.stderr).toBe(
       'error: Only an OWNER or ADMINISTRATOR of "Smith Company" can invite members; your role there is MANAGER.',
     );
-    expect(deniedJson!.exitCode).toBe(4);
-    expect(JSON.parse(deniedJson!.stderr).error.code).toBe('PERMISSION_DENIED');
-    expect(deniedJson!.stdout).toBe('');
+    expect(deniedJson.exitCode).toBe(4);
+    expect(JSON.parse(deniedJson.stderr).error.code).toBe('PERMISSION_DENIED');
+    expect(deniedJson.stdout).toBe('');
     expect(others.map((r) => r.exitCode)).toEqual([4, 4, 4, 4]);
     expect(await ann.json(['member', 'list'])).toEqual(expected);
   }, 150_000);
@@ -148,16 +148,16 @@ describe.each(engines())('member on %s', (engine) => {
         ann.run(['member', 'set-role', 'nobody@example.com', '--role', 'DESIGNER']),
         ann.run(['member', 'remove', 'nobody@example.com', '--yes']),
       ]);
-    expect([ownerInvite, ownerRole, ownerSelf, ownerRemove].map((r) => r!.exitCode)).toEqual([6, 6, 6, 6]);
-    expect(ownerInvite!.stderr).toMatch(/ann@example.com is the OWNER of "Smith Company"/);
-    expect(ownerRemove!.stderr).toBe('error: ann@example.com is the OWNER of "Smith Company" and cannot be removed.');
-    expect([giveOwner, inviteOwner, boss, badStatus].map((r) => r!.exitCode)).toEqual([2, 2, 2, 2]);
-    expect(giveOwner!.stderr).toBe(
+    expect([ownerInvite, ownerRole, ownerSelf, ownerRemove].map((r) => r.exitCode)).toEqual([6, 6, 6, 6]);
+    expect(ownerInvite.stderr).toMatch(/ann@example.com is the OWNER of "Smith Company"/);
+    expect(ownerRemove.stderr).toBe('error: ann@example.com is the OWNER of "Smith Company" and cannot be removed.');
+    expect([giveOwner, inviteOwner, boss, badStatus].map((r) => r.exitCode)).toEqual([2, 2, 2, 2]);
+    expect(giveOwner.stderr).toBe(
       'error: Nobody can be given the OWNER role: a company has exactly one OWNER, its creator.',
     );
-    expect(boss!.stderr).toMatch(/^error: Unknown role "boss": use one of OWNER, ADMINISTRATOR, MANAGER, DESIGNER/);
-    expect([noRole, noRemove].map((r) => r!.exitCode)).toEqual([5, 5]);
-    expect(noRemove!.stderr).toBe('error: nobody@example.com is not a member of "Smith Company".');
+    expect(boss.stderr).toMatch(/^error: Unknown role "boss": use one of OWNER, ADMINISTRATOR, MANAGER, DESIGNER/);
+    expect([noRole, noRemove].map((r) => r.exitCode)).toEqual([5, 5]);
+    expect(noRemove.stderr).toBe('error: nobody@example.com is not a member of "Smith Company".');
 
     // Removing a member whose current company it was sends them back to their main company.
     expect((await mgr.run(['company', 'switch', 'Smith Company'])).exitCode).toBe(0);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BIN, engines, useStore, PASSWORD, type TestStore } from './harness.js';
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-// eslint-disable-next-line no-control-regex
+
 const plain = (s: string) => s.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
 
 /**

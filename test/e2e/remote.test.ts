@@ -9,7 +9,8 @@ import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TestStore, useStore, type RunResult } from './harness.js';
+import type { TestStore } from './harness.js';
+import { useStore, type RunResult } from './harness.js';
 import { KillProxy } from './kill-proxy.js';
 import { sqldBinary } from './sqld.js';
 
@@ -137,7 +138,7 @@ describeRemote('remote engine (sqld)', () => {
       t.seed('ann@example.com', 'Ann', 'Smith'),
       t.seed('bob@example.com', 'Bob', 'Jones'),
     ]);
-    await ann!.json(['account', 'update', '--phone', '+1 555 0100']);
+    await ann.json(['account', 'update', '--phone', '+1 555 0100']);
 
     const file = join(t.dir, 'backup', 'snapshot.db');
     const b = await t.run(['--json', 'store', 'backup', file]);
@@ -289,9 +290,7 @@ describeRemote('remote engine with JWT auth (sqld --auth-jwt-key-file)', () => {
       // sqld takes the public key as SPKI PEM or as the raw 32 bytes in URL-safe base64.
       writeFileSync(
         keyFile,
-        format === 'pem'
-          ? (publicKey.export({ type: 'spki', format: 'pem' }) as string)
-          : publicKey.export({ format: 'jwk' }).x!,
+        format === 'pem' ? publicKey.export({ type: 'spki', format: 'pem' }) : publicKey.export({ format: 'jwk' }).x!,
       );
       let t: TestStore;
       try {

@@ -1,10 +1,11 @@
+import type * as ScryptKdfModule from 'scrypt-kdf';
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engines, useStore, PASSWORD, type TestStore, type User } from './harness.js';
 
-type ScryptKdf = typeof import('scrypt-kdf');
+type ScryptKdf = typeof ScryptKdfModule;
 async function scrypt(): Promise<ScryptKdf> {
   const m = (await import('scrypt-kdf')) as ScryptKdf & { default?: ScryptKdf };
   return m.default ?? m;
@@ -12,7 +13,7 @@ async function scrypt(): Promise<ScryptKdf> {
 
 function sessionOf(u: User): string {
   const cfg = JSON.parse(readFileSync(join(u.configDir, 'config.json'), 'utf8'));
-  const all = Object.values(cfg.sessions ?? {}) as { token: string }[];
+  const all: { token: string }[] = Object.values(cfg.sessions ?? {});
   expect(all).toHaveLength(1);
   return all[0]!.token;
 }

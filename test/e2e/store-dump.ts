@@ -22,7 +22,11 @@ export async function dumpStore(engine: Engine, store: string, tables?: string[]
           .all() as { name: string }[]
       ).map((r) => r.name);
       for (const name of names.filter((n) => !tables || tables.includes(n))) {
-        out[name] = (db.prepare(`SELECT * FROM "${name}"`).all() as unknown[]).map((r) => JSON.stringify(r)).sort();
+        out[name] = db
+          .prepare(`SELECT * FROM "${name}"`)
+          .all()
+          .map((r) => JSON.stringify(r))
+          .sort();
       }
     } finally {
       db.close();

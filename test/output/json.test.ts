@@ -6,7 +6,7 @@ describe('safeJson', () => {
 
   it('writes characters that could act on a terminal as \\u escapes', () => {
     const text = safeJson(hostile, 2);
-    // eslint-disable-next-line no-control-regex
+
     expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/);
     expect(text).toContain('a\\u202eb\\u009b31m\\ufeff\\u200f\\u2066x\\u2028');
     expect(text).toContain('Zoë 🦄 \\u001b[0m');

@@ -39,7 +39,7 @@ export function newCmdLogin(f: ContextFactory, runF = run): Command {
   ])
     .requiredOption('--email <email>', 'e-mail address of the account')
     .option('--password-stdin', 'read the password from the first line of standard input')
-    .action(async (opts, cmd: Command) => {
+    .action(async (opts: { email: string; passwordStdin?: boolean }, cmd: Command) => {
       const ctx = f(cmd.optsWithGlobals());
       await runF({
         io: ctx.io,

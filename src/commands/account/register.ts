@@ -67,20 +67,25 @@ export function newCmdRegister(f: ContextFactory, runF = run): Command {
     .requiredOption('--last-name <name>', 'last name; the main company is named "<last name> Company"')
     .option('--phone <phone>', 'phone number')
     .option('--password-stdin', 'read the password from the first line of standard input')
-    .action(async (opts, cmd: Command) => {
-      const ctx = f(cmd.optsWithGlobals());
-      await runF({
-        io: ctx.io,
-        prompter: ctx.prompter,
-        services: ctx.services,
-        config: ctx.config,
-        storeKey: () => ctx.location().key,
-        json: ctx.json,
-        email: opts.email,
-        firstName: opts.firstName,
-        lastName: opts.lastName,
-        phone: opts.phone,
-        passwordStdin: Boolean(opts.passwordStdin),
-      });
-    });
+    .action(
+      async (
+        opts: { email: string; firstName: string; lastName: string; phone?: string; passwordStdin?: boolean },
+        cmd: Command,
+      ) => {
+        const ctx = f(cmd.optsWithGlobals());
+        await runF({
+          io: ctx.io,
+          prompter: ctx.prompter,
+          services: ctx.services,
+          config: ctx.config,
+          storeKey: () => ctx.location().key,
+          json: ctx.json,
+          email: opts.email,
+          firstName: opts.firstName,
+          lastName: opts.lastName,
+          phone: opts.phone,
+          passwordStdin: Boolean(opts.passwordStdin),
+        });
+      },
+    );
 }

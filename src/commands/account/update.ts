@@ -29,13 +29,14 @@ export function newCmdUpdate(f: ContextFactory, runF = run): Command {
     .option('--last-name <name>', 'new last name')
     .option('--phone <phone>', 'new phone number ("" clears it)')
     .option('--company-name <name>', 'new name of the current company (OWNER only)')
-    .action(async (opts, cmd: Command) =>
-      runF({
-        ...depsOf(f(cmd.optsWithGlobals())),
-        firstName: opts.firstName,
-        lastName: opts.lastName,
-        phone: opts.phone,
-        companyName: opts.companyName,
-      }),
+    .action(
+      async (opts: { firstName?: string; lastName?: string; phone?: string; companyName?: string }, cmd: Command) =>
+        runF({
+          ...depsOf(f(cmd.optsWithGlobals())),
+          firstName: opts.firstName,
+          lastName: opts.lastName,
+          phone: opts.phone,
+          companyName: opts.companyName,
+        }),
     );
 }

@@ -40,7 +40,7 @@ export function newCmdList(f: ContextFactory, runF = run): Command {
     .option('--actor <email>', 'only entries by this user')
     .option('--since <iso>', 'only entries at or after this ISO date/time')
     .option('--limit <n>', 'at most this many entries (default 50)', intOption)
-    .action(async (opts, cmd: Command) =>
+    .action(async (opts: { company?: string; actor?: string; since?: string; limit?: number }, cmd: Command) =>
       runF({
         ...depsOf(f(cmd.optsWithGlobals())),
         company: opts.company,

@@ -26,5 +26,7 @@ export function newCmdShow(f: ContextFactory, runF = run): Command {
     'platformctl billing show --company 42 --json',
   ])
     .option('--company <company>', 'company id or exact name (default: the current company)')
-    .action(async (opts, cmd: Command) => runF({ ...depsOf(f(cmd.optsWithGlobals())), company: opts.company }));
+    .action(async (opts: { company?: string }, cmd: Command) =>
+      runF({ ...depsOf(f(cmd.optsWithGlobals())), company: opts.company }),
+    );
 }

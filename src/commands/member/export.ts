@@ -54,7 +54,7 @@ export function newCmdExport(f: ContextFactory, runF = run): Command {
   )
     .option('--company <company>', 'company id or exact name (default: the current company)')
     .option('--format <format>', 'csv (default) or jsonl')
-    .action(async (opts, cmd: Command) =>
+    .action(async (opts: { company?: string; format?: string }, cmd: Command) =>
       runF({ ...depsOf(f(cmd.optsWithGlobals())), company: opts.company, format: opts.format }),
     );
 }

@@ -148,14 +148,19 @@ export function newCmdImport(f: ContextFactory, runF = run): Command {
     .option('--format <format>', 'csv or jsonl (default: by file extension; csv for standard input)')
     .option('--dry-run', 'report what would change and write nothing')
     .option('--continue-on-error', 'apply the good rows and report the bad ones (exit 0 when the run completes)')
-    .action(async (file: string, opts, cmd: Command) =>
-      runF({
-        ...depsOf(f(cmd.optsWithGlobals())),
-        file,
-        company: opts.company,
-        format: opts.format,
-        dryRun: Boolean(opts.dryRun),
-        continueOnError: Boolean(opts.continueOnError),
-      }),
+    .action(
+      async (
+        file: string,
+        opts: { company?: string; format?: string; dryRun?: boolean; continueOnError?: boolean },
+        cmd: Command,
+      ) =>
+        runF({
+          ...depsOf(f(cmd.optsWithGlobals())),
+          file,
+          company: opts.company,
+          format: opts.format,
+          dryRun: Boolean(opts.dryRun),
+          continueOnError: Boolean(opts.continueOnError),
+        }),
     );
 }

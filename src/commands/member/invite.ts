@@ -28,7 +28,7 @@ export function newCmdInvite(f: ContextFactory, runF = run): Command {
     .argument('<email...>', 'e-mail addresses; registered users become INVITED, others PENDING')
     .requiredOption('--role <role>', 'ADMINISTRATOR, MANAGER or DESIGNER (never OWNER)')
     .option('--company <company>', 'company id or exact name (default: the current company)')
-    .action(async (emails: string[], opts, cmd: Command) =>
+    .action(async (emails: string[], opts: { role: string; company?: string }, cmd: Command) =>
       runF({ ...depsOf(f(cmd.optsWithGlobals())), emails, role: opts.role, company: opts.company }),
     );
 }

@@ -50,7 +50,7 @@ export function newCmdList(f: ContextFactory, runF = run): Command {
     .option('--role <role>', 'only this role: OWNER, ADMINISTRATOR, MANAGER or DESIGNER')
     .option('--status <status>', 'only this status: ACTIVE, INVITED or PENDING')
     .option('--csv', 'print CSV with a header')
-    .action(async (opts, cmd: Command) =>
+    .action(async (opts: { company?: string; role?: string; status?: string; csv?: boolean }, cmd: Command) =>
       runF({
         ...depsOf(f(cmd.optsWithGlobals())),
         company: opts.company,

@@ -31,7 +31,7 @@ export function newCmdRemove(f: ContextFactory, runF = run): Command {
     .alias('rm')
     .argument('<email>', "the member's e-mail")
     .option('--company <company>', 'company id or exact name (default: the current company)')
-    .action(async (email: string, opts, cmd: Command) => {
+    .action(async (email: string, opts: { company?: string }, cmd: Command) => {
       const ctx = f(cmd.optsWithGlobals());
       await runF({ ...depsOf(ctx), confirm: confirmer(ctx.io, ctx.prompter, ctx.yes), email, company: opts.company });
     });

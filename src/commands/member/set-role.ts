@@ -29,7 +29,7 @@ export function newCmdSetRole(f: ContextFactory, runF = run): Command {
     .argument('<email>', "the member's e-mail")
     .requiredOption('--role <role>', 'ADMINISTRATOR, MANAGER or DESIGNER')
     .option('--company <company>', 'company id or exact name (default: the current company)')
-    .action(async (email: string, opts, cmd: Command) =>
+    .action(async (email: string, opts: { role: string; company?: string }, cmd: Command) =>
       runF({ ...depsOf(f(cmd.optsWithGlobals())), email, role: opts.role, company: opts.company }),
     );
 }

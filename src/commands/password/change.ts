@@ -26,7 +26,7 @@ export function newCmdChange(f: ContextFactory, runF = run): Command {
     'printf \'%s\\n%s\\n%s\\n\' "$OLD" "$NEW" "$NEW" | platformctl password change --password-stdin',
   ])
     .option('--password-stdin', 'read current, new and confirmation as three lines of standard input')
-    .action(async (opts, cmd: Command) => {
+    .action(async (opts: { passwordStdin?: boolean }, cmd: Command) => {
       const ctx = f(cmd.optsWithGlobals());
       await runF({ ...depsOf(ctx), prompter: ctx.prompter, passwordStdin: Boolean(opts.passwordStdin) });
     });

@@ -31,7 +31,7 @@ export function newCmdCreate(f: ContextFactory, runF = run): Command {
     .option('--max-users <n>', 'most users (members + invitations, owner included)', intOption)
     .option('--unlimited', 'no user cap')
     .option('--custom', 'a custom (negotiated) plan')
-    .action(async (name: string, opts, cmd: Command) =>
+    .action(async (name: string, opts: { maxUsers?: number; unlimited?: boolean; custom?: boolean }, cmd: Command) =>
       runF({
         ...depsOf(f(cmd.optsWithGlobals())),
         name,

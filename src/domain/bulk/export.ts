@@ -1,7 +1,6 @@
 import type { Credential } from '../auth.js';
-import { authenticate } from '../auth.js';
 import { type Services, read } from '../services.js';
-import { resolveCompany } from '../access.js';
+import { enterCompany } from '../access.js';
 
 /** One exported row: exactly what `member import` reads. */
 export interface ExportRow {
@@ -23,8 +22,7 @@ export async function exportMembers(
   opts: { company?: string | undefined; onPage: (rows: ExportRow[]) => void | Promise<void> },
 ) {
   return read(svc, async (r) => {
-    const actor = await authenticate(r, cred, svc.now());
-    const { company } = await resolveCompany(r, actor, opts.company);
+    const { company } = await enterCompany(r, cred, svc.now(), opts.company);
     let count = 0;
     let afterUser = 0;
     for (;;) {

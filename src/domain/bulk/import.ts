@@ -74,8 +74,11 @@ interface ValidRow {
   state: CompanyState;
 }
 
-class Rollback {
-  constructor(readonly report: ImportReport) {}
+/** Thrown to roll the transaction back while keeping the report of what was checked. */
+class Rollback extends Error {
+  constructor(readonly report: ImportReport) {
+    super('rolled back');
+  }
 }
 
 /** A row's failure; a store failure (exit 7) is the whole import's, never one row's. */

@@ -48,11 +48,11 @@ function extraLines(record: string[]): number {
  */
 async function* recordBatches(parser: Readable): AsyncGenerator<string[][]> {
   let done = false;
-  let failure: unknown;
+  let failure: Error | undefined;
   let wake = () => {};
   parser.on('readable', () => wake());
   parser.on('end', () => ((done = true), wake()));
-  parser.on('error', (e) => ((failure = e), wake()));
+  parser.on('error', (e: Error) => ((failure = e), wake()));
   for (;;) {
     const batch: string[][] = [];
     let rec: string[] | null;

@@ -25,7 +25,7 @@ export function newCmdCreate(f: ContextFactory, runF = run): Command {
   ])
     .requiredOption('--name <name>', 'a name to recognise the token by')
     .option('--expires-in <days>', 'days until it expires (default: never)', intOption)
-    .action(async (opts, cmd: Command) =>
+    .action(async (opts: { name: string; expiresIn?: number }, cmd: Command) =>
       runF({ ...depsOf(f(cmd.optsWithGlobals())), name: opts.name, expiresIn: opts.expiresIn }),
     );
 }
