@@ -13,13 +13,13 @@ export interface DeleteOptions extends Deps {
 }
 
 export async function run(o: DeleteOptions): Promise<void> {
-  const env = await o.services();
-  const plan = await describeDelete(env, o.credential());
+  const svc = await o.services();
+  const plan = await describeDelete(svc, o.credential());
   const what = plan.company
     ? ` and your company "${plan.company.name}"${plan.otherMembers ? ` with its ${plan.otherMembers} other member(s)` : ''}`
     : '';
   await o.confirm(`Delete the account ${plan.email}${what}? This cannot be undone.`, CONFIRMATIONS.deleteAccount);
-  const result = await deleteAccount(env, o.credential());
+  const result = await deleteAccount(svc, o.credential());
   await o.config().forgetSession(o.storeKey());
   if (o.json) return printJson(o.io, result);
   success(

@@ -38,8 +38,8 @@ export async function run(o: RegisterOptions): Promise<void> {
   // Check the fields before asking for a password, so nobody types one for nothing.
   validateRegistration(o);
   const password = await newPassword(o);
-  const env = await o.services();
-  const result = await register(env, {
+  const svc = await o.services();
+  const result = await register(svc, {
     email: o.email,
     firstName: o.firstName,
     lastName: o.lastName,

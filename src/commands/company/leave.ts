@@ -11,13 +11,13 @@ export interface LeaveOptions extends Deps {
 }
 
 export async function run(o: LeaveOptions): Promise<void> {
-  const env = await o.services();
-  const target = await describeLeave(env, o.credential(), o.company);
+  const svc = await o.services();
+  const target = await describeLeave(svc, o.credential(), o.company);
   await o.confirm(
     `Leave "${target.name}" (your role: ${target.role})? You will lose access to it.`,
     CONFIRMATIONS.leaveCompany,
   );
-  const r = await leaveCompany(env, o.credential(), String(target.id));
+  const r = await leaveCompany(svc, o.credential(), { id: target.id });
   if (o.json) return printJson(o.io, r);
   success(o.io, `You left "${r.company.name}"${r.wasCurrent ? '; your main company is current again' : ''}.`);
 }

@@ -13,7 +13,7 @@ const PLAIN = /^[^",\r\n]*$/;
 
 export async function run(o: ExportOptions): Promise<void> {
   const format = formatFor(undefined, o.format ?? 'csv');
-  const env = await o.services();
+  const svc = await o.services();
   let writePage: (rows: ExportRow[]) => void;
   if (format === 'csv') {
     const { stringify } = await import('csv-stringify/sync');
@@ -40,7 +40,7 @@ export async function run(o: ExportOptions): Promise<void> {
       );
   }
   // --json does not change the data format: the rows are the data.
-  await exportMembers(env, o.credential(), { company: o.company, onPage: writePage });
+  await exportMembers(svc, o.credential(), { company: o.company, onPage: writePage });
 }
 
 export function newCmdExport(f: ContextFactory, runF = run): Command {

@@ -74,12 +74,12 @@ async function progressBar(o: ImportOptions, input: Input) {
 
 export async function run(o: ImportOptions): Promise<void> {
   const format = formatFor(o.file === '-' ? undefined : o.file, o.format);
-  const env = await o.services();
+  const svc = await o.services();
   const input = openInput(o);
   const bar = await progressBar(o, input);
   let report: ImportReport;
   try {
-    report = await importMembers(env, o.credential(), {
+    report = await importMembers(svc, o.credential(), {
       rows: readRows(input.stream, format),
       company: o.company,
       dryRun: o.dryRun,

@@ -12,13 +12,13 @@ export interface RemoveOptions extends Deps {
 }
 
 export async function run(o: RemoveOptions): Promise<void> {
-  const env = await o.services();
-  const t = await describeRemove(env, o.credential(), { email: o.email, company: o.company });
+  const svc = await o.services();
+  const t = await describeRemove(svc, o.credential(), { email: o.email, company: o.company });
   await o.confirm(
     `Remove ${t.email} (${t.role}, ${t.status}) from "${t.company.name}"? They will lose access to it.`,
     CONFIRMATIONS.removeMember,
   );
-  const r = await removeMember(env, o.credential(), { email: o.email, company: String(t.company.id) });
+  const r = await removeMember(svc, o.credential(), { email: o.email, company: { id: t.company.id } });
   if (o.json) return printJson(o.io, r);
   success(o.io, `Removed ${r.email} from "${r.company.name}".`);
 }
