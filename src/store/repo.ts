@@ -1,5 +1,12 @@
 import type { Tx } from './types.js';
 
+/**
+ * The id a new row of a table takes: one past the highest it ever handed out, so a
+ * deleted row's id is never given again (the store's triggers refuse anything else).
+ */
+const NEXT_ID = (table: 'users' | 'companies' | 'tokens') =>
+  `(SELECT last_id + 1 FROM id_high_water WHERE tbl = '${table}')`;
+
 export interface UserRow {
   id: number;
   email: string;
@@ -102,8 +109,8 @@ export class Repo {
     now: string;
   }) {
     const r = await this.tx.run(
-      `INSERT INTO users (email, first_name, last_name, phone, password_hash, created_at, updated_at)
-       VALUES (:email, :first, :last, :phone, :hash, :now, :now)`,
+      `INSERT INTO users (id, email, first_name, last_name, phone, password_hash, created_at, updated_at)
+       VALUES (${NEXT_ID('users')}, :email, :first, :last, :phone, :hash, :now, :now)`,
       { email: u.email, first: u.firstName, last: u.lastName, phone: u.phone, hash: u.passwordHash, now: u.now },
     );
     return r.lastInsertRowid;
@@ -168,7 +175,8 @@ export class Repo {
   }
   async insertCompany(c: { name: string; ownerId: number; planId: number; now: string }) {
     const r = await this.tx.run(
-      `INSERT INTO companies (name, owner_id, plan_id, created_at, updated_at) VALUES (:name, :owner, :plan, :now, :now)`,
+      `INSERT INTO companies (id, name, owner_id, plan_id, created_at, updated_at)
+       VALUES (${NEXT_ID('companies')}, :name, :owner, :plan, :now, :now)`,
       { name: c.name, owner: c.ownerId, plan: c.planId, now: c.now },
     );
     return r.lastInsertRowid;
@@ -206,8 +214,8 @@ export class Repo {
     now: string;
   }) {
     return this.tx.run(
-      `INSERT INTO memberships (company_id, user_id, role, status, invited_by, created_at, updated_at)
-       VALUES (:c, :u, :role, :status, :by, :now, :now)`,
+      `INSERT INTO memberships (company_id, user_id, email, role, status, invited_by, created_at, updated_at)
+       VALUES (:c, :u, (SELECT email FROM users WHERE id = :u), :role, :status, :by, :now, :now)`,
       { c: m.companyId, u: m.userId, role: m.role, status: m.status, by: m.invitedBy, now: m.now },
     );
   }
@@ -310,7 +318,8 @@ export class Repo {
     expiresAt: string | null;
   }) {
     const r = await this.tx.run(
-      `INSERT INTO tokens (user_id, kind, name, token_hash, created_at, expires_at) VALUES (:u, :kind, :name, :h, :now, :exp)`,
+      `INSERT INTO tokens (id, user_id, kind, name, token_hash, created_at, expires_at)
+       VALUES (${NEXT_ID('tokens')}, :u, :kind, :name, :h, :now, :exp)`,
       { u: t.userId, kind: t.kind, name: t.name, h: t.hash, now: t.now, exp: t.expiresAt },
     );
     return r.lastInsertRowid;
@@ -421,8 +430,10 @@ export class Repo {
   /** Inserts INVITED memberships of registered users: rows [company, user, role]. */
   bulkInsertMemberships(rows: BulkRow<number>[], invitedBy: number, now: string) {
     return this.tx.run(
-      `INSERT INTO memberships (company_id, user_id, role, status, invited_by, created_at, updated_at)
-       SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), 'INVITED', :by, :now, :now FROM json_each(:rows)`,
+      `INSERT INTO memberships (company_id, user_id, email, role, status, invited_by, created_at, updated_at)
+       SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+              (SELECT email FROM users WHERE id = json_extract(value, '$[1]')),
+              json_extract(value, '$[2]'), 'INVITED', :by, :now, :now FROM json_each(:rows)`,
       { rows: JSON.stringify(rows), by: invitedBy, now },
     );
   }
@@ -471,8 +482,19 @@ export class Repo {
       `SELECT 'company ' || c.id || ': its OWNER membership is not its creator (user ' || c.owner_id || ')' AS msg FROM companies c
          JOIN memberships m ON m.company_id = c.id AND m.role = 'OWNER' WHERE m.user_id <> c.owner_id`,
       `SELECT 'user ' || u.id || ' owns no main company' AS msg FROM users u WHERE NOT EXISTS (SELECT 1 FROM companies c WHERE c.owner_id = u.id)`,
-      `SELECT 'user ' || u.id || ': current company ' || coalesce(u.current_company_id, 'none') || ' is not one of theirs' AS msg FROM users u
-         WHERE u.current_company_id IS NULL OR NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.company_id = u.current_company_id)`,
+      // A current company is one of the user's, or none once it is gone (the user then switches).
+      `SELECT 'user ' || u.id || ': current company ' || u.current_company_id || ' is not one of theirs' AS msg FROM users u
+         WHERE u.current_company_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.company_id = u.current_company_id)`,
+      `SELECT 'membership of user ' || m.user_id || ' in company ' || m.company_id || ': its e-mail ' || quote(m.email)
+           || ' is not the account''s ' || quote(u.email) AS msg
+         FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.email <> u.email`,
+      ...(['users', 'companies', 'tokens'] as const).map(
+        (t) => `SELECT '${t}: id ' || max(id) || ' is above the never-reused mark ' || (SELECT last_id FROM id_high_water WHERE tbl = '${t}') AS msg
+           FROM ${t} HAVING max(id) > (SELECT last_id FROM id_high_water WHERE tbl = '${t}')`,
+      ),
+      `SELECT 'the store has no identity (platformctl_meta store_id)' AS msg
+         WHERE NOT EXISTS (SELECT 1 FROM platformctl_meta WHERE key = 'store_id')`,
       `SELECT 'company ' || c.id || ' has ' || ((SELECT count(*) FROM memberships m WHERE m.company_id = c.id) + (SELECT count(*) FROM invitations i WHERE i.company_id = c.id))
            || ' members but plan ' || p.name || ' allows ' || p.max_users AS msg
          FROM companies c JOIN plans p ON p.id = c.plan_id

@@ -11,6 +11,22 @@ CREATE TABLE audit_log (
   action        TEXT    NOT NULL,
   target        TEXT,
   details       TEXT                                   -- JSON object
+, run_id INTEGER);
+
+CREATE TABLE bulk_runs (
+  id           INTEGER PRIMARY KEY,
+  kind         TEXT    NOT NULL CHECK (kind IN ('import', 'sync')),
+  actor_id     INTEGER,
+  actor_email  TEXT    NOT NULL,
+  source       TEXT,                                    -- file name, or '-' for stdin
+  status       TEXT    NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+  rows         INTEGER NOT NULL DEFAULT 0,              -- rows applied so far
+  last_line    INTEGER NOT NULL DEFAULT 0,              -- last input line applied
+  counts       TEXT,                                    -- JSON: invited, updated, removed, unchanged, failed
+  error        TEXT,
+  started_at   TEXT    NOT NULL,
+  updated_at   TEXT    NOT NULL,
+  finished_at  TEXT
 );
 
 CREATE TABLE companies (
@@ -22,6 +38,11 @@ CREATE TABLE companies (
   updated_at  TEXT    NOT NULL
 );
 
+CREATE TABLE id_high_water (
+  tbl      TEXT    PRIMARY KEY,
+  last_id  INTEGER NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE invitations (
   company_id  INTEGER NOT NULL REFERENCES companies (id) ON DELETE CASCADE,
   email       TEXT    NOT NULL,
@@ -32,6 +53,16 @@ CREATE TABLE invitations (
   PRIMARY KEY (company_id, email)
 ) WITHOUT ROWID;
 
+CREATE TABLE login_throttle (
+  email            TEXT    NOT NULL,
+  source           TEXT    NOT NULL,
+  failures         INTEGER NOT NULL DEFAULT 0,
+  locked_until     TEXT,
+  last_success_at  TEXT,
+  updated_at       TEXT    NOT NULL,
+  PRIMARY KEY (email, source)
+) WITHOUT ROWID;
+
 CREATE TABLE memberships (
   company_id  INTEGER NOT NULL REFERENCES companies (id) ON DELETE CASCADE,
   user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
@@ -39,7 +70,7 @@ CREATE TABLE memberships (
   status      TEXT    NOT NULL CHECK (status IN ('ACTIVE', 'INVITED')),
   invited_by  INTEGER,
   created_at  TEXT    NOT NULL,
-  updated_at  TEXT    NOT NULL,
+  updated_at  TEXT    NOT NULL, email TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (company_id, user_id)
 ) WITHOUT ROWID;
 
@@ -54,6 +85,13 @@ CREATE TABLE plans (
 
 CREATE TABLE platformctl_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
+CREATE TABLE settings (
+  key         TEXT    PRIMARY KEY,
+  value       TEXT    NOT NULL,
+  updated_at  TEXT    NOT NULL,
+  updated_by  INTEGER
+) WITHOUT ROWID;
+
 CREATE TABLE tokens (
   id            INTEGER PRIMARY KEY,
   user_id       INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
@@ -63,7 +101,7 @@ CREATE TABLE tokens (
   created_at    TEXT    NOT NULL,
   expires_at    TEXT,
   revoked_at    TEXT
-);
+, failed_checks INTEGER NOT NULL DEFAULT 0);
 
 CREATE TABLE users (
   id                  INTEGER PRIMARY KEY,
@@ -84,9 +122,17 @@ CREATE INDEX audit_actor_at ON audit_log (actor_email, at);
 
 CREATE INDEX audit_company_at ON audit_log (company_id, at);
 
+CREATE INDEX audit_company_id ON audit_log (company_id, id);
+
+CREATE INDEX audit_run ON audit_log (run_id, id) WHERE run_id IS NOT NULL;
+
+CREATE INDEX bulk_runs_status ON bulk_runs (status, id);
+
 CREATE INDEX companies_name ON companies (name);
 
 CREATE INDEX invitations_email ON invitations (email);
+
+CREATE UNIQUE INDEX memberships_company_email ON memberships (company_id, email);
 
 CREATE UNIQUE INDEX memberships_one_owner ON memberships (company_id) WHERE role = 'OWNER';
 
@@ -95,3 +141,24 @@ CREATE INDEX memberships_user ON memberships (user_id);
 CREATE UNIQUE INDEX plans_one_default ON plans (is_default) WHERE is_default = 1;
 
 CREATE INDEX tokens_user ON tokens (user_id);
+
+CREATE TRIGGER companies_id_high_water AFTER INSERT ON companies
+  BEGIN UPDATE id_high_water SET last_id = NEW.id WHERE tbl = 'companies'; END;
+
+CREATE TRIGGER companies_id_never_reused BEFORE INSERT ON companies
+  WHEN NEW.id IS NULL OR NEW.id <= (SELECT last_id FROM id_high_water WHERE tbl = 'companies')
+  BEGIN SELECT RAISE(ABORT, 'platformctl: a new company must take a never-used id'); END;
+
+CREATE TRIGGER tokens_id_high_water AFTER INSERT ON tokens
+  BEGIN UPDATE id_high_water SET last_id = NEW.id WHERE tbl = 'tokens'; END;
+
+CREATE TRIGGER tokens_id_never_reused BEFORE INSERT ON tokens
+  WHEN NEW.id IS NULL OR NEW.id <= (SELECT last_id FROM id_high_water WHERE tbl = 'tokens')
+  BEGIN SELECT RAISE(ABORT, 'platformctl: a new token must take a never-used id'); END;
+
+CREATE TRIGGER users_id_high_water AFTER INSERT ON users
+  BEGIN UPDATE id_high_water SET last_id = NEW.id WHERE tbl = 'users'; END;
+
+CREATE TRIGGER users_id_never_reused BEFORE INSERT ON users
+  WHEN NEW.id IS NULL OR NEW.id <= (SELECT last_id FROM id_high_water WHERE tbl = 'users')
+  BEGIN SELECT RAISE(ABORT, 'platformctl: a new user must take a never-used id'); END;
