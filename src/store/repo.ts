@@ -490,8 +490,9 @@ export class Repo {
            || ' is not the account''s ' || quote(u.email) AS msg
          FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.email <> u.email`,
       ...(['users', 'companies', 'tokens'] as const).map(
-        (t) => `SELECT '${t}: id ' || max(id) || ' is above the never-reused mark ' || (SELECT last_id FROM id_high_water WHERE tbl = '${t}') AS msg
-           FROM ${t} HAVING max(id) > (SELECT last_id FROM id_high_water WHERE tbl = '${t}')`,
+        (t) => `SELECT '${t}: id ' || top || ' is above the never-reused mark ' || mark AS msg
+           FROM (SELECT (SELECT max(id) FROM ${t}) AS top, (SELECT last_id FROM id_high_water WHERE tbl = '${t}') AS mark)
+          WHERE top > mark`,
       ),
       `SELECT 'the store has no identity (platformctl_meta store_id)' AS msg
          WHERE NOT EXISTS (SELECT 1 FROM platformctl_meta WHERE key = 'store_id')`,
