@@ -58,28 +58,30 @@ function argumentKind(cmd: Command, name: string): Kind {
   return null;
 }
 
-/** Removes shell quoting from the word being completed ("Smith\ Co", 'Smith Co). */
-function unquote(word: string): string {
-  if (word.startsWith('"') || word.startsWith("'")) return word.slice(1);
-  return word.replace(/\\(.)/g, '$1');
-}
-
 /**
  * Completes the last of `words` (the arguments after the program name; the last one
  * is being typed and may be empty), walking the command tree as commander parses it.
+ * The words are values as the program would receive them: the scripts remove the
+ * shell's quoting before they call `__complete`.
  */
 export async function complete(root: Command, words: string[], dynamic: DynamicSource): Promise<Completion> {
   const before = words.slice(0, -1);
-  const current = unquote(words.at(-1) ?? '');
+  const current = words.at(-1) ?? '';
   const line = resolveWords(root, before);
   const { cmd } = line;
-  const offer = async (kind: Kind, prefix = ''): Promise<Completion> => {
+  // After "--" every word is an operand, even one that begins with "-".
+  const operandsOnly =
+    !line.pendingOption && resolveWords(root, [...before, '--']).positionals.length > line.positionals.length;
+  const offer = async (kind: Kind, { prefix = '', operand = false } = {}): Promise<Completion> => {
     if (!kind) return { candidates: [], directive: 'none' };
     if ('directive' in kind) return { candidates: [], directive: kind.directive };
     const values = 'choices' in kind ? [...kind.choices] : await dynamic(kind.dynamic, line).catch(() => []);
     const lower = current.toLowerCase();
     return {
       candidates: values
+        // An operand that begins with "-" would be read as an option (a company called
+        // "--store=x"): offered only after "--". Option values are taken as they are.
+        .filter((v) => !operand || operandsOnly || !v.startsWith('-'))
         .filter((v) => (prefix + v).toLowerCase().startsWith(lower))
         .map((v) => ({ value: prefix + v })),
       directive: 'none',
@@ -87,11 +89,13 @@ export async function complete(root: Command, words: string[], dynamic: DynamicS
   };
 
   if (line.pendingOption) return offer(optionKind(cmd, line.pendingOption));
-  if (current.startsWith('-')) {
+  if (current.startsWith('-') && !operandsOnly) {
     const eq = current.indexOf('=');
     if (eq > 0) {
       const o = options(cmd).find((opt) => opt.long === current.slice(0, eq));
-      return o ? offer(optionKind(cmd, o), current.slice(0, eq + 1)) : { candidates: [], directive: 'none' };
+      return o
+        ? offer(optionKind(cmd, o), { prefix: current.slice(0, eq + 1) })
+        : { candidates: [], directive: 'none' };
     }
     const flags = options(cmd).flatMap((o) =>
       [o.long, o.short].filter((f): f is string => Boolean(f)).map((f) => ({ value: f, description: o.description })),
@@ -115,7 +119,7 @@ export async function complete(root: Command, words: string[], dynamic: DynamicS
   const args = cmd.registeredArguments;
   const last = args.at(-1);
   const arg = line.positionals.length < args.length ? args[line.positionals.length] : last?.variadic ? last : undefined;
-  return offer(positionalKind(cmd, arg));
+  return offer(positionalKind(cmd, arg), { operand: true });
 }
 
 function subcommands(cmd: Command) {
@@ -131,10 +135,41 @@ function options(cmd: Command): Option[] {
   return all;
 }
 
-/** The completion as the shell scripts read it: "value<TAB>description" lines, then ":directive". */
+// What a line of the protocol cannot carry as it is: control characters (tab and
+// newline among them), and "%" and backslash, which the scripts' decoding reads.
+// eslint-disable-next-line no-control-regex
+const UNCARRIED = /[%\\\u0000-\u001f\u007f]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\s\u0000-\u001f\u007f]+/g;
+
+/**
+ * Writes a value so that it fits on one line of the protocol: "%", backslash and
+ * control characters as %XX (upper-case hex), everything else as it is. The scripts
+ * turn %XX back into the character (bash and zsh with printf %b, fish with
+ * string unescape --style=url).
+ */
+export function encodeValue(value: string): string {
+  return value.replace(UNCARRIED, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+/** The inverse of encodeValue (for tests and other readers of the protocol). */
+export function decodeValue(encoded: string): string {
+  return encoded.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/**
+ * The completion as the shell scripts read it: "value<TAB>description" lines, then
+ * ":directive". Values are encoded (encodeValue); descriptions, only ever shown, have
+ * their control characters and runs of blanks turned into one space. A value holding
+ * NUL cannot be an argument at all and is left out.
+ */
 export function formatCompletion(c: Completion): string {
-  const lines = c.candidates.map((k) =>
-    k.description ? `${k.value}\t${k.description.replace(/\s+/g, ' ')}` : k.value,
-  );
+  const lines = c.candidates
+    .filter((k) => !k.value.includes('\0'))
+    .map((k) => {
+      const value = encodeValue(k.value);
+      const description = k.description?.replace(CONTROLS, ' ').trim();
+      return description ? `${value}\t${description}` : value;
+    });
   return [...lines, `:${c.directive}`].join('\n') + '\n';
 }
