@@ -112,7 +112,6 @@ const SHELLS: ShellKind[] = [
   },
 ];
 
-// eslint-disable-next-line no-control-regex
 const plain = (s: string) => s.replace(/\u001b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\u0007]*\u0007|[()][0-9A-B]|[=>])/g, '');
 
 /** An interactive shell in a pseudo-terminal: keys in, terminal output collected. */

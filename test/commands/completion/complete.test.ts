@@ -53,7 +53,7 @@ describe('the __complete protocol', () => {
     fc.assert(
       fc.property(fc.oneof(hostile, fc.string({ unit: 'binary' })), (v) => {
         const e = encodeValue(v);
-        // eslint-disable-next-line no-control-regex
+
         expect(e).not.toMatch(/[\u0000-\u001f\u007f\\]/);
         expect(e.replace(/%[0-9A-F]{2}/g, '')).not.toContain('%');
         expect(decodeValue(e)).toBe(v);
@@ -79,7 +79,6 @@ describe('the __complete protocol', () => {
           expect(read.values).toEqual(candidates.map((c) => c.value));
           // Descriptions are only shown: one line, no control characters, blanks folded.
           for (const d of read.descriptions) {
-            // eslint-disable-next-line no-control-regex
             if (d !== undefined) expect(d).not.toMatch(/[\u0000-\u001f\u007f]|\s\s|^\s|\s$/);
           }
         },
