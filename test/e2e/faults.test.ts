@@ -1,3 +1,4 @@
+import { LATEST_VERSION } from '../../src/store/migrations/index.js';
 import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import { execFileSync } from 'node:child_process';
@@ -192,20 +193,26 @@ describe.each(engineList)('faults on %s', (engine: Engine) => {
         // A store left at schema 0 is migrated by the next command.
         const r = await t.run(['store', 'init', '--json']);
         expect(r.exitCode, r.stderr).toBe(0);
-        expect(JSON.parse(r.stdout)).toMatchObject({ schemaVersion: 1, migratedFrom: 0 });
+        expect(JSON.parse(r.stdout)).toMatchObject({ schemaVersion: LATEST_VERSION, migratedFrom: 0 });
       } else {
-        seen.push(`${how}/schema1`);
+        seen.push(`${how}/schemaLatest`);
         expect(tables).toEqual([
           'audit_log',
+          'bulk_runs',
           'companies',
+          'id_high_water',
           'invitations',
+          'login_throttle',
           'memberships',
           'plans',
           'platformctl_meta',
+          'settings',
           'tokens',
           'users',
         ]);
-        expect(rowsOf(d, 'platformctl_meta')).toEqual([{ key: 'schema_version', value: '1' }]);
+        const meta = new Map(rowsOf(d, 'platformctl_meta').map((m) => [m.key, m.value]));
+        expect(meta.get('schema_version')).toBe(String(LATEST_VERSION));
+        expect(meta.get('store_id')).toMatch(/^[0-9a-f]{32}$/);
         expect(d.plans).toHaveLength(4);
       }
       await t.expectClean();
@@ -215,7 +222,7 @@ describe.each(engineList)('faults on %s', (engine: Engine) => {
       seen.join(' '),
     ).toBe(true);
     expect(
-      seen.some((s) => s.endsWith('schema1')),
+      seen.some((s) => s.endsWith('schemaLatest')),
       seen.join(' '),
     ).toBe(true);
   });
@@ -250,7 +257,7 @@ describe.each(engineList)('faults on %s', (engine: Engine) => {
       expect(statSync(path).mode & 0o777).toBe(0o600);
       const r = await execa('node', [BIN, '--store', path, '--json', 'store', 'check'], { reject: false });
       expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, schemaVersion: 1 });
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, schemaVersion: LATEST_VERSION });
       // Restoring is opening the copy: it answers like the store it was taken from.
       const members = await execa(
         'node',

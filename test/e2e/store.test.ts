@@ -1,3 +1,4 @@
+import { LATEST_VERSION } from '../../src/store/migrations/index.js';
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,12 +17,12 @@ describe.each(engines())('store on %s', (engine) => {
     const where = local ? nested : t.store;
     const first = await t.run(['--store', where, '--json', 'store', 'init']);
     expect(first.exitCode, first.stderr).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({ engine, schemaVersion: 1, migratedFrom: 0 });
+    expect(JSON.parse(first.stdout)).toMatchObject({ engine, schemaVersion: LATEST_VERSION, migratedFrom: 0 });
     const again = await t.run(['--store', where, '--json', 'store', 'init']);
-    expect(JSON.parse(again.stdout)).toMatchObject({ schemaVersion: 1, migratedFrom: null });
+    expect(JSON.parse(again.stdout)).toMatchObject({ schemaVersion: LATEST_VERSION, migratedFrom: null });
     const human = await t.run(['--store', where, 'store', 'init']);
     expect(human.stdout).toBe('');
-    expect(human.stderr).toMatch(/is ready \(schema version 1\)/);
+    expect(human.stderr).toMatch(new RegExp(`is ready \\(schema version ${LATEST_VERSION}\\)`));
     if (local) {
       expect(mode(nested)).toBe(0o600);
       // A reader kept open keeps the -wal and -shm files while platformctl writes.
@@ -132,12 +133,14 @@ describe.each(engines())('store on %s', (engine) => {
         expect(r.stdout).toBe('');
         const e = JSON.parse(r.stderr).error;
         expect(e.code).toBe('SCHEMA_TOO_NEW');
-        expect(e.message).toMatch(/schema version 999, newer than this platformctl knows \(1\)/);
+        expect(e.message).toMatch(
+          new RegExp(`schema version 999, newer than this platformctl knows \\(${LATEST_VERSION}\\)`),
+        );
       }
       expect(readFileSync(t.store).equals(before)).toBe(true);
       // Put it back so the harness's final store check passes.
       const fix = new Database(t.store);
-      fix.prepare(`UPDATE platformctl_meta SET value = '1' WHERE key = 'schema_version'`).run();
+      fix.prepare(`UPDATE platformctl_meta SET value = '${LATEST_VERSION}' WHERE key = 'schema_version'`).run();
       fix.close();
     },
   );
@@ -211,7 +214,7 @@ describe.each(engines())('store on %s', (engine) => {
     await rawSql(t, `UPDATE users SET current_company_id = (SELECT id FROM companies WHERE owner_id = users.id)`);
     await rawSql(
       t,
-      `INSERT INTO memberships (company_id, user_id, role, status, created_at, updated_at) SELECT id, owner_id, 'OWNER', 'ACTIVE', created_at, created_at FROM companies WHERE id = ?`,
+      `INSERT INTO memberships (company_id, user_id, email, role, status, created_at, updated_at) SELECT c.id, c.owner_id, u.email, 'OWNER', 'ACTIVE', c.created_at, c.created_at FROM companies c JOIN users u ON u.id = c.owner_id WHERE c.id = ?`,
       [bob.c],
     );
   });
