@@ -12,45 +12,99 @@ export interface CompanyAccess {
 }
 
 /**
- * A company as the user named it (id or exact name, as typed), or one already resolved
- * by an earlier step of the same command (its id travels, never the text again);
- * undefined means the current company.
+ * A company as the user named it (as typed), or one already resolved by an earlier step
+ * of the same command (its id travels, never the text again); undefined means the
+ * current company.
  */
 export type CompanyRef = string | { id: number } | undefined;
 
 /**
- * Resolves a company reference (id or exact name; the current company when absent)
- * among the companies the actor may see: their own, or every company for SUPPORT.
+ * The one rule for a typed company reference: all digits is always an id (so a company
+ * named "1" is reached by its own id, and no name can shadow an id); anything else is an
+ * exact name.
  */
-export async function resolveCompany(r: Repo, actor: Actor, ref: CompanyRef): Promise<CompanyAccess> {
-  let company: CompanyRow | undefined;
-  if (typeof ref === 'object') {
-    company = await r.companyById(ref.id);
-    if (!company) throw notFound(`Company ${ref.id} no longer exists.`);
-  } else if (ref === undefined) {
-    if (actor.user.current_company_id == null) throw notFound('You have no current company.');
-    company = await r.companyById(actor.user.current_company_id);
-    if (!company) throw notFound('Your current company no longer exists.');
-  } else {
-    const all = await r.companiesByRef(ref);
-    let visible = all;
-    if (!actor.isSupport) {
-      const mine = new Set((await r.companiesOfUser(actor.user.id)).map((c) => c.id));
-      visible = all.filter((c) => mine.has(c.id));
-      if (visible.length === 0 && all.length > 0) throw denied(`You are not a member of company "${printable(ref)}".`);
-    }
-    if (visible.length === 0) throw notFound(`No company "${printable(ref)}".`);
-    if (visible.length > 1) {
-      const list = visible.map((c) => `${c.id} (${printable(c.name)}, owner ${c.owner_email})`).join('; ');
-      throw new PlatformError('AMBIGUOUS', `Company name "${printable(ref)}" is ambiguous; use an id: ${list}.`, {
-        candidates: visible.map((c) => ({ id: c.id, name: c.name, owner: c.owner_email })),
-      });
-    }
-    company = visible[0]!;
+export function parseCompanyRef(ref: string): { id: number } | { name: string } {
+  return /^[0-9]{1,15}$/.test(ref) ? { id: Number(ref) } : { name: ref };
+}
+
+/** The same answer for a company that does not exist and one the actor may not see. */
+const noSuchCompany = (what: string) => notFound(`No company ${what} among yours. See \`platformctl company list\`.`);
+
+/** The current company, which is gone once the user was removed from it or it was deleted. */
+export const noCurrentCompany = () =>
+  notFound(
+    'You have no current company: you were removed from it, or it was deleted. ' +
+      'Choose one with `platformctl company switch COMPANY` (see `platformctl company list`), or pass --company.',
+  );
+
+async function findCompany(r: Repo, actor: Actor, ref: CompanyRef): Promise<CompanyRow> {
+  if (ref === undefined) {
+    const id = actor.user.current_company_id;
+    const company = id == null ? undefined : await r.companyById(id);
+    if (!company) throw noCurrentCompany();
+    return company;
   }
+  if (typeof ref === 'object') {
+    const company = await r.companyById(ref.id);
+    if (!company) throw noSuchCompany(`with id ${ref.id}`);
+    return company;
+  }
+  const parsed = parseCompanyRef(ref);
+  if ('id' in parsed) {
+    const company = await r.companyById(parsed.id);
+    if (!company) throw noSuchCompany(`with id ${parsed.id}`);
+    return company;
+  }
+  let found = await r.companiesByName(parsed.name);
+  if (!actor.isSupport) {
+    const mine = new Set((await r.companiesOfUser(actor.user.id)).map((c) => c.id));
+    found = found.filter((c) => mine.has(c.id));
+  }
+  if (found.length === 0) throw noSuchCompany(`named "${printable(parsed.name)}"`);
+  if (found.length > 1) {
+    const list = found.map((c) => `${c.id} (owner ${printable(c.owner_email)})`).join(', ');
+    throw new PlatformError(
+      'AMBIGUOUS',
+      `${found.length} companies are named "${printable(parsed.name)}"; name one by its id: ${list}.`,
+      { candidates: found.map((c) => ({ id: c.id, name: c.name, owner: c.owner_email })) },
+    );
+  }
+  return found[0]!;
+}
+
+/**
+ * Resolves a company reference among the companies the actor may see: those they are
+ * a member of, or every company for SUPPORT. A company they may not see is answered
+ * exactly like one that does not exist. An invitation grants nothing until it is
+ * accepted by switching to the company: only `company switch` and `company leave`
+ * pass `invited: 'accept-or-leave'`.
+ */
+export async function resolveCompany(
+  r: Repo,
+  actor: Actor,
+  ref: CompanyRef,
+  opts: { invited?: 'accept-or-leave' } = {},
+): Promise<CompanyAccess> {
+  const company = await findCompany(r, actor, ref);
   const m = await r.membership(company.id, actor.user.id);
-  if (!m && !actor.isSupport) throw denied(`You are not a member of company "${printable(company.name)}".`);
+  if (!actor.isSupport) {
+    if (!m) {
+      if (ref === undefined) throw noCurrentCompany();
+      throw noSuchCompany(typeof ref === 'object' ? `with id ${ref.id}` : describeRef(ref));
+    }
+    if (m.status === 'INVITED' && opts.invited !== 'accept-or-leave') {
+      throw denied(
+        `You are invited to "${printable(company.name)}" but have not accepted yet: ` +
+          `switch to it first with \`platformctl company switch ${company.id}\` (or leave it).`,
+      );
+    }
+  }
   return { company, role: (m?.role as Role) ?? null, status: m?.status ?? null };
+}
+
+function describeRef(ref: string): string {
+  const parsed = parseCompanyRef(ref);
+  return 'id' in parsed ? `with id ${parsed.id}` : `named "${printable(parsed.name)}"`;
 }
 
 /** Requires the actor to manage members of the company: OWNER, ADMINISTRATOR, or SUPPORT. */
@@ -81,10 +135,10 @@ export async function enterCompany(
   cred: Credential,
   now: Date,
   ref: CompanyRef,
-  opts: { toManage?: string } = {},
+  opts: { toManage?: string; invited?: 'accept-or-leave' } = {},
 ): Promise<CompanySession> {
   const actor = await authenticate(r, cred, now);
-  const access = await resolveCompany(r, actor, ref);
+  const access = await resolveCompany(r, actor, ref, { invited: opts.invited });
   if (opts.toManage !== undefined) requireManager(access, actor, opts.toManage);
   return { actor, ...access };
 }

@@ -1,5 +1,5 @@
 import type { Repo, UserRow } from '../store/repo.js';
-import { PlatformError, denied, notFound, invalid } from '../errors.js';
+import { PlatformError, denied, invalid } from '../errors.js';
 import { badCredentials, checkNewPassword, dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import { companyList, type CompanyListItem } from './companies.js';
 import { planView, type PlanView } from './plans.js';
@@ -7,6 +7,7 @@ import { SESSION_TTL_DAYS, hashToken, newToken } from './tokens.js';
 import { type Credential, actorRef, authenticate } from './auth.js';
 import { type Services, iso, read, write } from './services.js';
 import { audit } from './audit-trail.js';
+import { noCurrentCompany } from './access.js';
 import * as v from './validation.js';
 import { printable } from '../text.js';
 
@@ -253,7 +254,7 @@ export async function update(
     if (next.phone !== u.phone) changed.push('phone');
     if (companyName !== undefined) {
       const company = u.current_company_id == null ? undefined : await r.companyById(u.current_company_id);
-      if (!company) throw notFound('You have no current company.');
+      if (!company) throw noCurrentCompany();
       if (company.owner_id !== u.id) throw denied(`Only the OWNER of "${printable(company.name)}" can rename it.`);
       if (company.name !== companyName) {
         await r.renameCompany(company.id, companyName, iso(now));
@@ -305,7 +306,8 @@ export async function deleteAccount(svc: Services, cred: Credential) {
     let removedMembers = 0;
     if (company) {
       removedMembers = (await r.seatsUsed(company.id)) - 1;
-      await r.resetCurrentToMain(company.id, u.id);
+      // Members whose current company it was have none until they switch (docs/rules.md).
+      await r.clearCurrentCompany(company.id);
       await r.deleteCompany(company.id);
     }
     await r.deleteUser(u.id);

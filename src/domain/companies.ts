@@ -57,7 +57,7 @@ export async function showCompany(svc: Services, cred: Credential, ref?: Company
 export async function switchCompany(svc: Services, cred: Credential, ref: string) {
   const now = svc.now();
   return write(svc, async (r) => {
-    const { actor, company, role, status } = await enterCompany(r, cred, now, ref);
+    const { actor, company, role, status } = await enterCompany(r, cred, now, ref, { invited: 'accept-or-leave' });
     if (!role)
       throw new PlatformError(
         'PERMISSION_DENIED',
@@ -76,7 +76,7 @@ export async function switchCompany(svc: Services, cred: Credential, ref: string
 }
 
 async function checkLeave(r: Repo, cred: Credential, ref: CompanyRef, now: Date) {
-  const access = await enterCompany(r, cred, now, ref);
+  const access = await enterCompany(r, cred, now, ref, { invited: 'accept-or-leave' });
   if (!access.role)
     throw new PlatformError('NOT_FOUND', `You are not a member of "${printable(access.company.name)}".`);
   if (access.company.owner_id === access.actor.user.id) {

@@ -178,9 +178,8 @@ export async function removeMember(svc: Services, cred: Credential, opts: { emai
     const { actor, company, target } = await checkRemove(r, cred, now, opts.company, email);
     if (target.kind === 'member') {
       await r.deleteMembership(company.id, target.user.id);
-      if (target.user.current_company_id === company.id) {
-        await r.setCurrentCompany(target.user.id, (await r.mainCompanyOf(target.user.id))!.id);
-      }
+      // Their current company is gone for them: no other one is chosen behind their back.
+      await r.clearCurrentCompany(company.id, target.user.id);
     } else {
       await r.deleteInvitation(company.id, email);
     }

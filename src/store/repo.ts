@@ -148,12 +148,12 @@ export class Repo {
   deleteUser(id: number) {
     return this.tx.run(`DELETE FROM users WHERE id = :id`, { id });
   }
-  /** Points users whose current company is gone (or left) back at their main company. */
-  resetCurrentToMain(companyId: number, exceptUserId: number) {
+  /** Users whose current company this was have none any more (it is gone for them). */
+  clearCurrentCompany(companyId: number, userId?: number) {
     return this.tx.run(
-      `UPDATE users SET current_company_id = (SELECT id FROM companies WHERE owner_id = users.id)
-       WHERE current_company_id = :c AND id <> :except`,
-      { c: companyId, except: exceptUserId },
+      `UPDATE users SET current_company_id = NULL
+        WHERE current_company_id = :c AND (:u IS NULL OR id = :u)`,
+      { c: companyId, u: userId ?? null },
     );
   }
 
@@ -161,13 +161,12 @@ export class Repo {
   companyById(id: number) {
     return this.tx.get<CompanyRow>(`SELECT * FROM companies WHERE id = :id`, { id });
   }
-  /** Companies whose id or exact name is the given text. */
-  companiesByRef(ref: string) {
-    const id = /^[0-9]{1,15}$/.test(ref) ? Number(ref) : -1;
+  /** Companies with exactly this name (names are not unique), with their owner's e-mail. */
+  companiesByName(name: string) {
     return this.tx.all<CompanyRow & { owner_email: string }>(
       `SELECT c.*, u.email AS owner_email FROM companies c JOIN users u ON u.id = c.owner_id
-       WHERE c.id = :id OR c.name = :name ORDER BY c.id`,
-      { id, name: ref },
+       WHERE c.name = :name ORDER BY c.id`,
+      { name },
     );
   }
   mainCompanyOf(userId: number) {

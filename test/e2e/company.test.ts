@@ -43,22 +43,10 @@ describe.each(engines())('company on %s', (engine) => {
       `*\t${jones.id}\tJones Company\tOWNER\tACTIVE\tmain\n\t${smith.id}\tSmith Company\tMANAGER\tINVITED\t`,
     );
 
-    const shown = await bob.json(['company', 'show', 'Smith Company']);
-    expect(shown).toMatchObject({
-      id: smith.id,
-      name: 'Smith Company',
-      owner: { email: 'ann@example.com', firstName: 'Ann', lastName: 'Smith' },
-      plan: { name: 'FREE', maxUsers: 3, custom: false },
-      users: 2,
-      maxUsers: 3,
-      role: 'MANAGER',
-      status: 'INVITED',
-    });
-    expect(await bob.json(['company', 'show', String(smith.id)])).toEqual(shown);
-    const human = await bob.run(['company', 'show', 'Smith Company']);
-    expect(human.stdout).toMatch(/^Company +Smith Company \(id \d+\)$/m);
-    expect(human.stdout).toMatch(/^Users +2 \/ 3$/m);
-    expect(human.stdout).toMatch(/^Your role +MANAGER$/m);
+    // An invitation grants nothing but switching to (accepting) or leaving the company.
+    const early = await bob.run(['company', 'show', 'Smith Company']);
+    expect(early.exitCode).toBe(4);
+    expect(early.stderr).toMatch(/have not accepted yet: switch to it first with `platformctl company switch \d+`/);
 
     const sw = await bob.run(['--json', 'company', 'switch', 'Smith Company']);
     expect(sw.exitCode, sw.stderr).toBe(0);
@@ -69,6 +57,23 @@ describe.each(engines())('company on %s', (engine) => {
       status: 'ACTIVE',
       activated: true,
     });
+    const shown = await bob.json(['company', 'show', 'Smith Company']);
+    expect(shown).toMatchObject({
+      id: smith.id,
+      name: 'Smith Company',
+      owner: { email: 'ann@example.com', firstName: 'Ann', lastName: 'Smith' },
+      plan: { name: 'FREE', maxUsers: 3, custom: false },
+      users: 2,
+      maxUsers: 3,
+      role: 'MANAGER',
+      status: 'ACTIVE',
+    });
+    expect(await bob.json(['company', 'show', String(smith.id)])).toEqual(shown);
+    const human = await bob.run(['company', 'show', 'Smith Company']);
+    expect(human.stdout).toMatch(/^Company +Smith Company \(id \d+\)$/m);
+    expect(human.stdout).toMatch(/^Users +2 \/ 3$/m);
+    expect(human.stdout).toMatch(/^Your role +MANAGER$/m);
+
     const after = await bob.json<Company[]>(['company', 'list']);
     expect(after.map((c) => [c.name, c.status, c.current, c.main])).toEqual([
       ['Jones Company', 'ACTIVE', false, true],
@@ -91,15 +96,24 @@ describe.each(engines())('company on %s', (engine) => {
     expect(home.exitCode).toBe(0);
     expect(home.stderr).toMatch(/Switched to "Jones Company" \(OWNER\)/);
 
-    // Not a member: exit 4; no such company: exit 5. Nothing changes.
-    const notMine = await carol.run(['company', 'switch', 'Smith Company']);
-    expect(notMine.exitCode).toBe(4);
-    expect(notMine.stderr).toMatch(/^error: You are not a member of company "Smith Company"/);
-    expect((await carol.run(['company', 'show', String(smith.id)])).exitCode).toBe(4);
+    // A company one is not a member of is answered exactly like one that does not exist
+    // (exit 5, the same words), so nobody can probe which companies exist. Nothing changes.
+    const notMine = await carol.run(['--json', 'company', 'switch', 'Smith Company']);
     const none = await carol.run(['--json', 'company', 'switch', 'Nowhere Company']);
-    expect(none.exitCode).toBe(5);
-    expect(JSON.parse(none.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: 'No company "Nowhere Company".' } });
-    expect((await carol.run(['company', 'show', '999999'])).exitCode).toBe(5);
+    expect([notMine.exitCode, none.exitCode]).toEqual([5, 5]);
+    expect(JSON.parse(notMine.stderr)).toEqual({
+      error: {
+        code: 'NOT_FOUND',
+        message: 'No company named "Smith Company" among yours. See `platformctl company list`.',
+      },
+    });
+    expect(JSON.parse(none.stderr).error.message).toBe(
+      'No company named "Nowhere Company" among yours. See `platformctl company list`.',
+    );
+    const byId = await carol.run(['company', 'show', String(smith.id)]);
+    const noId = await carol.run(['company', 'show', '999999']);
+    expect([byId.exitCode, noId.exitCode]).toEqual([5, 5]);
+    expect(byId.stderr.replace(String(smith.id), 'N')).toBe(noId.stderr.replace('999999', 'N'));
     expect((await carol.json(['account', 'show'])).currentCompany.name).toBe('Brown Company');
   }, 150_000);
 
@@ -166,7 +180,7 @@ describe.each(engines())('company on %s', (engine) => {
     expect((await ann.run(['company', 'leave', 'Smith Company', '--yes'])).stderr).toMatch(
       /^error: You are the OWNER of "Smith Company" and cannot leave it/,
     );
-    expect((await carol.run(['company', 'leave', 'Smith Company', '--yes'])).exitCode).toBe(4);
+    expect((await carol.run(['company', 'leave', 'Smith Company', '--yes'])).exitCode).toBe(5);
     expect((await carol.run(['company', 'leave', 'No Such Company', '--yes'])).exitCode).toBe(5);
 
     // Leaving a company that is not current keeps the current one.
@@ -186,7 +200,7 @@ describe.each(engines())('company on %s', (engine) => {
     expect(me.currentCompany).toMatchObject({ name: 'Jones Company', role: 'OWNER' });
     expect(me.companies.map((c: Company) => c.name)).toEqual(['Jones Company']);
     expect((await ann.json(['member', 'list'])).map((m: { email: string }) => m.email)).toEqual(['ann@example.com']);
-    expect((await bob.run(['company', 'show', 'Smith Company'])).exitCode).toBe(4);
+    expect((await bob.run(['company', 'show', 'Smith Company'])).exitCode).toBe(5);
   }, 150_000);
 
   it('a company name shared by two companies is ambiguous (exit 2, candidates listed); ids always work', async () => {
@@ -203,22 +217,49 @@ describe.each(engines())('company on %s', (engine) => {
 
     const amb = await bob.run(['company', 'switch', 'Smith Company']);
     expect(amb.exitCode).toBe(2);
-    expect(amb.stderr).toMatch(/^error: Company name "Smith Company" is ambiguous; use an id:/);
-    expect(amb.stderr).toContain(`${annCo} (Smith Company, owner ann@example.com)`);
-    expect(amb.stderr).toContain(`${alCo} (Smith Company, owner al@example.com)`);
+    expect(amb.stderr).toBe(
+      `error: 2 companies are named "Smith Company"; name one by its id: ${annCo} (owner ann@example.com), ${alCo} (owner al@example.com).`,
+    );
     const ambJson = await bob.run(['--json', 'company', 'show', 'Smith Company']);
     expect(ambJson.exitCode).toBe(2);
     expect(JSON.parse(ambJson.stderr).error.code).toBe('AMBIGUOUS');
     expect((await bob.run(['member', 'list', '--company', 'Smith Company'])).exitCode).toBe(2);
     expect((await bob.json<Company[]>(['company', 'list'])).every((c) => c.status === 'INVITED' || c.main)).toBe(true);
 
+    // Every candidate can be typed as it is shown.
     expect((await bob.json(['company', 'switch', String(alCo)])).role).toBe('DESIGNER');
+    expect((await bob.json(['company', 'switch', String(annCo)])).role).toBe('MANAGER');
     expect((await bob.json(['company', 'show', String(annCo)])).role).toBe('MANAGER');
     // For Ann only her own "Smith Company" is visible, so the name is not ambiguous for her.
     expect((await ann.json(['company', 'show', 'Smith Company'])).id).toBe(annCo);
   }, 150_000);
 
-  it('deleting an account removes its company with every membership and moves its members back to their main company', async () => {
+  it("all digits is always an id: a company named like another company's id never shadows it; a confirmed leave acts on the company shown", async () => {
+    const t = await fresh();
+    const [ann, al, bob] = await Promise.all([
+      t.seed('ann@example.com', 'Ann', 'Smith'),
+      t.seed('al@example.com', 'Al', 'Adams'),
+      t.seed('bob@example.com', 'Bob', 'Jones'),
+    ]);
+    const annCo = (await ann.json(['account', 'show'])).currentCompany.id as number;
+    const alCo = (await al.json(['account', 'show'])).currentCompany.id as number;
+    // Al names his company after Ann's id; Bob belongs to both.
+    expect((await al.run(['account', 'update', '--company-name', String(annCo)])).exitCode).toBe(0);
+    expect((await ann.run(['member', 'invite', 'bob@example.com', '--role', 'MANAGER'])).exitCode).toBe(0);
+    expect((await al.run(['member', 'invite', 'bob@example.com', '--role', 'DESIGNER'])).exitCode).toBe(0);
+    expect((await bob.json(['company', 'switch', String(annCo)])).name).toBe('Smith Company');
+    expect((await bob.json(['company', 'switch', String(alCo)])).name).toBe(String(annCo));
+    expect((await bob.json(['company', 'show', String(annCo)])).name).toBe('Smith Company');
+    // The preview resolves the company once and the action gets its id: no second lookup
+    // of the text, so nothing can turn ambiguous after the user said yes.
+    const left = await bob.run(['--json', 'company', 'leave', 'Smith Company', '--yes']);
+    expect(left.exitCode, left.stderr).toBe(0);
+    expect(JSON.parse(left.stdout)).toMatchObject({ left: true, company: { id: annCo, name: 'Smith Company' } });
+    expect((await bob.json<Company[]>(['company', 'list'])).map((c) => c.id)).toEqual(expect.arrayContaining([alCo]));
+    expect((await bob.run(['company', 'show', String(annCo)])).exitCode).toBe(5);
+  }, 150_000);
+
+  it('deleting an account removes its company with every membership; its members then have no current company until they switch', async () => {
     const t = await fresh();
     const [ann, bob, carol] = await Promise.all([
       t.seed('ann@example.com', 'Ann', 'Smith'),
@@ -243,8 +284,13 @@ describe.each(engines())('company on %s', (engine) => {
     });
 
     const bobNow = await bob.json(['account', 'show']);
-    expect(bobNow.currentCompany).toMatchObject({ name: 'Jones Company', role: 'OWNER' });
+    expect(bobNow.currentCompany).toBeNull();
     expect(bobNow.companies.map((c: Company) => c.name)).toEqual(['Jones Company']);
+    const gone = await bob.run(['member', 'invite', 'x@example.com', '--role', 'DESIGNER']);
+    expect(gone.exitCode).toBe(5);
+    expect(gone.stderr).toMatch(/You have no current company/);
+    expect((await bob.json(['company', 'switch', 'Jones Company'])).name).toBe('Jones Company');
+    expect((await bob.json(['account', 'show'])).currentCompany).toMatchObject({ name: 'Jones Company' });
     expect((await carol.json(['company', 'list'])).map((c: Company) => c.name)).toEqual(['Brown Company']);
     expect((await carol.json(['member', 'list'])).map((m: { email: string }) => m.email)).toEqual([
       'carol@example.com',

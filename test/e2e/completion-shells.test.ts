@@ -217,7 +217,7 @@ beforeAll(async () => {
   try {
     await store.write(async (tx) => {
       const r = new Repo(tx);
-      const [company] = await r.companiesByRef('Newline Company');
+      const [company] = await r.companiesByName('Newline Company');
       await r.renameCompany(company!.id, NEWLINE.name, new Date().toISOString());
     });
   } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engines, useStore, type TestStore } from './harness.js';
+import { engines, useStore, type TestStore, type User } from './harness.js';
 
 type Member = { email: string; firstName: string | null; lastName: string | null; role: string; status: string };
 
@@ -17,12 +17,21 @@ async function team(t: TestStore) {
   return { ann, adm, mgr, des, sue };
 }
 
+/** Invitations grant nothing until accepted: each user switches to Smith Company, then back home. */
+async function accept(...users: User[]) {
+  for (const u of users) {
+    expect((await u.run(['company', 'switch', 'Smith Company'])).exitCode).toBe(0);
+    const home = (await u.json<{ name: string; main: boolean }[]>(['company', 'list'])).find((c) => c.main)!;
+    expect((await u.run(['company', 'switch', home.name])).exitCode).toBe(0);
+  }
+}
+
 describe.each(engines())('member on %s', (engine) => {
   const fresh = useStore(engine);
 
   it('the OWNER invites with case-insensitive roles; every member may look, but MANAGER and DESIGNER change nothing (exit 4)', async () => {
     const t = await fresh();
-    const { ann, mgr, des } = await team(t);
+    const { ann, adm, mgr, des } = await team(t);
     const smith = (await ann.json(['account', 'show'])).currentCompany.id as number;
     const S = ['--company', 'Smith Company'];
 
@@ -41,11 +50,23 @@ describe.each(engines())('member on %s', (engine) => {
     expect(two.stderr).toMatch(/Invited 2 member\(s\) to "Smith Company" as MANAGER \(4\/10 users\)/);
     expect((await ann.run(['member', 'set-role', 'des@example.com', '--role', 'designer'])).exitCode).toBe(0);
 
+    // An invitation grants nothing until it is accepted by switching (exit 4, with the way out).
+    const [early, earlyShow, earlyAdmin] = await Promise.all([
+      mgr.run(['member', 'list', ...S]),
+      des.run(['company', 'show', 'Smith Company']),
+      adm.run(['member', 'invite', 'x@example.com', '--role', 'DESIGNER', ...S]),
+    ]);
+    expect([early, earlyShow, earlyAdmin].map((r) => r.exitCode)).toEqual([4, 4, 4]);
+    expect(early.stderr).toBe(
+      `error: You are invited to "Smith Company" but have not accepted yet: switch to it first with \`platformctl company switch ${smith}\` (or leave it).`,
+    );
+    await accept(mgr, des);
+
     const expected: Member[] = [
       { email: 'ann@example.com', firstName: 'Ann', lastName: 'Smith', role: 'OWNER', status: 'ACTIVE' },
       { email: 'adm@example.com', firstName: 'Adam', lastName: 'Admin', role: 'ADMINISTRATOR', status: 'INVITED' },
-      { email: 'des@example.com', firstName: 'Dee', lastName: 'Designer', role: 'DESIGNER', status: 'INVITED' },
-      { email: 'mgr@example.com', firstName: 'Meg', lastName: 'Manager', role: 'MANAGER', status: 'INVITED' },
+      { email: 'des@example.com', firstName: 'Dee', lastName: 'Designer', role: 'DESIGNER', status: 'ACTIVE' },
+      { email: 'mgr@example.com', firstName: 'Meg', lastName: 'Manager', role: 'MANAGER', status: 'ACTIVE' },
     ];
     // Every member may list members and view the company...
     const [mgrList, desList, desShow, mgrBilling] = await Promise.all([
@@ -88,7 +109,8 @@ describe.each(engines())('member on %s', (engine) => {
     expect((await ann.run(['member', 'invite', 'mgr@example.com', '--role', 'MANAGER'])).exitCode).toBe(0);
     expect((await ann.run(['member', 'invite', 'des@example.com', '--role', 'DESIGNER'])).exitCode).toBe(0);
 
-    // The ADMINISTRATOR manages members like the OWNER, also before switching.
+    // Once the invitation is accepted, the ADMINISTRATOR manages members like the OWNER.
+    await accept(adm);
     const pending = await adm.json(['member', 'invite', 'p1@example.com', '--role', 'designer', ...S]);
     expect(pending.invited).toEqual([{ email: 'p1@example.com', status: 'PENDING' }]);
     expect(await adm.json(['member', 'list', ...S, '--status', 'pending'])).toEqual([
@@ -102,6 +124,7 @@ describe.each(engines())('member on %s', (engine) => {
       status: 'INVITED',
       changed: true,
     });
+    await accept(mgr);
     expect(
       (await adm.json(['member', 'set-role', 'p1@example.com', '--role', 'ADMINISTRATOR', ...S])).previousRole,
     ).toBe('DESIGNER');
@@ -110,11 +133,10 @@ describe.each(engines())('member on %s', (engine) => {
     expect(same.stderr).toMatch(/des@example.com already is MANAGER/);
     expect(await adm.json(['member', 'list', ...S, '--role', 'Manager', '--status', 'INVITED'])).toEqual([
       { email: 'des@example.com', firstName: 'Dee', lastName: 'Designer', role: 'MANAGER', status: 'INVITED' },
-      { email: 'mgr@example.com', firstName: 'Meg', lastName: 'Manager', role: 'MANAGER', status: 'INVITED' },
     ]);
     const csv = await adm.run(['member', 'list', ...S, '--role', 'ADMINISTRATOR', '--csv']);
     expect(csv.stdout).toBe(
-      'email,firstName,lastName,role,status\nadm@example.com,Adam,Admin,ADMINISTRATOR,INVITED\np1@example.com,,,ADMINISTRATOR,PENDING',
+      'email,firstName,lastName,role,status\nadm@example.com,Adam,Admin,ADMINISTRATOR,ACTIVE\np1@example.com,,,ADMINISTRATOR,PENDING',
     );
 
     // member remove asks; without a terminal it needs --yes, and nothing changes.
@@ -159,17 +181,32 @@ describe.each(engines())('member on %s', (engine) => {
     expect([noRole, noRemove].map((r) => r.exitCode)).toEqual([5, 5]);
     expect(noRemove.stderr).toBe('error: nobody@example.com is not a member of "Smith Company".');
 
-    // Removing a member whose current company it was sends them back to their main company.
+    // Removing a member whose current company it was leaves them with none: nothing is
+    // chosen behind their back; company commands say so until they switch (or pass --company).
     expect((await mgr.run(['company', 'switch', 'Smith Company'])).exitCode).toBe(0);
     expect((await ann.run(['member', 'remove', 'mgr@example.com', '--yes'])).exitCode).toBe(0);
     const mgrNow = await mgr.json(['account', 'show']);
-    expect(mgrNow.currentCompany).toMatchObject({ name: 'Manager Company', role: 'OWNER' });
-    expect(mgrNow.companies.map((c: { name: string }) => c.name)).toEqual(['Manager Company']);
-    expect((await mgr.run(['member', 'list', ...S])).exitCode).toBe(4);
+    expect(mgrNow.currentCompany).toBeNull();
+    expect(mgrNow.companies.map((c: { name: string; current: boolean }) => [c.name, c.current])).toEqual([
+      ['Manager Company', false],
+    ]);
+    const [gone, goneWrite, notMine] = await Promise.all([
+      mgr.run(['member', 'list']),
+      mgr.run(['--json', 'member', 'invite', 'y@example.com', '--role', 'DESIGNER']),
+      mgr.run(['member', 'list', ...S]),
+    ]);
+    expect(gone.exitCode).toBe(5);
+    expect(gone.stderr).toMatch(/^error: You have no current company: you were removed from it, or it was deleted\./);
+    expect(goneWrite.exitCode).toBe(5);
+    expect(JSON.parse(goneWrite.stderr).error.code).toBe('NOT_FOUND');
+    expect(notMine.exitCode).toBe(5);
+    expect((await mgr.json(['member', 'list', '--company', 'Manager Company'])).length).toBe(1);
+    expect((await mgr.run(['company', 'switch', 'Manager Company'])).exitCode).toBe(0);
+    expect((await mgr.json(['member', 'list'])).length).toBe(1);
 
     expect((await ann.json(['member', 'list'])).map((m: Member) => `${m.email} ${m.role} ${m.status}`)).toEqual([
       'ann@example.com OWNER ACTIVE',
-      'adm@example.com ADMINISTRATOR INVITED',
+      'adm@example.com ADMINISTRATOR ACTIVE',
       'des@example.com MANAGER INVITED',
     ]);
   }, 150_000);

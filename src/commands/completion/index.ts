@@ -33,7 +33,9 @@ export function storeValues(ctx: (store: string | undefined, configDir: string |
     const c = ctx(line.values.get('store'), line.values.get('configDir'));
     const env = { store: await c.rawStore(), now: () => c.now() };
     const cred = c.credential();
-    if (kind === 'companies') return (await listCompanies(env, cred)).map((x) => x.name);
+    // A company whose name is all digits is reached by its id (the one reference rule).
+    if (kind === 'companies')
+      return (await listCompanies(env, cred)).map((x) => (/^[0-9]+$/.test(x.name) ? String(x.id) : x.name));
     if (kind === 'members')
       return (await listMembers(env, cred, { company: line.values.get('company') })).members.map((m) => m.email);
     return (await listPlans(env, cred)).map((p) => p.name);
