@@ -62,7 +62,12 @@ describe.each(engines())('member export on %s', (engine) => {
       failed: 0,
     });
 
-    // An invited MANAGER may export (as with member list) but not import; outsiders may do neither.
+    // A MANAGER may export (as with member list) once the invitation is accepted, but not
+    // import; to outsiders the company does not exist.
+    const early = await bob.run(['member', 'export', '--company', String(id)]);
+    expect(early.exitCode).toBe(4);
+    expect(early.stdout).toBe('');
+    expect((await bob.run(['company', 'switch', String(id)])).exitCode).toBe(0);
     const asBob = await bob.run(['member', 'export', '--company', String(id)]);
     expect(asBob.exitCode, asBob.stderr).toBe(0);
     expect(asBob.stdout).toBe(csv.stdout);
@@ -74,7 +79,7 @@ describe.each(engines())('member export on %s', (engine) => {
       'PERMISSION_DENIED',
     ]);
     const outsider = await carol.run(['member', 'export', '--company', String(id)]);
-    expect(outsider.exitCode).toBe(4);
+    expect(outsider.exitCode).toBe(5);
     expect(outsider.stdout).toBe('');
     // Nothing changed through all of that, and no audit entry was written for it.
     expect((await ann.json(['audit', 'list'])).filter((e: any) => e.action === 'member.import')).toEqual([]);

@@ -47,18 +47,17 @@ const sortedJson = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.str
 /**
  * What `account delete` of `userId` must leave: the user, their main company with every
  * membership and invitation in it, their other memberships and tokens gone; members whose
- * current company it was moved to their own main company; one new audit entry.
+ * current company it was have none (null) until they switch; one new audit entry.
  */
 function expectedAfterDelete(before: Dump, userId: number): Omit<Dump, 'audit_log'> {
   const company = rowsOf(before, 'companies').find((c) => c.owner_id === userId)!;
-  const mainOf = new Map(rowsOf(before, 'companies').map((c) => [c.owner_id, c.id]));
   const { audit_log: _audit, ...rest } = before;
   return {
     ...rest,
     users: sortedJson(
       rowsOf(before, 'users')
         .filter((u) => u.id !== userId)
-        .map((u) => (u.current_company_id === company.id ? { ...u, current_company_id: mainOf.get(u.id) } : u)),
+        .map((u) => (u.current_company_id === company.id ? { ...u, current_company_id: null } : u)),
     ),
     companies: sortedJson(rowsOf(before, 'companies').filter((c) => c.id !== company.id)),
     memberships: sortedJson(

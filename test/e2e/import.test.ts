@@ -165,6 +165,9 @@ describe.each(engines())('member import on %s', (engine) => {
     ]);
     expect((await bob.run(['member', 'invite', 'ann@example.com', '--role', 'ADMINISTRATOR'])).exitCode).toBe(0);
     expect((await carol.run(['member', 'invite', 'ann@example.com', '--role', 'MANAGER'])).exitCode).toBe(0);
+    // Invitations grant nothing until accepted: Ann accepts both, then makes her own company current again.
+    for (const c of ['Jones Company', 'Brown Company', 'Smith Company'])
+      expect((await ann.run(['company', 'switch', c])).exitCode).toBe(0);
     // Ann's own company is on FREE (3 seats: Ann and two more); rows without a company go there.
     const csv = file(
       t,
@@ -191,7 +194,7 @@ describe.each(engines())('member import on %s', (engine) => {
       [10, 'SEAT_LIMIT'],
     ]);
     expect(rep.errors[1].message).toMatch(/Plan FREE of "Smith Company" allows 3 users; it has 3/);
-    expect(await emails(bob)).toEqual(['ann@example.com ADMINISTRATOR INVITED', 'bob@example.com OWNER ACTIVE']);
+    expect(await emails(bob)).toEqual(['ann@example.com ADMINISTRATOR ACTIVE', 'bob@example.com OWNER ACTIVE']);
 
     const ok = await ann.json(['member', 'import', csv, '--continue-on-error']);
     expect(ok).toMatchObject({ invited: 3, updated: 1, unchanged: 0, failed: 5 });
@@ -200,7 +203,7 @@ describe.each(engines())('member import on %s', (engine) => {
       ['Smith Company', 2, 1, 2],
     ]);
     expect(await emails(bob)).toEqual([
-      'ann@example.com ADMINISTRATOR INVITED',
+      'ann@example.com ADMINISTRATOR ACTIVE',
       'bob@example.com OWNER ACTIVE',
       'carol@example.com MANAGER INVITED',
     ]);
@@ -210,7 +213,7 @@ describe.each(engines())('member import on %s', (engine) => {
       'p2@example.com MANAGER PENDING',
     ]);
     expect((await ann.json(['billing', 'show'])).users).toBe(3);
-    expect(await emails(carol)).toEqual(['ann@example.com MANAGER INVITED', 'carol@example.com OWNER ACTIVE']);
+    expect(await emails(carol)).toEqual(['ann@example.com MANAGER ACTIVE', 'carol@example.com OWNER ACTIVE']);
     // One audit entry per company, in each company's log.
     const jones = (await bob.json(['audit', 'list'])).filter((e: any) => e.action === 'member.import');
     expect(jones).toHaveLength(1);

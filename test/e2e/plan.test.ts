@@ -142,9 +142,9 @@ describe.each(engines())('plans and billing on %s', (engine) => {
     });
     expect((await ann.json(['company', 'show'])).plan).toEqual({ name: 'BIG-DEAL', maxUsers: 500, custom: true });
 
-    // billing show is for members (and staff): others get exit 4.
+    // billing show is for members (and staff): to others the company does not exist (exit 5).
     const [carol] = await Promise.all([t.seed('carol@example.com', 'Carol', 'Brown')]);
-    expect((await carol.run(['billing', 'show', '--company', 'Smith Company'])).exitCode).toBe(4);
+    expect((await carol.run(['billing', 'show', '--company', 'Smith Company'])).exitCode).toBe(5);
     expect((await sue.json(['billing', 'show', '--company', 'Brown Company'])).plan.name).toBe('FREE');
   }, 150_000);
 });
