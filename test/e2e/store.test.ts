@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engines, useStore, type TestStore } from './harness.js';
+import { LATEST_VERSION } from '../../src/store/migrations/index.js';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 
@@ -16,12 +17,12 @@ describe.each(engines())('store on %s', (engine) => {
     const where = local ? nested : t.store;
     const first = await t.run(['--store', where, '--json', 'store', 'init']);
     expect(first.exitCode, first.stderr).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({ engine, schemaVersion: 1, migratedFrom: 0 });
+    expect(JSON.parse(first.stdout)).toMatchObject({ engine, schemaVersion: LATEST_VERSION, migratedFrom: 0 });
     const again = await t.run(['--store', where, '--json', 'store', 'init']);
-    expect(JSON.parse(again.stdout)).toMatchObject({ schemaVersion: 1, migratedFrom: null });
+    expect(JSON.parse(again.stdout)).toMatchObject({ schemaVersion: LATEST_VERSION, migratedFrom: null });
     const human = await t.run(['--store', where, 'store', 'init']);
     expect(human.stdout).toBe('');
-    expect(human.stderr).toMatch(/is ready \(schema version 1\)/);
+    expect(human.stderr).toContain(`is ready (schema version ${LATEST_VERSION})`);
     if (local) {
       expect(mode(nested)).toBe(0o600);
       // A reader kept open keeps the -wal and -shm files while platformctl writes.
@@ -132,12 +133,12 @@ describe.each(engines())('store on %s', (engine) => {
         expect(r.stdout).toBe('');
         const e = JSON.parse(r.stderr).error;
         expect(e.code).toBe('SCHEMA_TOO_NEW');
-        expect(e.message).toMatch(/schema version 999, newer than this platformctl knows \(1\)/);
+        expect(e.message).toContain(`schema version 999, newer than this platformctl knows (${LATEST_VERSION})`);
       }
       expect(readFileSync(t.store).equals(before)).toBe(true);
       // Put it back so the harness's final store check passes.
       const fix = new Database(t.store);
-      fix.prepare(`UPDATE platformctl_meta SET value = '1' WHERE key = 'schema_version'`).run();
+      fix.prepare(`UPDATE platformctl_meta SET value = ? WHERE key = 'schema_version'`).run(String(LATEST_VERSION));
       fix.close();
     },
   );
@@ -211,7 +212,7 @@ describe.each(engines())('store on %s', (engine) => {
     await rawSql(t, `UPDATE users SET current_company_id = (SELECT id FROM companies WHERE owner_id = users.id)`);
     await rawSql(
       t,
-      `INSERT INTO memberships (company_id, user_id, role, status, created_at, updated_at) SELECT id, owner_id, 'OWNER', 'ACTIVE', created_at, created_at FROM companies WHERE id = ?`,
+      `INSERT INTO memberships (company_id, user_id, email, role, status, created_at, updated_at) SELECT id, owner_id, (SELECT email FROM users WHERE users.id = owner_id), 'OWNER', 'ACTIVE', created_at, created_at FROM companies WHERE id = ?`,
       [bob.c],
     );
   });
