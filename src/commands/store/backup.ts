@@ -29,6 +29,6 @@ export function newCmdBackup(f: ContextFactory, runF = run): Command {
     .argument('<path>', 'the new file (must not exist)')
     .action(async (path: string, _o, cmd: Command) => {
       const ctx = f(cmd.optsWithGlobals());
-      await runF({ io: ctx.io, json: ctx.json, store: ctx.store, path });
+      await runF({ io: ctx.io, json: ctx.json, store: () => ctx.store('inspect'), path });
     });
 }
