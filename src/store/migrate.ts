@@ -6,10 +6,13 @@ import { notInitialised } from './errors.js';
 const META = `CREATE TABLE IF NOT EXISTS platformctl_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`;
 
 /**
- * Objects that belong to the engine or its tooling, not to platformctl: SQLite's own,
- * sqld's (libsql_*) and Litestream's. (LIKE's `_` is a wildcard: escaped.)
+ * SQL true for objects that belong to platformctl, not to the engine or its tooling:
+ * SQLite's own (sqlite_*), sqld's (libsql_*) and Litestream's. (LIKE's `_` is a
+ * wildcard: escaped.) `col` names the column holding the object's name.
  */
-export const NOT_INTERNAL = `name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'libsql\\_%' ESCAPE '\\' AND name NOT LIKE '\\_litestream%' ESCAPE '\\'`;
+export function notInternal(col = 'name'): string {
+  return `${col} NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND ${col} NOT LIKE 'libsql\\_%' ESCAPE '\\' AND ${col} NOT LIKE '\\_litestream%' ESCAPE '\\'`;
+}
 
 /** The schema version a store holds: 0 when it has no tables yet, 'foreign' when they are not ours. */
 export async function readVersion(tx: Pick<Tx, 'get'>): Promise<number | 'foreign'> {
@@ -17,7 +20,7 @@ export async function readVersion(tx: Pick<Tx, 'get'>): Promise<number | 'foreig
   const t = await tx.get<{ meta: number; other: number }>(
     `SELECT
        (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'platformctl_meta') AS meta,
-       (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND ${NOT_INTERNAL}) AS other`,
+       (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND ${notInternal()}) AS other`,
   );
   if (!t?.meta) return t?.other ? 'foreign' : 0;
   const row = await tx.get<{ value: unknown }>(`SELECT value FROM platformctl_meta WHERE key = 'schema_version'`);
@@ -32,7 +35,7 @@ export function checkVersion(version: number | 'foreign', where: string): number
   if (version === 'foreign') {
     throw new PlatformError(
       'STORE_CORRUPT',
-      `${where} is a SQLite database but not a platformctl store; refusing to touch it.`,
+      `The store ${where} is a SQLite database of another program, not a platformctl store; it was left untouched.`,
     );
   }
   if (version > LATEST_VERSION) {

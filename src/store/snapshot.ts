@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { PlatformError } from '../errors.js';
 import { createBackupFile, discardBackupFile, stillOurs } from './backup-file.js';
 import { APPLICATION_ID } from './local-path.js';
-import { checkVersion, NOT_INTERNAL, readVersion, schemaScript } from './migrate.js';
+import { checkVersion, notInternal, readVersion, schemaScript } from './migrate.js';
 import { notInitialised, storeError } from './errors.js';
 import type { Tx } from './types.js';
 
@@ -24,28 +24,35 @@ interface Shape {
   tables: TableShape[];
 }
 
-const OBJECTS = `SELECT type, name, tbl_name FROM sqlite_master WHERE ${NOT_INTERNAL} ORDER BY type, name`;
-const TABLES = `SELECT name FROM sqlite_master WHERE type = 'table' AND ${NOT_INTERNAL} ORDER BY name`;
-const COLUMNS = `SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(:t) ORDER BY cid`;
-const ROWID = `SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = :t`;
+const OBJECTS = `SELECT type, name, tbl_name FROM sqlite_master WHERE ${notInternal()} ORDER BY type, name`;
+const COLUMNS = `SELECT m.name AS tbl, p.name, p.type, p."notnull", p.dflt_value, p.pk
+  FROM sqlite_master AS m, pragma_table_info(m.name) AS p
+  WHERE m.type = 'table' AND ${notInternal('m.name')}
+  ORDER BY m.name, p.cid`;
+const ROWIDS = `SELECT name, wr FROM pragma_table_list WHERE schema = 'main' AND ${notInternal()} ORDER BY name`;
 
 const q = (id: string) => `"${id.replaceAll('"', '""')}"`;
 
-/** Reads a schema's shape through any reader: only names and pragma answers, never SQL text. */
-async function shapeOf(
-  get: <T>(sql: string, p?: Record<string, unknown>) => Promise<T[]>,
-  tableNames: string[],
-): Promise<Shape> {
-  const objects = (await get<{ type: string; name: string; tbl_name: string }>(OBJECTS)).map(
-    (o) => `${o.type} ${o.name} on ${o.tbl_name}`,
+/**
+ * Reads a schema's shape through any reader, in three queries whatever its size: names
+ * and pragma answers only, never SQL text.
+ */
+async function shapeOf(all: <T>(sql: string) => Promise<T[]>): Promise<Shape> {
+  const objects = (await all<{ type: string; name: string; tbl_name: string }>(OBJECTS)).map(
+    (o) => `${String(o.type)} ${String(o.name)} on ${String(o.tbl_name)}`,
   );
-  const tables: TableShape[] = [];
-  for (const name of tableNames) {
-    const columns = await get<TableShape['columns'][number]>(COLUMNS, { t: name });
-    const wr = (await get<{ wr: number }>(ROWID, { t: name }))[0]?.wr;
-    tables.push({ name, withoutRowid: wr === 1, columns });
+  const tables = new Map<string, TableShape>();
+  for (const c of await all<TableShape['columns'][number] & { tbl: string }>(COLUMNS)) {
+    const t = tables.get(c.tbl) ?? { name: c.tbl, withoutRowid: false, columns: [] };
+    const { tbl: _, ...column } = c;
+    t.columns.push(column);
+    tables.set(c.tbl, t);
   }
-  return { objects, tables };
+  for (const r of await all<{ name: string; wr: number }>(ROWIDS)) {
+    const t = tables.get(r.name);
+    if (t) t.withoutRowid = r.wr === 1;
+  }
+  return { objects, tables: [...tables.values()] };
 }
 
 /** The first difference between what this program builds and what the server has. */
@@ -56,9 +63,9 @@ function difference(expected: Shape, actual: Shape): string | undefined {
   if (extra) return `it has ${extra}, which platformctl does not create`;
   const missing = expected.objects.find((o) => !have.has(o));
   if (missing) return `${missing} is missing`;
-  for (const [i, t] of expected.tables.entries()) {
-    const a = actual.tables[i]!;
-    if (JSON.stringify(a) !== JSON.stringify(t)) return `the columns of table ${t.name} differ`;
+  const byName = new Map(actual.tables.map((t) => [t.name, JSON.stringify(t)]));
+  for (const t of expected.tables) {
+    if (byName.get(t.name) !== JSON.stringify(t)) return `the columns of table ${t.name} differ`;
   }
   return undefined;
 }
@@ -83,11 +90,8 @@ export async function writeSnapshot(tx: Tx, path: string, where: string): Promis
     db.pragma('foreign_keys = OFF');
     db.exec('BEGIN');
     for (const sql of schemaScript(version)) db.exec(sql);
-    const localGet = async <T>(sql: string, p?: Record<string, unknown>) =>
-      (p ? db.prepare(sql).all(p) : db.prepare(sql).all()) as T[];
-    const tableNames = (await localGet<{ name: string }>(TABLES)).map((o) => o.name);
-    const expected = await shapeOf(localGet, tableNames);
-    const actual = await shapeOf((sql, p) => tx.all(sql, p), tableNames);
+    const expected = await shapeOf(async <T>(sql: string) => db.prepare(sql).all() as T[]);
+    const actual = await shapeOf((sql) => tx.all(sql));
     const diff = difference(expected, actual);
     if (diff) {
       throw new PlatformError(
