@@ -13,6 +13,7 @@ import type { TestStore } from './harness.js';
 import { useStore, type RunResult } from './harness.js';
 import { KillProxy } from './kill-proxy.js';
 import { sqldBinary } from './sqld.js';
+import { LATEST_VERSION } from '../../src/store/migrations/index.js';
 
 const describeRemote = sqldBinary() || process.env.CI ? describe : describe.skip;
 
@@ -120,20 +121,23 @@ describeRemote('remote engine (sqld)', () => {
       expect(r.exitCode, r.stderr).toBe(7);
       expect(JSON.parse(r.stderr).error).toMatchObject({
         code: 'SCHEMA_TOO_NEW',
-        message: expect.stringMatching(/schema version 999, newer than this platformctl knows \(1\)/),
+        message: expect.stringContaining(`schema version 999, newer than this platformctl knows (${LATEST_VERSION})`),
       });
     }
     expect(await fingerprint(c)).toBe(before);
-    await c.execute(`UPDATE platformctl_meta SET value = '1' WHERE key = 'schema_version'`);
+    await c.execute({
+      sql: `UPDATE platformctl_meta SET value = ? WHERE key = 'schema_version'`,
+      args: [String(LATEST_VERSION)],
+    });
   });
 
   it('store init migrates an empty server; backup is one consistent snapshot that checks clean as a local store', async () => {
     const t = await fresh();
     const init = await t.run(['--json', 'store', 'init']);
     expect(init.exitCode, init.stderr).toBe(0);
-    expect(JSON.parse(init.stdout)).toMatchObject({ engine: 'libsql', schemaVersion: 1 });
+    expect(JSON.parse(init.stdout)).toMatchObject({ engine: 'libsql', schemaVersion: LATEST_VERSION });
     const version = await direct(t.store).execute(`SELECT value FROM platformctl_meta WHERE key = 'schema_version'`);
-    expect(version.rows[0]!.value).toBe('1');
+    expect(version.rows[0]!.value).toBe(String(LATEST_VERSION));
     const [ann] = await Promise.all([
       t.seed('ann@example.com', 'Ann', 'Smith'),
       t.seed('bob@example.com', 'Bob', 'Jones'),
@@ -146,7 +150,12 @@ describeRemote('remote engine (sqld)', () => {
     expect(JSON.parse(b.stdout)).toMatchObject({ backup: file, engine: 'libsql' });
     const check = await t.run(['--store', file, '--json', 'store', 'check']);
     expect(check.exitCode, check.stdout + check.stderr).toBe(0);
-    expect(JSON.parse(check.stdout)).toMatchObject({ ok: true, engine: 'local', schemaVersion: 1, problems: [] });
+    expect(JSON.parse(check.stdout)).toMatchObject({
+      ok: true,
+      engine: 'local',
+      schemaVersion: LATEST_VERSION,
+      problems: [],
+    });
 
     // The copy holds exactly what the server holds.
     const remote = await fingerprint(direct(t.store));
@@ -193,8 +202,8 @@ describeRemote('remote engine (sqld)', () => {
         seed.push(
           `INSERT INTO users (id, email, first_name, last_name, password_hash, current_company_id, created_at, updated_at) VALUES (${uid}, 'm${i}@example.com', 'M', 'Member${i}', 'x', ${annCompany}, '${now}', '${now}')`,
           `INSERT INTO companies (id, name, owner_id, plan_id, created_at, updated_at) VALUES (${cid}, 'Member${i} Company', ${uid}, 1, '${now}', '${now}')`,
-          `INSERT INTO memberships (company_id, user_id, role, status, created_at, updated_at) VALUES (${cid}, ${uid}, 'OWNER', 'ACTIVE', '${now}', '${now}')`,
-          `INSERT INTO memberships (company_id, user_id, role, status, invited_by, created_at, updated_at) VALUES (${annCompany}, ${uid}, 'DESIGNER', 'ACTIVE', ${annId}, '${now}', '${now}')`,
+          `INSERT INTO memberships (company_id, user_id, email, role, status, created_at, updated_at) VALUES (${cid}, ${uid}, 'm${i}@example.com', 'OWNER', 'ACTIVE', '${now}', '${now}')`,
+          `INSERT INTO memberships (company_id, user_id, email, role, status, invited_by, created_at, updated_at) VALUES (${annCompany}, ${uid}, 'm${i}@example.com', 'DESIGNER', 'ACTIVE', ${annId}, '${now}', '${now}')`,
         );
       }
       await c.batch(seed, 'write');
