@@ -167,12 +167,9 @@ describe('odd local store paths are refused at once and left as they were', () =
   });
 
   it('a FIFO (and a symlink to one)', async () => {
-    await refusedUntouched(
-      (p) => {
-        execFileSync('mkfifo', [p]);
-      },
-      /^error: The store .*store\.db is a FIFO \(named pipe\), not a store file\.$/m,
-    );
+    await refusedUntouched((p) => {
+      execFileSync('mkfifo', [p]);
+    }, /^error: The store .*store\.db is a FIFO \(named pipe\), not a store file\.$/m);
     await refusedUntouched((p, odd) => {
       execFileSync('mkfifo', [join(odd, 'fifo')]);
       symlinkSync(join(odd, 'fifo'), p);
@@ -193,12 +190,9 @@ describe('odd local store paths are refused at once and left as they were', () =
   });
 
   it.runIf(canMknod)('a character device made with mknod (skipped unless root with CAP_MKNOD)', async () => {
-    await refusedUntouched(
-      (p) => {
-        execFileSync('mknod', [p, 'c', '1', '3']);
-      },
-      /^error: The store .*store\.db is a character device, not a store file\.$/m,
-    );
+    await refusedUntouched((p) => {
+      execFileSync('mknod', [p, 'c', '1', '3']);
+    }, /^error: The store .*store\.db is a character device, not a store file\.$/m);
   });
 
   it('/dev/null itself: no -journal, -wal or -shm beside it', async () => {
@@ -566,9 +560,9 @@ describe.runIf(engines().includes('libsql'))('remote stores are never created no
       const path = join(t.dir, 'copy.db');
       const r = await t.run(['--store', proxy.url, 'store', 'backup', path], { timeout: HANG });
       expect(proxy.forged, 'the proxy forged an answer').toBeGreaterThan(0);
+      expect(existsSync(pwned), 'the ATTACH never ran').toBe(false);
       expect(r.exitCode, r.stderr).toBe(7);
       expect(r.stderr).toMatch(/does not have the schema platformctl builds for version \d+: it has table pwn on pwn/);
-      expect(existsSync(pwned), 'the ATTACH never ran').toBe(false);
       expect(listing(t.dir).filter((n) => n.startsWith('copy.db') || n.startsWith('pwned'))).toEqual([]);
     } finally {
       await proxy.close();
