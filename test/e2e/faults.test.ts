@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, engines, useStore, type Engine, type TestStore, type User } from './harness.js';
 import { dumpStore as dumpTables, type Dump } from './store-dump.js';
 import { runAndKill, type KillPoint } from './kill.js';
+import { LATEST_VERSION } from '../../src/store/migrations/index.js';
 
 /** Every row of every table of the test's store. */
 const dumpStore = (t: TestStore): Promise<Dump> => dumpTables(t.engine, t.store);
@@ -192,20 +193,24 @@ describe.each(engineList)('faults on %s', (engine: Engine) => {
         // A store left at schema 0 is migrated by the next command.
         const r = await t.run(['store', 'init', '--json']);
         expect(r.exitCode, r.stderr).toBe(0);
-        expect(JSON.parse(r.stdout)).toMatchObject({ schemaVersion: 1, migratedFrom: 0 });
+        expect(JSON.parse(r.stdout)).toMatchObject({ schemaVersion: LATEST_VERSION, migratedFrom: 0 });
       } else {
         seen.push(`${how}/schema1`);
         expect(tables).toEqual([
           'audit_log',
+          'bulk_runs',
           'companies',
+          'id_high_water',
           'invitations',
+          'login_throttle',
           'memberships',
           'plans',
           'platformctl_meta',
+          'settings',
           'tokens',
           'users',
         ]);
-        expect(rowsOf(d, 'platformctl_meta')).toEqual([{ key: 'schema_version', value: '1' }]);
+        expect(rowsOf(d, 'platformctl_meta')).toContainEqual({ key: 'schema_version', value: String(LATEST_VERSION) });
         expect(d.plans).toHaveLength(4);
       }
       await t.expectClean();
@@ -250,7 +255,7 @@ describe.each(engineList)('faults on %s', (engine: Engine) => {
       expect(statSync(path).mode & 0o777).toBe(0o600);
       const r = await execa('node', [BIN, '--store', path, '--json', 'store', 'check'], { reject: false });
       expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, schemaVersion: 1 });
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, schemaVersion: LATEST_VERSION });
       // Restoring is opening the copy: it answers like the store it was taken from.
       const members = await execa(
         'node',
