@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { PlatformError } from './errors.js';
@@ -29,6 +29,109 @@ export function defaultStorePath(env: NodeJS.ProcessEnv): string {
   return join(base, 'platformctl', 'platform.db');
 }
 
+/** The biggest config file read (sessions are ~200 bytes each). */
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+function badConfig(path: string, why: string): PlatformError {
+  return new PlatformError(
+    'USAGE',
+    `The config file ${path} ${why}. Fix it, or move it away to start over (you will need to sign in again).`,
+  );
+}
+
+/**
+ * The config file's text, '' when there is none. Only a regular file (or a symlink to
+ * one) is read, through a non-blocking descriptor: a FIFO, device or directory there
+ * is refused at once instead of waiting for a writer.
+ */
+function readConfigText(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      let link = false;
+      try {
+        link = lstatSync(path).isSymbolicLink();
+      } catch {
+        /* nothing there at all */
+      }
+      if (!link) return '';
+      throw badConfig(path, 'is a symbolic link to a file that does not exist');
+    }
+    throw badConfig(
+      path,
+      `cannot be read (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? String(e))})`,
+    );
+  }
+  try {
+    const s = fstatSync(fd);
+    if (!s.isFile()) {
+      const kind = s.isDirectory()
+        ? 'a directory'
+        : s.isFIFO()
+          ? 'a FIFO (named pipe)'
+          : s.isSocket()
+            ? 'a socket'
+            : 'a device';
+      throw badConfig(path, `is ${kind}, not a regular file`);
+    }
+    if (s.size > MAX_CONFIG_BYTES) throw badConfig(path, `is too large (${s.size} bytes)`);
+    const buf = Buffer.alloc(s.size);
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return buf.subarray(0, got).toString('utf8');
+  } catch (e) {
+    if (e instanceof PlatformError) throw e;
+    throw badConfig(path, `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Parses and checks the config file's content: a JSON object whose `store` and
+ * `storeToken` are strings and whose `sessions` map each store to {token, email}
+ * strings. Other keys are left alone. Values are never quoted in the error (a token
+ * is a secret); the key is.
+ */
+export function parseConfig(text: string, path: string): ConfigData {
+  if (text.trim() === '') return {};
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw badConfig(path, `is not valid JSON (${(e as Error).message})`);
+  }
+  if (!isObject(data))
+    throw badConfig(
+      path,
+      `must hold a JSON object, not ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data}`,
+    );
+  for (const key of ['store', 'storeToken'] as const) {
+    if (data[key] !== undefined && typeof data[key] !== 'string')
+      throw badConfig(path, `has a "${key}" that is not a string`);
+  }
+  if (data.sessions !== undefined) {
+    if (!isObject(data.sessions)) throw badConfig(path, 'has "sessions" that is not an object');
+    for (const [store, s] of Object.entries(data.sessions)) {
+      const where = `sessions[${JSON.stringify(store)}]`;
+      if (!isObject(s)) throw badConfig(path, `has ${where} that is not an object`);
+      for (const field of ['token', 'email'] as const) {
+        if (typeof s[field] !== 'string') throw badConfig(path, `has ${where}.${field} that is not a string`);
+      }
+    }
+  }
+  return data;
+}
+
 /**
  * The config file (config.json, mode 0600). Reads parse the file directly, since they
  * happen on every command and conf costs ~120 ms to load; writes go through conf for its
@@ -45,13 +148,7 @@ export class Config {
   }
 
   private load(): ConfigData {
-    if (this.data) return this.data;
-    try {
-      this.data = JSON.parse(readFileSync(this.path, 'utf8')) as ConfigData;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') this.data = {};
-      else throw new PlatformError('USAGE', `The config file ${this.path} cannot be read: ${(e as Error).message}`);
-    }
+    this.data ??= parseConfig(readConfigText(this.path), this.path);
     return this.data;
   }
 
@@ -66,6 +163,8 @@ export class Config {
   }
 
   private async conf() {
+    // Checked first: conf itself would block on a FIFO and take any JSON as a config.
+    this.load();
     const { default: Conf } = await import('conf');
     // The directory holds session tokens too: private from the start (conf would use 0755).
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
@@ -75,6 +174,7 @@ export class Config {
       projectName: 'platformctl',
       configFileMode: 0o600,
       accessPropertiesByDotNotation: false,
+      deserialize: (text) => parseConfig(text, this.path),
     });
   }
 

@@ -17,6 +17,19 @@ export interface GlobalOptions {
 }
 
 /**
+ * What a command may do to the store location, decided by the command, not by which
+ * getter it happens to call:
+ * - 'use': an existing store, migrated. A missing or empty one is refused (exit 7,
+ *   "There is no store at …"), except at the embedded default location, which is
+ *   created on first use.
+ * - 'create': created if missing or empty, then migrated (account register).
+ * - 'init': created if missing, not migrated: store init migrates and reports it.
+ * - 'inspect': as it is, never created, migrated nor stamped (store check, store
+ *   backup, completion).
+ */
+export type StoreUse = 'use' | 'create' | 'init' | 'inspect';
+
+/**
  * The one factory every command receives: IO, config, the store (opened lazily, once),
  * the caller's credential, the prompter and the clock. Tests build their own.
  */
@@ -28,13 +41,10 @@ export interface Context {
   yes: boolean;
   config: () => Config;
   location: () => StoreLocation;
-  store: () => Promise<Store>;
-  /** The store as it is, not migrated nor created (for store check). */
-  rawStore: () => Promise<Store>;
-  /** The store created if missing but not yet migrated (store init migrates and reports it). */
-  unmigratedStore: () => Promise<Store>;
+  /** The store, opened once per command for the first use asked for (default 'use'). */
+  store: (use?: StoreUse) => Promise<Store>;
   /** The store and clock for domain calls. */
-  services: () => Promise<Services>;
+  services: (use?: StoreUse) => Promise<Services>;
   credential: () => Credential;
   now: () => Date;
   close: () => Promise<void>;
@@ -52,13 +62,19 @@ export function createContext(opts: {
   let config: Config | undefined;
   let location: StoreLocation | undefined;
   let store: Promise<Store> | undefined;
-  // The store is opened once per command, in whichever of the three ways it asks for first.
-  const openOnce = (o: { migrate: boolean; mustExist?: boolean }) =>
-    (store ??= openStore(ctx.location(), {
+  // The store is opened once per command, for the use it asks for first.
+  const openOnce = (use: StoreUse) => {
+    if (store) return store;
+    const loc = ctx.location();
+    const create = use === 'create' || use === 'init' || (use === 'use' && loc.origin === 'default');
+    store = openStore(loc, {
       authToken: env.PLATFORMCTL_STORE_TOKEN || ctx.config().storeToken,
       timeouts: timeoutsFrom(env),
-      ...o,
-    }));
+      create,
+      migrate: use === 'use' || use === 'create',
+    });
+    return store;
+  };
   const ctx: Context = {
     io,
     prompter,
@@ -68,13 +84,17 @@ export function createContext(opts: {
     config: () => (config ??= new Config(configDir(globals.configDir, env))),
     location: () => {
       // --store, then PLATFORMCTL_STORE, then the config key, then the embedded default.
-      location ??= parseLocation(globals.store || env.PLATFORMCTL_STORE || ctx.config().store || defaultStorePath(env));
+      if (location) return location;
+      if (globals.store) location = parseLocation(globals.store, 'flag');
+      else if (env.PLATFORMCTL_STORE) location = parseLocation(env.PLATFORMCTL_STORE, 'env');
+      else {
+        const configured = ctx.config().store;
+        location = configured ? parseLocation(configured, 'config') : parseLocation(defaultStorePath(env), 'default');
+      }
       return location;
     },
-    store: () => openOnce({ migrate: true }),
-    rawStore: () => openOnce({ migrate: false, mustExist: true }),
-    unmigratedStore: () => openOnce({ migrate: false }),
-    services: async () => ({ store: await ctx.store(), now }),
+    store: (use = 'use') => openOnce(use),
+    services: async (use = 'use') => ({ store: await openOnce(use), now }),
     credential: () => ({ token: env.PLATFORMCTL_TOKEN || ctx.config().session(ctx.location().key)?.token }),
     now,
     close: async () => {

@@ -49,3 +49,19 @@ export function storeError(e: unknown, where: string): unknown {
   }
   return e;
 }
+
+/** A store location where nothing exists, on a command that does not create stores (exit 7). */
+export function noStore(path: string, hint?: string): PlatformError {
+  return new PlatformError(
+    'STORE_UNAVAILABLE',
+    `There is no store at ${path}. ${hint ?? 'Create one with `platformctl store init` (or `platformctl account register`), or check the location for a typo.'}`,
+  );
+}
+
+/** A store that exists but holds no platformctl schema yet (an empty file or database). */
+export function notInitialised(where: string): PlatformError {
+  return new PlatformError(
+    'STORE_UNAVAILABLE',
+    `The store ${where} is empty: it has not been initialised. Run \`platformctl store init\` (or \`platformctl account register\`) to set it up.`,
+  );
+}

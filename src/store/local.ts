@@ -1,9 +1,12 @@
-import { closeSync, mkdirSync, openSync, existsSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Params, RunResult, Store, Tx } from './types.js';
-import { storeError } from './errors.js';
+import { noStore, notInitialised, storeError } from './errors.js';
 import type { StoreTimeouts } from './timeouts.js';
+import { APPLICATION_ID, headerFacts, inspectStorePath, reason, type PathState } from './local-path.js';
+import { createBackupFile, discardBackupFile, stillOurs } from './backup-file.js';
+import { checkVersion, readVersion } from './migrate.js';
 import { PlatformError } from '../errors.js';
 
 type Database = BetterSqlite3.Database;
@@ -23,6 +26,107 @@ async function withBusyRetry<T>(busyMs: number, step: () => T): Promise<T> {
       if (!String((e as { code?: string }).code ?? '').startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw e;
       await new Promise((r) => setTimeout(r, 10 + Math.random() * 40));
     }
+  }
+}
+
+export interface LocalOpenOptions {
+  /** Create the file if it is missing, and accept an empty one (default true; the Context decides). */
+  create?: boolean;
+  /** Write platformctl's application id into the header of a verified store (default true; off for a look that must not write). */
+  stamp?: boolean;
+  /** What to tell a user whose store is missing (after "There is no store at PATH."). */
+  missingHint?: string;
+}
+
+/**
+ * A WAL-mode file with no -wal beside it is complete on its own; it is read from a copy
+ * in memory, because a read-only SQLite connection would create -wal and -shm files
+ * beside a foreign database. Above this size the read-only connection is used anyway.
+ */
+const IN_MEMORY_LIMIT = 256 * 1024 * 1024;
+
+type DatabaseClass = typeof BetterSqlite3;
+
+/** Creates a missing store file, 0600, and its directory, 0700; someone else creating it first is fine. */
+function createStoreFile(path: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EEXIST' || code === 'ENOTDIR' ? 'a part of the path exists but is not a directory' : reason(e);
+    throw new PlatformError('STORE_UNAVAILABLE', `The store ${path} cannot be created: ${why}.`);
+  }
+  try {
+    // O_EXCL never follows a final symlink: a link that appeared meanwhile is looked at again, not written through.
+    closeSync(openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, 0o600));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw new PlatformError('STORE_UNAVAILABLE', `The store ${path} cannot be created: ${reason(e)}.`);
+  }
+}
+
+/**
+ * Decides, without writing a byte, whether a file may be opened read-write: 'ours' (a
+ * platformctl store at a version this build knows) or 'empty' (a new or table-less
+ * file). A foreign, corrupt or too-new file is refused here.
+ */
+async function verify(
+  Database: DatabaseClass,
+  path: string,
+  found: Extract<PathState, { state: 'file' }>,
+  facts: ReturnType<typeof headerFacts>,
+): Promise<'ours' | 'empty'> {
+  if (found.size === 0) return 'empty';
+  if (!facts.sqlite) {
+    throw new PlatformError(
+      'STORE_CORRUPT',
+      `The store ${path} is not a readable SQLite database (file is not a database).`,
+    );
+  }
+  // Only platformctl writes its application id; the version is checked when the store is migrated or read.
+  if (facts.applicationId === APPLICATION_ID) return 'ours';
+  let probe: Database | undefined;
+  try {
+    if (facts.wal && !existsSync(`${found.real}-wal`) && found.size <= IN_MEMORY_LIMIT) {
+      const copy = readFileSync(found.real);
+      // The copy is read as a rollback-journal database: in memory there is no WAL.
+      copy[18] = 1;
+      copy[19] = 1;
+      probe = new Database(copy, { readonly: true });
+    } else {
+      probe = new Database(found.real, { readonly: true, fileMustExist: true });
+    }
+    const db = probe;
+    const version = checkVersion(await readVersion({ get: async (sql) => db.prepare(sql).get() as never }), path);
+    return version === 0 ? 'empty' : 'ours';
+  } catch (e) {
+    if (String((e as { code?: string }).code) === 'SQLITE_READONLY_ROLLBACK') {
+      throw new PlatformError(
+        'STORE_UNAVAILABLE',
+        `The store ${path} has an unfinished transaction of a crashed writer (${path}-journal); platformctl does not recover a file before it knows it is a store. Open it once with the program that wrote it.`,
+      );
+    }
+    throw storeError(e, path);
+  } finally {
+    if (probe?.open) probe.close();
+  }
+}
+
+/**
+ * Marks a verified store as platformctl's in the SQLite header, so later opens know it
+ * from its first 100 bytes. Best effort, without waiting: a busy or read-only store is
+ * simply verified the long way next time.
+ */
+function stamp(db: Database, busyMs: number): void {
+  try {
+    db.pragma('busy_timeout = 0');
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+  } catch (e) {
+    const code = String((e as { code?: string }).code ?? '');
+    if (!/^SQLITE_(BUSY|LOCKED|READONLY)/.test(code)) throw e;
+  } finally {
+    db.pragma(`busy_timeout = ${busyMs}`);
   }
 }
 
@@ -68,24 +172,42 @@ export class LocalStore implements Store {
     };
   }
 
-  /** Opens (creating with mode 0600, and its directory, if missing) a local store file. */
-  static async open(path: string, timeouts: StoreTimeouts): Promise<LocalStore> {
+  /**
+   * Opens a local store file. The path is looked at first (a symlink is followed only to
+   * an existing regular file; directories, FIFOs, devices, sockets, dangling links and
+   * loops are refused) and the file verified without writing (header, then a read-only
+   * look at its tables): only a platformctl store, or a new or empty file when `create`
+   * allows it, is then opened read-write and switched to WAL. A missing file is created
+   * with mode 0600 (and its directory 0700) only when `create` is set.
+   */
+  static async open(path: string, timeouts: StoreTimeouts, opts: LocalOpenOptions = {}): Promise<LocalStore> {
+    const create = opts.create ?? true;
     const Database = (await import('better-sqlite3')).default;
-    try {
-      if (!existsSync(path)) {
-        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-        // Create the file ourselves so it is 0600 from the first byte; SQLite gives
-        // the -wal and -shm files the same mode.
-        closeSync(openSync(path, 'wx', 0o600));
+    let found = inspectStorePath(path);
+    if (found.state === 'missing') {
+      if (!create) throw noStore(path, opts.missingHint);
+      createStoreFile(path);
+      found = inspectStorePath(path);
+      if (found.state === 'missing') {
+        throw new PlatformError('STORE_UNAVAILABLE', `The store ${path} disappeared while it was being created.`);
       }
-      const db = new Database(path, { timeout: timeouts.busyMs });
+    }
+    const facts = headerFacts(found.header);
+    const state = await verify(Database, path, found, facts);
+    if (state === 'empty' && !create) throw notInitialised(path);
+    let db: Database | undefined;
+    try {
+      // fileMustExist: SQLite never creates a file here; the path was checked above.
+      db = new Database(found.real, { timeout: timeouts.busyMs, fileMustExist: true });
+      if (opts.stamp !== false && facts.applicationId !== APPLICATION_ID) stamp(db, timeouts.busyMs);
+      const open = db;
       // Account data must survive power loss: WAL with a full fsync on commit.
-      await withBusyRetry(timeouts.busyMs, () => db.pragma('journal_mode = WAL'));
+      await withBusyRetry(timeouts.busyMs, () => open.pragma('journal_mode = WAL'));
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       return new LocalStore(db, path);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return LocalStore.open(path, timeouts);
+      if (db?.open) db.close();
       throw storeError(e, path);
     }
   }
@@ -134,13 +256,15 @@ export class LocalStore implements Store {
   }
 
   async backup(path: string): Promise<void> {
-    if (existsSync(path))
-      throw new PlatformError('ALREADY_EXISTS', `${path} already exists; choose a new file for the backup.`);
+    const file = createBackupFile(path);
     try {
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      closeSync(openSync(path, 'wx', 0o600));
       await this.db.backup(path);
+      // SQLite opened the path itself: make sure it wrote the file this command created.
+      if (!stillOurs(file)) {
+        throw new PlatformError('CONFLICT', `${path} was replaced while the backup was written; it was left as found.`);
+      }
     } catch (e) {
+      discardBackupFile(file);
       throw storeError(e, path);
     }
   }

@@ -1,26 +1,41 @@
 import { PlatformError } from '../errors.js';
 import { LATEST_VERSION, MIGRATIONS } from './migrations/index.js';
 import type { Store, Tx } from './types.js';
+import { notInitialised } from './errors.js';
 
 const META = `CREATE TABLE IF NOT EXISTS platformctl_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`;
 
-async function readVersion(tx: Tx): Promise<number | 'foreign'> {
+/**
+ * SQL true for objects that belong to platformctl, not to the engine or its tooling:
+ * SQLite's own (sqlite_*), sqld's (libsql_*) and Litestream's. (LIKE's `_` is a
+ * wildcard: escaped.) `col` names the column holding the object's name.
+ */
+export function notInternal(col = 'name'): string {
+  return `${col} NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND ${col} NOT LIKE 'libsql\\_%' ESCAPE '\\' AND ${col} NOT LIKE '\\_litestream%' ESCAPE '\\'`;
+}
+
+/** The schema version a store holds: 0 when it has no tables yet, 'foreign' when they are not ours. */
+export async function readVersion(tx: Pick<Tx, 'get'>): Promise<number | 'foreign'> {
   // One round trip for both questions: is this our store, and is it empty?
   const t = await tx.get<{ meta: number; other: number }>(
     `SELECT
        (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'platformctl_meta') AS meta,
-       (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_litestream%' AND name NOT LIKE 'libsql_%') AS other`,
+       (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND ${notInternal()}) AS other`,
   );
   if (!t?.meta) return t?.other ? 'foreign' : 0;
-  const row = await tx.get<{ value: string }>(`SELECT value FROM platformctl_meta WHERE key = 'schema_version'`);
-  return row ? Number(row.value) : 0;
+  const row = await tx.get<{ value: unknown }>(`SELECT value FROM platformctl_meta WHERE key = 'schema_version'`);
+  if (!row) return 0;
+  const v = Number(row.value);
+  // Anything but a whole number is not a version this program wrote.
+  return Number.isSafeInteger(v) && v >= 0 && /^[0-9]+$/.test(String(row.value)) ? v : 'foreign';
 }
 
-function check(version: number | 'foreign', where: string): number {
+/** The version, or the refusal of a store that is not ours or newer than this build. */
+export function checkVersion(version: number | 'foreign', where: string): number {
   if (version === 'foreign') {
     throw new PlatformError(
       'STORE_CORRUPT',
-      `${where} is a SQLite database but not a platformctl store; refusing to touch it.`,
+      `The store ${where} is a SQLite database of another program, not a platformctl store; it was left untouched.`,
     );
   }
   if (version > LATEST_VERSION) {
@@ -37,12 +52,14 @@ function check(version: number | 'foreign', where: string): number {
  * lock; pending migrations then run together in one IMMEDIATE transaction that
  * re-reads the version, so concurrent first runs apply them once.
  */
-export async function migrate(store: Store): Promise<{ from: number; to: number }> {
+export async function migrate(store: Store, opts: { create?: boolean } = {}): Promise<{ from: number; to: number }> {
   const where = store.displayLocation;
-  const current = check(await store.read(readVersion), where);
+  const current = checkVersion(await store.read(readVersion), where);
   if (current === LATEST_VERSION) return { from: current, to: current };
+  // An empty store gets its schema only from a command that may create one.
+  if (current === 0 && opts.create === false) throw notInitialised(where);
   return store.write(async (tx) => {
-    const from = check(await readVersion(tx), where);
+    const from = checkVersion(await readVersion(tx), where);
     try {
       await tx.exec(META);
       for (const sql of MIGRATIONS.slice(from)) await tx.exec(sql);
@@ -61,9 +78,17 @@ export async function migrate(store: Store): Promise<{ from: number; to: number 
   });
 }
 
+/**
+ * This program's own statements that build schema version `version` on an empty
+ * database (a remote backup builds its file from these, never from the server's SQL).
+ */
+export function schemaScript(version: number): string[] {
+  return [META, ...MIGRATIONS.slice(0, version)];
+}
+
 /** The schema version a store holds (0 for an empty store). */
 export async function schemaVersion(store: Store): Promise<number> {
-  return check(await store.read(readVersion), store.displayLocation);
+  return checkVersion(await store.read(readVersion), store.displayLocation);
 }
 
 /** Creates the store or migrates it to the latest schema. */

@@ -1,17 +1,21 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PlatformError } from '../errors.js';
 import type { Store } from './types.js';
-import { migrate } from './migrate.js';
+import { checkVersion, migrate, readVersion } from './migrate.js';
+import { notInitialised } from './errors.js';
 import { DEFAULT_TIMEOUTS, type StoreTimeouts } from './timeouts.js';
 
-export type StoreLocation =
-  { engine: 'local'; path: string; key: string } | { engine: 'libsql'; url: string; key: string; display: string };
+/** Where a location came from: --store, PLATFORMCTL_STORE, the config key `store`, or the embedded default. */
+export type LocationOrigin = 'flag' | 'env' | 'config' | 'default';
+
+export type StoreLocation = (
+  { engine: 'local'; path: string; key: string } | { engine: 'libsql'; url: string; key: string; display: string }
+) & { origin?: LocationOrigin };
 
 const REMOTE = /^(libsql|https?|wss?):\/\//i;
 
 /** Parses a --store value: a path, file:<path>, or a libSQL server URL. */
-export function parseLocation(raw: string): StoreLocation {
+export function parseLocation(raw: string, origin?: LocationOrigin): StoreLocation {
   const value = raw.trim();
   if (value === '') throw new PlatformError('USAGE', 'The store location is empty.');
   if (REMOTE.test(value)) {
@@ -25,34 +29,68 @@ export function parseLocation(raw: string): StoreLocation {
     u.password = '';
     for (const k of [...u.searchParams.keys()]) if (/token|auth|key|secret|password/i.test(k)) u.searchParams.delete(k);
     const display = u.toString();
-    return { engine: 'libsql', url: value, key: display, display };
+    return { engine: 'libsql', url: value, key: display, display, origin };
   }
   const path = resolve(value.replace(/^file:(\/\/)?/i, ''));
-  return { engine: 'local', path, key: path };
+  return { engine: 'local', path, key: path, origin };
 }
 
-/** Opens the store at a location and brings its schema up to date. */
-export async function openStore(
-  loc: StoreLocation,
-  opts: { authToken?: string | undefined; migrate?: boolean; mustExist?: boolean; timeouts?: StoreTimeouts } = {},
-): Promise<Store> {
+const ORIGIN: Record<LocationOrigin, string> = {
+  flag: '--store',
+  env: 'PLATFORMCTL_STORE',
+  config: 'the config key `store`',
+  default: 'the default location',
+};
+
+/** What to tell someone whose store location has nothing there. */
+function missingHint(loc: StoreLocation): string {
+  const from = loc.origin && loc.origin !== 'default' ? ` (the location comes from ${ORIGIN[loc.origin]})` : '';
+  return `Create it with \`platformctl store init\` or \`platformctl account register\`, or check the location for a typo${from}.`;
+}
+
+export interface OpenOptions {
+  authToken?: string | undefined;
+  /**
+   * May this open create the store: a missing local file (mode 0600) and the schema of
+   * an empty store, local or remote. Default true for callers such as tests and tools;
+   * the Context always decides (account register, store init, the embedded default).
+   */
+  create?: boolean;
+  /** Bring the schema up to date (default true); off for a look at the store as it is. */
+  migrate?: boolean;
+  timeouts?: StoreTimeouts;
+}
+
+/**
+ * Opens the store at a location. A missing or empty store is refused (exit 7) unless
+ * `create`; one that is not a platformctl store or is newer than this build is refused
+ * untouched; an older one is migrated when `migrate`.
+ */
+export async function openStore(loc: StoreLocation, opts: OpenOptions = {}): Promise<Store> {
+  const create = opts.create ?? true;
+  const timeouts = opts.timeouts ?? DEFAULT_TIMEOUTS;
   let store: Store;
   if (loc.engine === 'local') {
     const { LocalStore } = await import('./local.js');
-    if (opts.mustExist && !existsSync(loc.path))
-      throw new PlatformError('STORE_UNAVAILABLE', `There is no store at ${loc.path}.`);
-    store = await LocalStore.open(loc.path, opts.timeouts ?? DEFAULT_TIMEOUTS);
+    store = await LocalStore.open(loc.path, timeouts, {
+      create,
+      stamp: opts.migrate !== false,
+      missingHint: missingHint(loc),
+    });
   } else {
     const { RemoteStore } = await import('./remote.js');
-    store = await RemoteStore.open(loc.url, loc.display, opts.authToken, opts.timeouts ?? DEFAULT_TIMEOUTS);
+    store = await RemoteStore.open(loc.url, loc.display, opts.authToken, timeouts);
   }
-  if (opts.migrate !== false) {
-    try {
-      await migrate(store);
-    } catch (e) {
-      await store.close();
-      throw e;
+  try {
+    if (opts.migrate !== false) {
+      await migrate(store, { create });
+    } else {
+      const version = checkVersion(await store.read(readVersion), store.displayLocation);
+      if (version === 0 && !create) throw notInitialised(store.displayLocation);
     }
+  } catch (e) {
+    await store.close();
+    throw e;
   }
   return store;
 }

@@ -354,7 +354,7 @@ export class RemoteStore implements Store {
   /** Copies a consistent snapshot (one read transaction) into a new local SQLite file. */
   async backup(path: string): Promise<void> {
     const { writeSnapshot } = await import('./snapshot.js');
-    await this.read((tx) => writeSnapshot(tx, path));
+    await this.read((tx) => writeSnapshot(tx, path, this.displayLocation));
   }
 
   async close(): Promise<void> {

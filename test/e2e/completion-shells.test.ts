@@ -213,7 +213,7 @@ beforeAll(async () => {
   for (const r of await Promise.all(invites)) expect(r.exitCode, r.stderr).toBe(0);
 
   // A name the validation refuses, written past it.
-  const store = await openStore(parseLocation(t.store), { migrate: false, mustExist: true });
+  const store = await openStore(parseLocation(t.store), { migrate: false, create: false });
   try {
     await store.write(async (tx) => {
       const r = new Repo(tx);

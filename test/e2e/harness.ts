@@ -194,7 +194,7 @@ export class TestStore {
    * through the CLI in store.test.ts.
    */
   async expectClean(): Promise<void> {
-    const store = await openStore(parseLocation(this.store), { migrate: false, mustExist: true });
+    const store = await openStore(parseLocation(this.store), { migrate: false, create: false });
     try {
       const report = await checkStore(store);
       expect(report.problems, `store check of ${this.store}`).toEqual([]);
@@ -206,7 +206,7 @@ export class TestStore {
 
   /** Reads the store in this process through the program's Repo (for assertions only). */
   async query<T>(fn: (r: Repo) => Promise<T>): Promise<T> {
-    const store = await openStore(parseLocation(this.store), { migrate: false, mustExist: true });
+    const store = await openStore(parseLocation(this.store), { migrate: false, create: false });
     try {
       return await store.read((tx) => fn(new Repo(tx)));
     } finally {

@@ -51,6 +51,7 @@ describe.each(engines())('sessions and tokens on %s', (engine) => {
     expect(sessionOf(ann)).not.toBe(first);
     expect((await ann.json(['account', 'whoami'])).user.email).toBe('ann@example.com');
     // Sessions are per store location: the same config dir is not signed in elsewhere.
+    expect((await t.run(['--store', join(t.dir, 'other.db'), 'store', 'init'])).exitCode).toBe(0);
     const elsewhere = await ann.run(['--store', join(t.dir, 'other.db'), 'account', 'show']);
     expect(elsewhere.exitCode).toBe(3);
 

@@ -76,7 +76,8 @@ export function newCmdRegister(f: ContextFactory, runF = run): Command {
         await runF({
           io: ctx.io,
           prompter: ctx.prompter,
-          services: ctx.services,
+          // Registering is one of the two commands that may create the store.
+          services: () => ctx.services('create'),
           config: ctx.config,
           storeKey: () => ctx.location().key,
           json: ctx.json,

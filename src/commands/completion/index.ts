@@ -31,7 +31,7 @@ export function newCmdCompletion(f: ContextFactory, runF = run): Command {
 export function storeValues(ctx: (store: string | undefined, configDir: string | undefined) => Context): DynamicSource {
   return async (kind, line) => {
     const c = ctx(line.values.get('store'), line.values.get('configDir'));
-    const env = { store: await c.rawStore(), now: () => c.now() };
+    const env = { store: await c.store('inspect'), now: () => c.now() };
     const cred = c.credential();
     // A company whose name is all digits is reached by its id (the one reference rule).
     if (kind === 'companies')

@@ -26,9 +26,9 @@ export function newCmdBackup(f: ContextFactory, runF = run): Command {
     'platformctl store backup ./platform-$(date +%F).db',
     'platformctl --store http://127.0.0.1:8080 store backup ./snapshot.db',
   ])
-    .argument('<path>', 'the new file (must not exist)')
+    .argument('<path>', 'the new file: must not exist, not even as a symbolic link')
     .action(async (path: string, _o, cmd: Command) => {
       const ctx = f(cmd.optsWithGlobals());
-      await runF({ io: ctx.io, json: ctx.json, store: ctx.store, path });
+      await runF({ io: ctx.io, json: ctx.json, store: () => ctx.store('inspect'), path });
     });
 }

@@ -27,6 +27,6 @@ export function newCmdCheck(f: ContextFactory, runF = run): Command {
     'platformctl store check --json | jq .problems',
   ]).action(async (_o, cmd: Command) => {
     const ctx = f(cmd.optsWithGlobals());
-    await runF({ io: ctx.io, json: ctx.json, store: ctx.rawStore });
+    await runF({ io: ctx.io, json: ctx.json, store: () => ctx.store('inspect') });
   });
 }

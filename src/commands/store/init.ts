@@ -28,6 +28,6 @@ export function newCmdInit(f: ContextFactory, runF = run): Command {
     'platformctl --store ./platform.db store init',
   ]).action(async (_o, cmd: Command) => {
     const ctx = f(cmd.optsWithGlobals());
-    await runF({ io: ctx.io, json: ctx.json, store: ctx.unmigratedStore });
+    await runF({ io: ctx.io, json: ctx.json, store: () => ctx.store('init') });
   });
 }
