@@ -1,6 +1,14 @@
 import type { Repo, UserRow } from '../store/repo.js';
 import { PlatformError, denied, notFound, invalid } from '../errors.js';
-import { badCredentials, checkNewPassword, dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
+import {
+  badCredentials,
+  checkNewPassword,
+  dummyHash,
+  hashPassword,
+  kdfOf,
+  needsRehash,
+  verifyPassword,
+} from './password.js';
 import { companyList, type CompanyListItem } from './companies.js';
 import { planView, type PlanView } from './plans.js';
 import { SESSION_TTL_DAYS, hashToken, newToken } from './tokens.js';
@@ -60,7 +68,7 @@ export function validateRegistration(input: Omit<RegisterInput, 'password'>) {
 export async function register(svc: Services, input: RegisterInput): Promise<RegisteredAccount> {
   const fields = validateRegistration(input);
   checkNewPassword(input.password);
-  const hash = await hashPassword(input.password);
+  const hash = await hashPassword(input.password, kdfOf(svc));
   const now = svc.now();
   return write(svc, (r) => createAccount(r, fields, hash, now));
 }
@@ -117,22 +125,23 @@ export async function createAccount(
  * weaker scrypt parameters are redone.
  */
 export async function login(svc: Services, emailInput: string, password: string): Promise<SessionResult> {
+  const kdf = kdfOf(svc);
   let email: string;
   try {
     email = v.email(emailInput);
   } catch {
-    await verifyPassword(await dummyHash(), password);
+    await verifyPassword(await dummyHash(kdf), password);
     throw badCredentials();
   }
   const now = svc.now();
   const user = await read(svc, (r) => r.userByEmail(email));
   if (!user) {
-    await verifyPassword(await dummyHash(), password);
+    await verifyPassword(await dummyHash(kdf), password);
     throw badCredentials();
   }
   if (user.locked_until && user.locked_until > iso(now)) throw throttled(user.locked_until);
   const ok = await verifyPassword(user.password_hash, password);
-  const upgraded = ok && (await needsRehash(user.password_hash)) ? await hashPassword(password) : null;
+  const upgraded = ok && (await needsRehash(user.password_hash, kdf)) ? await hashPassword(password, kdf) : null;
   const result = await write(svc, async (r) => {
     const fresh = await r.userById(user.id);
     if (!fresh) return { failed: true as const, error: badCredentials() };

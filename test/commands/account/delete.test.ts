@@ -10,6 +10,7 @@ import { confirmer } from '../../../src/io/confirm.js';
 import { scriptedPrompter } from '../scripted-prompter.js';
 import type { Prompter } from '../../../src/io/prompter.js';
 import { bufferIO } from '../../helpers/io.js';
+import { FAST_KDF } from '../../helpers/kdf.js';
 import { openStore } from '../../../src/store/open.js';
 
 describe('account delete run()', () => {
@@ -20,7 +21,7 @@ describe('account delete run()', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'platformctl-unit-'));
     const store = await openStore({ engine: 'local', path: join(dir, 'p.db'), key: 'k' });
-    env = { store, now: () => new Date() };
+    env = { store, now: () => new Date(), kdf: FAST_KDF };
     // Registered in parallel: scrypt runs in libuv's thread pool.
     await Promise.all(
       ['no', 'tty-off', 'yes', 'flag'].map(async (n) => {
