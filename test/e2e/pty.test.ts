@@ -4,7 +4,6 @@ import { engines, useStore, PASSWORD } from './harness.js';
 import { PtySession } from './pty.js';
 
 const ENTER = '\r';
-const DOWN = '\u001b[B';
 
 describe.each(engines())('prompts on a terminal on %s', (engine) => {
   const fresh = useStore(engine);
@@ -72,39 +71,5 @@ describe.each(engines())('prompts on a terminal on %s', (engine) => {
       input: 'the new password\n',
     });
     expect(login.exitCode).toBe(0);
-  });
-
-  it('account delete: the default answer NO and Ctrl-C cancel (exit 8, nothing changed); YES, DELETE IT deletes', async () => {
-    const t = await fresh();
-    const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
-
-    const no = new PtySession(t, ['account', 'delete'], ann.configDir);
-    await no.expect(/Delete the account ann@example.com and your company "Smith Company"\?/);
-    await no.expect(/YES, DELETE IT/);
-    no.write(ENTER); // the highlighted default is NO, IT'S MISTAKE
-    const n = await no.end();
-    expect(n.exitCode, n.output).toBe(8);
-    expect(n.output).toMatch(/NO, IT'S MISTAKE/);
-    expect(n.output).toMatch(/Cancelled; nothing was changed/);
-
-    const ctrlC = new PtySession(t, ['account', 'delete'], ann.configDir);
-    await ctrlC.expect(/YES, DELETE IT/);
-    ctrlC.write('\u0003');
-    const c = await ctrlC.end();
-    expect(c.exitCode, c.output).toBe(8);
-    expect((await ann.json(['account', 'show'])).currentCompany.name).toBe('Smith Company');
-
-    const yes = new PtySession(t, ['account', 'delete'], ann.configDir);
-    await yes.expect(/YES, DELETE IT/);
-    yes.write(DOWN);
-    await yes.expect(/YES, DELETE IT/); // redrawn with the cursor on it
-    yes.write(ENTER);
-    const y = await yes.end();
-    expect(y.exitCode, y.output).toBe(0);
-    expect(y.output).toMatch(/Deleted the account ann@example.com and the company "Smith Company"/);
-    expect(
-      (await t.run(['account', 'login', '--email', ann.email, '--password-stdin'], { input: PASSWORD + '\n' }))
-        .exitCode,
-    ).toBe(3);
   });
 });
