@@ -61,13 +61,30 @@ export function validateRegistration(input: Omit<RegisterInput, 'password'>) {
   };
 }
 
+const alreadyRegistered = (email: string) =>
+  new PlatformError(
+    'ALREADY_EXISTS',
+    `An account for ${email} already exists. Sign in with \`platformctl account login\`.`,
+  );
+
+/**
+ * Refuses an e-mail that already has an account before anyone types a password for it;
+ * returns it normalised. A read only: createAccount checks again inside its write, so
+ * two registrations racing for one e-mail still end in one account and ALREADY_EXISTS.
+ */
+export async function checkEmailAvailable(svc: Services, emailInput: string): Promise<string> {
+  const email = v.email(emailInput);
+  if (await read(svc, (r) => r.userByEmail(email))) throw alreadyRegistered(email);
+  return email;
+}
+
 /**
  * Creates the user and their main company "<last name> Company" with the user as
  * OWNER; turns pending invitations for the e-mail into INVITED memberships; opens a session.
  */
 export async function register(svc: Services, input: RegisterInput): Promise<RegisteredAccount> {
   const fields = validateRegistration(input);
-  checkNewPassword(input.password);
+  checkNewPassword(input.password, 'Password');
   const hash = await hashPassword(input.password, kdfOf(svc));
   const now = svc.now();
   return write(svc, (r) => createAccount(r, fields, hash, now));
@@ -85,11 +102,7 @@ export async function createAccount(
   passwordHash: string,
   now: Date,
 ): Promise<RegisteredAccount> {
-  if (await r.userByEmail(fields.email))
-    throw new PlatformError(
-      'ALREADY_EXISTS',
-      `An account for ${fields.email} already exists. Sign in with \`platformctl account login\`.`,
-    );
+  if (await r.userByEmail(fields.email)) throw alreadyRegistered(fields.email);
   const plan = await r.defaultPlan();
   if (!plan) throw new PlatformError('STORE_CORRUPT', 'The store has no default plan.');
   const userId = await r.insertUser({ ...fields, passwordHash, now: iso(now) });

@@ -25,3 +25,22 @@ export async function askUntilAccepted<T>(
     }
   }
 }
+
+/**
+ * The usage error for a command run without a terminal that lacks what it would have
+ * asked for: every missing option at once, and --password-stdin when the password too
+ * has no way in.
+ */
+export function nothingToAsk(missing: string[], password: boolean): PlatformError {
+  const parts: string[] = [];
+  if (missing.length === 1) parts.push(`Missing required option ${missing[0]}; there is no terminal to ask for it.`);
+  else if (missing.length)
+    parts.push(`Missing required options ${missing.join(', ')}; there is no terminal to ask for them.`);
+  if (password)
+    parts.push(
+      missing.length
+        ? 'Pass the password with --password-stdin.'
+        : 'No terminal to ask for the password; pass --password-stdin and write it to standard input.',
+    );
+  return new PlatformError('USAGE', parts.join(' '));
+}
