@@ -43,33 +43,43 @@ const PLAIN = {
  * Messages may quote stored text (company names): they go through the one escaping.
  */
 export function inquirerPrompter(io: IOStreams): Prompter {
-  const context = { input: io.stdin, output: io.errStream };
   const theme = io.colorErr ? undefined : PLAIN;
   const shown = (message: string) => printable(message, Number.MAX_SAFE_INTEGER);
-  const guard = async <T>(f: () => Promise<T>) => {
+  const guard = async <T>(f: (signal: AbortSignal) => Promise<T>) => {
+    // Ctrl-D closes the prompt's readline, which pauses stdin, and @inquirer then leaves
+    // the prompt pending for ever (the process only ended because nothing else kept it
+    // alive): a pause while a prompt is open cancels it.
+    const ac = new AbortController();
+    const closed = () => ac.abort();
+    io.stdin.once('pause', closed);
     try {
-      return await f();
+      return await f(ac.signal);
     } catch (e) {
       if (isExit(e)) throw cancelled();
       throw e;
+    } finally {
+      io.stdin.removeListener('pause', closed);
     }
   };
   return {
     input: (message) =>
-      guard(async () => {
+      guard(async (signal) => {
         const { input } = await import('@inquirer/prompts');
-        return input({ message: shown(message), theme }, context);
+        return input({ message: shown(message), theme }, { input: io.stdin, output: io.errStream, signal });
       }),
     password: (message) =>
-      guard(async () => {
+      guard(async (signal) => {
         const { password } = await import('@inquirer/prompts');
-        return password({ message: shown(message), mask: false, theme }, context);
+        return password(
+          { message: shown(message), mask: false, theme },
+          { input: io.stdin, output: io.errStream, signal },
+        );
       }),
     choose: (message, yes, no) =>
-      guard(async () => {
+      guard(async (signal) => {
         const { loadChoice } = await import('./choice-prompt.js');
         const choice = await loadChoice();
-        return choice({ message: shown(message), yes, no, theme }, context);
+        return choice({ message: shown(message), yes, no, theme }, { input: io.stdin, output: io.errStream, signal });
       }),
   };
 }

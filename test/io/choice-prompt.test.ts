@@ -51,7 +51,10 @@ describe('the confirmation list', () => {
     expect((await answer([DOWN, 'n', 'o', ENTER])).result).toBe(true);
   });
 
-  it('Ctrl-C cancels: CANCELLED, exit 8', async () => {
-    await expect(answer(['\u0003'])).rejects.toMatchObject({ code: 'CANCELLED', exitCode: 8 });
+  it.each([
+    ['Ctrl-C', '\u0003'],
+    ['Ctrl-D', '\u0004'],
+  ])('%s cancels: CANCELLED, exit 8', async (_name, key) => {
+    await expect(answer([key])).rejects.toMatchObject({ code: 'CANCELLED', exitCode: 8 });
   });
 });
