@@ -195,6 +195,12 @@ describe('account register run()', () => {
     }
   });
 
+  it('the write checks again (an account made between the read and the write): ALREADY_EXISTS', async () => {
+    await expect(
+      registerAccount(svc, { email: 'Taken@example.com', firstName: 'T', lastName: 'Wice', password: 'long enough' }),
+    ).rejects.toMatchObject({ code: 'ALREADY_EXISTS', exitCode: 6 });
+  });
+
   it('checks the fields given as flags before anything else, on a terminal too', async () => {
     for (const o of [{ email: 'nope' }, { firstName: 'A\u001b[2J' }]) {
       const p = scriptedPrompter([]);
