@@ -10,5 +10,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     globalSetup: ['test/global-setup.ts'],
+    // A test that cannot run here is skipped with its reason (test/helpers/cannot-run.ts);
+    // this reporter lists them at the end and, under CI, fails the run if there is any.
+    reporters: ['default', './test/reporters/cannot-run.ts'],
   },
 });

@@ -1,13 +1,19 @@
 // Generates the man pages from the same commander tree the program parses with, so
-// they never drift from --help: man/platformctl.1 for the program and its global
-// flags, and man/platformctl-<group>.1 for each top-level command with all the
+// they never drift from --help: man/man1/platformctl.1 for the program and its global
+// flags, and man/man1/platformctl-<group>.1 for each top-level command with all the
 // commands under it. build.mjs calls generateManPages() after bundling; package.json
 // "man" is kept equal to the list of pages written.
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+//
+// The pages sit in man/man1/ because man(1) looks for section 1 in <dir>/man1/ of each
+// MANPATH entry, so `MANPATH=$PWD/man man platformctl-member` works in a checkout;
+// `npm install -g` / `npm link` link each "man" entry by its basename and number into
+// <prefix>/share/man/man1/, whatever folder it is in.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = new URL('../', import.meta.url);
-const manDir = fileURLToPath(new URL('man/', root));
+const manRoot = fileURLToPath(new URL('man/', root));
+const manDir = fileURLToPath(new URL('man/man1/', root));
 
 /** Text for a groff line: backslashes, hyphens, quotes and non-ASCII made safe. */
 export function esc(text) {
@@ -223,12 +229,14 @@ export async function generateManPages() {
     pages.set(`platformctl-${g.name()}.1`, groupPage(g, main.examplesOf, version));
 
   mkdirSync(manDir, { recursive: true });
+  // Pages of earlier builds: those of a removed group, and the old flat layout (man/*.1).
   for (const f of readdirSync(manDir)) if (/^platformctl.*\.1$/.test(f) && !pages.has(f)) rmSync(manDir + f);
+  if (existsSync(manRoot)) for (const f of readdirSync(manRoot)) if (/^platformctl.*\.1$/.test(f)) rmSync(manRoot + f);
   for (const [file, lines] of pages) writeFileSync(manDir + file, lines.join('\n') + '\n');
 
   // package.json is kept in npm's own format (2-space JSON), so rewriting it whole
   // changes only the "man" list, and only when a group was added or removed.
-  const list = [...pages.keys()].map((f) => `man/${f}`);
+  const list = [...pages.keys()].map((f) => `man/man1/${f}`);
   const pkg = JSON.parse(pkgText);
   pkg.man = list;
   const updated = JSON.stringify(pkg, null, 2) + '\n';

@@ -44,3 +44,8 @@ export const denied = (m: string) => new PlatformError('PERMISSION_DENIED', m);
 export const conflict = (m: string) => new PlatformError('CONFLICT', m);
 export const authRequired = (m = 'You are not signed in. Run `platformctl account login` or set PLATFORMCTL_TOKEN.') =>
   new PlatformError('AUTH_REQUIRED', m);
+/**
+ * The user's own answer (no, Ctrl-C): nothing was changed. Exit 8 like any CANCELLED;
+ * src/main.ts says it calmly, without the "error:" of a failure.
+ */
+export const cancelled = (m = 'Cancelled; nothing was changed.') => new PlatformError('CANCELLED', m);

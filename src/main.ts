@@ -86,6 +86,8 @@ function printError(io: IOStreams, json: boolean, e: unknown, env: NodeJS.Proces
   // options verbatim): escape control and bidi characters so nothing raw reaches a terminal.
   const d = { ...described, message: printable(described.message, Number.MAX_SAFE_INTEGER) };
   if (json) io.err.write(JSON.stringify({ error: { code: d.code, message: d.message } }) + '\n');
+  // Answering no (or Ctrl-C) is the user's choice, not a failure: said as it is.
+  else if (d.code === 'CANCELLED') io.err.write(`${d.message}\n`);
   else io.err.write(`error: ${d.message}\n`);
   if (env.PLATFORMCTL_DEBUG === '1' && e instanceof Error && e.stack) io.err.write(e.stack + '\n');
   return d.exit;

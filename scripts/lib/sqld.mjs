@@ -8,9 +8,10 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The sqld binary: $SQLD_BIN or .sqld/sqld (scripts/fetch-sqld.sh), or undefined. */
+/** The sqld binary: $SQLD_BIN when set (only it), else .sqld/sqld (scripts/fetch-sqld.sh); or undefined. */
 export function sqldBinary() {
-  return [process.env.SQLD_BIN, join(ROOT, '.sqld', 'sqld')].find((p) => p && existsSync(p));
+  const p = process.env.SQLD_BIN || join(ROOT, '.sqld', 'sqld');
+  return existsSync(p) ? p : undefined;
 }
 
 /** A free TCP port on the loopback interface. */

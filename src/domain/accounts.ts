@@ -1,6 +1,14 @@
 import type { Repo, UserRow } from '../store/repo.js';
 import { PlatformError, denied, invalid } from '../errors.js';
-import { badCredentials, checkNewPassword, dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
+import {
+  badCredentials,
+  checkNewPassword,
+  dummyHash,
+  hashPassword,
+  kdfOf,
+  needsRehash,
+  verifyPassword,
+} from './password.js';
 import { companyList, type CompanyListItem } from './companies.js';
 import { planView, type PlanView } from './plans.js';
 import { SESSION_TTL_DAYS, hashToken, newToken } from './tokens.js';
@@ -54,14 +62,31 @@ export function validateRegistration(input: Omit<RegisterInput, 'password'>) {
   };
 }
 
+const alreadyRegistered = (email: string) =>
+  new PlatformError(
+    'ALREADY_EXISTS',
+    `An account for ${email} already exists. Sign in with \`platformctl account login\`.`,
+  );
+
+/**
+ * Refuses an e-mail that already has an account before anyone types a password for it;
+ * returns it normalised. A read only: createAccount checks again inside its write, so
+ * two registrations racing for one e-mail still end in one account and ALREADY_EXISTS.
+ */
+export async function checkEmailAvailable(svc: Services, emailInput: string): Promise<string> {
+  const email = v.email(emailInput);
+  if (await read(svc, (r) => r.userByEmail(email))) throw alreadyRegistered(email);
+  return email;
+}
+
 /**
  * Creates the user and their main company "<last name> Company" with the user as
  * OWNER; turns pending invitations for the e-mail into INVITED memberships; opens a session.
  */
 export async function register(svc: Services, input: RegisterInput): Promise<RegisteredAccount> {
   const fields = validateRegistration(input);
-  checkNewPassword(input.password);
-  const hash = await hashPassword(input.password);
+  checkNewPassword(input.password, 'Password');
+  const hash = await hashPassword(input.password, kdfOf(svc));
   const now = svc.now();
   return write(svc, (r) => createAccount(r, fields, hash, now));
 }
@@ -78,11 +103,7 @@ export async function createAccount(
   passwordHash: string,
   now: Date,
 ): Promise<RegisteredAccount> {
-  if (await r.userByEmail(fields.email))
-    throw new PlatformError(
-      'ALREADY_EXISTS',
-      `An account for ${fields.email} already exists. Sign in with \`platformctl account login\`.`,
-    );
+  if (await r.userByEmail(fields.email)) throw alreadyRegistered(fields.email);
   const plan = await r.defaultPlan();
   if (!plan) throw new PlatformError('STORE_CORRUPT', 'The store has no default plan.');
   const userId = await r.insertUser({ ...fields, passwordHash, now: iso(now) });
@@ -118,22 +139,23 @@ export async function createAccount(
  * weaker scrypt parameters are redone.
  */
 export async function login(svc: Services, emailInput: string, password: string): Promise<SessionResult> {
+  const kdf = kdfOf(svc);
   let email: string;
   try {
     email = v.email(emailInput);
   } catch {
-    await verifyPassword(await dummyHash(), password);
+    await verifyPassword(await dummyHash(kdf), password);
     throw badCredentials();
   }
   const now = svc.now();
   const user = await read(svc, (r) => r.userByEmail(email));
   if (!user) {
-    await verifyPassword(await dummyHash(), password);
+    await verifyPassword(await dummyHash(kdf), password);
     throw badCredentials();
   }
   if (user.locked_until && user.locked_until > iso(now)) throw throttled(user.locked_until);
   const ok = await verifyPassword(user.password_hash, password);
-  const upgraded = ok && (await needsRehash(user.password_hash)) ? await hashPassword(password) : null;
+  const upgraded = ok && (await needsRehash(user.password_hash, kdf)) ? await hashPassword(password, kdf) : null;
   const result = await write(svc, async (r) => {
     const fresh = await r.userById(user.id);
     if (!fresh) return { failed: true as const, error: badCredentials() };

@@ -1,5 +1,5 @@
 import { PlatformError, conflict } from '../errors.js';
-import { checkPasswordChange, hashPassword, verifyPassword } from './password.js';
+import { checkPasswordChange, hashPassword, kdfOf, verifyPassword } from './password.js';
 import { type Credential, actorRef, authenticate } from './auth.js';
 import { type Services, iso, read, write } from './services.js';
 import { audit } from './audit-trail.js';
@@ -17,7 +17,7 @@ export async function changePassword(svc: Services, cred: Credential, current: s
     );
     throw new PlatformError('BAD_CREDENTIALS', 'Current password is incorrect.');
   }
-  const hash = await hashPassword(next);
+  const hash = await hashPassword(next, kdfOf(svc));
   return write(svc, async (r) => {
     const actor = await authenticate(r, cred, now);
     if (actor.user.password_hash !== before.password_hash)

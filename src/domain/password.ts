@@ -1,8 +1,14 @@
 import type * as ScryptKdfModule from 'scrypt-kdf';
 import { PlatformError, invalid } from '../errors.js';
+import type { KdfParams, Services } from './services.js';
 
-/** scrypt cost for new hashes: N=2^17, r=8, p=1 (~0.5 s, 128 MiB). */
-export const SCRYPT_PARAMS = { logN: 17, r: 8, p: 1 } as const;
+/** scrypt cost for new hashes in production: N=2^17, r=8, p=1 (~0.5 s, 128 MiB). */
+export const SCRYPT_PARAMS: Readonly<KdfParams> = { logN: 17, r: 8, p: 1 };
+
+/** The scrypt cost the services were built with: production's unless a test injected its own. */
+export function kdfOf(svc: Services): KdfParams {
+  return svc.kdf ?? SCRYPT_PARAMS;
+}
 export const MIN_PASSWORD_LENGTH = 8;
 /** Longer inputs are refused rather than truncated; scrypt cost does not grow with length. */
 export const MAX_PASSWORD_LENGTH = 4096;
@@ -16,11 +22,14 @@ export function passwordLength(pw: string): number {
   return [...normalizePassword(pw)].length;
 }
 
-/** Rules for a new password: at least 8 code points, at most MAX. */
-export function checkNewPassword(pw: string): void {
+/**
+ * Rules for a new password: at least 8 code points, at most MAX. `label` names it in the
+ * message: registration says "Password", a password change "New password".
+ */
+export function checkNewPassword(pw: string, label = 'New password'): void {
   const n = passwordLength(pw);
-  if (n < MIN_PASSWORD_LENGTH) throw invalid(`New password must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
-  if (n > MAX_PASSWORD_LENGTH) throw invalid(`New password must be at most ${MAX_PASSWORD_LENGTH} characters long.`);
+  if (n < MIN_PASSWORD_LENGTH) throw invalid(`${label} must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
+  if (n > MAX_PASSWORD_LENGTH) throw invalid(`${label} must be at most ${MAX_PASSWORD_LENGTH} characters long.`);
 }
 
 /**
@@ -44,10 +53,7 @@ async function scrypt(): Promise<ScryptKdf> {
 }
 
 /** Hashes a password with scrypt-kdf; the parameters travel inside the hash. */
-export async function hashPassword(
-  pw: string,
-  params: { logN: number; r: number; p: number } = SCRYPT_PARAMS,
-): Promise<string> {
+export async function hashPassword(pw: string, params: KdfParams = SCRYPT_PARAMS): Promise<string> {
   const s = await scrypt();
   const key = await s.kdf(Buffer.from(normalizePassword(pw), 'utf8'), params);
   return Buffer.from(key).toString('base64');
@@ -63,22 +69,27 @@ export async function verifyPassword(hash: string, pw: string): Promise<boolean>
   }
 }
 
-/** True when a hash was made with weaker parameters than today's and should be redone. */
-export async function needsRehash(hash: string): Promise<boolean> {
+/** True when a hash was made with weaker parameters than `params` (today's) and should be redone. */
+export async function needsRehash(hash: string, params: KdfParams = SCRYPT_PARAMS): Promise<boolean> {
   const s = await scrypt();
   try {
     const p = s.viewParams(Buffer.from(hash, 'base64'));
-    return p.logN < SCRYPT_PARAMS.logN || p.r < SCRYPT_PARAMS.r || p.p < SCRYPT_PARAMS.p;
+    return p.logN < params.logN || p.r < params.r || p.p < params.p;
   } catch {
     return true;
   }
 }
 
-/** A placeholder hash verified for unknown e-mails so timing does not reveal who has an account. */
-let dummy: Promise<string> | undefined;
-export function dummyHash(): Promise<string> {
-  dummy ??= hashPassword('not-a-real-password-' + Math.random());
-  return dummy;
+/**
+ * A placeholder hash verified for unknown e-mails so timing does not reveal who has an
+ * account; made once per process with the same cost as real hashes.
+ */
+const dummies = new Map<string, Promise<string>>();
+export function dummyHash(params: KdfParams = SCRYPT_PARAMS): Promise<string> {
+  const key = `${params.logN}/${params.r}/${params.p}`;
+  let h = dummies.get(key);
+  if (!h) dummies.set(key, (h = hashPassword('not-a-real-password-' + Math.random(), params)));
+  return h;
 }
 
 export const badCredentials = () => new PlatformError('BAD_CREDENTIALS', 'Incorrect e-mail or password.');

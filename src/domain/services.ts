@@ -1,10 +1,22 @@
 import type { Store } from '../store/types.js';
 import { Repo } from '../store/repo.js';
 
-/** What every domain operation needs from outside: the store and the clock. */
+/** scrypt cost parameters (scrypt-kdf's names): N = 2^logN, block size r, parallelism p. */
+export interface KdfParams {
+  logN: number;
+  r: number;
+  p: number;
+}
+
+/**
+ * What every domain operation needs from outside: the store, the clock and the cost of
+ * password hashing. `kdf` defaults to production's (SCRYPT_PARAMS, N=2^17, r=8, p=1);
+ * unit tests pass tiny parameters so a hash costs microseconds instead of half a second.
+ */
 export interface Services {
   store: Store;
   now(): Date;
+  kdf?: KdfParams | undefined;
 }
 
 export const iso = (d: Date) => d.toISOString();

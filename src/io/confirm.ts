@@ -1,4 +1,5 @@
-import { PlatformError } from '../errors.js';
+import { PlatformError, cancelled } from '../errors.js';
+import { warn } from '../output/messages.js';
 import type { IOStreams } from './streams.js';
 import type { Prompter } from './prompter.js';
 
@@ -9,14 +10,33 @@ export const CONFIRMATIONS = {
   removeMember: { yes: 'YES, REMOVE', no: "NO, IT'S MISTAKE" },
 } as const;
 
-export type Confirm = (question: string, answers: { yes: string; no: string }) => Promise<void>;
+export interface ConfirmDetails {
+  /** Said (calmly, exit 8) when the answer is no: what stays as it was. */
+  kept?: string;
+  /**
+   * For what cannot be undone: after the yes, the person types this (as `gh repo
+   * delete` asks for the repository's name) to prove they mean it. An empty line keeps
+   * everything; anything else that differs asks again.
+   */
+  proof?: { label: string; expected: string };
+}
+
+export type Confirm = (
+  question: string,
+  answers: { yes: string; no: string },
+  details?: ConfirmDetails,
+) => Promise<void>;
+
+const same = (typed: string, expected: string) =>
+  typed.normalize('NFC').trim().toLowerCase() === expected.normalize('NFC').toLowerCase();
 
 /**
  * Builds the confirm step of destructive commands: --yes answers yes; without a
- * terminal the command stops at once (exit 2); "no" or Ctrl-C cancels (exit 8).
+ * terminal the command stops at once (exit 2); "no", Ctrl-C or an empty proof cancels
+ * (exit 8) and says nothing changed.
  */
 export function confirmer(io: IOStreams, prompter: Prompter, yes: boolean): Confirm {
-  return async (question, answers) => {
+  return async (question, answers, details = {}) => {
     if (yes) return;
     if (!io.canPrompt()) {
       throw new PlatformError(
@@ -24,7 +44,15 @@ export function confirmer(io: IOStreams, prompter: Prompter, yes: boolean): Conf
         `${question} Confirmation needs a terminal; pass --yes to confirm from a script.`,
       );
     }
-    const ok = await prompter.choose(question, answers.yes, answers.no);
-    if (!ok) throw new PlatformError('CANCELLED', 'Cancelled; nothing was changed.');
+    const kept = details.kept ?? 'Nothing was changed.';
+    if (!(await prompter.choose(question, answers.yes, answers.no))) throw cancelled(kept);
+    const proof = details.proof;
+    if (!proof) return;
+    for (;;) {
+      const typed = await prompter.input(`To confirm, type ${proof.label} (${proof.expected}):`);
+      if (typed.trim() === '') throw cancelled(kept);
+      if (same(typed, proof.expected)) return;
+      warn(io, `That is not ${proof.expected}. Type it as shown, or press Enter on an empty line to stop here.`);
+    }
   };
 }

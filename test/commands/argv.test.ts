@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { buildProgram } from '../../src/main.js';
 import type { Context, GlobalOptions } from '../../src/context.js';
 import { bufferIO } from '../helpers/io.js';
 import type { ContextFactory } from '../../src/commands/command.js';
@@ -50,16 +51,54 @@ function fakeFactory(seen: GlobalOptions[]): ContextFactory {
   };
 }
 
-async function parse(build: (f: ContextFactory, run: (o: any) => Promise<void>) => Command, argv: string[]) {
+/** The program's own global flags, on a bare root: commands read them through optsWithGlobals(). */
+function rootWithGlobals(): Command {
+  const program = buildProgram(() => {
+    throw new Error('unused');
+  });
+  const root = new Command('platformctl');
+  for (const o of program.options) root.addOption(new Option(o.flags, o.description));
+  return root;
+}
+
+/**
+ * Parses `globals… <command> argv…` and returns the Options the command handed to run;
+ * also checks that the command built its context exactly once, from the global flags.
+ */
+async function parse(
+  build: (f: ContextFactory, run: (o: any) => Promise<void>) => Command,
+  argv: string[],
+  globals: string[] = [],
+) {
   let captured: any;
   const seen: GlobalOptions[] = [];
   const cmd = build(fakeFactory(seen), async (o) => {
     captured = o;
   });
-  cmd.exitOverride();
-  cmd.configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  await cmd.parseAsync(argv, { from: 'user' });
+  const root = rootWithGlobals().addCommand(cmd);
+  for (const c of [root, cmd]) {
+    c.exitOverride();
+    c.configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  }
+  await root.parseAsync([...globals, cmd.name(), ...argv], { from: 'user' });
+  expect(seen, 'the context is built once per command').toHaveLength(1);
+  expect(seen[0]).toMatchObject(globalsOf(globals));
   return captured;
+}
+
+/** What the context factory must receive for these global flags. */
+function globalsOf(globals: string[]): GlobalOptions {
+  const g: GlobalOptions = {};
+  for (let i = 0; i < globals.length; i++) {
+    const a = globals[i]!;
+    if (a === '--json') g.json = true;
+    else if (a === '--yes' || a === '-y') g.yes = true;
+    else if (a === '--no-color') g.color = false;
+    else if (a === '--store') g.store = globals[++i];
+    else if (a === '--config-dir') g.configDir = globals[++i];
+    else throw new Error(`globalsOf: unknown flag ${a}`);
+  }
+  return g;
 }
 
 describe('argv → options', () => {
@@ -84,11 +123,25 @@ describe('argv → options', () => {
       json: false,
     });
   });
-  it('account register requires --email', async () => {
-    await expect(parse(newCmdRegister, ['--first-name', 'A', '--last-name', 'B'])).rejects.toThrow(/--email/);
+  it('account register and login leave out what was not given (run() asks for it on a terminal)', async () => {
+    expect(await parse(newCmdRegister, ['--first-name', 'A'])).toMatchObject({
+      email: undefined,
+      firstName: 'A',
+      lastName: undefined,
+    });
+    expect(await parse(newCmdLogin, [])).toMatchObject({ email: undefined, passwordStdin: false });
   });
   it('account login', async () => {
     expect(await parse(newCmdLogin, ['--email', 'a@b.co'])).toMatchObject({ email: 'a@b.co', passwordStdin: false });
+  });
+  it('global flags reach the context: --json, --yes (confirm answers yes without asking), --store, --config-dir', async () => {
+    const globals = ['--json', '--yes', '--store', 'x.db', '--config-dir', '/tmp/cfg'];
+    const leave = await parse(newCmdLeave, ['Acme'], globals);
+    expect(leave.json).toBe(true);
+    // The fake prompter throws if asked: --yes must answer without it.
+    await leave.confirm('Leave?', { yes: 'YES, LEAVE IT', no: "NO, IT'S MISTAKE" });
+    const remove = await parse(newCmdRemove, ['a@b.co'], ['-y']);
+    await remove.confirm('Remove?', { yes: 'YES, REMOVE', no: "NO, IT'S MISTAKE" });
   });
   it('account update passes only the given fields', async () => {
     const o = await parse(newCmdUpdate, ['--phone', '', '--company-name', 'X Co']);

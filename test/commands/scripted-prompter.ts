@@ -2,6 +2,7 @@ import type { Prompter } from '../../src/io/prompter.js';
 
 /** One question a test expects, in order, with its answer. */
 export type Step =
+  | { kind: 'input'; message: string | RegExp; answer: string }
   | { kind: 'password'; message: string | RegExp; answer: string }
   | { kind: 'choose'; message: string | RegExp; answer: boolean; answers?: [yes: string, no: string] };
 
@@ -21,6 +22,7 @@ export function scriptedPrompter(steps: Step[]) {
     return step;
   };
   const prompter: Prompter = {
+    input: async (m) => (next('input', m) as Extract<Step, { kind: 'input' }>).answer,
     password: async (m) => (next('password', m) as Extract<Step, { kind: 'password' }>).answer,
     choose: async (m, yes, no) => {
       const step = next('choose', m) as Extract<Step, { kind: 'choose' }>;
@@ -32,6 +34,10 @@ export function scriptedPrompter(steps: Step[]) {
   };
   return { prompter, asked, left: () => steps.length };
 }
+
+/** Steps for visible prompts answered in order: [message, answer] pairs. */
+export const inputSteps = (pairs: [string | RegExp, string][]): Step[] =>
+  pairs.map(([message, answer]) => ({ kind: 'input', message, answer }));
 
 /** Steps for password prompts answered in order: [message, answer] pairs. */
 export const passwordSteps = (pairs: [string, string][]): Step[] =>

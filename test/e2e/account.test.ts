@@ -136,6 +136,50 @@ describe.each(engines())('account show, update and validation on %s', (engine) =
     expect(anon.exitCode).toBe(3);
   });
 
+  it('without a terminal register and login name every missing option at once (exit 2) and never wait on stdin', async () => {
+    const t = await fresh();
+    await t.run(['store', 'init']);
+    const r = await t.run(['account', 'register', '--first-name', 'Ann']);
+    expect([r.exitCode, r.stdout, r.stderr]).toEqual([
+      2,
+      '',
+      'error: Missing required options --email <email>, --last-name <name>; there is no terminal to ask for them. Pass the password with --password-stdin.',
+    ]);
+    const j = await t.run(['--json', 'account', 'register', '--password-stdin'], { input: PASSWORD + '\n' });
+    expect(j.exitCode).toBe(2);
+    expect(JSON.parse(j.stderr).error).toEqual({
+      code: 'USAGE',
+      message:
+        'Missing required options --email <email>, --first-name <name>, --last-name <name>; there is no terminal to ask for them.',
+    });
+    const l = await t.run(['account', 'login', '--password-stdin'], { input: PASSWORD + '\n' });
+    expect([l.exitCode, l.stderr]).toEqual([
+      2,
+      'error: Missing required option --email <email>; there is no terminal to ask for it.',
+    ]);
+  });
+
+  it('account register refuses an e-mail already registered before reading a password (exit 6)', async () => {
+    const t = await fresh();
+    await t.seed('ann@example.com', 'Ann', 'Smith');
+    // No password on stdin at all: the e-mail is refused first.
+    const r = await t.run([
+      'account',
+      'register',
+      '--email',
+      'Ann@Example.com',
+      '--first-name',
+      'A',
+      '--last-name',
+      'B',
+      '--password-stdin',
+    ]);
+    expect([r.exitCode, r.stderr]).toEqual([
+      6,
+      'error: An account for ann@example.com already exists. Sign in with `platformctl account login`.',
+    ]);
+  });
+
   it('account register validates its fields before asking for a password (exit 2), and checks the password length', async () => {
     const t = await fresh();
     await t.run(['store', 'init']);
@@ -155,7 +199,7 @@ describe.each(engines())('account show, update and validation on %s', (engine) =
     const short = await reg(['--email', 'a@b.example', '--first-name', 'A', '--last-name', 'B'], '😀'.repeat(7));
     expect(JSON.parse(short.stderr).error).toEqual({
       code: 'INVALID_INPUT',
-      message: 'New password must be at least 8 characters long.',
+      message: 'Password must be at least 8 characters long.',
     });
     const ok = await reg(
       ['--email', ' A@B.Example ', '--first-name', 'Ann', '--last-name', 'Bee', '--phone', '+44 20 7946 0958'],

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, engines, useStore, type Engine, type TestStore } from './harness.js';
 import { KillProxy } from './kill-proxy.js';
 import { label, runAndKill, type KillPoint } from './kill.js';
-import { sqldBinary } from './sqld.js';
 import { dumpStore, rowsOf, withoutTimes, type Dump } from './store-dump.js';
 
 /**
@@ -211,9 +210,7 @@ describe.each(engines())('member import killed mid-way on %s', (engine: Engine) 
   );
 });
 
-const describeRemote = sqldBinary() || process.env.CI ? describe : describe.skip;
-
-describeRemote('member import when sqld dies mid-way', () => {
+describe('member import when sqld dies mid-way', () => {
   const fresh = useStore('libsql');
 
   it(

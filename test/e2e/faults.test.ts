@@ -8,6 +8,7 @@ import { BIN, engines, useStore, type Engine, type TestStore, type User } from '
 import { dumpStore as dumpTables, type Dump } from './store-dump.js';
 import { runAndKill, type KillPoint } from './kill.js';
 import { LATEST_VERSION } from '../../src/store/migrations/index.js';
+import { cannotRun } from '../helpers/cannot-run.js';
 
 /** Every row of every table of the test's store. */
 const dumpStore = (t: TestStore): Promise<Dump> => dumpTables(t.engine, t.store);
@@ -269,6 +270,10 @@ describe.each(engineList)('faults on %s', (engine: Engine) => {
   });
 });
 
+/** The first line of what a failed command said, for a skip reason. */
+const firstLine = (e: unknown) =>
+  (String((e as { stderr?: Buffer }).stderr ?? '').trim() || (e as Error).message).split('\n')[0];
+
 describe('faults of the local file', () => {
   const fresh = useStore('local');
   const mounts: string[] = [];
@@ -297,19 +302,25 @@ describe('faults of the local file', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   }
 
-  it('a read-only store file (read-only bind mount) refuses writes with exit 7 and changes nothing', async () => {
+  it('a read-only store file (read-only bind mount) refuses writes with exit 7 and changes nothing', async (ctx) => {
     const { t, ann } = await seeded();
     const before = await dumpStore(t);
-    execFileSync('mount', ['--bind', t.dir, t.dir]);
-    mounts.push(t.dir);
-    execFileSync('mount', ['-o', 'remount,bind,ro', t.dir]);
+    try {
+      execFileSync('mount', ['--bind', t.dir, t.dir], { stdio: 'pipe' });
+      mounts.push(t.dir);
+      execFileSync('mount', ['-o', 'remount,bind,ro', t.dir], { stdio: 'pipe' });
+    } catch (e) {
+      cannotRun(ctx, `no read-only bind mount (needs root): ${firstLine(e)}`);
+    }
     await expectRefused(t, ann, /^error: The store .* (is read-only|cannot be opened or written)/);
     execFileSync('umount', [t.dir]);
     mounts.pop();
     expect(await dumpStore(t)).toEqual(before);
   });
 
-  it('a store directory without write permission refuses writes with exit 7 (run as nobody)', async () => {
+  it('a store directory without write permission refuses writes with exit 7 (run as nobody)', async (ctx) => {
+    // Root can hand the store to nobody (chown) and run the command as nobody (setpriv).
+    if (process.getuid?.() !== 0) cannotRun(ctx, 'not root: cannot chown the store nor run as nobody');
     const { t, ann } = await seeded();
     // Root ignores permissions, so the command runs as nobody: the file is theirs, the directory is not.
     const cfg = join(t.dir, 'config-nobody');
@@ -376,15 +387,14 @@ describe('faults of the local file', () => {
     expect((await ann.run(['member', 'invite', 'x@example.org', '--role', 'DESIGNER'])).exitCode).toBe(0);
   });
 
-  it('a full disk (small tmpfs) refuses the write with exit 7 and leaves the store as it was', async () => {
+  it('a full disk (small tmpfs) refuses the write with exit 7 and leaves the store as it was', async (ctx) => {
     const { t, ann } = await seeded();
     const mnt = join(t.dir, 'small');
     mkdirSync(mnt);
     try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt]);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt], { stdio: 'pipe' });
     } catch (e) {
-      console.warn(`disk-full test skipped: cannot mount a tmpfs (${(e as Error).message})`);
-      return;
+      cannotRun(ctx, `no small tmpfs to fill (needs root): ${firstLine(e)}`);
     }
     mounts.push(mnt);
     // Copy the store onto the tiny file system and act through an API token.

@@ -8,7 +8,8 @@ import { buildProgram } from '../../src/main.js';
 import { esc } from '../../scripts/man.mjs';
 
 const root = new URL('../../', import.meta.url);
-const manDir = fileURLToPath(new URL('man/', root));
+const manRoot = fileURLToPath(new URL('man/', root));
+const manDir = fileURLToPath(new URL('man/man1/', root));
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 
 function hasGroff(): boolean {
@@ -34,11 +35,36 @@ const program = buildProgram(() => {
 const groups = program.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);
 const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
 
+function hasMan(): boolean {
+  try {
+    execaSync('man', ['--version']);
+    return true;
+  } catch {
+    if (process.env.CI) throw new Error('CI must have man for the MANPATH test: .ci/run installs man-db.');
+    console.warn('man not found: the MANPATH lookup is not tested (apt-get install man-db).');
+    return false;
+  }
+}
+
 describe('man pages', () => {
-  it('package.json "man" lists exactly the generated pages: platformctl.1 and one per command group', () => {
+  it('package.json "man" lists exactly the generated pages in man/man1/: platformctl.1 and one per command group', () => {
     const expected = ['platformctl.1', ...groups.map((g) => `platformctl-${g.name()}.1`)];
-    expect([...pkg.man].sort()).toEqual(expected.map((f) => `man/${f}`).sort());
+    expect([...pkg.man].sort()).toEqual(expected.map((f) => `man/man1/${f}`).sort());
     expect(readdirSync(manDir).sort()).toEqual(expected.sort());
+    expect(readdirSync(manRoot)).toEqual(['man1']);
+    // npm install -g / npm link link each entry by its number and basename into
+    // <prefix>/share/man/man1/: the entries must end in .1 and be shipped ("files").
+    for (const m of pkg.man as string[]) expect(m).toMatch(/^man\/man1\/[^/]+\.1$/);
+    expect(pkg.files).toContain('man');
+  });
+
+  it.runIf(hasMan())('MANPATH=<checkout>/man finds every page with man -w, as a user would look one up', () => {
+    for (const page of ['platformctl', ...groups.map((g) => `platformctl-${g.name()}`)]) {
+      // As typed in a checkout: MANPATH=$PWD/man
+      const r = execaSync('man', ['-w', page], { env: { MANPATH: manRoot.replace(/\/$/, '') }, reject: false });
+      expect(r.stderr, page).toBe('');
+      expect(r.stdout.trim()).toBe(`${manDir}${page}.1`);
+    }
   });
 
   const groff = hasGroff();

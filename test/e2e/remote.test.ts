@@ -12,10 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TestStore } from './harness.js';
 import { useStore, type RunResult } from './harness.js';
 import { KillProxy } from './kill-proxy.js';
-import { sqldBinary } from './sqld.js';
 import { LATEST_VERSION } from '../../src/store/migrations/index.js';
-
-const describeRemote = sqldBinary() || process.env.CI ? describe : describe.skip;
 
 /** An error the contract allows: one line on stderr, no stack trace, nothing on stdout. */
 function expectOneLineError(r: RunResult, exit: number, pattern: RegExp) {
@@ -51,7 +48,7 @@ async function fingerprint(c: Client, o: { ignoreTimes?: boolean } = {}): Promis
   return o.ignoreTimes ? json.replace(/"\d{4}-\d\d-\d\dT[\d:.]+Z"/g, '"<time>"') : json;
 }
 
-describeRemote('remote engine (sqld)', () => {
+describe('remote engine (sqld)', () => {
   const fresh = useStore('libsql');
 
   it('server down, hung, or not speaking TLS: exit 7 with a one-line message and no secret printed', async () => {
@@ -275,7 +272,7 @@ function jwt(key: KeyObject, claims: Record<string, unknown>): string {
   return `${head}.${sign(null, Buffer.from(head), key).toString('base64url')}`;
 }
 
-describeRemote('remote engine with JWT auth (sqld --auth-jwt-key-file)', () => {
+describe('remote engine with JWT auth (sqld --auth-jwt-key-file)', () => {
   // store check after the test needs a token: the test runs it itself.
   const fresh = useStore('libsql', { check: false });
 

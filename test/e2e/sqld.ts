@@ -5,10 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The sqld binary: $SQLD_BIN, or .sqld/sqld fetched by scripts/fetch-sqld.sh. */
+/** Why a test of the libSQL engine cannot run here (see test/helpers/cannot-run.ts). */
+export const NO_SQLD = 'sqld not found: run scripts/fetch-sqld.sh (npm test does) or set SQLD_BIN';
+
+/**
+ * The sqld binary: $SQLD_BIN when set (and then only it: a wrong path is not quietly
+ * replaced by another sqld), else .sqld/sqld fetched by scripts/fetch-sqld.sh.
+ */
 export function sqldBinary(): string | undefined {
-  const candidates = [process.env.SQLD_BIN, fileURLToPath(new URL('../../.sqld/sqld', import.meta.url))];
-  return candidates.find((p): p is string => !!p && existsSync(p));
+  const p = process.env.SQLD_BIN || fileURLToPath(new URL('../../.sqld/sqld', import.meta.url));
+  return existsSync(p) ? p : undefined;
 }
 
 export async function freePort(): Promise<number> {

@@ -6,33 +6,40 @@ import { createClient } from '@libsql/client';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 import { PlatformError } from '../../src/errors.js';
 import { LocalStore } from '../../src/store/local.js';
 import { DEFAULT_TIMEOUTS } from '../../src/store/timeouts.js';
 import { RemoteStore } from '../../src/store/remote.js';
 import type { Store } from '../../src/store/types.js';
-import { Sqld, freePort, sqldBinary } from '../e2e/sqld.js';
+import { NO_SQLD, Sqld, freePort, sqldBinary } from '../e2e/sqld.js';
+import { cannotRun } from '../helpers/cannot-run.js';
 
-const engines = sqldBinary() ? (['local', 'libsql'] as const) : (['local'] as const);
+const engines = ['local', 'libsql'] as const;
+
+/** Without sqld the libsql tests are skipped as tests that cannot run here, never dropped. */
+const requireSqld = (ctx: TestContext) => {
+  if (!sqldBinary()) cannotRun(ctx, NO_SQLD);
+};
 
 describe.each(engines)('Store semantics on %s', (engine) => {
   let store: Store;
   let sqld: Sqld | undefined;
   let dir: string;
+  if (engine === 'libsql') beforeEach(requireSqld);
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'platformctl-store-'));
     if (engine === 'local') store = await LocalStore.open(join(dir, 'x.db'), DEFAULT_TIMEOUTS);
-    else {
+    else if (sqldBinary()) {
       sqld = await new Sqld({ dataDir: join(dir, 'sqld') }).start();
       store = await RemoteStore.open(sqld.url, sqld.url, undefined, DEFAULT_TIMEOUTS);
     }
-    await store.write((tx) =>
+    await store?.write((tx) =>
       tx.exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL, n INTEGER CHECK (n >= 0))`),
     );
   });
   afterAll(async () => {
-    await store.close();
+    await store?.close();
     await sqld?.stop('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
@@ -108,7 +115,8 @@ describe.each(engines)('Store semantics on %s', (engine) => {
   });
 });
 
-describe.runIf(!!sqldBinary())('RemoteStore errors', () => {
+describe('RemoteStore errors', () => {
+  beforeEach(requireSqld);
   it('a closed port is STORE_UNAVAILABLE naming the location without its credentials', async () => {
     const port = await freePort();
     const store = await RemoteStore.open(

@@ -18,7 +18,11 @@ export async function run(o: DeleteOptions): Promise<void> {
   const what = plan.company
     ? ` and your company "${plan.company.name}"${plan.otherMembers ? ` with its ${plan.otherMembers} other member(s)` : ''}`
     : '';
-  await o.confirm(`Delete the account ${plan.email}${what}? This cannot be undone.`, CONFIRMATIONS.deleteAccount);
+  // It cannot be undone and takes a company with it: the e-mail is typed as proof of intent.
+  await o.confirm(`Delete the account ${plan.email}${what}? This cannot be undone.`, CONFIRMATIONS.deleteAccount, {
+    kept: 'Nothing was changed; your account was not deleted.',
+    proof: { label: 'your e-mail address', expected: plan.email },
+  });
   const result = await deleteAccount(svc, o.credential());
   await o.config().forgetSession(o.storeKey());
   if (o.json) return printJson(o.io, result);

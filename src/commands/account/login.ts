@@ -5,6 +5,7 @@ import type { Prompter } from '../../io/prompter.js';
 import type { Services } from '../../domain/services.js';
 import type { Config } from '../../config.js';
 import { login } from '../../domain/accounts.js';
+import { askUntilAccepted, nothingToAsk } from '../../io/ask.js';
 import { passwordLines, promptPasswords } from '../../io/password-input.js';
 import { printJson } from '../../output/json.js';
 import { success } from '../../output/messages.js';
@@ -17,16 +18,26 @@ export interface LoginOptions {
   config: () => Config;
   storeKey: () => string;
   json: boolean;
-  email: string;
+  /** Left out: asked on a terminal, a usage error without one. */
+  email?: string | undefined;
   passwordStdin: boolean;
 }
 
+/** The e-mail: the flag's, checked, or asked on a terminal until it is one. */
+async function accountEmail(o: LoginOptions): Promise<string> {
+  if (o.email !== undefined) return normalizeEmail(o.email);
+  return askUntilAccepted(o.io, () => o.prompter.input('EMAIL'), normalizeEmail);
+}
+
 export async function run(o: LoginOptions): Promise<void> {
-  normalizeEmail(o.email);
+  // Without a terminal nothing can be asked: say everything that is missing at once.
+  if (!o.io.canPrompt() && (o.email === undefined || !o.passwordStdin))
+    throw nothingToAsk(o.email === undefined ? ['--email <email>'] : [], !o.passwordStdin);
+  const email = await accountEmail(o);
   const [password] = o.passwordStdin
     ? await passwordLines(o.io, 1)
     : await promptPasswords(o.io, o.prompter, ['PASSWORD']);
-  const result = await login(await o.services(), o.email, password!);
+  const result = await login(await o.services(), email, password!);
   await o.config().saveSession(o.storeKey(), { token: result.token, email: result.user.email });
   if (o.json) return printJson(o.io, { user: result.user, signedIn: true });
   success(o.io, `Signed in as ${result.user.email}.`);
@@ -37,9 +48,9 @@ export function newCmdLogin(f: ContextFactory, runF = run): Command {
     'platformctl account login --email ann@example.com',
     'platformctl account login --email ci@example.com --password-stdin < password.txt',
   ])
-    .requiredOption('--email <email>', 'e-mail address of the account')
+    .option('--email <email>', 'e-mail address of the account (required; asked on a terminal)')
     .option('--password-stdin', 'read the password from the first line of standard input')
-    .action(async (opts: { email: string; passwordStdin?: boolean }, cmd: Command) => {
+    .action(async (opts: { email?: string; passwordStdin?: boolean }, cmd: Command) => {
       const ctx = f(cmd.optsWithGlobals());
       await runF({
         io: ctx.io,

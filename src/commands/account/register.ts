@@ -4,12 +4,13 @@ import type { IOStreams } from '../../io/streams.js';
 import type { Prompter } from '../../io/prompter.js';
 import type { Services } from '../../domain/services.js';
 import type { Config } from '../../config.js';
-import { register, validateRegistration } from '../../domain/accounts.js';
-import { checkNewPassword } from '../../domain/password.js';
-import { PlatformError } from '../../errors.js';
-import { passwordLines, promptPasswords } from '../../io/password-input.js';
+import { checkEmailAvailable, register } from '../../domain/accounts.js';
+import { checkNewPassword, normalizePassword } from '../../domain/password.js';
+import * as v from '../../domain/validation.js';
+import { askUntilAccepted, nothingToAsk } from '../../io/ask.js';
+import { passwordLines } from '../../io/password-input.js';
 import { printJson } from '../../output/json.js';
-import { success } from '../../output/messages.js';
+import { success, warn } from '../../output/messages.js';
 
 export interface RegisterOptions {
   io: IOStreams;
@@ -18,34 +19,72 @@ export interface RegisterOptions {
   config: () => Config;
   storeKey: () => string;
   json: boolean;
-  email: string;
-  firstName: string;
-  lastName: string;
+  /** Left out: asked on a terminal, a usage error without one. */
+  email?: string | undefined;
+  firstName?: string | undefined;
+  lastName?: string | undefined;
   phone?: string | undefined;
   passwordStdin: boolean;
 }
 
-/** Reads the new password: one stdin line, or hidden prompt + confirmation. */
+/** The options register cannot do without (a terminal asks for them, in this order). */
+const REQUIRED = [
+  { key: 'email', flag: '--email <email>' },
+  { key: 'firstName', flag: '--first-name <name>' },
+  { key: 'lastName', flag: '--last-name <name>' },
+] as const;
+
+/**
+ * The account's fields, checked before any password is asked: what was passed is
+ * validated first (a bad flag fails at once), then the e-mail is looked up (one already
+ * registered is refused), then, on a terminal, what is missing is asked, and asked again
+ * until valid, as a form would.
+ */
+async function accountFields(o: RegisterOptions, svc: () => Promise<Services>) {
+  const given = {
+    email: o.email === undefined ? undefined : v.email(o.email),
+    firstName: o.firstName === undefined ? undefined : v.personName('First name', o.firstName),
+    lastName: o.lastName === undefined ? undefined : v.personName('Last name', o.lastName),
+  };
+  if (o.phone !== undefined) v.phone(o.phone);
+  const ask = (question: string, accept: (answer: string) => string | Promise<string>) =>
+    askUntilAccepted(o.io, () => o.prompter.input(question), accept);
+  const email =
+    given.email === undefined
+      ? await ask('EMAIL', async (a) => checkEmailAvailable(await svc(), a))
+      : await checkEmailAvailable(await svc(), given.email);
+  const firstName = given.firstName ?? (await ask('FIRST NAME', (a) => v.personName('First name', a)));
+  const lastName = given.lastName ?? (await ask('LAST NAME', (a) => v.personName('Last name', a)));
+  return { email, firstName, lastName, phone: o.phone };
+}
+
+/** Reads the password: one stdin line, or hidden prompt + confirmation, asked again until they agree. */
 async function newPassword(o: RegisterOptions): Promise<string> {
   if (o.passwordStdin) return (await passwordLines(o.io, 1))[0]!;
-  const [pw, again] = await promptPasswords(o.io, o.prompter, ['PASSWORD', 'CONFIRM PASSWORD']);
-  checkNewPassword(pw!);
-  if (pw !== again) throw new PlatformError('INVALID_INPUT', 'Password and confirmation do not match.');
-  return pw!;
+  for (;;) {
+    const pw = await askUntilAccepted(
+      o.io,
+      () => o.prompter.password('PASSWORD'),
+      (a) => (checkNewPassword(a, 'Password'), a),
+    );
+    const again = await o.prompter.password('CONFIRM PASSWORD');
+    if (normalizePassword(again) === normalizePassword(pw)) return pw;
+    warn(o.io, 'Password and confirmation do not match; type both again.');
+  }
 }
 
 export async function run(o: RegisterOptions): Promise<void> {
-  // Check the fields before asking for a password, so nobody types one for nothing.
-  validateRegistration(o);
+  // Without a terminal nothing can be asked: say everything that is missing at once.
+  if (!o.io.canPrompt()) {
+    const missing = REQUIRED.filter((f) => o[f.key] === undefined).map((f) => f.flag);
+    if (missing.length || !o.passwordStdin) throw nothingToAsk(missing, !o.passwordStdin);
+  }
+  let opened: Promise<Services> | undefined;
+  const services = () => (opened ??= o.services());
+  const fields = await accountFields(o, services);
   const password = await newPassword(o);
-  const svc = await o.services();
-  const result = await register(svc, {
-    email: o.email,
-    firstName: o.firstName,
-    lastName: o.lastName,
-    phone: o.phone,
-    password,
-  });
+  const svc = await services();
+  const result = await register(svc, { ...fields, password });
   await o.config().saveSession(o.storeKey(), { token: result.token, email: result.user.email });
   const out = { user: result.user, company: result.company, invitations: result.invitations, signedIn: true };
   if (o.json) return printJson(o.io, out);
@@ -62,14 +101,17 @@ export function newCmdRegister(f: ContextFactory, runF = run): Command {
     'platformctl account register --email ann@example.com --first-name Ann --last-name Smith',
     'printf \'%s\\n\' "$PASSWORD" | platformctl account register --email ci@example.com --first-name CI --last-name Bot --password-stdin',
   ])
-    .requiredOption('--email <email>', 'e-mail address of the new account')
-    .requiredOption('--first-name <name>', 'first name')
-    .requiredOption('--last-name <name>', 'last name; the main company is named "<last name> Company"')
+    .option('--email <email>', 'e-mail address of the new account (required; asked on a terminal)')
+    .option('--first-name <name>', 'first name (required; asked on a terminal)')
+    .option(
+      '--last-name <name>',
+      'last name; the main company is named "<last name> Company" (required; asked on a terminal)',
+    )
     .option('--phone <phone>', 'phone number')
     .option('--password-stdin', 'read the password from the first line of standard input')
     .action(
       async (
-        opts: { email: string; firstName: string; lastName: string; phone?: string; passwordStdin?: boolean },
+        opts: { email?: string; firstName?: string; lastName?: string; phone?: string; passwordStdin?: boolean },
         cmd: Command,
       ) => {
         const ctx = f(cmd.optsWithGlobals());

@@ -16,6 +16,7 @@ export async function run(o: LeaveOptions): Promise<void> {
   await o.confirm(
     `Leave "${target.name}" (your role: ${target.role})? You will lose access to it.`,
     CONFIRMATIONS.leaveCompany,
+    { kept: `Nothing was changed; you are still a member of "${target.name}".` },
   );
   const r = await leaveCompany(svc, o.credential(), { id: target.id });
   if (o.json) return printJson(o.io, r);

@@ -17,6 +17,7 @@ export async function run(o: RemoveOptions): Promise<void> {
   await o.confirm(
     `Remove ${t.email} (${t.role}, ${t.status}) from "${t.company.name}"? They will lose access to it.`,
     CONFIRMATIONS.removeMember,
+    { kept: `Nothing was changed; ${t.email} was not removed from "${t.company.name}".` },
   );
   const r = await removeMember(svc, o.credential(), { email: o.email, company: { id: t.company.id } });
   if (o.json) return printJson(o.io, r);

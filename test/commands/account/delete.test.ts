@@ -7,9 +7,10 @@ import { register, show } from '../../../src/domain/accounts.js';
 import type { Services } from '../../../src/domain/services.js';
 import type { Config } from '../../../src/config.js';
 import { confirmer } from '../../../src/io/confirm.js';
-import { scriptedPrompter } from '../scripted-prompter.js';
+import { inputSteps, scriptedPrompter } from '../scripted-prompter.js';
 import type { Prompter } from '../../../src/io/prompter.js';
 import { bufferIO } from '../../helpers/io.js';
+import { FAST_KDF } from '../../helpers/kdf.js';
 import { openStore } from '../../../src/store/open.js';
 
 describe('account delete run()', () => {
@@ -20,10 +21,10 @@ describe('account delete run()', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'platformctl-unit-'));
     const store = await openStore({ engine: 'local', path: join(dir, 'p.db'), key: 'k' });
-    env = { store, now: () => new Date() };
+    env = { store, now: () => new Date(), kdf: FAST_KDF };
     // Registered in parallel: scrypt runs in libuv's thread pool.
     await Promise.all(
-      ['no', 'tty-off', 'yes', 'flag'].map(async (n) => {
+      ['no', 'tty-off', 'proof', 'yes', 'flag'].map(async (n) => {
         const r = await register(env, {
           email: `${n}@example.com`,
           firstName: 'T',
@@ -67,7 +68,11 @@ describe('account delete run()', () => {
       },
     ]);
     const { opts, forgetSession, b } = options('no', true, p.prompter);
-    await expect(run(opts)).rejects.toMatchObject({ code: 'CANCELLED', exitCode: 8 });
+    await expect(run(opts)).rejects.toMatchObject({
+      code: 'CANCELLED',
+      exitCode: 8,
+      message: 'Nothing was changed; your account was not deleted.',
+    });
     expect(p.left()).toBe(0);
     expect(forgetSession).not.toHaveBeenCalled();
     expect(b.stdout()).toBe('');
@@ -86,15 +91,34 @@ describe('account delete run()', () => {
     expect((await show(env, { token: tokens['tty-off'] })).user.email).toBe('tty-off@example.com');
   });
 
-  it('on a terminal, answering YES, DELETE IT deletes and forgets the session', async () => {
+  it('on a terminal, YES, DELETE IT then an empty proof cancels (exit 8) and changes nothing', async () => {
+    const p = scriptedPrompter([
+      { kind: 'choose', message: /proof@example.com/, answer: true, answers: ['YES, DELETE IT', "NO, IT'S MISTAKE"] },
+      ...inputSteps([[/^To confirm, type your e-mail address \(proof@example\.com\):$/, '  ']]),
+    ]);
+    const { opts, forgetSession } = options('proof', true, p.prompter);
+    await expect(run(opts)).rejects.toMatchObject({ code: 'CANCELLED', exitCode: 8 });
+    expect(p.left()).toBe(0);
+    expect(forgetSession).not.toHaveBeenCalled();
+    expect((await show(env, { token: tokens.proof })).user.email).toBe('proof@example.com');
+  });
+
+  it('on a terminal, YES, DELETE IT and the e-mail typed (a wrong one asks again) deletes and forgets the session', async () => {
     const p = scriptedPrompter([
       { kind: 'choose', message: /yes@example.com/, answer: true, answers: ['YES, DELETE IT', "NO, IT'S MISTAKE"] },
+      ...inputSteps([
+        [/yes@example\.com/, 'y'],
+        [/yes@example\.com/, ' YES@Example.com '],
+      ]),
     ]);
     const { opts, forgetSession, b } = options('yes', true, p.prompter);
     await run(opts);
     expect(p.left()).toBe(0);
     expect(forgetSession).toHaveBeenCalledWith('k');
-    expect(b.stderr()).toBe('✓ Deleted the account yes@example.com and the company "yes Company".\n');
+    expect(b.stderr()).toBe(
+      '! That is not yes@example.com. Type it as shown, or press Enter on an empty line to stop here.\n' +
+        '✓ Deleted the account yes@example.com and the company "yes Company".\n',
+    );
     await expect(show(env, { token: tokens.yes })).rejects.toMatchObject({ code: 'AUTH_REQUIRED' });
   });
 

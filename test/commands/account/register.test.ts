@@ -1,47 +1,102 @@
-import { describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run as register, type RegisterOptions } from '../../../src/commands/account/register.js';
 import { run as login, type LoginOptions } from '../../../src/commands/account/login.js';
 import type { Config } from '../../../src/config.js';
-import { passwordSteps, scriptedPrompter } from '../scripted-prompter.js';
+import { register as registerAccount } from '../../../src/domain/accounts.js';
+import type { Services } from '../../../src/domain/services.js';
+import { openStore } from '../../../src/store/open.js';
+import { inputSteps, passwordSteps, scriptedPrompter } from '../scripted-prompter.js';
 import type { Prompter } from '../../../src/io/prompter.js';
 import { bufferIO } from '../../helpers/io.js';
+import { FAST_KDF } from '../../helpers/kdf.js';
 
-/** The store is never reached in these tests: reaching it is the signal. */
+/** Reaching the store is the signal in the tests that must stop before it. */
 const REACHED = new Error('reached the store');
-const unreachable = async () => {
+const unreachable = async (): Promise<Services> => {
   throw REACHED;
 };
+
+let dir: string;
+let svc: Services;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'platformctl-unit-'));
+  svc = {
+    store: await openStore({ engine: 'local', path: join(dir, 'p.db'), key: 'k' }),
+    now: () => new Date(),
+    kdf: FAST_KDF,
+  };
+  await registerAccount(svc, { email: 'taken@example.com', firstName: 'T', lastName: 'Aken', password: 'long enough' });
+});
+afterAll(async () => {
+  await svc.store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function registerOptions(o: {
   tty: boolean;
   stdin?: string;
   prompter: Prompter;
   passwordStdin?: boolean;
-  email?: string;
-  firstName?: string;
-}): RegisterOptions {
+  store?: boolean;
+  email?: string | undefined;
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+}) {
   const b = bufferIO({ tty: o.tty, ...(o.stdin === undefined ? {} : { stdin: o.stdin }) });
-  return {
+  const saveSession = vi.fn(async () => {});
+  const options: RegisterOptions = {
     io: b.io,
     prompter: o.prompter,
-    services: unreachable,
-    config: () => ({ saveSession: vi.fn() }) as unknown as Config,
+    services: o.store ? async () => svc : unreachable,
+    config: () => ({ saveSession }) as unknown as Config,
     storeKey: () => 'k',
     json: false,
-    email: o.email ?? 'ann@example.com',
-    firstName: o.firstName ?? 'Ann',
-    lastName: 'Smith',
+    email: 'email' in o ? o.email : 'ann@example.com',
+    firstName: 'firstName' in o ? o.firstName : 'Ann',
+    lastName: 'lastName' in o ? o.lastName : 'Smith',
     passwordStdin: o.passwordStdin ?? false,
   };
+  return { options, b, saveSession };
 }
 
 describe('account register run()', () => {
   it('without a terminal and without --password-stdin: USAGE naming --password-stdin, no prompt', async () => {
     const p = scriptedPrompter([]);
-    await expect(register(registerOptions({ tty: false, prompter: p.prompter }))).rejects.toMatchObject({
+    await expect(register(registerOptions({ tty: false, prompter: p.prompter }).options)).rejects.toMatchObject({
       code: 'USAGE',
       exitCode: 2,
-      message: expect.stringContaining('--password-stdin'),
+      message: 'No terminal to ask for the password; pass --password-stdin and write it to standard input.',
+    });
+    expect(p.asked).toEqual([]);
+  });
+
+  it('without a terminal, every missing required option is named at once (and --password-stdin when needed)', async () => {
+    const p = scriptedPrompter([]);
+    const none = { email: undefined, firstName: undefined, lastName: undefined };
+    await expect(
+      register(registerOptions({ tty: false, prompter: p.prompter, ...none }).options),
+    ).rejects.toMatchObject({
+      code: 'USAGE',
+      exitCode: 2,
+      message:
+        'Missing required options --email <email>, --first-name <name>, --last-name <name>; there is no terminal to ask for them. Pass the password with --password-stdin.',
+    });
+    await expect(
+      register(
+        registerOptions({
+          tty: false,
+          prompter: p.prompter,
+          passwordStdin: true,
+          stdin: 'long enough\n',
+          lastName: undefined,
+        }).options,
+      ),
+    ).rejects.toMatchObject({
+      code: 'USAGE',
+      message: 'Missing required option --last-name <name>; there is no terminal to ask for it.',
     });
     expect(p.asked).toEqual([]);
   });
@@ -53,37 +108,103 @@ describe('account register run()', () => {
         ['CONFIRM PASSWORD', 'long enough secret'],
       ]),
     );
-    await expect(register(registerOptions({ tty: true, prompter: p.prompter }))).rejects.toBe(REACHED);
+    const { options, saveSession, b } = registerOptions({ tty: true, prompter: p.prompter, store: true });
+    await register(options);
     expect(p.left()).toBe(0);
+    expect(saveSession).toHaveBeenCalledWith('k', expect.objectContaining({ email: 'ann@example.com' }));
+    expect(b.stderr()).toMatch(/^✓ Registered ann@example.com; your company "Smith Company" was created/);
   });
 
-  it('on a terminal refuses a mismatched confirmation or a short password before the store', async () => {
-    const mismatch = scriptedPrompter(
-      passwordSteps([
-        ['PASSWORD', 'long enough secret'],
-        ['CONFIRM PASSWORD', 'long enough secreT'],
-      ]),
-    );
-    await expect(register(registerOptions({ tty: true, prompter: mismatch.prompter }))).rejects.toMatchObject({
-      code: 'INVALID_INPUT',
-      message: 'Password and confirmation do not match.',
-    });
-    const short = scriptedPrompter(
+  it('on a terminal a short password is asked again, and a mismatched confirmation asks both again', async () => {
+    const p = scriptedPrompter(
       passwordSteps([
         ['PASSWORD', '😀'.repeat(7)],
-        ['CONFIRM PASSWORD', '😀'.repeat(7)],
+        ['PASSWORD', 'long enough secret'],
+        ['CONFIRM PASSWORD', 'long enough secreT'],
+        ['PASSWORD', 'long enough secret'],
+        ['CONFIRM PASSWORD', 'long enough secret'],
       ]),
     );
-    await expect(register(registerOptions({ tty: true, prompter: short.prompter }))).rejects.toMatchObject({
-      code: 'INVALID_INPUT',
-      message: 'New password must be at least 8 characters long.',
+    const { options, b } = registerOptions({
+      tty: true,
+      prompter: p.prompter,
+      store: true,
+      email: 'retry@example.com',
     });
+    await register(options);
+    expect(p.left()).toBe(0);
+    expect(b.stderr().split('\n').slice(0, 2)).toEqual([
+      '! Password must be at least 8 characters long.',
+      '! Password and confirmation do not match; type both again.',
+    ]);
   });
 
-  it('checks the fields before asking for a password', async () => {
+  it('on a terminal asks for missing options, again until valid; a registered e-mail is refused at the prompt', async () => {
+    const p = scriptedPrompter([
+      ...inputSteps([
+        ['EMAIL', 'nope'],
+        ['EMAIL', 'Taken@Example.com'],
+        ['EMAIL', ' Form@Example.com '],
+        ['FIRST NAME', '   '],
+        ['FIRST NAME', 'Fo\u001b[2Jrm'],
+        ['FIRST NAME', 'Fay'],
+        ['LAST NAME', 'Form'],
+      ]),
+      ...passwordSteps([
+        ['PASSWORD', 'long enough secret'],
+        ['CONFIRM PASSWORD', 'long enough secret'],
+      ]),
+    ]);
+    const { options, b } = registerOptions({
+      tty: true,
+      prompter: p.prompter,
+      store: true,
+      email: undefined,
+      firstName: undefined,
+      lastName: undefined,
+    });
+    await register(options);
+    expect(p.left()).toBe(0);
+    expect(b.stderr().split('\n')).toEqual([
+      '! Invalid e-mail address "nope".',
+      '! An account for taken@example.com already exists. Sign in with `platformctl account login`.',
+      '! First name must not be empty.',
+      '! First name must not contain control characters.',
+      '✓ Registered form@example.com; your company "Form Company" was created and you are signed in.',
+      '',
+    ]);
+  });
+
+  it('an e-mail already registered (the flag) is refused before any password is asked: ALREADY_EXISTS, exit 6', async () => {
+    for (const tty of [true, false]) {
+      const p = scriptedPrompter([]);
+      const { options } = registerOptions({
+        tty,
+        prompter: p.prompter,
+        store: true,
+        email: 'TAKEN@example.com',
+        passwordStdin: !tty,
+        stdin: 'long enough\n',
+      });
+      await expect(register(options)).rejects.toMatchObject({
+        code: 'ALREADY_EXISTS',
+        exitCode: 6,
+        message: 'An account for taken@example.com already exists. Sign in with `platformctl account login`.',
+      });
+      expect(p.asked).toEqual([]);
+    }
+  });
+
+  it('the write checks again (an account made between the read and the write): ALREADY_EXISTS', async () => {
+    await expect(
+      registerAccount(svc, { email: 'Taken@example.com', firstName: 'T', lastName: 'Wice', password: 'long enough' }),
+    ).rejects.toMatchObject({ code: 'ALREADY_EXISTS', exitCode: 6 });
+  });
+
+  it('checks the fields given as flags before anything else, on a terminal too', async () => {
     for (const o of [{ email: 'nope' }, { firstName: 'A\u001b[2J' }]) {
       const p = scriptedPrompter([]);
-      await expect(register(registerOptions({ tty: true, prompter: p.prompter, ...o }))).rejects.toMatchObject({
+      await expect(register(registerOptions({ tty: true, prompter: p.prompter, ...o }).options)).rejects.toMatchObject({
         code: 'INVALID_INPUT',
       });
       expect(p.asked).toEqual([]);
@@ -92,21 +213,47 @@ describe('account register run()', () => {
 
   it('with --password-stdin reads the first line and never prompts, even on a terminal', async () => {
     const p = scriptedPrompter([]);
-    await expect(
-      register(
-        registerOptions({ tty: true, stdin: 'long enough secret\n', passwordStdin: true, prompter: p.prompter }),
-      ),
-    ).rejects.toBe(REACHED);
-    const empty = scriptedPrompter([]);
-    await expect(
-      register(registerOptions({ tty: false, stdin: '', passwordStdin: true, prompter: empty.prompter })),
-    ).rejects.toMatchObject({ code: 'USAGE' });
+    const { options } = registerOptions({
+      tty: true,
+      stdin: 'long enough secret\n',
+      passwordStdin: true,
+      prompter: p.prompter,
+      store: true,
+      email: 'stdin@example.com',
+    });
+    await register(options);
+    const short = registerOptions({
+      tty: false,
+      stdin: '1234567\n',
+      passwordStdin: true,
+      prompter: p.prompter,
+      store: true,
+      email: 'short@example.com',
+    });
+    await expect(register(short.options)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: 'Password must be at least 8 characters long.',
+    });
+    const empty = registerOptions({
+      tty: false,
+      stdin: '',
+      passwordStdin: true,
+      prompter: p.prompter,
+      store: true,
+      email: 'empty@example.com',
+    });
+    await expect(register(empty.options)).rejects.toMatchObject({ code: 'USAGE' });
+    expect(p.asked).toEqual([]);
   });
 });
 
 describe('account login run()', () => {
-  const opts = (tty: boolean, prompter: Prompter, passwordStdin = false, stdin?: string): LoginOptions => {
-    const b = bufferIO({ tty, ...(stdin === undefined ? {} : { stdin }) });
+  const opts = (
+    tty: boolean,
+    prompter: Prompter,
+    o: { passwordStdin?: boolean; stdin?: string; email?: string | undefined } = {},
+  ): LoginOptions => {
+    const b = bufferIO({ tty, ...(o.stdin === undefined ? {} : { stdin: o.stdin }) });
     return {
       io: b.io,
       prompter,
@@ -114,8 +261,8 @@ describe('account login run()', () => {
       config: () => ({}) as Config,
       storeKey: () => 'k',
       json: false,
-      email: 'ann@example.com',
-      passwordStdin,
+      email: 'email' in o ? o.email : 'ann@example.com',
+      passwordStdin: o.passwordStdin ?? false,
     };
   };
 
@@ -129,6 +276,34 @@ describe('account login run()', () => {
     await expect(login(opts(true, one.prompter))).rejects.toBe(REACHED);
     expect(one.left()).toBe(0);
     const stdin = scriptedPrompter([]);
-    await expect(login(opts(false, stdin.prompter, true, 'whatever\n'))).rejects.toBe(REACHED);
+    await expect(login(opts(false, stdin.prompter, { passwordStdin: true, stdin: 'whatever\n' }))).rejects.toBe(
+      REACHED,
+    );
+  });
+
+  it('without --email: asked on a terminal (again until it is an e-mail); without one, USAGE naming it', async () => {
+    const p = scriptedPrompter([
+      ...inputSteps([
+        ['EMAIL', 'ann'],
+        ['EMAIL', 'ann@example.com'],
+      ]),
+      ...passwordSteps([['PASSWORD', 'whatever']]),
+    ]);
+    await expect(login(opts(true, p.prompter, { email: undefined }))).rejects.toBe(REACHED);
+    expect(p.left()).toBe(0);
+    const none = scriptedPrompter([]);
+    await expect(
+      login(opts(false, none.prompter, { email: undefined, passwordStdin: true, stdin: 'whatever\n' })),
+    ).rejects.toMatchObject({
+      code: 'USAGE',
+      exitCode: 2,
+      message: 'Missing required option --email <email>; there is no terminal to ask for it.',
+    });
+    await expect(login(opts(false, none.prompter, { email: undefined }))).rejects.toMatchObject({
+      code: 'USAGE',
+      message:
+        'Missing required option --email <email>; there is no terminal to ask for it. Pass the password with --password-stdin.',
+    });
+    expect(none.asked).toEqual([]);
   });
 });

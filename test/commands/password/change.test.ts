@@ -8,6 +8,7 @@ import type { Services } from '../../../src/domain/services.js';
 import { passwordSteps, scriptedPrompter } from '../scripted-prompter.js';
 import type { Prompter } from '../../../src/io/prompter.js';
 import { bufferIO } from '../../helpers/io.js';
+import { FAST_KDF } from '../../helpers/kdf.js';
 import { openStore } from '../../../src/store/open.js';
 
 const PROMPTS = ['CURRENT PASSWORD', 'NEW PASSWORD', 'CONFIRM NEW PASSWORD'];
@@ -19,7 +20,11 @@ describe('password change run()', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'platformctl-unit-'));
-    env = { store: await openStore({ engine: 'local', path: join(dir, 'p.db'), key: 'k' }), now: () => new Date() };
+    env = {
+      store: await openStore({ engine: 'local', path: join(dir, 'p.db'), key: 'k' }),
+      now: () => new Date(),
+      kdf: FAST_KDF,
+    };
     token = (
       await register(env, {
         email: 'ann@example.com',
