@@ -42,8 +42,6 @@ export interface IdentityReport {
   total: number;
 }
 
-const PAGE = 1000;
-const LOOKUP = 400;
 export const MAX_WARNINGS = 1000;
 
 /**
@@ -76,7 +74,10 @@ export function spelled(text: string): string {
  * group holds at least one address that is not plain; the plain one is found through
  * the e-mail indexes.
  */
-export async function identityWarnings(store: Store): Promise<IdentityReport> {
+export async function identityWarnings(
+  store: Store,
+  { pageSize = 1000, lookupSize = 400 } = {},
+): Promise<IdentityReport> {
   // Look-alikes first, each kind of list capped on its own: a store with many rows
   // stored unnormalised must not crowd the look-alike accounts out of the listing.
   const lookalikes: CheckWarning[] = [];
@@ -120,7 +121,7 @@ export async function identityWarnings(store: Store): Promise<IdentityReport> {
   };
 
   for (let after = 0; ;) {
-    const page = await store.read((tx) => new Repo(tx).usersPage(after, PAGE));
+    const page = await store.read((tx) => new Repo(tx).usersPage(after, pageSize));
     for (const u of page) {
       const who = `user ${u.id}`;
       recheck('users', u.id, 'email', u.email, checkEmail(u.email), who);
@@ -128,17 +129,17 @@ export async function identityWarnings(store: Store): Promise<IdentityReport> {
       recheck('users', u.id, 'last_name', u.last_name, checkPersonName('Last name', u.last_name), who);
       note({ userId: u.id, email: u.email });
     }
-    if (page.length < PAGE) break;
+    if (page.length < pageSize) break;
     after = page[page.length - 1]!.id;
   }
   for (let after = 0; ;) {
-    const page = await store.read((tx) => new Repo(tx).companiesPage(after, PAGE));
+    const page = await store.read((tx) => new Repo(tx).companiesPage(after, pageSize));
     for (const c of page) recheck('companies', c.id, 'name', c.name, checkCompanyName(c.name), `company ${c.id}`);
-    if (page.length < PAGE) break;
+    if (page.length < pageSize) break;
     after = page[page.length - 1]!.id;
   }
   for (let after = { companyId: 0, email: '' }; ;) {
-    const page = await store.read((tx) => new Repo(tx).invitationsPage(after, PAGE));
+    const page = await store.read((tx) => new Repo(tx).invitationsPage(after, pageSize));
     for (const i of page) {
       recheck(
         'invitations',
@@ -150,15 +151,15 @@ export async function identityWarnings(store: Store): Promise<IdentityReport> {
       );
       note({ companyId: i.company_id, email: i.email, pending: true });
     }
-    if (page.length < PAGE) break;
+    if (page.length < pageSize) break;
     const last = page[page.length - 1]!;
     after = { companyId: last.company_id, email: last.email };
   }
 
   // The plain holders of the keys: accounts and invitations whose e-mail is the key itself.
   const keys = [...unplain.keys()];
-  for (let i = 0; i < keys.length; i += LOOKUP) {
-    const chunk = keys.slice(i, i + LOOKUP);
+  for (let i = 0; i < keys.length; i += lookupSize) {
+    const chunk = keys.slice(i, i + lookupSize);
     const found = await store.read((tx) => new Repo(tx).emailHolders(chunk));
     for (const u of found.users) unplain.get(u.email)!.unshift({ userId: u.id, email: u.email });
     for (const inv of found.invitations)
