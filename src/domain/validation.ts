@@ -1,22 +1,77 @@
 import { invalid } from '../errors.js';
-import { isPrintable, printable } from '../text.js';
+import { codePointName, printable, refusedCodePoint } from '../text.js';
 
-function cleanText(field: string, value: string, max: number, { required = true } = {}): string {
+// Identity text: what is refused and why is docs/identity.md; the character rule itself
+// is src/text.ts (one rule for input and for display).
+
+/**
+ * Why a value was refused, without the message: the checks below return one, so a caller
+ * that checks very many values (store check, the Unicode-range test) pays for messages
+ * only when it shows them; the throwing validators turn it into INVALID_INPUT.
+ */
+export type Refusal =
+  | { reason: 'hidden'; field: string; codePoint: number; value: string }
+  | { reason: 'empty' | 'too-long'; field: string; max: number }
+  | { reason: 'email-syntax'; typed: string }
+  | { reason: 'email-hidden'; typed: string; codePoint: number }
+  | { reason: 'email-compat'; typed: string; char: string };
+
+/** True when a check refused its value. */
+export function isRefusal(r: string | Refusal): r is Refusal {
+  return typeof r !== 'string';
+}
+
+/** The one-line message for a refusal (values escaped by printable). */
+export function refusalMessage(r: Refusal): string {
+  switch (r.reason) {
+    case 'hidden':
+      return `${r.field} must not contain control, invisible or unassigned characters (found ${codePointName(r.codePoint)}): "${printable(r.value)}".`;
+    case 'empty':
+      return `${r.field} must not be empty.`;
+    case 'too-long':
+      return `${r.field} must be at most ${r.max} characters long.`;
+    case 'email-syntax':
+      return `Invalid e-mail address "${printable(r.typed)}".`;
+    case 'email-hidden':
+      return `Invalid e-mail address "${printable(r.typed)}": it holds ${codePointName(r.codePoint)}, a control, invisible or unassigned character.`;
+    case 'email-compat':
+      return `Invalid e-mail address "${printable(r.typed)}": "${printable(r.char)}" (${codePointName(r.char.codePointAt(0)!)}) is a compatibility form (full-width, ligature, superscript …); type the plain character.`;
+  }
+}
+
+function orThrow(r: string | Refusal): string {
+  if (isRefusal(r)) throw invalid(refusalMessage(r));
+  return r;
+}
+
+/** Names: NFC, trimmed, nothing text.ts refuses in a name, not empty, at most `max` code points. */
+function checkName(field: string, value: string, max: number): string | Refusal {
   const v = value.normalize('NFC').trim();
-  if (!isPrintable(v)) throw invalid(`${field} must not contain control characters.`);
-  if (required && v.length === 0) throw invalid(`${field} must not be empty.`);
-  if ([...v].length > max) throw invalid(`${field} must be at most ${max} characters long.`);
+  const cp = refusedCodePoint(v, 'name');
+  if (cp !== undefined) return { reason: 'hidden', field, codePoint: cp, value: v };
+  if (v.length === 0) return { reason: 'empty', field, max };
+  if ([...v].length > max) return { reason: 'too-long', field, max };
   return v;
 }
 
 /** Normalises and validates a first or last name. */
 export function personName(field: string, value: string): string {
-  return cleanText(field, value, 100);
+  return orThrow(checkPersonName(field, value));
+}
+
+/** personName() without the throw. */
+export function checkPersonName(field: string, value: string): string | Refusal {
+  return checkName(field, value, 100);
 }
 
 /** Normalises and validates a company name. */
 export function companyName(value: string): string {
-  return cleanText('Company name', value, 120);
+  return orThrow(checkCompanyName(value));
+}
+
+/** companyName() without the throw. */
+export function checkCompanyName(value: string): string | Refusal {
+  return checkName('Company name', value, 120);
 }
 
 /** Plan names are short upper-case identifiers. */
@@ -40,13 +95,34 @@ export function phone(value: string): string | null {
 const EMAIL =
   /^[^\s@"(),:;<>[\\\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
-/** Trims and lower-cases an e-mail address so comparisons are case-insensitive. */
+/**
+ * Trims, NFC-normalises and lower-cases an e-mail address, so one mailbox is one account
+ * however it was typed (composed or decomposed accents, upper or lower case). Refused:
+ * anything not `local@ascii-domain`; control, invisible (format, default-ignorable) and
+ * unassigned characters anywhere, with no exception (a name's ZWJ/ZWNJ included);
+ * compatibility forms in the local part (full-width letters, ligatures, superscripts:
+ * what NFKC would change), which are look-alikes of plain letters and never what a mail
+ * server stores; U+FFFD. Non-ASCII local parts (RFC 6531) are otherwise allowed.
+ */
 export function email(value: string): string {
-  const v = value.trim().toLowerCase();
+  return orThrow(checkEmail(value));
+}
+
+/** email() without the throw: the stored form, or why it is refused. */
+export function checkEmail(value: string): string | Refusal {
+  const typed = value.trim();
+  // Lower-casing can undo NFC in principle (a capital whose lower case decomposes), so
+  // normalise again after it.
+  const v = typed.normalize('NFC').toLowerCase().normalize('NFC');
+  const at = v.lastIndexOf('@');
   // U+FFFD is what bytes that are not UTF-8 decode to (a Latin-1 file, say): such an
   // address is a misread one, never the one meant.
-  if (v.length > 254 || !isPrintable(v) || v.includes('\ufffd') || !EMAIL.test(v) || v.split('@')[0]!.length > 64) {
-    throw invalid(`Invalid e-mail address "${printable(value.trim())}".`);
+  if (v.length > 254 || v.includes('\ufffd') || !EMAIL.test(v) || at > 64) return { reason: 'email-syntax', typed };
+  const cp = refusedCodePoint(v, 'email');
+  if (cp !== undefined) return { reason: 'email-hidden', typed, codePoint: cp };
+  const local = v.slice(0, at);
+  if (local.normalize('NFKC') !== local) {
+    return { reason: 'email-compat', typed, char: Array.from(local).find((c) => c.normalize('NFKC') !== c) ?? local };
   }
   return v;
 }

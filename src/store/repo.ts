@@ -474,6 +474,44 @@ export class Repo {
 
   // ---- invariants (store check) ----
   /** Every broken rule of the store (docs/rules.md), one line each. */
+  // ---- identity text, page by page (store check's look-alike report) ----
+  /** Users after `afterId` in id order: one keyset page. */
+  usersPage(afterId: number, limit: number) {
+    return this.tx.all<{ id: number; email: string; first_name: string; last_name: string }>(
+      `SELECT id, email, first_name, last_name FROM users WHERE id > :afterId ORDER BY id LIMIT :limit`,
+      { afterId, limit },
+    );
+  }
+  /** Companies after `afterId` in id order: one keyset page. */
+  companiesPage(afterId: number, limit: number) {
+    return this.tx.all<{ id: number; name: string }>(
+      `SELECT id, name FROM companies WHERE id > :afterId ORDER BY id LIMIT :limit`,
+      { afterId, limit },
+    );
+  }
+  /** Pending invitations after (companyId, email) in primary-key order: one keyset page. */
+  invitationsPage(after: { companyId: number; email: string }, limit: number) {
+    return this.tx.all<{ company_id: number; email: string }>(
+      `SELECT company_id, email FROM invitations
+        WHERE (company_id, email) > (:companyId, :email)
+        ORDER BY company_id, email LIMIT :limit`,
+      { ...after, limit },
+    );
+  }
+  /** Users and pending invitations whose e-mail is one of these (at most a few hundred). */
+  async emailHolders(emails: readonly string[]) {
+    const marks = emails.map(() => '?').join(', ');
+    const users = await this.tx.all<{ id: number; email: string }>(
+      `SELECT id, email FROM users WHERE email IN (${marks}) ORDER BY id`,
+      [...emails],
+    );
+    const invitations = await this.tx.all<{ company_id: number; email: string }>(
+      `SELECT company_id, email FROM invitations WHERE email IN (${marks}) ORDER BY company_id, email`,
+      [...emails],
+    );
+    return { users, invitations };
+  }
+
   async invariantViolations(): Promise<string[]> {
     const queries = [
       `SELECT 'company ' || c.id || ' has ' || count(m.user_id) || ' OWNER memberships' AS msg FROM companies c

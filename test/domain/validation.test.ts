@@ -93,7 +93,9 @@ describe('names', () => {
         JSON.stringify(c),
       ).toBe('INVALID_INPUT');
     }
-    expect(() => personName('Last name', 'A\u202eB')).toThrow('Last name must not contain control characters.');
+    expect(() => personName('Last name', 'A\u202eB')).toThrow(
+      'Last name must not contain control, invisible or unassigned characters (found U+202E): "A\\u{202e}B".',
+    );
   });
 
   it('must not be empty and have length limits counted in code points', () => {
