@@ -6,6 +6,7 @@ import { checkStore } from '../../domain/health.js';
 import { PlatformError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { success } from '../../output/messages.js';
+import { printable } from '../../text.js';
 
 export interface CheckOptions {
   io: IOStreams;
@@ -17,7 +18,7 @@ export async function run(o: CheckOptions): Promise<void> {
   const r = await checkStore(await o.store());
   if (o.json) printJson(o.io, r);
   else if (r.ok) success(o.io, `Store ${r.store} is healthy (schema version ${r.schemaVersion}).`);
-  else for (const p of r.problems) o.io.out.write(p + '\n');
+  else for (const p of r.problems) o.io.out.write(printable(p, Number.MAX_SAFE_INTEGER) + '\n');
   if (!r.ok) throw new PlatformError('STORE_CORRUPT', `Store check found ${r.problems.length} problem(s).`);
 }
 
