@@ -132,14 +132,18 @@ function auditWhere(f: AuditFilter): { where: string; params: Record<string, unk
  * users) and pending invitations, each a range of its (company_id, email) index, with
  * the filters applied in SQL. An arm that cannot match the filter is left out.
  */
-function memberArms(f: MemberFilter, count: boolean): string[] {
+function memberArms(f: MemberFilter, read: 'count' | 'rows' | 'rows without names'): string[] {
   const arms: string[] = [];
+  const count = read === 'count';
+  const names = read === 'rows';
   if (f.status !== 'PENDING') {
     // Named as the result's columns: ORDER BY email must not be read as u.email.
     const cols = count
       ? 'count(*) AS n'
-      : 'm.email AS email, u.first_name AS first_name, u.last_name AS last_name, m.role AS role, m.status AS status';
-    const join = count ? '' : ' JOIN users u ON u.id = m.user_id';
+      : names
+        ? 'm.email AS email, u.first_name AS first_name, u.last_name AS last_name, m.role AS role, m.status AS status'
+        : 'm.email AS email, NULL AS first_name, NULL AS last_name, m.role AS role, m.status AS status';
+    const join = names ? ' JOIN users u ON u.id = m.user_id' : '';
     arms.push(
       `SELECT ${cols} FROM memberships m${join}
         WHERE m.company_id = :c AND m.email > :after AND m.role <> 'OWNER'${f.role ? ' AND m.role = :role' : ''}${f.status ? ' AND m.status = :status' : ''}`,
@@ -360,10 +364,11 @@ export class Repo {
    * One page of a company's members after the OWNER and its pending invitations, in
    * e-mail order after `after` (keyset): SQLite merges the two index ranges (MERGE
    * (UNION ALL), no sort of the company), so a page costs its own rows whatever the
-   * company's size, and names are read for the page's rows only.
+   * company's size, and names are read for the page's rows only (or not at all, for
+   * member export: first_name and last_name come back null).
    */
-  membersPage(companyId: number, after: string, f: MemberFilter, limit: number) {
-    const arms = memberArms(f, false);
+  membersPage(companyId: number, after: string, f: MemberFilter, limit: number, o: { names?: boolean } = {}) {
+    const arms = memberArms(f, o.names === false ? 'rows without names' : 'rows');
     if (arms.length === 0) return Promise.resolve([]);
     return this.tx.all<MemberRow>(`${arms.join('\n       UNION ALL\n       ')}\n       ORDER BY email LIMIT :limit`, {
       ...memberParams(companyId, after, f),
@@ -372,7 +377,7 @@ export class Repo {
   }
   /** How many of a company's members (after the OWNER) and invitations come after `after` in e-mail order. */
   async countMembersAfter(companyId: number, after: string, f: MemberFilter): Promise<number> {
-    const arms = memberArms(f, true);
+    const arms = memberArms(f, 'count');
     if (arms.length === 0) return 0;
     const r = await this.tx.get<{ n: number }>(
       `SELECT ${arms.map((a) => `(${a})`).join(' + ')} AS n`,

@@ -59,6 +59,12 @@ describe('paged list queries', () => {
     if (f.status === undefined && f.role !== 'OWNER') expect(plan).toMatch(/MERGE \(UNION ALL\)/);
   });
 
+  it('members page without names reads no users', async () => {
+    const [plan] = await plansOf((r) => r.membersPage(1, '', {}, 1000, { names: false }));
+    expect(plan!.join('\n')).not.toMatch(/users|TEMP B-TREE/);
+    expect(plan!.join('\n')).toMatch(/MERGE \(UNION ALL\)/);
+  });
+
   const auditFilters: AuditFilter[] = [
     {},
     { beforeId: 100 },

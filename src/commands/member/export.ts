@@ -33,6 +33,7 @@ export async function run(o: ExportOptions): Promise<void> {
   // so any company exports in constant memory, on sqld too.
   await streamMembers(await o.services(), o.credential(), {
     company: o.company,
+    withoutNames: true,
     onPage: (rows, company) => out.write(rows.map((m) => toRow(m, company))),
   });
   await out.end();
