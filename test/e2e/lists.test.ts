@@ -414,21 +414,26 @@ describe.each(engines())('audit list on %s', (engine) => {
     const ids = async (...args: string[]) => (await ann.json<Entry[]>(['audit', 'list', ...args])).map((e) => e.id);
     const since = new Date(base + 100 * 3_600_000).toISOString();
     const until = new Date(base + 200 * 3_600_000).toISOString();
-    expect(await ids('--since', since, '--until', until)).toEqual(
-      all.filter((e) => e.at >= since && e.at < until).map((e) => e.id),
-    );
-    expect((await ids('--since', since, '--until', until)).length).toBe(100);
-    expect(await ids('--action', 'member')).toEqual(all.filter((e) => e.action.startsWith('member.')).map((e) => e.id));
-    expect(await ids('--action', 'member.set_role')).toEqual(
-      all.filter((e) => e.action === 'member.set_role').map((e) => e.id),
-    );
-    expect(await ids('--run', '7')).toEqual(all.filter((e) => e.run === 7).map((e) => e.id));
-    expect((await ids('--run', '7')).length).toBe(300);
-    expect(await ids('--actor', 'bob@example.com', '--action', 'company')).toEqual(
+    const [window, group, one, run7, bobCompany, badAction, badUntil] = await Promise.all([
+      ids('--since', since, '--until', until),
+      ids('--action', 'member'),
+      ids('--action', 'member.set_role'),
+      ids('--run', '7'),
+      ids('--actor', 'bob@example.com', '--action', 'company'),
+      ann.run(['audit', 'list', '--action', 'member;drop']),
+      ann.run(['audit', 'list', '--until', 'tomorrow']),
+    ]);
+    expect(window).toEqual(all.filter((e) => e.at >= since && e.at < until).map((e) => e.id));
+    expect(window).toHaveLength(100);
+    expect(group).toEqual(all.filter((e) => e.action.startsWith('member.')).map((e) => e.id));
+    expect(one).toEqual(all.filter((e) => e.action === 'member.set_role').map((e) => e.id));
+    expect(run7).toEqual(all.filter((e) => e.run === 7).map((e) => e.id));
+    expect(run7).toHaveLength(300);
+    expect(bobCompany).toEqual(
       all.filter((e) => e.actor === 'bob@example.com' && e.action === 'company.rename').map((e) => e.id),
     );
-    expect((await ann.run(['audit', 'list', '--action', 'member;drop'])).exitCode).toBe(2);
-    expect((await ann.run(['audit', 'list', '--until', 'tomorrow'])).exitCode).toBe(2);
+    expect(badAction.exitCode).toBe(2);
+    expect(badUntil.exitCode).toBe(2);
 
     // --limit and --before: pages that continue where the last ended.
     const seen: number[] = [];

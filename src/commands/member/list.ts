@@ -67,7 +67,7 @@ export function newCmdList(f: ContextFactory, runF = run): Command {
       'platformctl member list',
       'platformctl member list --company "Acme Company" --role ADMINISTRATOR',
       'platformctl member list --after bob@example.com      # the next page',
-      'platformctl member list --all | less',
+      "platformctl member list | column -t -s $'\\t' | less -S   # piped: everyone, tab-separated",
       'platformctl member list --status PENDING --csv > pending.csv',
       "platformctl member list --json | jq -r '.[].email'",
     ],
