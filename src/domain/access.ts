@@ -24,7 +24,10 @@ export type CompanyRef = string | { id: number } | undefined;
  * exact name.
  */
 export function parseCompanyRef(ref: string): { id: number } | { name: string } {
-  return /^[0-9]{1,15}$/.test(ref) ? { id: Number(ref) } : { name: ref };
+  // Ids are safe integers; a longer run of digits is still an id, one no company has.
+  if (/^[0-9]+$/.test(ref)) return { id: ref.length <= 15 ? Number(ref) : Number.MAX_SAFE_INTEGER };
+  // Names are stored in NFC: a name typed in another normal form is the same name.
+  return { name: ref.normalize('NFC') };
 }
 
 /** The same answer for a company that does not exist and one the actor may not see. */
@@ -52,7 +55,7 @@ async function findCompany(r: Repo, actor: Actor, ref: CompanyRef): Promise<Comp
   const parsed = parseCompanyRef(ref);
   if ('id' in parsed) {
     const company = await r.companyById(parsed.id);
-    if (!company) throw noSuchCompany(`with id ${parsed.id}`);
+    if (!company) throw noSuchCompany(`with id ${printable(ref)}`);
     return company;
   }
   let found = await r.companiesByName(parsed.name);
@@ -104,7 +107,7 @@ export async function resolveCompany(
 
 function describeRef(ref: string): string {
   const parsed = parseCompanyRef(ref);
-  return 'id' in parsed ? `with id ${parsed.id}` : `named "${printable(parsed.name)}"`;
+  return 'id' in parsed ? `with id ${printable(ref)}` : `named "${printable(parsed.name)}"`;
 }
 
 /** Requires the actor to manage members of the company: OWNER, ADMINISTRATOR, or SUPPORT. */
