@@ -5,17 +5,20 @@ import { changePassword } from '../../domain/password-change.js';
 import { passwordLines, promptPasswords } from '../../io/password-input.js';
 import { printJson } from '../../output/json.js';
 import { success } from '../../output/messages.js';
+import { deviceId } from '../../device-id.js';
 
 export interface ChangeOptions extends Deps {
   prompter: Prompter;
   passwordStdin: boolean;
+  /** This config directory's sign-in source id (src/device-id.ts), for the throttle. */
+  source: () => string;
 }
 
 export async function run(o: ChangeOptions): Promise<void> {
   const [current, next, confirm] = o.passwordStdin
     ? await passwordLines(o.io, 3)
     : await promptPasswords(o.io, o.prompter, ['CURRENT PASSWORD', 'NEW PASSWORD', 'CONFIRM NEW PASSWORD']);
-  const r = await changePassword(await o.services(), o.credential(), current!, next!, confirm!);
+  const r = await changePassword(await o.services(), o.credential(), current!, next!, confirm!, o.source());
   if (o.json) return printJson(o.io, r);
   success(o.io, `Password changed; ${r.revokedSessions} other session(s) and token(s) were revoked.`);
 }
@@ -28,6 +31,11 @@ export function newCmdChange(f: ContextFactory, runF = run): Command {
     .option('--password-stdin', 'read current, new and confirmation as three lines of standard input')
     .action(async (opts: { passwordStdin?: boolean }, cmd: Command) => {
       const ctx = f(cmd.optsWithGlobals());
-      await runF({ ...depsOf(ctx), prompter: ctx.prompter, passwordStdin: Boolean(opts.passwordStdin) });
+      await runF({
+        ...depsOf(ctx),
+        prompter: ctx.prompter,
+        passwordStdin: Boolean(opts.passwordStdin),
+        source: () => deviceId(ctx.config().dir),
+      });
     });
 }
