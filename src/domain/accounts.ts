@@ -26,6 +26,7 @@ import {
   throttled,
 } from './throttle.js';
 import { noCurrentCompany } from './access.js';
+import { lastSupport } from './staff.js';
 import * as v from './validation.js';
 import { printable } from '../text.js';
 
@@ -315,10 +316,19 @@ export async function update(
   });
 }
 
+/**
+ * The last SUPPORT user cannot delete their account until someone else is granted: a
+ * store that has had staff keeps staff, and never reopens the first grant to anyone.
+ */
+async function refuseLastSupport(r: Repo, u: UserRow) {
+  if (u.is_support === 1 && (await r.countSupport()) === 1) throw lastSupport(u.email, 'delete your account');
+}
+
 /** Checks the caller is signed in and says what account delete would remove. */
 export async function describeDelete(svc: Services, cred: Credential) {
   return read(svc, async (r) => {
     const actor = await authenticate(r, cred, svc.now());
+    await refuseLastSupport(r, actor.user);
     const company = await r.mainCompanyOf(actor.user.id);
     const members = company ? (await r.seatsUsed(company.id)) - 1 : 0;
     return {
@@ -339,6 +349,7 @@ export async function deleteAccount(svc: Services, cred: Credential) {
   return write(svc, async (r) => {
     const actor = await authenticate(r, cred, now);
     const u = actor.user;
+    await refuseLastSupport(r, u);
     const company = await r.mainCompanyOf(u.id);
     let removedMembers = 0;
     if (company) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { login, register } from '../../src/domain/accounts.js';
 import { changePassword } from '../../src/domain/password-change.js';
+import { grantStaff, signOutEverywhere, unlockAccount } from '../../src/domain/staff.js';
 import type { Services } from '../../src/domain/services.js';
 import {
   ACCOUNT_LIMIT,
@@ -208,5 +209,32 @@ describe('sign-in throttle through login() and password change', () => {
       );
     expect(await change('typo')).toBe('THROTTLED');
     expect(await change('a new password')).toBe('THROTTLED');
+  });
+
+  it('staff unlock lifts every lock at once; staff signout revokes every session and token', async () => {
+    const staff = await register(svc, { email: 'sue@example.com', firstName: 'Sue', lastName: 'Port', password: PW });
+    await grantStaff(svc, { token: staff.token }, 'sue@example.com');
+    const { token } = await login(svc, 'ann@example.com', PW, device('laptop'));
+    for (let i = 0; i < ACCOUNT_LIMIT; i++) await attempt('ann@example.com', 'guess', device(`s${i}`));
+    for (let i = 0; i < SOURCE_LIMIT; i++) await attempt('ann@example.com', 'typo', device('laptop'));
+    expect(await attempt('ann@example.com', PW, device('laptop'))).toBe('THROTTLED');
+    expect(await attempt('ann@example.com', PW, device('phone'))).toBe('THROTTLED');
+    await expect(unlockAccount(svc, { token }, 'ann@example.com')).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+    expect(await unlockAccount(svc, { token: staff.token }, 'ann@example.com')).toMatchObject({ unlocked: true });
+    expect(await attempt('ann@example.com', PW, device('laptop'))).toBe('OK');
+    expect(await attempt('ann@example.com', PW, device('phone'))).toBe('OK');
+
+    await expect(signOutEverywhere(svc, { token }, 'ann@example.com')).rejects.toMatchObject({
+      code: 'PERMISSION_DENIED',
+    });
+    const out = await signOutEverywhere(svc, { token: staff.token }, 'ann@example.com');
+    expect(out).toMatchObject({ email: 'ann@example.com', self: false });
+    expect(out.revoked).toBeGreaterThanOrEqual(4);
+    await expect(
+      changePassword(svc, { token }, PW, 'a new password', 'a new password', device('laptop')),
+    ).rejects.toMatchObject({ code: 'AUTH_REQUIRED' });
+    await expect(unlockAccount(svc, { token: staff.token }, 'nobody@example.com')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });
