@@ -47,9 +47,11 @@ export async function grantStaff(svc: Services, cred: Credential, emailInput: st
 }
 
 /** The refusal when the last SUPPORT user would go: the store would have no staff left. */
-export const lastSupport = (email: string, what: string) =>
+export const lastSupport = (email: string, then?: string) =>
   conflict(
-    `${email} is the last SUPPORT user; grant SUPPORT to someone else first (\`platformctl staff grant EMAIL\`), then ${what}.`,
+    then
+      ? `${email} is the last SUPPORT user; grant SUPPORT to someone else first (\`platformctl staff grant EMAIL\`), then ${then}.`
+      : `${email} is the last SUPPORT user; grant another first.`,
   );
 
 /** Revokes SUPPORT; never from the last SUPPORT user, so a store always keeps its staff. */
@@ -61,7 +63,7 @@ export async function revokeStaff(svc: Services, cred: Credential, emailInput: s
     requireStaff(actor, 'revoke the SUPPORT role');
     const user = await accountOf(r, email);
     if (!user.is_support) throw conflict(`${email} is not SUPPORT.`);
-    if ((await r.countSupport()) === 1) throw lastSupport(email, 'revoke');
+    if ((await r.countSupport()) === 1) throw lastSupport(email);
     await r.setSupport(user.id, false);
     await audit(r, now, actorRef(actor), 'staff.revoke', { target: email });
     return { email, support: false };
@@ -80,10 +82,11 @@ export async function unlockAccount(svc: Services, cred: Credential, emailInput:
     const actor = await authenticate(r, cred, now);
     requireStaff(actor, 'unlock accounts');
     const user = await accountOf(r, email);
+    const wasLocked = await r.throttleLocked(email, iso(now));
     const cleared = (await r.unlockThrottle(email, iso(now))).changes;
     await r.resetFailedChecks(user.id);
-    await audit(r, now, actorRef(actor), 'staff.unlock', { target: email, details: { counters: cleared } });
-    return { email, unlocked: true, counters: cleared };
+    await audit(r, now, actorRef(actor), 'staff.unlock', { target: email, details: { wasLocked, counters: cleared } });
+    return { email, unlocked: true, wasLocked };
   });
 }
 

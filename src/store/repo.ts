@@ -405,6 +405,14 @@ export class Repo {
       { email, before, now },
     );
   }
+  /** True when any of the e-mail's counters is locked at `now`. */
+  async throttleLocked(email: string, now: string) {
+    const r = await this.tx.get<{ n: number }>(
+      `SELECT count(*) AS n FROM login_throttle WHERE email = :email AND locked_until > :now`,
+      { email, now },
+    );
+    return (r?.n ?? 0) > 0;
+  }
   /** Clears every counter and lock of the e-mail (staff unlock); sources stay known. */
   unlockThrottle(email: string, now: string) {
     return this.tx.run(

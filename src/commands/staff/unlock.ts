@@ -13,9 +13,9 @@ export async function run(o: UnlockOptions): Promise<void> {
   if (o.json) return printJson(o.io, r);
   success(
     o.io,
-    r.counters
+    r.wasLocked
       ? `Unlocked ${r.email}: failed sign-ins are forgotten and every device may sign in again.`
-      : `${r.email} was not locked and had no failed sign-ins.`,
+      : `${r.email} was not locked; its failed sign-ins, if any, are forgotten.`,
   );
 }
 
