@@ -107,7 +107,7 @@ describe('staff tools and the support contact', () => {
     );
     const again = deps(sue, true);
     await unlock({ ...again.o, email: 'ann@example.com' });
-    expect(JSON.parse(again.b.stdout())).toEqual({ email: 'ann@example.com', unlocked: true, counters: 0 });
+    expect(JSON.parse(again.b.stdout())).toEqual({ email: 'ann@example.com', unlocked: true, wasLocked: false });
     await login(svc, 'ann@example.com', PW, 'some-device-000001');
 
     await expect(signout({ ...deps(ann).o, email: 'sue@example.com' })).rejects.toMatchObject({
