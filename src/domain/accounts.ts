@@ -359,6 +359,8 @@ export async function deleteAccount(svc: Services, cred: Credential) {
       await r.deleteCompany(company.id);
     }
     await r.deleteUser(u.id);
+    // Whoever registers this e-mail next has none of these devices (src/domain/throttle.ts).
+    await r.forgetKnownSources(u.email);
     await audit(r, now, { id: u.id, email: u.email }, 'account.delete', {
       company: company ? { id: company.id, name: company.name } : null,
       target: u.email,

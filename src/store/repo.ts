@@ -405,6 +405,13 @@ export class Repo {
       { email, before, now },
     );
   }
+  /** The e-mail's devices are known to no one once its account is gone (a new owner starts afresh). */
+  forgetKnownSources(email: string) {
+    return this.tx.run(
+      `UPDATE login_throttle SET last_success_at = NULL WHERE email = :email AND last_success_at IS NOT NULL`,
+      { email },
+    );
+  }
   /** True when any of the e-mail's counters is locked at `now`. */
   async throttleLocked(email: string, now: string) {
     const r = await this.tx.get<{ n: number }>(

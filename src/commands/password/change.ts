@@ -24,10 +24,14 @@ export async function run(o: ChangeOptions): Promise<void> {
 }
 
 export function newCmdChange(f: ContextFactory, runF = run): Command {
-  return defineCommand('change', 'Change your password (current, new, confirm); other sessions are signed out', [
-    'platformctl password change',
-    'printf \'%s\\n%s\\n%s\\n\' "$OLD" "$NEW" "$NEW" | platformctl password change --password-stdin',
-  ])
+  return defineCommand(
+    'change',
+    'Change your password; other sessions are signed out, and a wrong current password counts as a failed sign-in',
+    [
+      'platformctl password change',
+      'printf \'%s\\n%s\\n%s\\n\' "$OLD" "$NEW" "$NEW" | platformctl password change --password-stdin',
+    ],
+  )
     .option('--password-stdin', 'read current, new and confirmation as three lines of standard input')
     .action(async (opts: { passwordStdin?: boolean }, cmd: Command) => {
       const ctx = f(cmd.optsWithGlobals());
