@@ -72,6 +72,8 @@ describe('the command tree', () => {
 describe.each(engines())('audit coverage on %s', (engine: Engine) => {
   const fresh = useStore(engine);
 
+  // About thirty CLI runs, four of them scrypt sign-ins: more than the default minute on a
+  // loaded two-core machine.
   it('each mutating command writes its audit entry with actor, target and time', async () => {
     const t = await fresh();
     const [ann, bob, dan] = await Promise.all([
@@ -131,5 +133,5 @@ describe.each(engines())('audit coverage on %s', (engine: Engine) => {
     await step('staff signout', () => ann.run(['staff', 'signout', 'bob@example.com']));
     await step('account delete', () => dan.run(['--yes', 'account', 'delete']));
     expect([...seen].sort()).toEqual(Object.keys(MUTATING).sort());
-  });
+  }, 150_000);
 });

@@ -67,7 +67,7 @@ describe.each(engines())('staff tools on %s', (engine: Engine) => {
       bootstrap: true,
     });
     expect((await bob.run(['staff', 'grant', 'bob@example.com'])).exitCode).toBe(4);
-  });
+  }, 150_000);
 
   it('staff signout revokes every session and token of a user, audited; SUPPORT only', async () => {
     const t = await fresh();
@@ -110,7 +110,7 @@ describe.each(engines())('staff tools on %s', (engine: Engine) => {
       target: 'ann@example.com',
       details: { revoked: 3 },
     });
-  });
+  }, 150_000);
 
   it('billing show prints the support contact staff set, or says to ask support; the contact is checked', async () => {
     const t = await fresh();

@@ -71,6 +71,8 @@ function wallClock(isoTime: string, timeZone: string): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
+// Each test runs 5 to 12 production-cost sign-ins (a process and ~0.5 s of scrypt each):
+// more than the default minute on a loaded two-core machine.
 describe.each(engines())('sign-in throttle on %s', (engine: Engine) => {
   const fresh = useStore(engine);
 
@@ -105,7 +107,7 @@ describe.each(engines())('sign-in throttle on %s', (engine: Engine) => {
     expect(seen(right)).toContain(`try again after ${wallClock(String(lock!.locked_until), tz)} local time`);
     // The lock is this device's: the owner signs in from another.
     expect(seen(await login(t, 'ann@example.com', PASSWORD, 'ann-laptop'))).toBe('signed in');
-  });
+  }, 150_000);
 
   it('a stranger cannot lock the owner out of a device that signed in before; staff unlock lifts the rest', async () => {
     const t = await fresh();
@@ -141,7 +143,7 @@ describe.each(engines())('sign-in throttle on %s', (engine: Engine) => {
       actor: 'sue@example.com',
       target: 'ann@example.com',
     });
-  });
+  }, 150_000);
 
   it('wrong current passwords are limited: the fifth revokes the session, and the password stays as it was', async () => {
     const t = await fresh();
@@ -168,5 +170,5 @@ describe.each(engines())('sign-in throttle on %s', (engine: Engine) => {
     const log = await t.query((r) => r.auditEntries({ limit: 100 }));
     expect(log.filter((e) => e.action === 'password.change_failed')).toHaveLength(5);
     expect(log.some((e) => e.action === 'password.change')).toBe(false);
-  });
+  }, 150_000);
 });
