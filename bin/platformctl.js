@@ -4,6 +4,7 @@
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   const { readFileSync } = await import('node:fs');
+  process.stdout.on('error', () => process.exit(141)); // `--version | head -c0`: quietly, as the program does
   process.stdout.write(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version + '\n');
 } else {
   const { main } = await import('../dist/main.js');

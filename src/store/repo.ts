@@ -53,7 +53,11 @@ export interface MemberRow {
   last_name: string | null;
   role: string;
   status: string;
-  user_id: number | null;
+}
+/** Which members a list shows: one role and/or one status (ACTIVE, INVITED, PENDING). */
+export interface MemberFilter {
+  role?: string | undefined;
+  status?: string | undefined;
 }
 export interface TokenRow {
   id: number;
@@ -84,17 +88,94 @@ export interface AuditRow {
   action: string;
   target: string | null;
   details: string | null;
+  run_id: number | null;
 }
 /** A row of a batched insert: [companyId, userId or e-mail, role]. */
 export type BulkRow<K extends number | string> = [number, K, string];
 /** A batched role change: [role, updatedAt, companyId, userId or e-mail]. */
 export type BulkUpdate<K extends number | string> = [string, string, number, K];
+/** Which audit entries a page holds; every field narrows, none means all. */
 export interface AuditFilter {
   companyId?: number | undefined;
-  companyIds?: number[] | undefined;
   actor?: string | undefined;
+  /** Entries at or after this ISO time. */
   since?: string | undefined;
-  limit: number;
+  /** Entries before this ISO time. */
+  until?: string | undefined;
+  /** Entries at or after the company's creation (what a later company with a reused id may see). */
+  notBefore?: string | undefined;
+  action?: string | undefined;
+  /** Entries whose action starts with this text ("member." for every member.* action). */
+  actionPrefix?: string | undefined;
+  runId?: number | undefined;
+  /** Keyset: entries older (lower id) than this one. */
+  beforeId?: number | undefined;
+}
+
+/**
+ * The WHERE clause and parameters of an audit filter. Only the columns that give id
+ * order are left to the planner (the rowid, audit_company_id, audit_run): actor and
+ * time tests are written +column so that no index ordered otherwise is chosen, which
+ * would sort all of an actor's entries again for every page.
+ */
+function auditWhere(f: AuditFilter): { where: string; params: Record<string, unknown> } {
+  const terms: string[] = [];
+  const params: Record<string, unknown> = {};
+  const add = (term: string, name: string, value: unknown) => {
+    if (value === undefined) return;
+    terms.push(term);
+    params[name] = value;
+  };
+  add('id < :before', 'before', f.beforeId);
+  add('company_id = :company', 'company', f.companyId);
+  add('run_id = :run', 'run', f.runId);
+  add('+actor_email = :actor', 'actor', f.actor);
+  add('+at >= :since', 'since', f.since);
+  add('+at >= :notBefore', 'notBefore', f.notBefore);
+  add('+at < :until', 'until', f.until);
+  add('action = :action', 'action', f.action);
+  add('substr(action, 1, length(:prefix)) = :prefix', 'prefix', f.actionPrefix);
+  return { where: terms.length ? `WHERE ${terms.join(' AND ')}` : '', params };
+}
+
+/**
+ * The parts of a company's member list after the OWNER: memberships (names joined from
+ * users) and pending invitations, each a range of its (company_id, email) index, with
+ * the filters applied in SQL. An arm that cannot match the filter is left out.
+ */
+function memberArms(f: MemberFilter, read: 'count' | 'rows' | 'rows without names'): string[] {
+  const arms: string[] = [];
+  const count = read === 'count';
+  const names = read === 'rows';
+  if (f.status !== 'PENDING') {
+    // Named as the result's columns: ORDER BY email must not be read as u.email.
+    const cols = count
+      ? 'count(*) AS n'
+      : names
+        ? 'm.email AS email, u.first_name AS first_name, u.last_name AS last_name, m.role AS role, m.status AS status'
+        : 'm.email AS email, NULL AS first_name, NULL AS last_name, m.role AS role, m.status AS status';
+    const join = names ? ' JOIN users u ON u.id = m.user_id' : '';
+    arms.push(
+      `SELECT ${cols} FROM memberships m${join}
+        WHERE m.company_id = :c AND m.email > :after AND m.role <> 'OWNER'${f.role ? ' AND m.role = :role' : ''}${f.status ? ' AND m.status = :status' : ''}`,
+    );
+  }
+  if ((f.status === undefined || f.status === 'PENDING') && f.role !== 'OWNER') {
+    const cols = count
+      ? 'count(*) AS n'
+      : `i.email, NULL AS first_name, NULL AS last_name, i.role, 'PENDING' AS status`;
+    arms.push(
+      `SELECT ${cols} FROM invitations i WHERE i.company_id = :c AND i.email > :after${f.role ? ' AND i.role = :role' : ''}`,
+    );
+  }
+  return arms;
+}
+
+function memberParams(companyId: number, after: string, f: MemberFilter): Record<string, unknown> {
+  const p: Record<string, unknown> = { c: companyId, after };
+  if (f.role) p.role = f.role;
+  if (f.status && f.status !== 'PENDING') p.status = f.status;
+  return p;
 }
 
 /**
@@ -281,18 +362,38 @@ export class Repo {
     );
     return r!.n;
   }
-  /** Members and pending invitations of a company, optionally filtered, e-mail order. */
-  members(companyId: number, f: { role?: string | undefined; status?: string | undefined } = {}) {
-    return this.tx.all<MemberRow>(
-      `SELECT * FROM (
-         SELECT u.email, u.first_name, u.last_name, m.role, m.status, u.id AS user_id
-           FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.company_id = :c
-         UNION ALL
-         SELECT i.email, NULL, NULL, i.role, 'PENDING', NULL FROM invitations i WHERE i.company_id = :c
-       ) WHERE (:role IS NULL OR role = :role) AND (:status IS NULL OR status = :status)
-       ORDER BY role = 'OWNER' DESC, email`,
-      { c: companyId, role: f.role ?? null, status: f.status ?? null },
+  /** The OWNER of a company as its member list shows them (the first row). */
+  memberOwner(companyId: number) {
+    return this.tx.get<MemberRow>(
+      `SELECT m.email, u.first_name, u.last_name, m.role, m.status FROM memberships m JOIN users u ON u.id = m.user_id
+        WHERE m.company_id = :c AND m.role = 'OWNER'`,
+      { c: companyId },
     );
+  }
+  /**
+   * One page of a company's members after the OWNER and its pending invitations, in
+   * e-mail order after `after` (keyset): SQLite merges the two index ranges (MERGE
+   * (UNION ALL), no sort of the company), so a page costs its own rows whatever the
+   * company's size, and names are read for the page's rows only (or not at all, for
+   * member export: first_name and last_name come back null).
+   */
+  membersPage(companyId: number, after: string, f: MemberFilter, limit: number, o: { names?: boolean } = {}) {
+    const arms = memberArms(f, o.names === false ? 'rows without names' : 'rows');
+    if (arms.length === 0) return Promise.resolve([]);
+    return this.tx.all<MemberRow>(`${arms.join('\n       UNION ALL\n       ')}\n       ORDER BY email LIMIT :limit`, {
+      ...memberParams(companyId, after, f),
+      limit,
+    });
+  }
+  /** How many of a company's members (after the OWNER) and invitations come after `after` in e-mail order. */
+  async countMembersAfter(companyId: number, after: string, f: MemberFilter): Promise<number> {
+    const arms = memberArms(f, 'count');
+    if (arms.length === 0) return 0;
+    const r = await this.tx.get<{ n: number }>(
+      `SELECT ${arms.map((a) => `(${a})`).join(' + ')} AS n`,
+      memberParams(companyId, after, f),
+    );
+    return r!.n;
   }
   // ---- plans ----
   planById(id: number) {
@@ -496,17 +597,19 @@ export class Repo {
       { rows: JSON.stringify(rows) },
     );
   }
-  auditEntries(f: AuditFilter) {
-    const ids = f.companyIds ? JSON.stringify(f.companyIds) : null;
+  /** One page of audit entries, newest (highest id) first. */
+  auditPage(f: AuditFilter, limit: number) {
+    const { where, params } = auditWhere(f);
     return this.tx.all<AuditRow>(
-      `SELECT id, at, actor_email, company_id, company_name, action, target, details FROM audit_log
-       WHERE (:company IS NULL OR company_id = :company)
-         AND (:ids IS NULL OR company_id IN (SELECT value FROM json_each(:ids)))
-         AND (:actor IS NULL OR actor_email = :actor)
-         AND (:since IS NULL OR at >= :since)
-       ORDER BY id DESC LIMIT :limit`,
-      { company: f.companyId ?? null, ids, actor: f.actor ?? null, since: f.since ?? null, limit: f.limit },
+      `SELECT id, at, actor_email, company_id, company_name, action, target, details, run_id FROM audit_log
+        ${where} ORDER BY id DESC LIMIT :limit`,
+      { ...params, limit },
     );
+  }
+  /** How many audit entries match. */
+  async countAudit(f: AuditFilter): Promise<number> {
+    const { where, params } = auditWhere(f);
+    return (await this.tx.get<{ n: number }>(`SELECT count(*) AS n FROM audit_log ${where}`, params))!.n;
   }
 
   // ---- bulk (member import / export) ----

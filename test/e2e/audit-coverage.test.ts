@@ -90,7 +90,7 @@ describe.each(engines())('audit coverage on %s', (engine: Engine) => {
       expect(r.exitCode, `${name}: ${r.stderr}`).toBe(0);
       // The log is read in-process through the program's Repo (what `audit list` reads),
       // sparing a CLI start-up per step; audit.test.ts covers `audit list` itself.
-      const entries = await t.query((r) => r.auditEntries({ limit: 100_000 }));
+      const entries = await t.query((r) => r.auditPage({}, 100_000));
       const fresh = entries.filter((e) => e.id > last);
       last = Math.max(last, ...entries.map((e) => e.id));
       const want = MUTATING[name]!;

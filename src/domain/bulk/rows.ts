@@ -3,6 +3,7 @@ import type { Options as CsvOptions } from 'csv-parse';
 import { createInterface } from 'node:readline';
 import { PlatformError, invalid } from '../../errors.js';
 import { printable } from '../../text.js';
+import { restoreCell } from '../../csv-cells.js';
 
 export type BulkFormat = 'csv' | 'jsonl';
 
@@ -31,8 +32,10 @@ export function formatFor(fileName: string | undefined, explicit: string | undef
   return 'csv';
 }
 
+/** A cell's stored value: the CSV writer's formula quoting undone (src/csv-cells.ts). */
 function field(row: string[], i: number | undefined): string | undefined {
-  return i === undefined ? undefined : row[i];
+  const cell = i === undefined ? undefined : row[i];
+  return cell === undefined ? undefined : restoreCell(cell);
 }
 
 /** Newlines inside a record's (quoted) fields: the record spans that many more lines. */
