@@ -1,6 +1,13 @@
 import type { BulkRow, CompanyRow, MemberRow, PlanRow, Repo } from '../store/repo.js';
 import { PlatformError, conflict, invalid, notFound } from '../errors.js';
-import { type MemberStatus, parseAssignableRole, parseRole, parseStatus } from './roles.js';
+import {
+  type MemberStatus,
+  type Role,
+  canManageMembers,
+  parseAssignableRole,
+  parseRole,
+  parseStatus,
+} from './roles.js';
 import { type Credential, actorRef } from './auth.js';
 import { type Services, iso, read, write } from './services.js';
 import { audit, auditMany } from './audit-trail.js';
@@ -189,11 +196,40 @@ async function findTarget(r: Repo, company: CompanyRow, email: string) {
   throw notFound(`${email} is not a member of "${printable(company.name)}".`);
 }
 
+/**
+ * Checks a role change without making it, for the confirmation: `losesManagement` when
+ * the actors would take away their own right to manage the company's members (an
+ * ADMINISTRATOR demoting themselves), which they cannot undo. Staff keep it anyway.
+ */
+export async function describeSetRole(
+  svc: Services,
+  cred: Credential,
+  opts: { email: string; role: string; company?: CompanyRef },
+) {
+  const role = parseAssignableRole(opts.role);
+  const email = v.email(opts.email);
+  return read(svc, async (r) => {
+    const { actor, company } = await enterCompany(r, cred, svc.now(), opts.company, { toManage: 'change roles' });
+    const t = await findTarget(r, company, email);
+    if (t.role === 'OWNER')
+      throw conflict(`${email} is the OWNER of "${printable(company.name)}"; the OWNER's role cannot be changed.`);
+    const self = t.user !== undefined && t.user.id === actor.user.id;
+    return {
+      company: { id: company.id, name: company.name },
+      email,
+      role,
+      previousRole: t.role,
+      self,
+      losesManagement: self && !actor.isSupport && canManageMembers(t.role as Role) && !canManageMembers(role),
+    };
+  });
+}
+
 /** Changes the role of a non-owner member or pending invitation. */
 export async function setRole(
   svc: Services,
   cred: Credential,
-  opts: { email: string; role: string; company?: string | undefined },
+  opts: { email: string; role: string; company?: CompanyRef },
 ) {
   const role = parseAssignableRole(opts.role);
   const email = v.email(opts.email);
@@ -235,8 +271,16 @@ async function checkRemove(r: Repo, cred: Credential, now: Date, ref: CompanyRef
 export async function describeRemove(svc: Services, cred: Credential, opts: { email: string; company?: CompanyRef }) {
   const email = v.email(opts.email);
   return read(svc, async (r) => {
-    const { company, target } = await checkRemove(r, cred, svc.now(), opts.company, email);
-    return { company: { id: company.id, name: company.name }, email, role: target.role, status: target.status };
+    const { actor, company, target } = await checkRemove(r, cred, svc.now(), opts.company, email);
+    // Removing oneself cannot be undone by oneself (staff keep their access anyway).
+    const self = target.user !== undefined && target.user.id === actor.user.id && !actor.isSupport;
+    return {
+      company: { id: company.id, name: company.name },
+      email,
+      role: target.role,
+      status: target.status,
+      self,
+    };
   });
 }
 

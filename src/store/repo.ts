@@ -67,6 +67,17 @@ export interface TokenRow {
   created_at: string;
   expires_at: string | null;
   revoked_at: string | null;
+  /** Wrong current passwords given through this token (password change). */
+  failed_checks?: number;
+}
+/** Failed sign-ins of one e-mail from one source ('*': every source that never signed in). */
+export interface ThrottleRow {
+  email: string;
+  source: string;
+  failures: number;
+  locked_until: string | null;
+  last_success_at: string | null;
+  updated_at: string;
 }
 export interface AuditRow {
   id: number;
@@ -441,6 +452,105 @@ export class Repo {
   }
   tokenOf(userId: number, id: number) {
     return this.tx.get<TokenRow>(`SELECT * FROM tokens WHERE user_id = :u AND id = :id`, { u: userId, id });
+  }
+
+  /** Counts one more wrong current password given through the token; returns the new count. */
+  async addFailedCheck(id: number) {
+    await this.tx.run(`UPDATE tokens SET failed_checks = failed_checks + 1 WHERE id = :id`, { id });
+    return (await this.tx.get<{ n: number }>(`SELECT failed_checks AS n FROM tokens WHERE id = :id`, { id }))?.n ?? 0;
+  }
+  /** Forgets the wrong current passwords of the user's tokens (one token, or all of them). */
+  resetFailedChecks(userId: number, tokenId: number | null = null) {
+    return this.tx.run(
+      `UPDATE tokens SET failed_checks = 0
+        WHERE user_id = :u AND failed_checks <> 0 AND (:t IS NULL OR id = :t)`,
+      { u: userId, t: tokenId },
+    );
+  }
+
+  // ---- sign-in throttle ----
+  /** The e-mail's counters for this source and for every unknown source ('*'). */
+  throttleRows(email: string, source: string) {
+    return this.tx.all<ThrottleRow>(`SELECT * FROM login_throttle WHERE email = :email AND source IN (:source, '*')`, {
+      email,
+      source,
+    });
+  }
+  /** Writes one counter as the throttle policy computed it. */
+  putThrottle(row: Omit<ThrottleRow, 'updated_at'>, now: string) {
+    return this.tx.run(
+      `INSERT INTO login_throttle (email, source, failures, locked_until, last_success_at, updated_at)
+       VALUES (:email, :source, :failures, :locked, :success, :now)
+       ON CONFLICT (email, source) DO UPDATE SET
+         failures = excluded.failures, locked_until = excluded.locked_until,
+         last_success_at = excluded.last_success_at, updated_at = excluded.updated_at`,
+      {
+        email: row.email,
+        source: row.source,
+        failures: row.failures,
+        locked: row.locked_until,
+        success: row.last_success_at,
+        now,
+      },
+    );
+  }
+  /**
+   * Forgets the e-mail's counters of sources that never signed in and failed last before
+   * `before` (and are not locked at `now`), so sources a stranger makes up do not pile up.
+   */
+  pruneThrottle(email: string, before: string, now: string) {
+    return this.tx.run(
+      `DELETE FROM login_throttle
+        WHERE email = :email AND last_success_at IS NULL AND updated_at < :before
+          AND (locked_until IS NULL OR locked_until <= :now)`,
+      { email, before, now },
+    );
+  }
+  /** The e-mail's devices are known to no one once its account is gone (a new owner starts afresh). */
+  forgetKnownSources(email: string) {
+    return this.tx.run(
+      `UPDATE login_throttle SET last_success_at = NULL WHERE email = :email AND last_success_at IS NOT NULL`,
+      { email },
+    );
+  }
+  /** True when any of the e-mail's counters is locked at `now`. */
+  async throttleLocked(email: string, now: string) {
+    const r = await this.tx.get<{ n: number }>(
+      `SELECT count(*) AS n FROM login_throttle WHERE email = :email AND locked_until > :now`,
+      { email, now },
+    );
+    return (r?.n ?? 0) > 0;
+  }
+  /** Clears every counter and lock of the e-mail (staff unlock); sources stay known. */
+  unlockThrottle(email: string, now: string) {
+    return this.tx.run(
+      `UPDATE login_throttle SET failures = 0, locked_until = NULL, updated_at = :now
+        WHERE email = :email AND (failures <> 0 OR locked_until IS NOT NULL)`,
+      { email, now },
+    );
+  }
+
+  // ---- settings and store facts ----
+  async setting(key: string) {
+    return (await this.tx.get<{ value: string }>(`SELECT value FROM settings WHERE key = :key`, { key }))?.value;
+  }
+  putSetting(key: string, value: string, now: string, by: number) {
+    return this.tx.run(
+      `INSERT INTO settings (key, value, updated_at, updated_by) VALUES (:key, :value, :now, :by)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+      { key, value, now, by },
+    );
+  }
+  async meta(key: string) {
+    return (await this.tx.get<{ value: string }>(`SELECT value FROM platformctl_meta WHERE key = :key`, { key }))
+      ?.value;
+  }
+  putMeta(key: string, value: string) {
+    return this.tx.run(
+      `INSERT INTO platformctl_meta (key, value) VALUES (:key, :value)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      { key, value },
+    );
   }
 
   // ---- audit ----

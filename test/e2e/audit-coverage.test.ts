@@ -58,6 +58,9 @@ const MUTATING: Record<string, string> = {
   'plan set': 'plan.set',
   'staff grant': 'staff.grant',
   'staff revoke': 'staff.revoke',
+  'staff unlock': 'staff.unlock',
+  'staff signout': 'staff.signout',
+  'staff contact set': 'staff.contact',
 };
 
 describe('the command tree', () => {
@@ -69,6 +72,8 @@ describe('the command tree', () => {
 describe.each(engines())('audit coverage on %s', (engine: Engine) => {
   const fresh = useStore(engine);
 
+  // About thirty CLI runs, four of them scrypt sign-ins: more than the default minute on a
+  // loaded two-core machine.
   it('each mutating command writes its audit entry with actor, target and time', async () => {
     const t = await fresh();
     const [ann, bob, dan] = await Promise.all([
@@ -96,6 +101,8 @@ describe.each(engines())('audit coverage on %s', (engine: Engine) => {
     };
     await step('staff grant', () => ann.run(['staff', 'grant', 'bob@example.com']));
     await step('staff revoke', () => ann.run(['staff', 'revoke', 'bob@example.com']));
+    await step('staff unlock', () => ann.run(['staff', 'unlock', 'bob@example.com']));
+    await step('staff contact set', () => ann.run(['staff', 'contact', 'set', 'billing@example.com']));
     await step('account register', async () => {
       await t.register('cat@example.com', 'Cat', 'New');
       return { exitCode: 0, stderr: '' };
@@ -123,7 +130,8 @@ describe.each(engines())('audit coverage on %s', (engine: Engine) => {
       bob.run(['password', 'change', '--password-stdin'], { input: `${PASSWORD}\nnew password 2\nnew password 2\n` }),
     );
     await step('account logout', () => bob.run(['account', 'logout']));
+    await step('staff signout', () => ann.run(['staff', 'signout', 'bob@example.com']));
     await step('account delete', () => dan.run(['--yes', 'account', 'delete']));
     expect([...seen].sort()).toEqual(Object.keys(MUTATING).sort());
-  });
+  }, 150_000);
 });

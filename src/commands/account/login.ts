@@ -10,6 +10,7 @@ import { passwordLines, promptPasswords } from '../../io/password-input.js';
 import { printJson } from '../../output/json.js';
 import { success } from '../../output/messages.js';
 import { email as normalizeEmail } from '../../domain/validation.js';
+import { deviceId } from '../../device-id.js';
 
 export interface LoginOptions {
   io: IOStreams;
@@ -17,6 +18,8 @@ export interface LoginOptions {
   services: () => Promise<Services>;
   config: () => Config;
   storeKey: () => string;
+  /** This config directory's sign-in source id (src/device-id.ts), for the throttle. */
+  source: () => string;
   json: boolean;
   /** Left out: asked on a terminal, a usage error without one. */
   email?: string | undefined;
@@ -37,7 +40,7 @@ export async function run(o: LoginOptions): Promise<void> {
   const [password] = o.passwordStdin
     ? await passwordLines(o.io, 1)
     : await promptPasswords(o.io, o.prompter, ['PASSWORD']);
-  const result = await login(await o.services(), email, password!);
+  const result = await login(await o.services(), email, password!, o.source());
   await o.config().saveSession(o.storeKey(), { token: result.token, email: result.user.email });
   if (o.json) return printJson(o.io, { user: result.user, signedIn: true });
   success(o.io, `Signed in as ${result.user.email}.`);
@@ -58,6 +61,7 @@ export function newCmdLogin(f: ContextFactory, runF = run): Command {
         services: ctx.services,
         config: ctx.config,
         storeKey: () => ctx.location().key,
+        source: () => deviceId(ctx.config().dir),
         json: ctx.json,
         email: opts.email,
         passwordStdin: Boolean(opts.passwordStdin),

@@ -260,6 +260,7 @@ describe('account login run()', () => {
       services: unreachable,
       config: () => ({}) as Config,
       storeKey: () => 'k',
+      source: () => 'unit-test-device-0001',
       json: false,
       email: 'email' in o ? o.email : 'ann@example.com',
       passwordStdin: o.passwordStdin ?? false,
