@@ -150,6 +150,8 @@ export class BulkJob {
   private planned: { companies: CompanySummary[]; totals: Totals } | undefined;
   private rowsRead = 0;
   private sha256 = '';
+  /** --company rebound rows that named another company: their OWNER rows mean nothing here. */
+  private rebound = false;
   /** Set when planning found a reason the whole run cannot apply (sync: seats of the final state). */
   blocking: PlatformError | undefined;
 
@@ -209,6 +211,12 @@ export class BulkJob {
           'USAGE',
           `--company rebinds a file whose rows name one company, but this file names several (line ${named[0]!.line}: "${printable(short(named[0]!.ref))}", line ${named[1]!.line}: "${printable(short(named[1]!.ref))}"). Drop --company, or split the file.`,
         );
+      if (named.length === 1 && named[0]!.ref !== this.opts.company) {
+        this.rebound = true;
+        this.opts.onNote?.(
+          `--company rebinds the file's rows (company "${printable(short(named[0]!.ref))}") to "${printable(short(this.opts.company))}"; OWNER rows are left as they are (a company's OWNER is its creator).`,
+        );
+      }
       w.rebind(this.opts.company);
     }
     const refs = w.refs();
@@ -292,6 +300,7 @@ export class BulkJob {
         page.map((p) => {
           const k = byEmail.get(p.email);
           try {
+            if (this.rebound && p.role === 'OWNER') return { line: p.line, action: 'same' as const, from: null };
             const d = decide(company, p.email, p.role, k?.user_id ?? null, k?.m_role ?? k?.i_role ?? null);
             return { line: p.line, action: d.action, from: d.from };
           } catch (e) {
@@ -605,14 +614,23 @@ export class BulkJob {
   ): Promise<void> {
     await r.updateBulkRun(runId, { rows: o.applied, lastLine, counts: this.countsOf(o), now: ts, status: 'done' });
     const entries: [number, string, string, string | null, Record<string, unknown>][] = [];
+    const planned = new Map((this.planned ?? this.summary()).companies.map((c) => [c.id, c]));
     for (const [cid, c] of o.byCompany) {
       if (c.invited + c.updated + c.removed === 0) continue;
+      const p = planned.get(cid);
       entries.push([
         cid,
         this.companies.get(cid)!.company.name,
         `member.${this.opts.kind}`,
         this.opts.source,
-        { run: runId, ...c },
+        {
+          run: runId,
+          invited: c.invited,
+          updated: c.updated,
+          ...(this.opts.kind === 'sync' ? { removed: c.removed } : {}),
+          unchanged: (p?.unchanged ?? 0) + c.unchanged,
+          failed: (p?.failed ?? 0) + c.failed,
+        },
       ]);
     }
     await r.bulkRunAudit(runId, actorRef(ctx.actor), ts, entries);
