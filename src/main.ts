@@ -46,7 +46,7 @@ export function buildProgram(f: ContextFactory): Command {
   program.addHelpText(
     'after',
     `
-Exit codes: 0 ok, 1 bug, 2 usage, 3 auth, 4 permission, 5 not found, 6 conflict, 7 store, 8 cancelled.
+Exit codes: 0 ok, 1 bug, 2 usage, 3 auth, 4 permission, 5 not found, 6 conflict, 7 store, 8 cancelled, 9 drift (member sync --check).
 Run 'platformctl help <command>' for more.`,
   );
   return program;

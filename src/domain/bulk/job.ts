@@ -201,6 +201,18 @@ export class BulkJob {
     return this.rowsRead;
   }
 
+  /**
+   * `--prune` removes the members a file does not list, so a file with no rows (empty,
+   * or cut off after its header) would empty a company: refused before anything is read
+   * from the store. A company named by --company counts as named by every row.
+   */
+  requireRowsForPrune(): void {
+    if (this.rowsRead === 0)
+      throw invalid(
+        `--prune refuses a file with no rows${this.opts.company !== undefined ? ` for "${printable(short(this.opts.company))}"` : ''}: it would remove every member but the OWNER. Nothing was changed.`,
+      );
+  }
+
   /** Resolves companies, checks rights, compares every row with the store (read transactions only). */
   async plan(): Promise<void> {
     const w = this.work;
