@@ -68,10 +68,8 @@ CREATE TABLE rows (
   message   TEXT,
   action    TEXT,
   from_role TEXT,
-  outcome   TEXT           -- after apply: invited, updated, unchanged (null: not applied)
+  outcome   TEXT           -- after apply, only where it differs from the plan: 'unchanged'
 );
-CREATE INDEX rows_company_email ON rows (cid, email, line) WHERE code IS NULL;
-CREATE INDEX rows_failed ON rows (line) WHERE code IS NOT NULL;
 CREATE TABLE refs (ref TEXT PRIMARY KEY, cid INTEGER, code TEXT, message TEXT) WITHOUT ROWID;
 CREATE TABLE removals (
   cid      INTEGER NOT NULL,
@@ -111,12 +109,17 @@ export class WorkFile {
 
   // ---- reading ----
   addRows(rows: WorkRow[]): void {
-    const ins = this.q(
-      `INSERT INTO rows (line, email, role, ref, code, message) VALUES (:line, :email, :role, :ref, :code, :message)`,
-    );
+    const ins = this.q(`INSERT INTO rows (line, email, role, ref, code, message) VALUES (?, ?, ?, ?, ?, ?)`);
     this.db.transaction(() => {
-      for (const r of rows) ins.run(r);
+      for (const r of rows) ins.run(r.line, r.email, r.role, r.ref, r.code, r.message);
     })();
+  }
+
+  /** Once every row is in: the indexes planning reads by (built at once, faster than row by row). */
+  indexRows(): void {
+    this.db.exec(`
+      CREATE INDEX IF NOT EXISTS rows_company_email ON rows (cid, email, line) WHERE code IS NULL;
+      CREATE INDEX IF NOT EXISTS rows_failed ON rows (line) WHERE code IS NOT NULL;`);
   }
 
   rowCount(): number {
@@ -155,6 +158,19 @@ export class WorkFile {
    * may not manage) fail with that error, unless they already failed on reading.
    */
   bindCompanies(): void {
+    const refs = this.q(`SELECT ref, cid, code, message FROM refs`).all() as {
+      ref: string;
+      cid: number | null;
+      code: string | null;
+      message: string | null;
+    }[];
+    if (refs.length === 1) {
+      // One company for the whole file (the usual case): no lookup per row.
+      const r = refs[0]!;
+      this.q(`UPDATE rows SET cid = ?`).run(r.cid);
+      if (r.code) this.q(`UPDATE rows SET code = ?, message = ? WHERE code IS NULL`).run(r.code, r.message);
+      return;
+    }
     this.db.exec(`
       UPDATE rows SET cid = (SELECT cid FROM refs WHERE refs.ref = rows.ref);
       UPDATE rows SET code = (SELECT code FROM refs WHERE refs.ref = rows.ref),
@@ -206,13 +222,18 @@ export class WorkFile {
 
   /** Records planning decisions: an action, or a failure. */
   setPlan(entries: { line: number; action?: RowAction; from?: string | null; code?: string; message?: string }[]) {
-    const act = this.q(`UPDATE rows SET action = :action, from_role = :from WHERE line = :line`);
-    const fail = this.q(`UPDATE rows SET code = :code, message = :message WHERE line = :line`);
+    const act = this.q(`UPDATE rows SET action = ?, from_role = ? WHERE line = ?`);
+    const fail = this.q(`UPDATE rows SET code = ?, message = ? WHERE line = ?`);
+    // The common case, a new member, is one statement for the whole page.
+    const invites = this.q(`UPDATE rows SET action = 'invite' WHERE line IN (SELECT value FROM json_each(?))`);
+    const lines: number[] = [];
     this.db.transaction(() => {
       for (const e of entries) {
-        if (e.code) fail.run({ line: e.line, code: e.code, message: e.message ?? '' });
-        else act.run({ line: e.line, action: e.action ?? null, from: e.from ?? null });
+        if (e.code) fail.run(e.code, e.message ?? '', e.line);
+        else if (e.action === 'invite') lines.push(e.line);
+        else act.run(e.action ?? null, e.from ?? null, e.line);
       }
+      if (lines.length) invites.run(JSON.stringify(lines));
     })();
   }
 
@@ -236,8 +257,8 @@ export class WorkFile {
   counts(applied = false): CompanyCounts[] {
     const sql = applied
       ? `SELECT cid, min(line) AS first_line,
-                sum(code IS NULL AND outcome = 'invited') AS invite,
-                sum(code IS NULL AND outcome = 'updated') AS update_,
+                sum(code IS NULL AND action = 'invite' AND outcome IS NULL) AS invite,
+                sum(code IS NULL AND action = 'update' AND outcome IS NULL) AS update_,
                 sum(code IS NULL AND (action IN ('same', 'dup') OR outcome = 'unchanged')) AS same,
                 sum(code IS NOT NULL) AS failed,
                 (SELECT count(*) FROM removals m WHERE m.cid = rows.cid AND m.done = 1) AS remove
@@ -275,8 +296,8 @@ export class WorkFile {
   changesPage(afterLine: number, limit: number): PlannedRow[] {
     return this.q(
       `SELECT line, cid, email, role, action, from_role FROM rows
-        WHERE line > :after AND code IS NULL AND action IN ('invite', 'update') ORDER BY line LIMIT :limit`,
-    ).all({ after: afterLine, limit }) as PlannedRow[];
+        WHERE line > ? AND code IS NULL AND action IN ('invite', 'update') ORDER BY line LIMIT ?`,
+    ).all(afterLine, limit) as PlannedRow[];
   }
 
   /** A company's planned changes in e-mail order, for showing a plan. */
@@ -314,14 +335,18 @@ export class WorkFile {
   }
 
   // ---- outcomes ----
-  /** Records what applying did to rows (outcome) or that they failed at apply time. */
-  setOutcomes(entries: { line: number; outcome?: string; code?: string; message?: string }[]): void {
-    const ok = this.q(`UPDATE rows SET outcome = :outcome WHERE line = :line`);
-    const fail = this.q(`UPDATE rows SET code = :code, message = :message, outcome = NULL WHERE line = :line`);
+  /**
+   * Records where applying differed from the plan: a planned change that found the
+   * member already so ('unchanged'), or a row that failed at apply time. A complete run's
+   * other planned changes were applied as planned.
+   */
+  setOutcomes(entries: { line: number; outcome?: 'unchanged'; code?: string; message?: string }[]): void {
+    const ok = this.q(`UPDATE rows SET outcome = ? WHERE line = ?`);
+    const fail = this.q(`UPDATE rows SET code = ?, message = ?, outcome = NULL WHERE line = ?`);
     this.db.transaction(() => {
       for (const e of entries) {
-        if (e.code) fail.run({ line: e.line, code: e.code, message: e.message ?? '' });
-        else ok.run({ line: e.line, outcome: e.outcome ?? null });
+        if (e.code) fail.run(e.code, e.message ?? '', e.line);
+        else ok.run(e.outcome ?? null, e.line);
       }
     })();
   }

@@ -3,12 +3,15 @@ import { defineCommand, depsOf, type ContextFactory, type Deps } from '../comman
 import { importMembers, type ImportReport } from '../../domain/bulk/import.js';
 import { fingerprinted, formatFor, readRows } from '../../domain/bulk/rows.js';
 import { PlatformError } from '../../errors.js';
+import type { BulkTuning } from '../../domain/bulk/job.js';
 import { printFields } from '../../output/table.js';
 import { success, warn } from '../../output/messages.js';
-import { openBulkInput, readingBar } from './shared/bulk-input.js';
+import { bulkTuning, openBulkInput, readingBar } from './shared/bulk-input.js';
 import { printErrors, printJsonStreamed } from './shared/bulk-output.js';
 
 export interface ImportOptions extends Deps {
+  /** Overrides of the bulk engine's limits (PLATFORMCTL_BULK_*). */
+  tuning?: BulkTuning | undefined;
   /** A file path, or "-" for standard input. */
   file: string;
   company?: string | undefined;
@@ -39,6 +42,7 @@ export async function run(o: ImportOptions): Promise<void> {
         continueOnError: o.continueOnError,
         onProgress: bar?.update,
         onNote: (t) => warn(o.io, t),
+        tuning: o.tuning,
       },
       async (report) => {
         await print(o, report);
@@ -111,14 +115,17 @@ export function newCmdImport(f: ContextFactory, runF = run): Command {
         file: string,
         opts: { company?: string; format?: string; dryRun?: boolean; continueOnError?: boolean },
         cmd: Command,
-      ) =>
-        runF({
-          ...depsOf(f(cmd.optsWithGlobals())),
+      ) => {
+        const ctx = f(cmd.optsWithGlobals());
+        await runF({
+          ...depsOf(ctx),
+          tuning: bulkTuning(ctx.processEnv),
           file,
           company: opts.company,
           format: opts.format,
           dryRun: Boolean(opts.dryRun),
           continueOnError: Boolean(opts.continueOnError),
-        }),
+        });
+      },
     );
 }

@@ -5,13 +5,16 @@ import type { RunInfo } from '../../domain/bulk/job.js';
 import { fingerprinted, formatFor, readRows } from '../../domain/bulk/rows.js';
 import { CONFIRMATIONS, confirmer, type Confirm } from '../../io/confirm.js';
 import { PlatformError } from '../../errors.js';
+import type { BulkTuning } from '../../domain/bulk/job.js';
 import { printable } from '../../text.js';
 import { palette } from '../../output/color.js';
 import { success, warn } from '../../output/messages.js';
-import { openBulkInput, readingBar } from './shared/bulk-input.js';
+import { bulkTuning, openBulkInput, readingBar } from './shared/bulk-input.js';
 import { printErrors, printJsonStreamed } from './shared/bulk-output.js';
 
 export interface SyncOptions extends Deps {
+  /** Overrides of the bulk engine's limits (PLATFORMCTL_BULK_*). */
+  tuning?: BulkTuning | undefined;
   confirm: Confirm;
   /** A file path, or "-" for standard input. */
   file: string;
@@ -96,6 +99,7 @@ export async function run(o: SyncOptions): Promise<void> {
         prune: o.prune,
         onProgress: bar?.update,
         onNote: (t) => warn(o.io, t),
+        tuning: o.tuning,
       },
       async (p) => {
         const first = p.firstError;
@@ -181,6 +185,7 @@ export function newCmdSync(f: ContextFactory, runF = run): Command {
         const ctx = f(cmd.optsWithGlobals());
         await runF({
           ...depsOf(ctx),
+          tuning: bulkTuning(ctx.processEnv),
           confirm: confirmer(ctx.io, ctx.prompter, ctx.yes),
           file,
           company: opts.company,

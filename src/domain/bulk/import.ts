@@ -1,7 +1,7 @@
 import type { Credential } from '../auth.js';
 import type { Services } from '../services.js';
 import type { RawRow } from './rows.js';
-import { BulkJob, type CompanySummary, type RowFailure, type RunInfo } from './job.js';
+import { BulkJob, type BulkTuning, type CompanySummary, type RowFailure, type RunInfo } from './job.js';
 
 export type { CompanySummary, RowFailure as ImportError } from './job.js';
 
@@ -34,7 +34,7 @@ export interface ImportOptions {
   continueOnError?: boolean | undefined;
   onProgress?: ((rows: number) => void) | undefined;
   onNote?: ((text: string) => void) | undefined;
-  pauseMs?: number | undefined;
+  tuning?: BulkTuning | undefined;
 }
 
 /**
@@ -57,7 +57,7 @@ export async function importMembers(
     source: opts.source,
     onProgress: opts.onProgress,
     onNote: opts.onNote,
-    pauseMs: opts.pauseMs,
+    tuning: opts.tuning,
   });
   try {
     await job.preflight();

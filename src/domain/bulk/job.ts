@@ -100,7 +100,14 @@ export interface JobOptions {
   onProgress?: ((rows: number) => void) | undefined;
   /** Called with a note for the user (on stderr). */
   onNote?: ((text: string) => void) | undefined;
-  /** Pause between chunks (tests and benchmarks may shorten it; never lengthens a transaction). */
+  /** Overrides of the engine's limits (PLATFORMCTL_BULK_* variables: tests and tuning). */
+  tuning?: BulkTuning | undefined;
+}
+
+/** Overrides of ENGINE_LIMITS: the one-transaction size, a fixed chunk size, the pause between chunks. */
+export interface BulkTuning {
+  oneTransaction?: number | undefined;
+  chunkRows?: number | undefined;
   pauseMs?: number | undefined;
 }
 
@@ -194,6 +201,7 @@ export class BulkJob {
       this.opts.onProgress?.(this.rowsRead);
     }
     this.sha256 = fingerprint();
+    this.work.indexRows();
     return this.rowsRead;
   }
 
@@ -345,6 +353,7 @@ export class BulkJob {
 
   /** What the plan would do, per company and in total (before apply, or for a dry run). */
   summary(applied = false): { companies: CompanySummary[]; totals: Totals } {
+    if (!applied && this.planned) return this.planned;
     const totals: Totals = { invited: 0, updated: 0, removed: 0, unchanged: 0, failed: 0 };
     const companies = this.work.counts(applied).map((c) => {
       const s: CompanySummary = {
@@ -396,9 +405,23 @@ export class BulkJob {
     return t.invited + t.updated + t.removed;
   }
 
+  /** The engine's limits with any tuning applied. */
+  private get limits() {
+    const base = ENGINE_LIMITS[this.svc.store.engine];
+    const t = this.opts.tuning ?? {};
+    return {
+      ...base,
+      oneTransaction: t.oneTransaction ?? base.oneTransaction,
+      pauseMs: t.pauseMs ?? base.pauseMs,
+      ...(t.chunkRows !== undefined
+        ? { firstChunk: t.chunkRows, maxChunk: t.chunkRows, fixed: true }
+        : { fixed: false }),
+    };
+  }
+
   /** The largest plan one transaction applies on this store's engine. */
   get oneTransactionLimit(): number {
-    return ENGINE_LIMITS[this.svc.store.engine].oneTransaction;
+    return this.limits.oneTransaction;
   }
 
   /** Failed rows, in line order, a page at a time (bounded memory however many). */
@@ -422,7 +445,7 @@ export class BulkJob {
   async apply(): Promise<RunInfo | undefined> {
     const planned = this.changes();
     if (planned === 0) return undefined;
-    const limits = ENGINE_LIMITS[this.svc.store.engine];
+    const limits = this.limits;
     if (planned <= limits.oneTransaction) return this.applySingle(planned);
     if (this.opts.kind === 'sync')
       throw invalid(
@@ -479,8 +502,8 @@ export class BulkJob {
    * chunkTargetMs, with a pause after each so that waiting writers get the lock.
    */
   private async applyChunked(planned: number): Promise<RunInfo> {
-    const limits = ENGINE_LIMITS[this.svc.store.engine];
-    const pause = this.opts.pauseMs ?? limits.pauseMs;
+    const limits = this.limits;
+    const pause = limits.pauseMs;
     const started = this.svc.now();
     const ts0 = iso(started);
     const { runId, prior } = await write(this.svc, async (r) => {
@@ -544,9 +567,10 @@ export class BulkJob {
         addOutcome(total, total, outcome);
         afterLine = page[page.length - 1]!.line;
         chunks++;
-        size = Math.round(
-          Math.min(limits.maxChunk, Math.max(200, (size * limits.chunkTargetMs) / Math.max(1, took), size / 2)),
-        );
+        if (!limits.fixed)
+          size = Math.round(
+            Math.min(limits.maxChunk, Math.max(200, (size * limits.chunkTargetMs) / Math.max(1, took), size / 2)),
+          );
         await sleep(pause);
       }
       const now = this.svc.now();
@@ -733,7 +757,6 @@ export class BulkJob {
             if (k?.m_role && k.user_id !== null) setMembers.push([row.role, ts, cid, k.user_id]);
             else setInvites.push([row.role, ts, cid, row.email]);
             audit.push([cid, name, 'member.set_role', row.email, { from: d.from, to: row.role, run: runId, via }]);
-            out.outcomes.push({ line: row.line, outcome: 'updated' });
             out.updated++;
             tally.updated++;
           } else {
@@ -746,7 +769,6 @@ export class BulkJob {
             if (k?.user_id) insMembers.push([cid, k.user_id, row.role]);
             else insInvites.push([cid, row.email, row.role]);
             audit.push([cid, name, 'member.invite', row.email, { role: row.role, status, run: runId, via }]);
-            out.outcomes.push({ line: row.line, outcome: 'invited' });
             out.invited++;
             tally.invited++;
           }
@@ -811,7 +833,8 @@ interface PageOutcome {
   removed: number;
   unchanged: number;
   applied: number;
-  outcomes: { line: number; outcome: string }[];
+  /** Planned changes that found the member already so (the others went as planned). */
+  outcomes: { line: number; outcome: 'unchanged' }[];
   failures: RowFailure[];
   removedEmails: [number, string][];
   byCompany: Map<number, Tally>;

@@ -2,7 +2,15 @@ import type { Credential } from '../auth.js';
 import type { Services } from '../services.js';
 import type { RawRow } from './rows.js';
 import type { PlatformError } from '../../errors.js';
-import { BulkJob, type CompanySummary, type PlanChange, type RowFailure, type RunInfo, type Totals } from './job.js';
+import {
+  BulkJob,
+  type BulkTuning,
+  type CompanySummary,
+  type PlanChange,
+  type RowFailure,
+  type RunInfo,
+  type Totals,
+} from './job.js';
 
 export interface SyncPlan {
   companies: CompanySummary[];
@@ -27,6 +35,7 @@ export interface SyncOptions {
   prune?: boolean | undefined;
   onProgress?: ((rows: number) => void) | undefined;
   onNote?: ((text: string) => void) | undefined;
+  tuning?: BulkTuning | undefined;
 }
 
 /**
@@ -51,6 +60,7 @@ export async function syncMembers(
     source: opts.source,
     onProgress: opts.onProgress,
     onNote: opts.onNote,
+    tuning: opts.tuning,
   });
   try {
     await job.preflight();

@@ -1,6 +1,7 @@
 import { createReadStream, fstatSync, openSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { IOStreams } from '../../../io/streams.js';
+import type { BulkTuning } from '../../../domain/bulk/job.js';
 import { PlatformError } from '../../../errors.js';
 import { printable } from '../../../text.js';
 
@@ -66,5 +67,26 @@ export async function readingBar(io: IOStreams, input: BulkInput) {
       if (!stopped) bar.stop();
       stopped = true;
     },
+  };
+}
+
+/**
+ * Overrides of the bulk engine's limits from the environment, for tests and tuning
+ * (docs/bulk.md): PLATFORMCTL_BULK_TX_CHANGES (most changes applied in one transaction),
+ * PLATFORMCTL_BULK_CHUNK_ROWS (a fixed chunk size) and PLATFORMCTL_BULK_PAUSE_MS.
+ */
+export function bulkTuning(env: NodeJS.ProcessEnv): BulkTuning {
+  const n = (name: string, min: number) => {
+    const v = env[name];
+    if (v === undefined || v === '') return undefined;
+    const x = Number(v);
+    if (!Number.isInteger(x) || x < min)
+      throw new PlatformError('USAGE', `${name} must be a whole number of at least ${min}; it is "${printable(v)}".`);
+    return x;
+  };
+  return {
+    oneTransaction: n('PLATFORMCTL_BULK_TX_CHANGES', 0),
+    chunkRows: n('PLATFORMCTL_BULK_CHUNK_ROWS', 1),
+    pauseMs: n('PLATFORMCTL_BULK_PAUSE_MS', 0),
   };
 }
