@@ -597,11 +597,18 @@ export class Repo {
     );
   }
   /** Marks interrupted runs of the same input as finished by a later run. */
-  supersedeBulkRuns(ids: number[], byRun: number, now: string) {
+  supersedeBulkRuns(ids: number[], byRun: number | null, now: string) {
     return this.tx.run(
-      `UPDATE bulk_runs SET status = 'failed', error = 'interrupted; finished by run ' || :by, updated_at = :now, finished_at = :now
+      `UPDATE bulk_runs SET status = 'failed', error = :error, updated_at = :now, finished_at = :now
         WHERE status = 'running' AND id IN (SELECT value FROM json_each(:ids))`,
-      { ids: JSON.stringify(ids), by: byRun, now },
+      {
+        ids: JSON.stringify(ids),
+        error:
+          byRun === null
+            ? 'interrupted; a re-run of the same input found every change applied'
+            : `interrupted; finished by run ${byRun}`,
+        now,
+      },
     );
   }
 

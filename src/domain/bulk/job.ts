@@ -157,6 +157,8 @@ export class BulkJob {
   private planned: { companies: CompanySummary[]; totals: Totals } | undefined;
   private rowsRead = 0;
   private sha256 = '';
+  /** Runs of the same input still marked running when this one planned (interrupted, or going on). */
+  private interrupted: number[] = [];
   /** --company rebound rows that named another company: their OWNER rows mean nothing here. */
   private rebound = false;
   /** Set when planning found a reason the whole run cannot apply (sync: seats of the final state). */
@@ -247,6 +249,7 @@ export class BulkJob {
     const now = this.svc.now();
     await read(this.svc, async (r) => {
       const actor = await authenticate(r, this.cred, now);
+      this.interrupted = (await r.runningBulkRuns(this.sha256)).map((p) => p.id);
       for (const ref of refs) {
         try {
           if (ref.length > MAX_REF) throw notFound(`No company "${printable(short(ref))}".`);
@@ -444,7 +447,17 @@ export class BulkJob {
   /** Applies the plan; returns the run (undefined when there was nothing to change). */
   async apply(): Promise<RunInfo | undefined> {
     const planned = this.changes();
-    if (planned === 0) return undefined;
+    if (planned === 0) {
+      // An interrupted run whose every change is in the store already: its record says so now.
+      if (this.interrupted.length) {
+        const ts = iso(this.svc.now());
+        await write(this.svc, async (r) => {
+          await authenticate(r, this.cred, this.svc.now());
+          await r.supersedeBulkRuns(this.interrupted, null, ts);
+        });
+      }
+      return undefined;
+    }
     const limits = this.limits;
     if (planned <= limits.oneTransaction) return this.applySingle(planned);
     if (this.opts.kind === 'sync')
@@ -545,6 +558,9 @@ export class BulkJob {
       for (;;) {
         const page = this.work.changesPage(afterLine, size);
         if (page.length === 0) break;
+        const lastLine = page[page.length - 1]!.line;
+        // The last chunk also closes the run: "every row applied" and "run done" commit together.
+        const isLast = this.work.changesPage(lastLine, 1).length === 0;
         const now = this.svc.now();
         const ts = iso(now);
         const t0 = performance.now();
@@ -555,30 +571,27 @@ export class BulkJob {
           await this.applyPage(r, ctx, runId, ts, page, [], outcome);
           this.failIfStrict(outcome);
           const sofar = addOutcome(newOutcome(), total, outcome);
-          await r.updateBulkRun(runId, {
-            rows: sofar.applied,
-            lastLine: page[page.length - 1]!.line,
-            counts: this.countsOf(sofar),
-            now: ts,
-          });
+          if (isLast) await this.finishRun(r, ctx, runId, ts, sofar, lastLine, prior);
+          else
+            await r.updateBulkRun(runId, {
+              rows: sofar.applied,
+              lastLine,
+              counts: this.countsOf(sofar),
+              now: ts,
+            });
         });
         const took = performance.now() - t0;
         this.record(outcome);
         addOutcome(total, total, outcome);
-        afterLine = page[page.length - 1]!.line;
+        afterLine = lastLine;
         chunks++;
+        if (isLast) break;
         if (!limits.fixed)
           size = Math.round(
             Math.min(limits.maxChunk, Math.max(200, (size * limits.chunkTargetMs) / Math.max(1, took), size / 2)),
           );
         await sleep(pause);
       }
-      const now = this.svc.now();
-      const ts = iso(now);
-      await write(this.svc, async (r) => {
-        const ctx = await this.enter(r, now, []);
-        await this.finishRun(r, ctx, runId, ts, total, afterLine, prior);
-      });
       return { id: runId, mode: 'chunked', status: 'done', chunks, finished: prior.map((p) => p.id) };
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
