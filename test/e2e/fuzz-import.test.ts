@@ -373,6 +373,19 @@ describe.each(engines())('hostile member import files on %s', (engine: Engine) =
           seen.push(`${s.mode}:${r.exitCode}`);
           expectSane(r, what);
           // A file of good rows, however it is quoted, encoded or ended, goes through.
+          // --company naming a company Ann no longer manages (a row may have re-roled her) is
+          // refused before the input is read.
+          if (s.defaultCompany) {
+            const annId = rowsOf(before, 'users').find((u) => u.email === 'ann@example.com')!.id;
+            const role = rowsOf(before, 'memberships').find(
+              (m) => m.user_id === annId && m.company_id === companies.jones,
+            )?.role;
+            if (role !== 'ADMINISTRATOR' && role !== 'OWNER') {
+              expect(r.exitCode, `${what}: ${r.stderr}`).toBe(4);
+              expect(await dumpStore(engine, t.store, TABLES), `${what}: nothing may be written`).toEqual(before);
+              return;
+            }
+          }
           // --company rebinds a file whose rows name at most one company; naming more is refused whole.
           const named = new Set(rows.map((row) => refOf(row, s.format)).filter((x) => x !== ''));
           if (s.defaultCompany && named.size > 1) {
