@@ -459,3 +459,67 @@ describe.each(engines())('a chunked member import killed mid-way on %s', (engine
     },
   );
 });
+
+describe.each(engines())('member sync killed mid-way on %s', (engine: Engine) => {
+  const fresh = useStore(engine);
+
+  it(
+    'SIGKILL of the CLI during a sync (invites, re-roles, --prune removals) leaves exactly the before or the after state',
+    { timeout: 180_000 },
+    async () => {
+      const t = await fresh();
+      const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
+      expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
+      expect((await ann.run(['plan', 'set', 'Smith Company', 'ENTERPRISE'])).exitCode).toBe(0);
+      const token = (await ann.json(['account', 'token', 'create', '--name', 'sync-kill'])).token as string;
+      const n = engine === 'local' ? 3000 : 1500;
+      const seed = join(t.dir, 'seed.csv');
+      writeFileSync(
+        seed,
+        'email,role\n' + Array.from({ length: 2 * n }, (_, i) => `m${i}@example.org,MANAGER\n`).join(''),
+      );
+      expect((await ann.json(['member', 'import', seed])).invited).toBe(2 * n);
+      // Keep the first n (a third of them re-roled), drop the other n, add n new ones.
+      const file = join(t.dir, 'sync.csv');
+      writeFileSync(
+        file,
+        'email,role\nann@example.com,OWNER\n' +
+          Array.from({ length: n }, (_, i) => `m${i}@example.org,${i % 3 === 0 ? 'DESIGNER' : 'MANAGER'}\n`).join('') +
+          Array.from({ length: n }, (_, i) => `s${i}@example.org,DESIGNER\n`).join(''),
+      );
+      const restore = await snapshot(t);
+      const before = await dumpStore(engine, t.store);
+      const sync = (point: KillPoint) =>
+        runAndKill(t, ['--yes', '--json', 'member', 'sync', file, '--prune'], { PLATFORMCTL_TOKEN: token }, point, {
+          minWalBytes: 32,
+        });
+      const clean = await sync({ kind: 'none' });
+      expect(clean.result.exitCode, clean.result.stderr).toBe(0);
+      expect(JSON.parse(clean.result.stdout)).toMatchObject({ invited: n, updated: Math.ceil(n / 3), removed: n });
+      const afterRaw = await dumpStore(engine, t.store);
+      expect(rowsOf(afterRaw, 'invitations')).toHaveLength(2 * n);
+      const after = withoutTimes(afterRaw);
+      await restore();
+      const points: KillPoint[] =
+        engine === 'local'
+          ? [
+              ...[300, 700].map((ms): KillPoint => ({ kind: 'delay', ms })),
+              ...[0, 10, 40].map((spinMs): KillPoint => ({ kind: 'wal', spinMs })),
+            ]
+          : [500, 1000, 1600].map((ms): KillPoint => ({ kind: 'delay', ms }));
+      const outcomes: string[] = [];
+      for (const point of points) {
+        const { outcome } = await sync(point);
+        await t.expectClean();
+        const state = classify(await dumpStore(engine, t.store), before, after, label(point));
+        outcomes.push(`${label(point)}=${outcome}/${state}`);
+        if (state === 'after') await restore();
+      }
+      if (process.env.FAULTS_VERBOSE) console.log(engine, 'sync', outcomes.join(' '));
+      expect(
+        outcomes.some((o) => o.endsWith('=killed/before')),
+        outcomes.join(' '),
+      ).toBe(true);
+    },
+  );
+});
