@@ -5,8 +5,10 @@
 //   admins STORE COMPANY TOKENS OUT CTRL    administrators at a steady rate (invite,
 //                                           set-role, list) until CTRL/stop exists, writing
 //                                           one JSON line per operation to OUT
-// Administrators run as async loops, several per process: 50 Node processes on 2 cores
-// would measure the CPU, not the store. For every write, the wait for the write lock is
+// Administrators run as async loops in long-lived processes (by default one each, as
+// real administrators run their own CLI: several in one process would share its event
+// loop, and one's synchronous commit would count as the others' wait); starting a CLI
+// process per operation would measure the CPU, not the store. For every write, the wait for the write lock is
 // measured inside the transaction: the time from asking for the transaction until its
 // first statement returned, less that statement's own time when nobody writes.
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
@@ -127,10 +129,10 @@ async function admins(): Promise<void> {
   const company = companyText!;
   const tokens = JSON.parse(tokensJson!) as string[];
   const writesPerSecond = Number(perSecondText); // this process's share of the steady rate
-  const raw = await openStore(parseLocation(location!), { migrate: false, mustExist: true });
   let lastFirst = 0;
-  const store = measured(raw, (ms) => (lastFirst = ms));
-  const svc = { store, now };
+  // A store per operation, as each CLI command opens its own (a remote store gives up on
+  // every later request once one has timed out: the command it served is over).
+  const open = () => openStore(parseLocation(location!), { migrate: false, mustExist: true });
   const phase = () => (existsSync(`${ctrl}/during`) ? 'during' : 'before');
   const stop = () => existsSync(`${ctrl}/stop`);
   const record = (o: Record<string, unknown>) =>
@@ -150,6 +152,8 @@ async function admins(): Promise<void> {
         const t0 = performance.now();
         lastFirst = 0;
         let code = 'OK';
+        const raw = await open();
+        const svc = { store: measured(raw, (ms) => (lastFirst = ms)), now };
         try {
           if (op === 'invite') {
             const email = `w${worker}a${a}n${n}@scale.example`;
@@ -167,6 +171,8 @@ async function admins(): Promise<void> {
           }
         } catch (e) {
           code = e instanceof PlatformError ? e.code : 'INTERNAL';
+        } finally {
+          await raw.close();
         }
         const ms = performance.now() - t0;
         record({ op, ms, first: op === 'list' ? null : lastFirst, code });
@@ -174,7 +180,6 @@ async function admins(): Promise<void> {
       }
     }),
   );
-  await raw.close();
 }
 
 if (mode === 'seed') await seed();

@@ -26,14 +26,35 @@ import { CHUNK_SIZE, type RawRow } from './rows.js';
 /** Limits and pacing per engine (measured: docs/bulk.md, scripts/bench/scale.mjs). */
 export const ENGINE_LIMITS: Record<
   EngineName,
-  { oneTransaction: number; chunkTargetMs: number; pauseMs: number; firstChunk: number; maxChunk: number }
+  {
+    oneTransaction: number;
+    chunkTargetMs: number;
+    pauseMs: number;
+    firstChunk: number;
+    minChunk: number;
+    maxChunk: number;
+  }
 > = {
   // better-sqlite3 applies ~40,000 changes (rows, their audit entries, indexes) in
   // ~0.3 s; waiting writers of this program retry every few ms (src/store/local.ts).
-  local: { oneTransaction: 20_000, chunkTargetMs: 60, pauseMs: 40, firstChunk: 2_000, maxChunk: 20_000 },
+  local: {
+    oneTransaction: 20_000,
+    chunkTargetMs: 60,
+    pauseMs: 40,
+    firstChunk: 2_000,
+    minChunk: 1_000,
+    maxChunk: 20_000,
+  },
   // Each statement is a round trip (~4.4 ms); sqld ends a transaction held ~5 s while
   // another writer waits, and hands the lock to a waiting writer as soon as it is free.
-  libsql: { oneTransaction: 10_000, chunkTargetMs: 200, pauseMs: 25, firstChunk: 2_000, maxChunk: 20_000 },
+  libsql: {
+    oneTransaction: 10_000,
+    chunkTargetMs: 200,
+    pauseMs: 25,
+    firstChunk: 2_000,
+    minChunk: 1_000,
+    maxChunk: 20_000,
+  },
 };
 
 /** Different company cells one file may name. */
@@ -80,7 +101,19 @@ export interface RunInfo {
   chunks: number;
   /** Interrupted runs of the same input (and options) that this run finished. */
   finished: number[];
+  /** Its write transactions (ms), from asking for the lock to the end of the commit. */
+  txMs: { p50: number; max: number; total: number };
 }
+
+const txStats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return {
+    p50: r(s[Math.floor(s.length / 2)] ?? 0),
+    max: r(s[s.length - 1] ?? 0),
+    total: r(s.reduce((a, b) => a + b, 0)),
+  };
+};
 
 interface CompanyInfo {
   company: CompanyRow;
@@ -472,6 +505,7 @@ export class BulkJob {
     const now = this.svc.now();
     const ts = iso(now);
     let outcome: PageOutcome | undefined;
+    const t0 = performance.now();
     const run = await write(this.svc, async (r) => {
       const ctx = await this.enter(r, now);
       const prior = (await r.runningBulkRuns(this.sha256)).filter((p) => p.updated_at < ts);
@@ -505,8 +539,16 @@ export class BulkJob {
       await this.finishRun(r, ctx, runId, ts, outcome, afterLine, prior);
       return { runId, finished: prior.map((p) => p.id) };
     });
+    const took = performance.now() - t0;
     this.record(outcome!);
-    return { id: run.runId, mode: 'single', status: 'done', chunks: 1, finished: run.finished };
+    return {
+      id: run.runId,
+      mode: 'single',
+      status: 'done',
+      chunks: 1,
+      finished: run.finished,
+      txMs: txStats([took]),
+    };
   }
 
   /**
@@ -554,6 +596,7 @@ export class BulkJob {
     let afterLine = 0;
     let size = limits.firstChunk;
     let chunks = 0;
+    const held: number[] = [];
     try {
       for (;;) {
         const page = this.work.changesPage(afterLine, size);
@@ -564,8 +607,10 @@ export class BulkJob {
         const now = this.svc.now();
         const ts = iso(now);
         const t0 = performance.now();
+        let entered = t0;
         let outcome = newOutcome();
         await write(this.svc, async (r) => {
+          entered = performance.now();
           outcome = newOutcome();
           const ctx = await this.enter(r, now, new Set(page.map((p) => p.cid)));
           await this.applyPage(r, ctx, runId, ts, page, [], outcome);
@@ -580,7 +625,10 @@ export class BulkJob {
               now: ts,
             });
         });
-        const took = performance.now() - t0;
+        const end = performance.now();
+        held.push(end - t0);
+        // Chunks are sized on the time the lock was held (a wait for it says nothing of the chunk).
+        const took = end - entered;
         this.record(outcome);
         addOutcome(total, total, outcome);
         afterLine = lastLine;
@@ -588,11 +636,21 @@ export class BulkJob {
         if (isLast) break;
         if (!limits.fixed)
           size = Math.round(
-            Math.min(limits.maxChunk, Math.max(200, (size * limits.chunkTargetMs) / Math.max(1, took), size / 2)),
+            Math.min(
+              limits.maxChunk,
+              Math.max(limits.minChunk, (size * limits.chunkTargetMs) / Math.max(1, took), size / 2),
+            ),
           );
         await sleep(pause);
       }
-      return { id: runId, mode: 'chunked', status: 'done', chunks, finished: prior.map((p) => p.id) };
+      return {
+        id: runId,
+        mode: 'chunked',
+        status: 'done',
+        chunks,
+        finished: prior.map((p) => p.id),
+        txMs: txStats(held),
+      };
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       try {
