@@ -5,7 +5,7 @@
 //   admins STORE COMPANY TOKENS OUT CTRL    administrators at a steady rate (invite,
 //                                           set-role, list) until CTRL/stop exists, writing
 //                                           one JSON line per operation to OUT
-// Administrators run as async loops in long-lived processes (by default one each, as
+// Administrators run as async loops in a few long-lived processes (--procs 50 gives one each, as
 // real administrators run their own CLI: several in one process would share its event
 // loop, and one's synchronous commit would count as the others' wait); starting a CLI
 // process per operation would measure the CPU, not the store. For every write, the wait for the write lock is

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // `npm run bench:scale`: a 1M-row `member import` into a 1M-membership company while 50
 // administrators keep inviting, re-roling and listing at a steady rate (10 writes/s in
-// all, each administrator its own long-lived process), on a local file, on the sqld primary and through a sqld
+// all, from 5 long-lived processes), on a local file, on the sqld primary and through a sqld
 // replica. Prints per engine: import time and peak RSS, the administrators' throughput,
 // p50/p99 latency per operation, their write-lock wait (p50/p99/max) before and during
 // the import, and how many of their commands failed with exit 7.
 // Usage: node scripts/bench-scale.mjs [--rows 1000000] [--members 1000000] [--admins 50]
-//          [--procs 50] [--rate 10] [--engines local,primary,replica]
+//          [--procs 5] [--rate 10] [--engines local,primary,replica]
 // Needs a build (npm run build) and, for sqld, .sqld/sqld. Not a test: nothing here
 // fails on a slow machine; the targets are in docs/bulk.md.
 import { spawn, spawnSync } from 'node:child_process';
@@ -29,7 +29,7 @@ const arg = (name, def) => {
 const ROWS = Number(arg('rows', '1000000'));
 const MEMBERS = Number(arg('members', '1000000'));
 const ADMINS = Number(arg('admins', '50'));
-const PROCS = Number(arg('procs', '50'));
+const PROCS = Number(arg('procs', '5'));
 const RATE = Number(arg('rate', '10'));
 const ENGINES = arg('engines', 'local,primary,replica').split(',');
 
