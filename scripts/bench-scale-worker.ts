@@ -5,12 +5,13 @@
 //   admins STORE COMPANY TOKENS OUT CTRL    administrators at a steady rate (invite,
 //                                           set-role, list) until CTRL/stop exists, writing
 //                                           one JSON line per operation to OUT
-// Administrators run as async loops in a few long-lived processes (--procs 50 gives one each, as
-// real administrators run their own CLI: several in one process would share its event
-// loop, and one's synchronous commit would count as the others' wait); starting a CLI
-// process per operation would measure the CPU, not the store. For every write, the wait for the write lock is
-// measured inside the transaction: the time from asking for the transaction until its
-// first statement returned, less that statement's own time when nobody writes.
+// Administrators run as async loops in a few long-lived processes: starting a CLI
+// process per operation, or 50 processes on 2 cores, would measure the CPU, not the
+// store (--procs 50 gives each administrator its own process; with several in one
+// process, one's synchronous commit delays the others' timers, which counts as their
+// wait). For every write, the wait for the write lock is measured inside the
+// transaction: the time from asking for the transaction until its first statement
+// returned, less that statement's own time when nobody writes.
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { openStore, parseLocation } from '../src/store/open.js';
