@@ -2,7 +2,7 @@
 // esbuild and runs it in child processes). Two modes:
 //   seed STORE COMPANY MEMBERS ADMINS OUT   1M-membership company with direct SQL (no
 //                                           scrypt), ADMINS administrators with API tokens
-//   admins STORE COMPANY TOKENS OUT CTRL    administrators at a steady rate (invite,
+//   admins STORE COMPANY TOKENS OUT CTRL W RATE LIST   administrators at a steady rate (invite,
 //                                           set-role, list) until CTRL/stop exists, writing
 //                                           one JSON line per operation to OUT
 // Administrators run as async loops in a few long-lived processes: starting a CLI
@@ -75,11 +75,14 @@ async function seed(): Promise<void> {
         ),
       );
     }
-    // Administrators: users with their own main company, ADMINISTRATOR of the big one, an API token each.
+    // Administrators: users with their own main company, ADMINISTRATOR of the big one and
+    // of a team company (the first administrator's, on an unlimited plan), an API token each.
     const tokens: string[] = [];
+    let team = 0;
     await store.write(async (tx) => {
       const r = new Repo(tx);
       const plan = (await r.defaultPlan())!;
+      const unlimited = (await r.planByName('ENTERPRISE'))!;
       for (let i = 0; i < admins; i++) {
         const id = await r.insertUser({
           email: `admin${i}@scale.example`,
@@ -106,6 +109,18 @@ async function seed(): Promise<void> {
           invitedBy: null,
           now: ts,
         });
+        if (i === 0) {
+          team = main;
+          await r.setCompanyPlan(main, unlimited.id, ts);
+        } else
+          await r.insertMembership({
+            companyId: team,
+            userId: id,
+            role: 'ADMINISTRATOR',
+            status: 'ACTIVE',
+            invitedBy: null,
+            now: ts,
+          });
         await r.setCurrentCompany(id, company);
         const token = `pctl_${randomBytes(24).toString('hex')}`;
         await r.insertToken({
@@ -119,14 +134,14 @@ async function seed(): Promise<void> {
         tokens.push(token);
       }
     });
-    writeFileSync(out!, JSON.stringify(tokens));
+    writeFileSync(out!, JSON.stringify({ tokens, team }));
   } finally {
     await store.close();
   }
 }
 
 async function admins(): Promise<void> {
-  const [companyText, tokensJson, out, ctrl, worker, perSecondText] = rest;
+  const [companyText, tokensJson, out, ctrl, worker, perSecondText, listText] = rest;
   const company = companyText!;
   const tokens = JSON.parse(tokensJson!) as string[];
   const writesPerSecond = Number(perSecondText); // this process's share of the steady rate
@@ -167,7 +182,7 @@ async function admins(): Promise<void> {
             await raw.read(async (tx) => {
               const r = new Repo(tx);
               await authenticate(r, cred, now());
-              return r.memberEmailsPage(Number(company), '', 50);
+              return r.memberEmailsPage(Number(listText ?? company), '', 50);
             });
           }
         } catch (e) {

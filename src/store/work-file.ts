@@ -89,10 +89,10 @@ export class WorkFile {
   static async open(): Promise<WorkFile> {
     const Database = (await import('better-sqlite3')).default;
     const db = new Database('');
-    // Scratch data: no journal to sync, 32 MB of cache before pages spill to the file.
+    // Scratch data: no journal to sync, 8 MB of cache before pages spill to the file.
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
-    db.pragma('cache_size = -32000');
+    db.pragma('cache_size = -8000');
     db.exec(SCHEMA);
     return new WorkFile(db);
   }
