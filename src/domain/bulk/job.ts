@@ -609,22 +609,35 @@ export class BulkJob {
         const t0 = performance.now();
         let entered = t0;
         let outcome = newOutcome();
-        await write(this.svc, async (r) => {
-          entered = performance.now();
-          outcome = newOutcome();
-          const ctx = await this.enter(r, now, new Set(page.map((p) => p.cid)));
-          await this.applyPage(r, ctx, runId, ts, page, [], outcome);
-          this.failIfStrict(outcome);
-          const sofar = addOutcome(newOutcome(), total, outcome);
-          if (isLast) await this.finishRun(r, ctx, runId, ts, sofar, lastLine, prior);
-          else
-            await r.updateBulkRun(runId, {
-              rows: sofar.applied,
-              lastLine,
-              counts: this.countsOf(sofar),
-              now: ts,
-            });
-        });
+        const chunk = () =>
+          write(this.svc, async (r) => {
+            entered = performance.now();
+            outcome = newOutcome();
+            const ctx = await this.enter(r, now, new Set(page.map((p) => p.cid)));
+            await this.applyPage(r, ctx, runId, ts, page, [], outcome);
+            this.failIfStrict(outcome);
+            const sofar = addOutcome(newOutcome(), total, outcome);
+            if (isLast) await this.finishRun(r, ctx, runId, ts, sofar, lastLine, prior);
+            else
+              await r.updateBulkRun(runId, {
+                rows: sofar.applied,
+                lastLine,
+                counts: this.countsOf(sofar),
+                now: ts,
+              });
+          });
+        // A chunk the store could not take (busy past the timeout) changed nothing: it is
+        // tried again, a few times, after a pause. (Every chunk is re-decided from a fresh
+        // read, so trying one again never applies a row twice.)
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await chunk();
+            break;
+          } catch (e) {
+            if (!(e instanceof PlatformError) || e.code !== 'STORE_BUSY' || attempt >= 3) throw e;
+            await sleep(500 * attempt);
+          }
+        }
         const end = performance.now();
         held.push(end - t0);
         // Chunks are sized on the time the lock was held (a wait for it says nothing of the chunk).
