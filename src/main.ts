@@ -47,7 +47,7 @@ export function buildProgram(f: ContextFactory): Command {
     'after',
     `
 Exit codes: 0 ok, 1 bug, 2 usage, 3 auth, 4 permission, 5 not found, 6 conflict, 7 store, 8 cancelled,
-141 output closed early (\`… | head\`).
+9 drift (member sync --check), 141 output closed early (\`… | head\`).
 Run 'platformctl help <command>' for more.`,
   );
   return program;

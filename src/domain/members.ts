@@ -168,8 +168,10 @@ export async function invite(
     // E-mails that are already members were reported above (ALREADY_EXISTS) rather
     // than counted as seats; any failure rolls back the whole invite.
     const plan = (await r.planById(company.plan_id))!;
-    const used = await r.seatsUsed(company.id);
-    if (plan.max_users !== null && used + emails.length > plan.max_users)
+    // Seats are counted under the write lock only where a plan caps them: counting a
+    // million members of an unlimited company would hold every other writer up.
+    const used = plan.max_users === null ? null : await r.seatsUsed(company.id);
+    if (used !== null && plan.max_users !== null && used + emails.length > plan.max_users)
       throw seatLimitError(company, plan, used, emails.length);
     if (memberships.length) await r.bulkInsertMemberships(memberships, actor.user.id, iso(now));
     if (invitations.length) await r.bulkInsertInvitations(invitations, actor.user.id, iso(now));
@@ -180,7 +182,13 @@ export async function invite(
       'member.invite',
       invited.map((i) => ({ company: ref, target: i.email, details: { role, status: i.status } })),
     );
-    return { company: ref, role, invited, users: used + emails.length, maxUsers: plan.max_users };
+    return {
+      company: ref,
+      role,
+      invited,
+      users: used === null ? null : used + emails.length,
+      maxUsers: plan.max_users,
+    };
   });
 }
 

@@ -685,6 +685,145 @@ export class Repo {
     );
   }
 
+  /**
+   * One page of a company's members (the OWNER included) and pending invitations in
+   * e-mail order, after `afterEmail` (member sync reads the current state this way).
+   */
+  memberEmailsPage(companyId: number, afterEmail: string, limit: number) {
+    return this.tx.all<{ email: string; role: string; user_id: number | null }>(
+      `SELECT email, role, user_id FROM memberships WHERE company_id = :c AND email > :after
+       UNION ALL
+       SELECT email, role, NULL FROM invitations WHERE company_id = :c AND email > :after
+       ORDER BY email LIMIT :limit`,
+      { c: companyId, after: afterEmail, limit },
+    );
+  }
+  /** Removes non-owner memberships: rows [company, user]. */
+  bulkDeleteMemberships(rows: [number, number][]) {
+    return this.tx.run(
+      `DELETE FROM memberships WHERE role <> 'OWNER' AND (company_id, user_id) IN
+         (SELECT value ->> 0, value ->> 1 FROM json_each(:rows))`,
+      { rows: JSON.stringify(rows) },
+    );
+  }
+  /** Removes pending invitations: rows [company, e-mail]. */
+  bulkDeleteInvitations(rows: [number, string][]) {
+    return this.tx.run(
+      `DELETE FROM invitations WHERE (company_id, email) IN (SELECT value ->> 0, value ->> 1 FROM json_each(:rows))`,
+      { rows: JSON.stringify(rows) },
+    );
+  }
+  /** The given users whose current company this was have none any more (as clearCurrentCompany). */
+  bulkClearCurrentCompany(companyId: number, userIds: number[]) {
+    return this.tx.run(
+      `UPDATE users SET current_company_id = NULL
+        WHERE current_company_id = :c AND id IN (SELECT value FROM json_each(:ids))`,
+      { c: companyId, ids: JSON.stringify(userIds) },
+    );
+  }
+  /** Audit entries of one bulk run in one statement: rows [company, companyName, action, target, details]. */
+  bulkRunAudit(
+    runId: number,
+    actor: { id: number; email: string },
+    at: string,
+    rows: [number, string, string, string | null, Record<string, unknown>][],
+  ) {
+    return this.tx.run(
+      `INSERT INTO audit_log (at, actor_id, actor_email, company_id, company_name, action, target, details, run_id)
+       SELECT :at, :actor, :actorEmail, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, :run
+         FROM json_each(:rows)`,
+      {
+        at,
+        actor: actor.id,
+        actorEmail: actor.email,
+        run: runId,
+        rows: JSON.stringify(rows.map(([c, n, a, t, d]) => [c, n, a, t, JSON.stringify(d)])),
+      },
+    );
+  }
+  async insertBulkRun(b: {
+    kind: 'import' | 'sync';
+    actorId: number;
+    actorEmail: string;
+    source: string;
+    sha256: string;
+    planned: number;
+    now: string;
+  }) {
+    const r = await this.tx.run(
+      `INSERT INTO bulk_runs (kind, actor_id, actor_email, source, status, input_sha256, planned, started_at, updated_at)
+       VALUES (:kind, :actor, :email, :source, 'running', :sha, :planned, :now, :now)`,
+      {
+        kind: b.kind,
+        actor: b.actorId,
+        email: b.actorEmail,
+        source: b.source,
+        sha: b.sha256,
+        planned: b.planned,
+        now: b.now,
+      },
+    );
+    return r.lastInsertRowid;
+  }
+  /** Records a run's progress (rows applied, last input line, counts) or its end. */
+  updateBulkRun(
+    id: number,
+    u: {
+      rows: number;
+      lastLine: number;
+      counts: Record<string, number>;
+      now: string;
+      status?: 'done' | 'failed';
+      error?: string;
+    },
+  ) {
+    return this.tx.run(
+      `UPDATE bulk_runs SET rows = :rows, last_line = :line, counts = :counts, updated_at = :now,
+              status = coalesce(:status, status), error = coalesce(:error, error),
+              finished_at = CASE WHEN :status IS NULL THEN finished_at ELSE :now END
+        WHERE id = :id`,
+      {
+        id,
+        rows: u.rows,
+        line: u.lastLine,
+        counts: JSON.stringify(u.counts),
+        now: u.now,
+        status: u.status ?? null,
+        error: u.error ?? null,
+      },
+    );
+  }
+  /** Runs of the same input that are still marked running (interrupted, or going on elsewhere). */
+  runningBulkRuns(sha256: string) {
+    return this.tx.all<{
+      id: number;
+      actor_email: string;
+      rows: number;
+      planned: number;
+      last_line: number;
+      updated_at: string;
+    }>(
+      `SELECT id, actor_email, rows, planned, last_line, updated_at FROM bulk_runs
+        WHERE input_sha256 = :sha AND status = 'running' ORDER BY id`,
+      { sha: sha256 },
+    );
+  }
+  /** Marks interrupted runs of the same input as finished by a later run. */
+  supersedeBulkRuns(ids: number[], byRun: number | null, now: string) {
+    return this.tx.run(
+      `UPDATE bulk_runs SET status = 'failed', error = :error, updated_at = :now, finished_at = :now
+        WHERE status = 'running' AND id IN (SELECT value FROM json_each(:ids))`,
+      {
+        ids: JSON.stringify(ids),
+        error:
+          byRun === null
+            ? 'interrupted; a re-run of the same input found every change applied'
+            : `interrupted; finished by run ${byRun}`,
+        now,
+      },
+    );
+  }
+
   // ---- invariants (store check) ----
   /** Every broken rule of the store (docs/rules.md), one line each. */
   // ---- identity text, page by page (store check's look-alike report) ----

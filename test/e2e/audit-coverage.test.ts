@@ -54,6 +54,7 @@ const MUTATING: Record<string, string> = {
   'member set-role': 'member.set_role',
   'member remove': 'member.remove',
   'member import': 'member.import',
+  'member sync': 'member.sync',
   'plan create': 'plan.create',
   'plan set': 'plan.set',
   'staff grant': 'staff.grant',
@@ -125,6 +126,9 @@ describe.each(engines())('audit coverage on %s', (engine: Engine) => {
     await step('member remove', () => ann.run(['--yes', 'member', 'remove', 'bob@example.com']));
     await step('member import', () =>
       ann.run(['member', 'import', '-'], { input: 'email,role\nzed@example.com,MANAGER\n' }),
+    );
+    await step('member sync', () =>
+      ann.run(['member', 'sync', '-'], { input: 'email,role\nzed@example.com,DESIGNER\n' }),
     );
     await step('password change', () =>
       bob.run(['password', 'change', '--password-stdin'], { input: `${PASSWORD}\nnew password 2\nnew password 2\n` }),

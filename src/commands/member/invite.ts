@@ -21,7 +21,7 @@ export async function run(o: InviteOptions): Promise<void> {
   ]);
   success(
     o.io,
-    `Invited ${r.invited.length} member(s) to "${r.company.name}" as ${r.role} (${r.users}/${r.maxUsers ?? 'unlimited'} users).`,
+    `Invited ${r.invited.length} member(s) to "${r.company.name}" as ${r.role} (${r.users === null ? 'unlimited plan' : `${r.users}/${r.maxUsers} users`}).`,
   );
 }
 
