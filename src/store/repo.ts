@@ -669,21 +669,7 @@ export class Repo {
   bulkSetInvitationRoles(rows: BulkUpdate<string>[]) {
     return this.tx.runMany(`UPDATE invitations SET role = ?, updated_at = ? WHERE company_id = ? AND email = ?`, rows);
   }
-  /** One page of a company's memberships (the OWNER included) in user-id order, for export. */
-  exportMembershipsPage(companyId: number, afterUserId: number, limit: number) {
-    return this.tx.all<{ user_id: number; email: string; role: string }>(
-      `SELECT m.user_id, u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id
-        WHERE m.company_id = :c AND m.user_id > :after ORDER BY m.user_id LIMIT :limit`,
-      { c: companyId, after: afterUserId, limit },
-    );
-  }
-  /** One page of a company's pending invitations in e-mail order, for export. */
-  exportInvitationsPage(companyId: number, afterEmail: string, limit: number) {
-    return this.tx.all<{ email: string; role: string }>(
-      `SELECT email, role FROM invitations WHERE company_id = :c AND email > :after ORDER BY email LIMIT :limit`,
-      { c: companyId, after: afterEmail, limit },
-    );
-  }
+
 
   /**
    * One page of a company's members (the OWNER included) and pending invitations in
