@@ -670,7 +670,6 @@ export class Repo {
     return this.tx.runMany(`UPDATE invitations SET role = ?, updated_at = ? WHERE company_id = ? AND email = ?`, rows);
   }
 
-
   /**
    * One page of a company's members (the OWNER included) and pending invitations in
    * e-mail order, after `afterEmail` (member sync reads the current state this way).
