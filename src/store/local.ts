@@ -242,6 +242,18 @@ export class LocalStore implements Store {
     return this.transact('BEGIN IMMEDIATE', fn);
   }
 
+  async identity(): Promise<string | undefined> {
+    try {
+      const row = this.db.prepare(`SELECT value FROM platformctl_meta WHERE key = 'store_id'`).get() as
+        { value: unknown } | undefined;
+      return typeof row?.value === 'string' && row.value !== '' ? row.value : undefined;
+    } catch (e) {
+      // A store not initialised yet has no platformctl_meta, and so no identity.
+      if (/no such table/i.test(String((e as Error).message))) return undefined;
+      throw storeError(e, this.displayLocation);
+    }
+  }
+
   async integrityCheck(): Promise<string[]> {
     try {
       const rows = this.db.pragma('integrity_check') as { integrity_check: string }[];
