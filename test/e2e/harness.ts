@@ -161,7 +161,9 @@ export class TestStore {
     const loc = parseLocation(this.store);
     const store = await openStore(loc);
     let tokens: string[];
+    let storeId: string | undefined;
     try {
+      storeId = await store.identity();
       tokens = await store.write(async (tx) => {
         const r = new Repo(tx);
         const out: string[] = [];
@@ -175,7 +177,10 @@ export class TestStore {
     return Promise.all(
       people.map(async ({ spec, fields, password }, i) => {
         const user = new User(this, spec.email, this.configDirOf(spec.email), password);
-        await new Config(user.configDir).saveSession(loc.key, { token: tokens[i]!, email: fields.email });
+        // Saved as the CLI saves it: under the store's identity, shared by every spelling of its location.
+        const config = new Config(user.configDir);
+        config.bind(loc.key, storeId);
+        await config.saveSession(loc.key, { token: tokens[i]!, email: fields.email });
         return user;
       }),
     );
