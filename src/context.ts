@@ -72,8 +72,8 @@ export function createContext(opts: {
   let location: StoreLocation | undefined;
   let store: Promise<Store> | undefined;
   let opened: Store | undefined;
-  /** The remote store's replication state, and its index when the command began. */
-  let replication: { state: Replication; initial: string } | undefined;
+  /** The remote store's replication state, its index when loaded, and for which identity it was loaded. */
+  let replication: { state: Replication; initial: string; of: string | undefined } | undefined;
   const stateFile = () => (state ??= new StateFile(ctx.config().dir));
   const envToken = () => env.PLATFORMCTL_TOKEN || undefined;
   const activeToken = () => envToken() ?? ctx.config().session(ctx.location().key)?.token;
@@ -86,12 +86,12 @@ export function createContext(opts: {
     const key = ctx.location().key;
     const before = activeToken();
     ctx.config().bind(key, id);
-    if (replication && id !== undefined) {
-      const seen = stateFile().replicationIndex(id);
-      if (seen && (replication.state.index === '' || BigInt(seen) > BigInt(replication.state.index || '0'))) {
-        replication.state.index = seen;
-        replication.initial = seen;
-      }
+    // The index remembered for another store (or for none) means nothing here: this store's own.
+    if (replication && id !== undefined && id !== replication.of) {
+      const seen = stateFile().replicationIndex(id) ?? '';
+      replication.state.index = seen;
+      replication.initial = seen;
+      replication.of = id;
     }
     return activeToken() !== before;
   };
@@ -132,7 +132,7 @@ export function createContext(opts: {
       },
     });
     const r = (s as Store & { replication?: Replication }).replication;
-    if (r) replication = { state: r, initial: r.index };
+    if (r) replication = { state: r, initial: r.index, of: cached };
     // A location seen for the first time, with sessions saved for stores by identity:
     // which store this is must be known before a session is picked (one request, once).
     if (cached === undefined && !envToken() && ctx.config().hasIdentifiedSessions()) await s.identity();
