@@ -10,7 +10,7 @@ import { checkStore } from '../../src/domain/health.js';
 import { hashPassword } from '../../src/domain/password.js';
 import { openStore, parseLocation } from '../../src/store/open.js';
 import { Repo } from '../../src/store/repo.js';
-import { NO_SQLD, Sqld, sqldBinary } from './sqld.js';
+import { NO_SQLD, Sqld, sqldBinary, startPair } from './sqld.js';
 import { cannotRun } from '../helpers/cannot-run.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/platformctl.js', import.meta.url));
@@ -69,20 +69,29 @@ export class TestStore {
   private users = 0;
   private seeding: Promise<unknown> = Promise.resolve();
 
+  /** With `replica`: a replica of the primary `sqld` (the store's URL is the primary's). */
+  readonly replica: Sqld | undefined;
+
   private constructor(
     readonly engine: Engine,
     dir: string,
     store: string,
     sqld?: Sqld,
+    replica?: Sqld,
   ) {
     this.dir = dir;
     this.store = store;
     this.sqld = sqld;
+    this.replica = replica;
   }
 
-  static async create(engine: Engine, opts: { sqldArgs?: string[] } = {}): Promise<TestStore> {
+  static async create(engine: Engine, opts: { sqldArgs?: string[]; replica?: boolean } = {}): Promise<TestStore> {
     const dir = mkdtempSync(join(tmpdir(), 'platformctl-e2e-'));
     if (engine === 'local') return new TestStore(engine, dir, join(dir, 'platform.db'));
+    if (opts.replica) {
+      const { primary, replica } = await startPair(join(dir, 'sqld'), opts.sqldArgs);
+      return new TestStore(engine, dir, primary.url, primary, replica);
+    }
     const sqld = await new Sqld({ dataDir: join(dir, 'sqld'), args: opts.sqldArgs }).start();
     return new TestStore(engine, dir, sqld.url, sqld);
   }
@@ -218,6 +227,7 @@ export class TestStore {
   }
 
   async dispose(): Promise<void> {
+    await this.replica?.stop('SIGKILL');
     await this.sqld?.stop('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -248,7 +258,7 @@ export class User {
  * Declares the usual e2e life cycle: a fresh store per test, `store check` after each
  * test that passed, and clean-up. Returns a getter for the current store.
  */
-export function useStore(engine: Engine, opts: { sqldArgs?: string[]; check?: boolean } = {}) {
+export function useStore(engine: Engine, opts: { sqldArgs?: string[]; check?: boolean; replica?: boolean } = {}) {
   let current: TestStore | undefined;
   if (engine === 'libsql')
     beforeEach((ctx) => {
@@ -265,7 +275,7 @@ export function useStore(engine: Engine, opts: { sqldArgs?: string[]; check?: bo
     }
   });
   return async (o: { sqldArgs?: string[] } = {}) => {
-    current = await TestStore.create(engine, { sqldArgs: o.sqldArgs ?? opts.sqldArgs });
+    current = await TestStore.create(engine, { sqldArgs: o.sqldArgs ?? opts.sqldArgs, replica: opts.replica });
     return current;
   };
 }
