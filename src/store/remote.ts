@@ -486,13 +486,20 @@ export class RemoteStore implements Store {
     let code = String(err?.code ?? '');
     const cause = err?.cause;
     const status = cause?.status;
-    let text = redact(`${err?.message ?? String(e)} ${cause?.message ?? ''} ${cause?.code ?? ''}`, this.secrets);
+    const text = redact(`${err?.message ?? String(e)} ${cause?.message ?? ''} ${cause?.code ?? ''}`, this.secrets);
+    // The server's own words, for a message: without the codes the client puts in front,
+    // and without the prefix a replica puts before its primary's refusal.
+    const reason = firstLine(
+      redact(String(err?.message ?? e), this.secrets)
+        .replace(/^([A-Z][A-Z0-9_]+: )+/, '')
+        .replace(/^error executing a request on the primary: /, '')
+        .replace(/^SQLite error: /, ''),
+    );
     // A replica forwards writes (and reads it cannot serve yet) to its primary and wraps
-    // the primary's refusal: the primary's words, after a fixed prefix.
+    // the primary's refusal: classified by the primary's words.
     if (code === 'PROXY_ERROR') {
-      text = text.replace(/^(PROXY_ERROR: )+/, '').replace(/error executing a request on the primary: /g, '');
-      if (/constraint failed|guarded|platformctl:/i.test(text)) code = 'SQLITE_CONSTRAINT';
-      else if (/database is locked/i.test(text)) code = 'SQLITE_BUSY';
+      if (/constraint failed|guarded|platformctl:/i.test(reason)) code = 'SQLITE_CONSTRAINT';
+      else if (/database is locked/i.test(reason)) code = 'SQLITE_BUSY';
     }
     const busy = () =>
       new PlatformError(
@@ -536,7 +543,7 @@ export class RemoteStore implements Store {
       if (/^SQLITE_CONSTRAINT/.test(code)) {
         return new PlatformError(
           'CONFLICT',
-          `The store ${where} refused the change: ${firstLine(text.replace(/^(SQLITE_\w+: )+(SQLite error: )?/, ''))}. Nothing was changed; try again.`,
+          `The store ${where} refused the change: ${reason.replace(/\.$/, '')}. Nothing was changed; try again.`,
         );
       }
     }
@@ -578,7 +585,7 @@ export class RemoteStore implements Store {
     if (/^[A-Z][A-Z0-9_]+$/.test(code) || /^Libsql/.test(String(err?.name))) {
       return new PlatformError(
         'STORE_UNAVAILABLE',
-        `The store ${where} refused a statement (${firstLine(text.replace(/^([A-Z_]+: )+/, ''))}). ${outcome(phase)}`,
+        `The store ${where} refused a statement (${reason.replace(/\.$/, '')}). ${outcome(phase)}`,
       );
     }
     return e;

@@ -13,7 +13,7 @@ import { DEFAULT_TIMEOUTS } from '../../src/store/timeouts.js';
 import { RemoteStore } from '../../src/store/remote.js';
 import type { Store, Tx } from '../../src/store/types.js';
 import { createServer, request } from 'node:http';
-import { NO_SQLD, Sqld, freePort, sqldBinary } from '../e2e/sqld.js';
+import { NO_SQLD, Sqld, freePort, sqldBinary, startPair } from '../e2e/sqld.js';
 import { cannotRun } from '../helpers/cannot-run.js';
 
 const engines = ['local', 'libsql'] as const;
@@ -196,29 +196,38 @@ describe('RemoteStore errors', () => {
     );
   });
 
-  it('sqld ending a transaction that held the lock too long is STORE_BUSY, and nothing of it remains', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'platformctl-store-'));
-    const sqld = await new Sqld({ dataDir: join(dir, 'sqld') }).start();
-    // No retry: this test is about the first failure, not the busy-timeout loop.
-    const store = await RemoteStore.open(sqld.url, sqld.url, undefined, { ...DEFAULT_TIMEOUTS, busyMs: 0 });
-    const waiter = createClient({ url: sqld.url });
-    try {
-      await store.write((tx) => tx.exec(`CREATE TABLE t (v TEXT)`));
-      const e = await store
-        .write(async (tx) => {
-          await tx.run(`INSERT INTO t VALUES ('slow')`);
-          // Another writer waits for the lock; sqld takes it from us after ~5 s.
-          await waiter.execute(`INSERT INTO t VALUES ('other')`);
-          await tx.run(`INSERT INTO t VALUES ('late')`);
-        })
-        .catch((x: unknown) => x);
-      expect((e as PlatformError).code).toBe('STORE_BUSY');
-      expect((await waiter.execute(`SELECT v FROM t`)).rows.map((r) => r.v)).toEqual(['other']);
-    } finally {
-      waiter.close();
-      await store.close();
-      await sqld.stop('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 30_000);
+  it.each(['directly', 'through a replica'] as const)(
+    'sqld ending a transaction that held the lock too long is STORE_BUSY (%s), and nothing of it remains',
+    async (how) => {
+      const dir = mkdtempSync(join(tmpdir(), 'platformctl-store-'));
+      const pair = how === 'directly' ? undefined : await startPair(join(dir, 'pair'));
+      const sqld = pair?.primary ?? (await new Sqld({ dataDir: join(dir, 'sqld') }).start());
+      const via = pair?.replica.url ?? sqld.url;
+      // No retry: this test is about the first failure, not the busy-timeout loop.
+      const store = await RemoteStore.open(via, via, undefined, { ...DEFAULT_TIMEOUTS, busyMs: 0 });
+      const waiter = createClient({ url: sqld.url });
+      try {
+        await store.write((tx) => tx.exec(`CREATE TABLE t (v TEXT)`));
+        const e = await store
+          .write(async (tx) => {
+            await tx.run(`INSERT INTO t VALUES ('slow')`);
+            // Another writer waits for the lock; sqld takes it from us after ~5 s.
+            await waiter.execute(`INSERT INTO t VALUES ('other')`);
+            await tx.run(`INSERT INTO t VALUES ('late')`);
+          })
+          .catch((x: unknown) => x);
+        // Through a replica sqld says PROXY_ERROR "Transaction timed-out": the same answer.
+        expect((e as PlatformError).code).toBe('STORE_BUSY');
+        // 'late' was never sent: after a lost lock sqld would have committed it on its own.
+        expect((await waiter.execute(`SELECT v FROM t`)).rows.map((r) => r.v)).toEqual(['other']);
+      } finally {
+        waiter.close();
+        await store.close();
+        await pair?.replica.stop('SIGKILL');
+        await sqld.stop('SIGKILL');
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    30_000,
+  );
 });
