@@ -58,8 +58,20 @@ await build({
   logLevel: 'warning',
 });
 
-// The remote client: @libsql/client/http and everything it needs in one file. Its `ws`
-// dependency is CommonJS: the banner gives the bundle a `require`.
+// The HTTP client never opens a WebSocket: the `ws` package (half the bundle) stays out.
+const noWebSocket = {
+  name: 'no-websocket',
+  setup(b) {
+    b.onResolve({ filter: /^@libsql\/isomorphic-ws$/ }, () => ({ path: 'no-websocket', namespace: 'no-websocket' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-websocket' }, () => ({
+      contents: 'export const WebSocket = undefined;',
+      loader: 'js',
+    }));
+  },
+};
+
+// The remote client: @libsql/client/http and everything it needs in one file, with the
+// light Request and Headers of src/store/http-transport.ts in place of Node's (undici).
 await build({
   entryPoints: { 'libsql-http': 'src/store/libsql-http.ts' },
   outdir: 'dist',
@@ -69,7 +81,9 @@ await build({
   platform: 'node',
   target: 'node20',
   minify: true,
+  inject: ['src/store/libsql-globals.ts'],
   banner: { js: requireBanner },
+  plugins: [noWebSocket],
   logLevel: 'warning',
 });
 

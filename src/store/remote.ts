@@ -5,6 +5,8 @@ import { checkVersion, migrate, readVersion, versionOf } from './migrate.js';
 import { LATEST_VERSION } from './migrations/index.js';
 import type { StoreTimeouts } from './timeouts.js';
 import type { Params, RunResult, Store, Tx } from './types.js';
+import type { OutgoingRequest } from './http-transport.js';
+import type * as LibsqlHttp from './libsql-http.js';
 
 /** Statements per network round trip when a command writes many rows. */
 const BATCH_SIZE = 1000;
@@ -190,29 +192,38 @@ function pinned(body: string, index: string): string {
   return JSON.stringify(j);
 }
 
+type Lib = typeof LibsqlHttp;
+
 /**
  * The one fetch of both clients: basic auth from the URL, no compression (sqld gzips in
  * ~64-byte chunks that cost seconds of CPU per MB to decode), replication indexes seen
- * and (reads only) sent, error bodies kept, and every request aborted with the command.
+ * and (reads only) sent, error bodies kept, every request aborted with the command. It
+ * goes over node:http (http-transport.ts), not Node's fetch.
  */
-function hranaFetch(o: {
-  basicAuth: string | undefined;
-  abort: AbortSignal;
-  replication: Replication;
-  pin: boolean;
-  waitMs: number;
-  onStale: ((waitedMs: number) => void) | undefined;
-}) {
-  const send = async (url: string, headers: Headers, body: string | undefined, signal: AbortSignal) =>
-    fetch(url, { method: body === undefined ? 'GET' : 'POST', headers, body, signal });
-  return async (input: Request | string | URL, init?: RequestInit): Promise<Response> => {
-    const req = input instanceof Request && init === undefined ? input : new Request(input, init);
-    const headers = new Headers(req.headers);
-    if (o.basicAuth) headers.set('Authorization', `Basic ${o.basicAuth}`);
+function hranaFetch(
+  lib: Lib,
+  transport: InstanceType<Lib['Transport']>,
+  o: {
+    basicAuth: string | undefined;
+    abort: AbortSignal;
+    replication: Replication;
+    pin: boolean;
+    waitMs: number;
+    onStale: ((waitedMs: number) => void) | undefined;
+  },
+) {
+  return async (input: OutgoingRequest | string | URL): Promise<InstanceType<Lib['Response']>> => {
+    const req: OutgoingRequest =
+      typeof input === 'string' || input instanceof URL ? new lib.Request(String(input)) : input;
+    const headers = new lib.Headers();
+    req.headers.forEach((v, k) => headers.set(k, v));
+    if (o.basicAuth) headers.set('authorization', `Basic ${o.basicAuth}`);
     headers.set('accept-encoding', 'identity');
     const body = req.method === 'POST' ? await req.text() : undefined;
+    const send = (b: string | undefined, signal: AbortSignal) =>
+      transport.send({ url: req.url, method: req.method, headers, text: async () => b ?? '' }, b, signal);
     const rep = o.replication;
-    let res: Response;
+    let res: InstanceType<Lib['Response']>;
     let fellBack = false;
     if (o.pin && body !== undefined && rep.index !== '' && rep.index !== '0' && !rep.stale) {
       // A replica waits, without a limit of its own, until it has the index: bounded here.
@@ -221,7 +232,7 @@ function hranaFetch(o: {
       o.abort.addEventListener('abort', onAbort, { once: true });
       const timer = setTimeout(() => wait.abort(new RequestTimeout()), o.waitMs);
       try {
-        res = await send(req.url, headers, pinned(body, rep.index), wait.signal);
+        res = await send(pinned(body, rep.index), wait.signal);
       } catch (e) {
         if (o.abort.aborted || !(wait.signal.reason instanceof RequestTimeout)) throw e;
         // The replica has not caught up with this caller's last change in time (its
@@ -229,40 +240,39 @@ function hranaFetch(o: {
         fellBack = true;
         rep.stale = true;
         o.onStale?.(o.waitMs);
-        res = await send(req.url, headers, body, o.abort);
+        res = await send(body, o.abort);
       } finally {
         clearTimeout(timer);
         o.abort.removeEventListener('abort', onAbort);
       }
     } else {
-      res = await send(req.url, headers, body, o.abort);
+      res = await send(body, o.abort);
     }
     const type = res.headers.get('content-type') ?? '';
     if (!type.includes('application/json')) return res;
     const text = await res.text();
     if (!res.ok) {
       // sqld explains refusals as {"error": "..."}, which the client would drop: kept as text.
-      let why = text;
       try {
         const j = JSON.parse(text) as { error?: unknown; message?: unknown };
-        if (typeof j.message === 'string')
-          return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
-        if (typeof j.error === 'string') why = j.error;
+        if (typeof j.message !== 'string' && typeof j.error === 'string') {
+          return new lib.Response(j.error, {
+            status: res.status,
+            statusText: res.statusText,
+            headers: { 'content-type': 'text/plain' },
+          });
+        }
       } catch {
-        /* not JSON after all: the text as it is */
+        /* not JSON after all: left as it is */
       }
-      return new Response(why, {
-        status: res.status,
-        statusText: res.statusText,
-        headers: { 'content-type': 'text/plain' },
-      });
+      return res;
     }
     const seen = highestIndex(text);
     if (seen !== undefined) {
       if (fellBack) rep.index = seen.toString();
       else if (rep.index === '' || seen > BigInt(rep.index)) rep.index = seen.toString();
     }
-    return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
+    return res;
   };
 }
 
@@ -398,6 +408,8 @@ export class RemoteStore implements Store {
   private idKnown = false;
   /** Whether the server has answered once: a failure before that means it was never reached. */
   private reached = false;
+  /** The HTTP connections (kept alive for the command's requests). */
+  private transport: { close(): void } | undefined;
 
   private constructor(
     clients: { reader: Client; writer: Client },
@@ -431,16 +443,8 @@ export class RemoteStore implements Store {
     const t = target(url, authToken);
     const abort = new AbortController();
     const replication: Replication = { index: opts.replicationIndex ?? '', stale: false };
-    const fetchFor = (pin: boolean) =>
-      hranaFetch({
-        basicAuth: t.basicAuth,
-        abort: abort.signal,
-        replication,
-        pin,
-        waitMs: opts.replicaWaitMs ?? DEFAULT_REPLICA_WAIT_MS,
-        onStale: opts.onStale,
-      });
     let clients: { reader: Client; writer: Client };
+    let transport: { close(): void } | undefined;
     try {
       if (/^wss?:/i.test(t.clientUrl)) {
         // WebSockets carry no fetch: no pinning there (docs/remote.md).
@@ -449,13 +453,22 @@ export class RemoteStore implements Store {
         clients = { reader: c, writer: c };
       } else {
         // Our own bundle of the HTTP client (scripts/build.mjs), loaded only by remote commands.
-        const { createClient } = await import('./libsql-http.js');
+        const lib = await import('./libsql-http.js');
+        const http = new lib.Transport();
+        transport = http;
         const make = (pin: boolean) =>
-          createClient({
+          lib.createClient({
             url: t.clientUrl,
             authToken: authToken || undefined,
             intMode: 'number',
-            fetch: fetchFor(pin),
+            fetch: hranaFetch(lib, http, {
+              basicAuth: t.basicAuth,
+              abort: abort.signal,
+              replication,
+              pin,
+              waitMs: opts.replicaWaitMs ?? DEFAULT_REPLICA_WAIT_MS,
+              onStale: opts.onStale,
+            }),
           });
         clients = { reader: make(true), writer: make(false) };
       }
@@ -464,7 +477,9 @@ export class RemoteStore implements Store {
       const msg = redact(String((e as Error)?.message ?? e), t.secrets);
       throw new PlatformError('USAGE', `The store URL ${display} cannot be used: ${msg.replace(/^[A-Z_]+: /, '')}`);
     }
-    return new RemoteStore(clients, display, t.secrets, abort, timeouts, replication, opts);
+    const store = new RemoteStore(clients, display, t.secrets, abort, timeouts, replication, opts);
+    store.transport = transport;
+    return store;
   }
 
   /** Maps a libSQL client failure to a one-line contract error that names no secret. */
@@ -859,6 +874,7 @@ export class RemoteStore implements Store {
   async close(): Promise<void> {
     this.reader.close();
     if (this.writer !== this.reader) this.writer.close();
+    this.transport?.close();
   }
 }
 
