@@ -175,7 +175,8 @@ describe('a primary and a replica (sqld)', () => {
     );
     const codes = results.map((r) => r.exitCode).sort();
     expect(codes, results.map((r) => r.stderr).join('\n')).toEqual([0, 0, 6, 6, 6, 6, 6, 6]);
-    for (const r of results.filter((x) => x.exitCode === 6)) expect(r.stderr).toMatch(/^error: Plan FREE of "Smith Company" a/);
+    for (const r of results.filter((x) => x.exitCode === 6))
+      expect(r.stderr).toMatch(/^error: Plan FREE of "Smith Company" a/);
     const members = JSON.parse((await ann.run(['--json', 'member', 'list'])).stdout);
     expect(members).toHaveLength(3);
   });
@@ -210,7 +211,6 @@ describe('a primary and a replica (sqld)', () => {
       expect(ok.exitCode, ok.stderr).toBe(0);
       expect(JSON.parse(ok.stdout)).toMatchObject({ invited: rows, failed: 0 });
       const requests = proxy.count;
-      if (process.env.REPLICA_DEBUG) console.log(proxy.bodies.map((b) => b.slice(0, 150)).join('\n'));
       const begin = proxy.bodies.findIndex((b) => b.includes('BEGIN IMMEDIATE')) + 1;
       expect(begin).toBeGreaterThan(0);
       expect(proxy.bodies[requests - 1]).toContain('COMMIT');
@@ -225,21 +225,25 @@ describe('a primary and a replica (sqld)', () => {
         now.invitations!.length === before.invitations!.length + rows &&
         now.invitations!.filter((i) => JSON.parse(i).email.startsWith('b')).length === rows;
       const outcomes: string[] = [];
+      // (Every request of a transaction is a kill point of remote.test.ts, on one server.)
       for (const [k, mode] of [
         [begin, 'through'],
-        [Math.ceil((begin + requests) / 2), 'through'],
         [requests, 'through'],
         [requests, 'after'],
       ] as const) {
         proxy.arm(k, mode);
         const r = await importVia(file);
-        if (process.env.REPLICA_DEBUG)
-          console.log(k, mode, requests, begin, proxy.count, proxy.bodies.map((b) => b.slice(0, 120)).join('\n'), r.stderr);
-        expect(proxy.killed, `request ${k} ${mode}: ${r.exitCode} ${r.stderr}`).toBe(true);
+        expect(proxy.killed, `request ${k} ${mode} (reached ${proxy.count}): ${r.exitCode} ${r.stderr}`).toBe(true);
         // Never exit 1: the store is unavailable (or the outcome unknown, said so).
         expect(r.exitCode, r.stderr).toBe(7);
         expect(JSON.parse(r.stderr).error.code).toBe('STORE_UNAVAILABLE');
         await t.sqld!.start();
+        // A replica replays, once its primary is back, the first request of a transaction
+        // it was holding (BEGIN IMMEDIATE with its statements, never a COMMIT): harmless,
+        // but it holds the write lock for ~5 s. Restarted, the replica holds nothing, and
+        // the next round's requests are as in the clean run.
+        await R.stop('SIGKILL');
+        await R.start();
         await R.caughtUp(30_000);
         await forwardsWrites(R);
         // A primary that crashed may number its log anew: the CLI's remembered index can be
@@ -256,7 +260,6 @@ describe('a primary and a replica (sqld)', () => {
       // Killed before COMMIT reached the primary: nothing; after it committed: everything.
       expect(outcomes, `${requests} requests`).toEqual([
         `${begin}/through=before`,
-        `${Math.ceil((begin + requests) / 2)}/through=before`,
         `${requests}/through=before`,
         `${requests}/after=after`,
       ]);

@@ -157,23 +157,30 @@ export class Sqld {
 }
 
 /**
- * Waits until a replica forwards writes to its primary again (after a primary restart
- * it reconnects with a growing back-off): a write that changes nothing goes through.
+ * Waits until a replica gets write transactions through to its primary again. After a
+ * primary restart the replica reconnects with a growing back-off, and it may first
+ * replay a transaction a client had abandoned while the primary was down: that one holds
+ * the write lock until sqld takes it away for a waiting writer (~5 s). A transaction that
+ * changes nothing, BEGIN IMMEDIATE to COMMIT, waits all that out.
  */
 export async function forwardsWrites(replica: Sqld, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const steps = [
+    { stmt: { sql: 'BEGIN IMMEDIATE' } },
+    { stmt: { sql: `DELETE FROM platformctl_meta WHERE key = '-probe-'` }, condition: { type: 'ok', step: 0 } },
+    { stmt: { sql: 'COMMIT' }, condition: { type: 'ok', step: 1 } },
+    { stmt: { sql: 'ROLLBACK' }, condition: { type: 'not', cond: { type: 'ok', step: 2 } } },
+  ];
   for (;;) {
     try {
       const r = await fetch(`${replica.url}/v2/pipeline`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          baton: null,
-          requests: [{ type: 'execute', stmt: { sql: `DELETE FROM platformctl_meta WHERE key = '-probe-'` } }],
-        }),
-        signal: AbortSignal.timeout(2000),
+        body: JSON.stringify({ baton: null, requests: [{ type: 'batch', batch: { steps } }] }),
+        signal: AbortSignal.timeout(10_000),
       });
-      if (r.ok && (await r.text()).includes('"type":"ok"')) return;
+      const text = await r.text();
+      if (r.ok && text.includes('"step_errors":[null,null,null,')) return;
     } catch {
       /* not yet */
     }
