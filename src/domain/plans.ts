@@ -85,11 +85,12 @@ export async function setPlan(svc: Services, cred: Credential, companyRef: strin
 export async function billing(svc: Services, cred: Credential, companyRef?: CompanyRef) {
   return read(svc, async (r) => {
     const { company } = await enterCompany(r, cred, svc.now(), companyRef);
-    const plan = (await r.planById(company.plan_id))!;
+    // Together: one request to a remote store.
+    const [plan, users] = await Promise.all([r.planById(company.plan_id), r.seatsUsed(company.id)]);
     return {
       company: { id: company.id, name: company.name },
-      plan: planView(plan),
-      users: await r.seatsUsed(company.id),
+      plan: planView(plan!),
+      users,
     };
   });
 }

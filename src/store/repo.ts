@@ -293,6 +293,12 @@ export class Repo {
   defaultPlan() {
     return this.tx.get<PlanRow>(`SELECT * FROM plans WHERE is_default = 1`);
   }
+  /** The plan of a company. */
+  planOfCompany(companyId: number) {
+    return this.tx.get<PlanRow>(`SELECT p.* FROM companies c JOIN plans p ON p.id = c.plan_id WHERE c.id = :c`, {
+      c: companyId,
+    });
+  }
   plans() {
     return this.tx.all<PlanRow>(`SELECT * FROM plans ORDER BY max_users IS NULL, max_users, name`);
   }
