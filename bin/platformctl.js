@@ -5,6 +5,7 @@
 // answered here, without loading the program (start-up budget).
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  process.stdout.on('error', () => process.exit(141)); // `--version | head -c0`: quietly, as the program does
   process.stdout.write(require('../package.json').version + '\n');
 } else {
   require('../dist/main.js')

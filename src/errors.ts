@@ -19,6 +19,7 @@ export const EXIT_CODES = {
   STORE_CORRUPT: 7,
   SCHEMA_TOO_NEW: 7,
   CANCELLED: 8,
+  DRIFT: 9,
 } as const;
 
 export type ErrorCode = keyof typeof EXIT_CODES;

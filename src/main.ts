@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import type { EXIT_CODES } from './errors.js';
 import { PlatformError } from './errors.js';
 import { createContext, type Context, type GlobalOptions } from './context.js';
-import { colorFor, systemIO, type IOStreams } from './io/streams.js';
+import { colorFor, exitQuietlyWhenOutputCloses, systemIO, type IOStreams } from './io/streams.js';
 import { inquirerPrompter, type Prompter } from './io/prompter.js';
 import { defineExamples, type ContextFactory } from './commands/command.js';
 import { buildCommandTree } from './commands/index.js';
@@ -49,7 +49,8 @@ export function buildProgram(f: ContextFactory, only?: string): Command {
   program.addHelpText(
     'after',
     `
-Exit codes: 0 ok, 1 bug, 2 usage, 3 auth, 4 permission, 5 not found, 6 conflict, 7 store, 8 cancelled.
+Exit codes: 0 ok, 1 bug, 2 usage, 3 auth, 4 permission, 5 not found, 6 conflict, 7 store, 8 cancelled,
+9 drift (member sync --check), 141 output closed early (\`… | head\`).
 Run 'platformctl help <command>' for more.`,
   );
   return program;
@@ -185,6 +186,8 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
   };
   const anyIO = () => ioFor({ color: !noColorFlag });
   let commanderMessage = '';
+  // The real process streams: a closed pipe ends the program quietly with 141.
+  if (!deps.io) exitQuietlyWhenOutputCloses();
   try {
     if (
       !deps.io &&

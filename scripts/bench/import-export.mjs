@@ -139,8 +139,9 @@ export async function run() {
     const template = join(dir, 'template.db');
     const { token, company } = setup(template);
 
-    // The floor: a process that reads the same file and inserts the rows with one
-    // prepared statement in one transaction, with the store's own pragmas.
+    // The floor: a process that reads the same file and inserts the same rows into the
+    // same tables (each invitation and its audit entry, as the import writes them) with
+    // prepared statements in one transaction, with the store's own pragmas.
     const floor = join(dir, 'floor.mjs');
     writeFileSync(
       floor,
@@ -151,15 +152,26 @@ export async function run() {
        const d = new Database(db);
        d.pragma('journal_mode = WAL'); d.pragma('synchronous = FULL'); d.pragma('foreign_keys = ON');
        const ins = d.prepare("INSERT INTO invitations (company_id, email, role, invited_by, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)");
+       const aud = d.prepare("INSERT INTO audit_log (at, actor_id, actor_email, company_id, company_name, action, target, details, run_id) VALUES (?, 1, 'bench@bench.example', ?, 'Mark Company', 'member.invite', ?, ?, 1)");
        const now = new Date().toISOString();
        const lines = readFileSync(file, 'utf8').split('\\n');
-       d.transaction(() => { for (let i = 1; i < lines.length; i++) { if (!lines[i]) continue; const [e, r] = lines[i].split(','); ins.run(+company, e, r, now, now); } })();
+       d.transaction(() => { for (let i = 1; i < lines.length; i++) { if (!lines[i]) continue; const [e, r] = lines[i].split(','); ins.run(+company, e, r, now, now); aud.run(now, +company, e, JSON.stringify({ role: r, status: 'PENDING', run: 1, via: 'import' })); } })();
        d.close();
        process.on('exit', () => { if (process.env.BENCH_RSS_FILE) { const u = process.resourceUsage(); writeFileSync(process.env.BENCH_RSS_FILE, JSON.stringify({ rss: u.maxRSS, cpu: (u.userCPUTime + u.systemCPUTime) / 1000 })); } });`,
     );
     const floorRuns = [];
     const importRuns = [];
+    const singleRuns = [];
     for (let i = 0; i < RUNS; i++) {
+      // One transaction too (the floor's shape), beside the default: chunked past 20,000 changes.
+      const c = join(dir, `single-${i}.db`);
+      copyStore(template, c);
+      singleRuns.push(
+        timeNode(cli, ['--store', c, '--config-dir', join(dir, 'config'), 'member', 'import', csv], {
+          PLATFORMCTL_TOKEN: token,
+          PLATFORMCTL_BULK_TX_CHANGES: '100000000',
+        }),
+      );
       const a = join(dir, `floor-${i}.db`);
       copyStore(template, a);
       floorRuns.push(timeNode(floor, [a, csv, String(company)]));
@@ -173,17 +185,30 @@ export async function run() {
     }
     const fl = best(floorRuns);
     const im = best(importRuns);
+    const one = best(singleRuns);
     const startup = best(Array.from({ length: RUNS }, () => timeNode(cli, ['--version'])));
     results.push([
       'local import, wall',
       `${ms(im.wall)} vs bare better-sqlite3 ${ms(fl.wall)}`,
       ratio(im.wall, fl.wall),
-      'target ≤ 2×',
+      'target ≤ 1.5× (chunked: pauses for other writers)',
     ]);
     results.push([
       'local import, CPU',
       `${ms(im.cpu)} vs bare better-sqlite3 ${ms(fl.cpu)}`,
       ratio(im.cpu, fl.cpu),
+      '',
+    ]);
+    results.push([
+      'local import in one transaction, wall',
+      `${ms(one.wall)} vs bare better-sqlite3 ${ms(fl.wall)}`,
+      ratio(one.wall, fl.wall),
+      'target ≤ 1.5×',
+    ]);
+    results.push([
+      'local import in one transaction, CPU',
+      `${ms(one.cpu)} vs bare better-sqlite3 ${ms(fl.cpu)}`,
+      ratio(one.cpu, fl.cpu),
       '',
     ]);
     results.push(['  (CLI start-up alone)', `${ms(startup.wall)} wall, ${ms(startup.cpu)} CPU`, '', '']);

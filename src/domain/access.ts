@@ -24,7 +24,10 @@ export type CompanyRef = string | { id: number } | undefined;
  * exact name.
  */
 export function parseCompanyRef(ref: string): { id: number } | { name: string } {
-  return /^[0-9]{1,15}$/.test(ref) ? { id: Number(ref) } : { name: ref };
+  // Ids are safe integers; a longer run of digits is still an id, one no company has.
+  if (/^[0-9]+$/.test(ref)) return { id: ref.length <= 15 ? Number(ref) : Number.MAX_SAFE_INTEGER };
+  // Names are stored in NFC: a name typed in another normal form is the same name.
+  return { name: ref.normalize('NFC') };
 }
 
 /** The same answer for a company that does not exist and one the actor may not see. */
@@ -110,7 +113,7 @@ function findCompany(actor: Actor, ref: CompanyRef, facts: CompanyFacts): Compan
   const parsed = parseCompanyRef(ref);
   if ('id' in parsed) {
     const company = facts.candidates[0];
-    if (!company) throw noSuchCompany(`with id ${parsed.id}`);
+    if (!company) throw noSuchCompany(`with id ${printable(ref)}`);
     return company;
   }
   let found = facts.candidates as (CompanyRow & { owner_email: string })[];
@@ -172,7 +175,7 @@ function decideCompany(
 
 function describeRef(ref: string): string {
   const parsed = parseCompanyRef(ref);
-  return 'id' in parsed ? `with id ${parsed.id}` : `named "${printable(parsed.name)}"`;
+  return 'id' in parsed ? `with id ${printable(ref)}` : `named "${printable(parsed.name)}"`;
 }
 
 /** Requires the actor to manage members of the company: OWNER, ADMINISTRATOR, or SUPPORT. */
@@ -207,8 +210,8 @@ export async function enterCompany(
   ref: CompanyRef,
   opts: { toManage?: string; invited?: 'accept-or-leave' } = {},
 ): Promise<CompanySession> {
-  const hash = tokenHashOf(cred);
-  const [actorFacts, companyFacts] = await Promise.all([loadActor(r, hash), factsForToken(r, hash, ref)]);
+  const key = tokenHashOf(cred);
+  const [actorFacts, companyFacts] = await Promise.all([loadActor(r, key), factsForToken(r, key.hash, ref)]);
   const actor = decideActor(actorFacts, now);
   const access = decideCompany(actor, ref, companyFacts, { invited: opts.invited });
   if (opts.toManage !== undefined) requireManager(access, actor, opts.toManage);

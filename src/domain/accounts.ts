@@ -15,13 +15,20 @@ import { SESSION_TTL_DAYS, hashToken, newToken } from './tokens.js';
 import { type Credential, actorRef, authenticate } from './auth.js';
 import { type Services, iso, read, write } from './services.js';
 import { audit } from './audit-trail.js';
+import {
+  afterFailure,
+  afterSuccess,
+  checkSource,
+  countersOf,
+  forgetBefore,
+  isKnown,
+  lockedUntil,
+  throttled,
+} from './throttle.js';
 import { noCurrentCompany } from './access.js';
+import { lastSupport } from './staff.js';
 import * as v from './validation.js';
 import { printable } from '../text.js';
-
-/** Consecutive failed logins allowed before the account is locked for LOCK_MINUTES. */
-export const MAX_FAILED_LOGINS = 5;
-export const LOCK_MINUTES = 15;
 
 const DAY = 86_400_000;
 
@@ -134,42 +141,57 @@ export async function createAccount(
 }
 
 /**
- * Opens a session for e-mail + password. After MAX_FAILED_LOGINS consecutive failures
- * the account is locked for LOCK_MINUTES; a success resets the count. Hashes made with
- * weaker scrypt parameters are redone.
+ * Opens a session for e-mail + password, signing in from `source` (this config
+ * directory's id, src/device-id.ts). Every attempt costs exactly one scrypt verification,
+ * whether the e-mail has an account or not, is throttled or not; failures are counted and
+ * locks decided by the throttle policy (src/domain/throttle.ts), by e-mail whether or not
+ * it has an account, so neither the answer nor the throttling tells who has one. Hashes
+ * made with weaker scrypt parameters are redone.
  */
-export async function login(svc: Services, emailInput: string, password: string): Promise<SessionResult> {
+export async function login(
+  svc: Services,
+  emailInput: string,
+  password: string,
+  source: string,
+): Promise<SessionResult> {
   const kdf = kdfOf(svc);
-  let email: string;
-  try {
-    email = v.email(emailInput);
-  } catch {
+  const src = checkSource(source);
+  const email = v.checkEmail(emailInput);
+  if (v.isRefusal(email)) {
     await verifyPassword(await dummyHash(kdf), password);
     throw badCredentials();
   }
   const now = svc.now();
   const user = await read(svc, (r) => r.userByEmail(email));
-  if (!user) {
-    await verifyPassword(await dummyHash(kdf), password);
-    throw badCredentials();
-  }
-  if (user.locked_until && user.locked_until > iso(now)) throw throttled(user.locked_until);
-  const ok = await verifyPassword(user.password_hash, password);
-  const upgraded = ok && (await needsRehash(user.password_hash, kdf)) ? await hashPassword(password, kdf) : null;
+  const verified = await verifyPassword(user ? user.password_hash : await dummyHash(kdf), password);
+  const ok = Boolean(user) && verified;
+  const upgraded = ok && (await needsRehash(user!.password_hash, kdf)) ? await hashPassword(password, kdf) : null;
   const result = await write(svc, async (r) => {
-    const fresh = await r.userById(user.id);
-    if (!fresh) return { failed: true as const, error: badCredentials() };
-    if (fresh.locked_until && fresh.locked_until > iso(now))
-      return { failed: true as const, error: throttled(fresh.locked_until) };
-    if (!ok) {
-      const failures = fresh.failed_logins + 1;
-      const lockedUntil = failures >= MAX_FAILED_LOGINS ? iso(new Date(now.getTime() + LOCK_MINUTES * 60_000)) : null;
-      await r.recordLoginFailure(fresh.id, lockedUntil);
-      await audit(r, now, null, 'account.login_failed', { target: fresh.email, details: { failures, lockedUntil } });
-      return { failed: true as const, error: lockedUntil ? throttled(lockedUntil) : badCredentials() };
+    const counters = countersOf(await r.throttleRows(email, src), src);
+    const locked = lockedUntil(counters, now);
+    // A locked attempt changes nothing, so a right password then tells nothing either.
+    if (locked) return { failed: true as const, error: throttled(locked, now) };
+    // The account may be gone, or its password changed, since it was verified.
+    const fresh = user ? await r.userById(user.id) : undefined;
+    if (!ok || !fresh || fresh.password_hash !== user!.password_hash) {
+      const failure = afterFailure(counters, email, src, now);
+      for (const row of failure.rows) await r.putThrottle(row, iso(now));
+      await r.pruneThrottle(email, forgetBefore(now), iso(now));
+      await audit(r, now, null, 'account.login_failed', {
+        target: email,
+        details: {
+          failures: failure.rows[0]!.failures,
+          knownSource: isKnown(counters),
+          lockedUntil: failure.lockedUntil,
+        },
+      });
+      return {
+        failed: true as const,
+        error: failure.lockedUntil ? throttled(failure.lockedUntil, now) : badCredentials(),
+      };
     }
-    await r.resetLoginFailures(fresh.id);
-    if (upgraded && fresh.password_hash === user.password_hash) await r.setPasswordHash(fresh.id, upgraded, iso(now));
+    await r.putThrottle(afterSuccess(email, src, now), iso(now));
+    if (upgraded) await r.setPasswordHash(fresh.id, upgraded, iso(now));
     const token = await openSession(r, fresh.id, now);
     await audit(r, now, { id: fresh.id, email: fresh.email }, 'account.login', {
       target: fresh.email,
@@ -180,12 +202,6 @@ export async function login(svc: Services, emailInput: string, password: string)
   // The failure count must be committed, so the error is thrown after the transaction.
   if (result.failed) throw result.error;
   return result.session;
-}
-
-function throttled(until: string) {
-  return new PlatformError('THROTTLED', `Too many failed sign-ins for this account; try again after ${until}.`, {
-    retryAfter: until,
-  });
 }
 
 /** Revokes the session used by the caller. */
@@ -303,10 +319,19 @@ export async function update(
   });
 }
 
+/**
+ * The last SUPPORT user cannot delete their account until someone else is granted: a
+ * store that has had staff keeps staff, and never reopens the first grant to anyone.
+ */
+async function refuseLastSupport(r: Repo, u: UserRow) {
+  if (u.is_support === 1 && (await r.countSupport()) === 1) throw lastSupport(u.email, 'delete your account');
+}
+
 /** Checks the caller is signed in and says what account delete would remove. */
 export async function describeDelete(svc: Services, cred: Credential) {
   return read(svc, async (r) => {
     const actor = await authenticate(r, cred, svc.now());
+    await refuseLastSupport(r, actor.user);
     const company = await r.mainCompanyOf(actor.user.id);
     const members = company ? (await r.seatsUsed(company.id)) - 1 : 0;
     return {
@@ -327,6 +352,7 @@ export async function deleteAccount(svc: Services, cred: Credential) {
   return write(svc, async (r) => {
     const actor = await authenticate(r, cred, now);
     const u = actor.user;
+    await refuseLastSupport(r, u);
     const company = await r.mainCompanyOf(u.id);
     let removedMembers = 0;
     if (company) {
@@ -336,6 +362,8 @@ export async function deleteAccount(svc: Services, cred: Credential) {
       await r.deleteCompany(company.id);
     }
     await r.deleteUser(u.id);
+    // Whoever registers this e-mail next has none of these devices (src/domain/throttle.ts).
+    await r.forgetKnownSources(u.email);
     await audit(r, now, { id: u.id, email: u.email }, 'account.delete', {
       company: company ? { id: company.id, name: company.name } : null,
       target: u.email,

@@ -1,4 +1,4 @@
-import { conflict, invalid, notFound } from '../errors.js';
+import { conflict, denied, invalid, notFound } from '../errors.js';
 import { printable } from '../text.js';
 import { hashToken, newToken } from './tokens.js';
 import { type Credential, actorRef, authenticate } from './auth.js';
@@ -7,7 +7,13 @@ import { audit } from './audit-trail.js';
 import * as v from './validation.js';
 
 const DAY = 86_400_000;
-/** Creates a personal API token; the secret is returned once and only its hash is stored. */
+/**
+ * Creates a personal API token; the secret is returned once and only its hash is stored.
+ * Only a session may create one: a session is opened by proving the password, and the
+ * password outranks every credential. A personal API token never creates tokens, so no
+ * token can mint one that outlives its own expiry or survives its revocation
+ * (docs/security.md, "Tokens").
+ */
 export async function createToken(svc: Services, cred: Credential, name: string, expiresInDays?: number) {
   const n = v.personName('Token name', name);
   if (expiresInDays !== undefined && (!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > 3650)) {
@@ -16,6 +22,10 @@ export async function createToken(svc: Services, cred: Credential, name: string,
   const now = svc.now();
   return write(svc, async (r) => {
     const actor = await authenticate(r, cred, now);
+    if (actor.tokenKind !== 'session')
+      throw denied(
+        'A personal API token cannot create tokens. Sign in with `platformctl account login` and create it from that session.',
+      );
     const token = newToken('api');
     const expiresAt = expiresInDays ? iso(new Date(now.getTime() + expiresInDays * DAY)) : null;
     const id = await r.insertToken({

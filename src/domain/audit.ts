@@ -1,8 +1,10 @@
 import { denied, invalid } from '../errors.js';
+import type { AuditFilter, AuditRow } from '../store/repo.js';
 import { canManageMembers } from './roles.js';
 import { type Credential, authenticate } from './auth.js';
 import { type Services, read } from './services.js';
-import { resolveCompany } from './access.js';
+import { type CompanyRef, resolveCompany } from './access.js';
+import { AUDIT_PAGE, type Listing, parseLimit } from './paging.js';
 import * as v from './validation.js';
 import { printable } from '../text.js';
 
@@ -14,52 +16,118 @@ export interface AuditEntry {
   action: string;
   target: string | null;
   details: Record<string, unknown> | null;
+  /** The `member import` / `member sync` run the change belongs to, if any. */
+  run: number | null;
 }
 
+export interface AuditListOptions {
+  company?: CompanyRef;
+  actor?: string | undefined;
+  /** Entries at or after this ISO date or time. */
+  since?: string | undefined;
+  /** Entries before this ISO date or time. */
+  until?: string | undefined;
+  /** One action (member.invite), or every action of a group (member). */
+  action?: string | undefined;
+  run?: number | undefined;
+  /** Continue with the entries older than this id. */
+  before?: number | undefined;
+  limit?: number | undefined;
+  countMore?: boolean | undefined;
+  onPage: (entries: AuditEntry[]) => void | Promise<void>;
+}
+
+function isoTime(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const d = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime()))
+    throw invalid(`${flag} needs an ISO date or time, such as 2026-01-31 or 2026-01-31T12:00:00Z.`);
+  return d.toISOString();
+}
+
+function positiveId(flag: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isSafeInteger(value) || value < 1) throw invalid(`${flag} must be an id: a whole number of at least 1.`);
+  return value;
+}
+
+/** --action: one action (has a dot: member.invite) or a group (no dot: member → member.*). */
+function actionFilter(value: string | undefined): Pick<AuditFilter, 'action' | 'actionPrefix'> {
+  if (value === undefined) return {};
+  const a = value.trim().toLowerCase();
+  if (!/^[a-z_]+(\.[a-z_]+)?$/.test(a))
+    throw invalid(
+      `--action takes an action such as member.invite, or a group such as member; got "${printable(value)}".`,
+    );
+  return a.includes('.') ? { action: a } : { actionPrefix: `${a}.` };
+}
+
+const entry = (e: AuditRow): AuditEntry => ({
+  id: e.id,
+  at: e.at,
+  actor: e.actor_email,
+  company: e.company_id === null ? null : { id: e.company_id, name: e.company_name },
+  action: e.action,
+  target: e.target,
+  details: e.details ? (JSON.parse(e.details) as Record<string, unknown>) : null,
+  run: e.run_id ?? null,
+});
+
 /**
- * The audit log, newest first. OWNERs and ADMINISTRATORs see their company's entries
- * (the current company unless --company); SUPPORT sees everything.
+ * The audit log, newest first, streamed a page at a time (AUDIT_PAGE, keyed on the id).
+ * OWNERs and ADMINISTRATORs see their company's entries (the current company unless
+ * --company), and only those written since the company was created: a store migrated
+ * from schema 1 may hold a deleted company's entries under a reused id, and nothing of
+ * a deleted company is shown to a later one. SUPPORT sees every entry (a deleted
+ * company's keep the name it had).
  */
-export async function listAudit(
-  svc: Services,
-  cred: Credential,
-  opts: {
-    company?: string | undefined;
-    actor?: string | undefined;
-    since?: string | undefined;
-    limit?: number | undefined;
-  },
-): Promise<AuditEntry[]> {
-  const limit = opts.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000)
-    throw invalid('--limit must be a whole number from 1 to 100000.');
-  let since: string | undefined;
-  if (opts.since !== undefined) {
-    const d = new Date(opts.since);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(opts.since) || Number.isNaN(d.getTime()))
-      throw invalid(`--since needs an ISO date or time, such as 2026-01-31 or 2026-01-31T12:00:00Z.`);
-    since = d.toISOString();
-  }
-  const actorEmail = opts.actor === undefined ? undefined : v.email(opts.actor);
-  return read(svc, async (r) => {
-    const actor = await authenticate(r, cred, svc.now());
-    let companyId: number | undefined;
-    if (opts.company !== undefined || !actor.isSupport) {
-      const access = await resolveCompany(r, actor, opts.company);
-      if (!actor.isSupport && !canManageMembers(access.role)) {
-        throw denied(`Only an OWNER or ADMINISTRATOR of "${printable(access.company.name)}" can read its audit log.`);
+export async function streamAudit(svc: Services, cred: Credential, opts: AuditListOptions) {
+  const limit = parseLimit(opts.limit);
+  const since = isoTime('--since', opts.since);
+  const until = isoTime('--until', opts.until);
+  const filter: AuditFilter = {
+    actor: opts.actor === undefined ? undefined : v.email(opts.actor),
+    since,
+    until,
+    runId: positiveId('--run', opts.run),
+    beforeId: positiveId('--before', opts.before),
+    ...actionFilter(opts.action),
+  };
+  let left = limit ?? Number.POSITIVE_INFINITY;
+  let shown = 0;
+  let last: string | undefined;
+  let full = true;
+  let first = true;
+  while (full && left > 0) {
+    const asked = Math.min(AUDIT_PAGE, left);
+    const page = await read(svc, async (r) => {
+      if (first) {
+        // Who may read which entries is settled once, in the first page's read.
+        const actor = await authenticate(r, cred, svc.now());
+        if (opts.company !== undefined || !actor.isSupport) {
+          const access = await resolveCompany(r, actor, opts.company);
+          if (!actor.isSupport && !canManageMembers(access.role))
+            throw denied(
+              `Only an OWNER or ADMINISTRATOR of "${printable(access.company.name)}" can read its audit log.`,
+            );
+          filter.companyId = access.company.id;
+          if (!actor.isSupport) filter.notBefore = access.company.created_at;
+        }
+        first = false;
       }
-      companyId = access.company.id;
+      return r.auditPage(filter, asked);
+    });
+    full = page.length === asked;
+    if (page.length) {
+      filter.beforeId = page[page.length - 1]!.id;
+      shown += page.length;
+      left -= page.length;
+      last = String(filter.beforeId);
+      await opts.onPage(page.map(entry));
     }
-    const rows = await r.auditEntries({ companyId, actor: actorEmail, since, limit });
-    return rows.map((e) => ({
-      id: e.id,
-      at: e.at,
-      actor: e.actor_email,
-      company: e.company_id === null ? null : { id: e.company_id, name: e.company_name },
-      action: e.action,
-      target: e.target,
-      details: e.details ? (JSON.parse(e.details) as Record<string, unknown>) : null,
-    }));
-  });
+  }
+  let more = 0;
+  if (left === 0 && opts.countMore) more = await read(svc, (r) => r.countAudit(filter));
+  const listing: Listing = { shown, more, last };
+  return listing;
 }

@@ -18,27 +18,37 @@ export interface Actor {
 
 /** What the store holds about a token, read in one go (see loadActor). */
 export interface ActorFacts {
+  /** False when the caller gave no token at all. */
+  given: boolean;
   token: TokenRow | undefined;
   user: UserRow | undefined;
 }
 
-/** The hash of the caller's token; not signed in without one. */
-export function tokenHashOf(cred: Credential): string {
+/**
+ * The hash the store is asked about. Without a token the store is still asked (about a
+ * hash no token has): the first request of a command also checks the store itself, and
+ * an empty or foreign store is said to be so before "not signed in".
+ */
+export function tokenHashOf(cred: Credential): { hash: string; given: boolean } {
   const token = cred.token;
-  if (!token) throw authRequired();
-  return hashToken(token);
+  return token ? { hash: hashToken(token), given: true } : { hash: '-', given: false };
 }
 
 /**
  * The token and its user, by the token's hash: statements sent together (one request
  * to a remote store), which a caller may send together with more of its own.
  */
-export function loadActor(r: Repo, hash: string): Promise<ActorFacts> {
-  return Promise.all([r.tokenByHash(hash), r.userByTokenHash(hash)]).then(([token, user]) => ({ token, user }));
+export function loadActor(r: Repo, key: { hash: string; given: boolean }): Promise<ActorFacts> {
+  return Promise.all([r.tokenByHash(key.hash), r.userByTokenHash(key.hash)]).then(([token, user]) => ({
+    given: key.given,
+    token,
+    user,
+  }));
 }
 
 /** The rules of a credential: a live, unexpired, unrevoked token whose user exists. */
 export function decideActor(f: ActorFacts, now: Date): Actor {
+  if (!f.given) throw authRequired();
   const t = f.token;
   if (!t)
     throw new PlatformError(
@@ -81,7 +91,7 @@ export async function tokenStates(svc: Services, tokens: string[]): Promise<Toke
   return read(svc, (r) =>
     Promise.all(
       tokens.map(async (token): Promise<TokenState> => {
-        const f = await loadActor(r, hashToken(token));
+        const f = await loadActor(r, { hash: hashToken(token), given: true });
         if (!f.token || !f.user) return { state: 'unknown', email: null, kind: null };
         const state = f.token.revoked_at
           ? 'revoked'

@@ -1,12 +1,20 @@
-import type { BulkRow, CompanyRow, PlanRow, Repo } from '../store/repo.js';
+import type { BulkRow, CompanyRow, MemberRow, PlanRow, Repo } from '../store/repo.js';
 import { PlatformError, conflict, invalid, notFound } from '../errors.js';
-import { type MemberStatus, parseAssignableRole, parseRole, parseStatus } from './roles.js';
+import {
+  type MemberStatus,
+  type Role,
+  canManageMembers,
+  parseAssignableRole,
+  parseRole,
+  parseStatus,
+} from './roles.js';
 import { type Credential, actorRef } from './auth.js';
 import { type Services, iso, read, write } from './services.js';
 import { audit, auditMany } from './audit-trail.js';
 import { type CompanyRef, enterCompany } from './access.js';
 import * as v from './validation.js';
 import { printable } from '../text.js';
+import { type Listing, MEMBER_PAGE, parseLimit } from './paging.js';
 
 export interface MemberView {
   email: string;
@@ -16,28 +24,97 @@ export interface MemberView {
   status: string;
 }
 
-/** Members of a company (ACTIVE, INVITED, PENDING), optionally filtered by role and status. */
+export interface MemberListOptions {
+  company?: CompanyRef;
+  role?: string | undefined;
+  status?: string | undefined;
+  /** Continue after this member: the rows listed after it (the OWNER comes first, then e-mail order). */
+  after?: string | undefined;
+  /** At most this many rows; undefined lists everything. */
+  limit?: number | undefined;
+  /** When the limit leaves rows out, count them (Listing.more). */
+  countMore?: boolean | undefined;
+  /** Leave the names out (null): member export does not need them, and it spares a lookup per member. */
+  withoutNames?: boolean | undefined;
+  /** Receives each page as it is read; the next page is read once it resolves. */
+  onPage: (rows: MemberView[], company: { id: number; name: string }) => void | Promise<void>;
+}
+
+const view = (m: MemberRow): MemberView => ({
+  email: m.email,
+  firstName: m.first_name,
+  lastName: m.last_name,
+  role: m.role,
+  status: m.status,
+});
+
+/**
+ * A company's members (ACTIVE, INVITED) and pending invitations (PENDING), streamed:
+ * the OWNER first, then everyone in e-mail order, filtered by role and status in SQL,
+ * read a page at a time (MEMBER_PAGE) and handed to onPage as read. Who may list, and
+ * which company, is settled in the first read, together with the first page; every
+ * later page is its own read (one request on sqld), keyed on the last e-mail seen.
+ */
+export async function streamMembers(svc: Services, cred: Credential, opts: MemberListOptions) {
+  const role = opts.role === undefined ? undefined : parseRole(opts.role);
+  const status: MemberStatus | undefined = opts.status === undefined ? undefined : parseStatus(opts.status);
+  const limit = parseLimit(opts.limit);
+  const filter = { role, status };
+  const names = { names: !opts.withoutNames };
+  let left = limit ?? Number.POSITIVE_INFINITY;
+  let last: string | undefined;
+  let shown = 0;
+  // E-mails are stored trimmed and lower-case; a cursor typed differently still continues.
+  const requested = opts.after?.trim().normalize('NFC').toLowerCase();
+
+  const first = await read(svc, async (r) => {
+    const { company } = await enterCompany(r, cred, svc.now(), opts.company);
+    const owner = await r.memberOwner(company.id);
+    // --after the OWNER (the first row) continues with everyone else from the start.
+    const after = requested === undefined || requested === owner?.email ? '' : requested;
+    const head =
+      requested === undefined && owner && (!role || role === owner.role) && (!status || status === owner.status)
+        ? [owner]
+        : [];
+    const asked = Math.min(MEMBER_PAGE, left - head.length);
+    const page = asked > 0 ? await r.membersPage(company.id, after, filter, asked, names) : [];
+    return { company: { id: company.id, name: company.name }, after, head, page, asked };
+  });
+  const { company } = first;
+  const emit = async (rows: MemberRow[]) => {
+    if (rows.length === 0) return;
+    shown += rows.length;
+    left -= rows.length;
+    last = rows[rows.length - 1]!.email;
+    await opts.onPage(rows.map(view), company);
+  };
+  await emit([...first.head, ...first.page]);
+  let after = first.page.length ? first.page[first.page.length - 1]!.email : first.after;
+  let full = first.page.length === first.asked;
+  while (full && left > 0) {
+    const asked = Math.min(MEMBER_PAGE, left);
+    const page = await read(svc, (r) => r.membersPage(company.id, after, filter, asked, names));
+    full = page.length === asked;
+    if (page.length) after = page[page.length - 1]!.email;
+    await emit(page);
+  }
+  let more = 0;
+  if (left === 0 && opts.countMore) {
+    more = await read(svc, (r) => r.countMembersAfter(company.id, after, filter));
+  }
+  const listing: Listing = { shown, more, last };
+  return { company, ...listing };
+}
+
+/** A company's members as one array (small lists: completion, tests); see streamMembers. */
 export async function listMembers(
   svc: Services,
   cred: Credential,
-  opts: { company?: string | undefined; role?: string | undefined; status?: string | undefined },
-) {
-  const role = opts.role === undefined ? undefined : parseRole(opts.role);
-  const status: MemberStatus | undefined = opts.status === undefined ? undefined : parseStatus(opts.status);
-  return read(svc, async (r) => {
-    const { company } = await enterCompany(r, cred, svc.now(), opts.company);
-    const rows = await r.members(company.id, { role, status });
-    return {
-      company: { id: company.id, name: company.name },
-      members: rows.map((m): MemberView => ({
-        email: m.email,
-        firstName: m.first_name,
-        lastName: m.last_name,
-        role: m.role,
-        status: m.status,
-      })),
-    };
-  });
+  opts: Omit<MemberListOptions, 'onPage' | 'countMore'>,
+): Promise<{ company: { id: number; name: string }; members: MemberView[] }> {
+  const members: MemberView[] = [];
+  const { company } = await streamMembers(svc, cred, { ...opts, onPage: (rows) => void members.push(...rows) });
+  return { company, members };
 }
 
 /** The error for a company whose plan has no room for `adding` more members. */
@@ -91,8 +168,10 @@ export async function invite(
     // E-mails that are already members were reported above (ALREADY_EXISTS) rather
     // than counted as seats; any failure rolls back the whole invite.
     const plan = (await r.planById(company.plan_id))!;
-    const used = await r.seatsUsed(company.id);
-    if (plan.max_users !== null && used + emails.length > plan.max_users)
+    // Seats are counted under the write lock only where a plan caps them: counting a
+    // million members of an unlimited company would hold every other writer up.
+    const used = plan.max_users === null ? null : await r.seatsUsed(company.id);
+    if (used !== null && plan.max_users !== null && used + emails.length > plan.max_users)
       throw seatLimitError(company, plan, used, emails.length);
     if (memberships.length) await r.bulkInsertMemberships(memberships, actor.user.id, iso(now));
     if (invitations.length) await r.bulkInsertInvitations(invitations, actor.user.id, iso(now));
@@ -103,7 +182,13 @@ export async function invite(
       'member.invite',
       invited.map((i) => ({ company: ref, target: i.email, details: { role, status: i.status } })),
     );
-    return { company: ref, role, invited, users: used + emails.length, maxUsers: plan.max_users };
+    return {
+      company: ref,
+      role,
+      invited,
+      users: used === null ? null : used + emails.length,
+      maxUsers: plan.max_users,
+    };
   });
 }
 
@@ -119,11 +204,40 @@ async function findTarget(r: Repo, company: CompanyRow, email: string) {
   throw notFound(`${email} is not a member of "${printable(company.name)}".`);
 }
 
+/**
+ * Checks a role change without making it, for the confirmation: `losesManagement` when
+ * the actors would take away their own right to manage the company's members (an
+ * ADMINISTRATOR demoting themselves), which they cannot undo. Staff keep it anyway.
+ */
+export async function describeSetRole(
+  svc: Services,
+  cred: Credential,
+  opts: { email: string; role: string; company?: CompanyRef },
+) {
+  const role = parseAssignableRole(opts.role);
+  const email = v.email(opts.email);
+  return read(svc, async (r) => {
+    const { actor, company } = await enterCompany(r, cred, svc.now(), opts.company, { toManage: 'change roles' });
+    const t = await findTarget(r, company, email);
+    if (t.role === 'OWNER')
+      throw conflict(`${email} is the OWNER of "${printable(company.name)}"; the OWNER's role cannot be changed.`);
+    const self = t.user !== undefined && t.user.id === actor.user.id;
+    return {
+      company: { id: company.id, name: company.name },
+      email,
+      role,
+      previousRole: t.role,
+      self,
+      losesManagement: self && !actor.isSupport && canManageMembers(t.role as Role) && !canManageMembers(role),
+    };
+  });
+}
+
 /** Changes the role of a non-owner member or pending invitation. */
 export async function setRole(
   svc: Services,
   cred: Credential,
-  opts: { email: string; role: string; company?: string | undefined },
+  opts: { email: string; role: string; company?: CompanyRef },
 ) {
   const role = parseAssignableRole(opts.role);
   const email = v.email(opts.email);
@@ -165,8 +279,16 @@ async function checkRemove(r: Repo, cred: Credential, now: Date, ref: CompanyRef
 export async function describeRemove(svc: Services, cred: Credential, opts: { email: string; company?: CompanyRef }) {
   const email = v.email(opts.email);
   return read(svc, async (r) => {
-    const { company, target } = await checkRemove(r, cred, svc.now(), opts.company, email);
-    return { company: { id: company.id, name: company.name }, email, role: target.role, status: target.status };
+    const { actor, company, target } = await checkRemove(r, cred, svc.now(), opts.company, email);
+    // Removing oneself cannot be undone by oneself (staff keep their access anyway).
+    const self = target.user !== undefined && target.user.id === actor.user.id && !actor.isSupport;
+    return {
+      company: { id: company.id, name: company.name },
+      email,
+      role: target.role,
+      status: target.status,
+      self,
+    };
   });
 }
 

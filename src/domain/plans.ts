@@ -3,6 +3,7 @@ import { PlatformError, conflict, invalid, notFound } from '../errors.js';
 import { type Credential, actorRef, authenticate } from './auth.js';
 import { type Services, iso, read, write } from './services.js';
 import { audit } from './audit-trail.js';
+import { SUPPORT_CONTACT } from './staff.js';
 import { type CompanyRef, enterCompany, requireSupport, resolveCompany } from './access.js';
 import * as v from './validation.js';
 import { printable } from '../text.js';
@@ -81,16 +82,25 @@ export async function setPlan(svc: Services, cred: Credential, companyRef: strin
   });
 }
 
-/** Billing: the plan of a company and how many of its seats are used. */
+/**
+ * Billing: the plan of a company, how many of its seats are used, and whom to contact to
+ * change it (the support contact staff set with `staff contact set`; null until then).
+ * Never a list of staff accounts: that would hand attackers their targets.
+ */
 export async function billing(svc: Services, cred: Credential, companyRef?: CompanyRef) {
   return read(svc, async (r) => {
     const { company } = await enterCompany(r, cred, svc.now(), companyRef);
     // Together: one request to a remote store.
-    const [plan, users] = await Promise.all([r.planById(company.plan_id), r.seatsUsed(company.id)]);
+    const [plan, users, supportContact] = await Promise.all([
+      r.planById(company.plan_id),
+      r.seatsUsed(company.id),
+      r.setting(SUPPORT_CONTACT),
+    ]);
     return {
       company: { id: company.id, name: company.name },
       plan: planView(plan!),
       users,
+      supportContact: supportContact ?? null,
     };
   });
 }

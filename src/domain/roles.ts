@@ -18,11 +18,16 @@ export function parseRole(value: string): Role {
   return r as Role;
 }
 
-/** Parses a role that may be given to a member: anything but OWNER. */
+/**
+ * Parses a role that may be given to a member: anything but OWNER, which is never
+ * offered (a company has exactly one OWNER, its creator).
+ */
 export function parseAssignableRole(value: string): AssignableRole {
-  const r = parseRole(value);
+  const r = value.trim().toUpperCase();
   if (r === 'OWNER') throw invalid('Nobody can be given the OWNER role: a company has exactly one OWNER, its creator.');
-  return r;
+  if (!(ASSIGNABLE_ROLES as readonly string[]).includes(r))
+    throw invalid(`Unknown role "${printable(value)}": use one of ${ASSIGNABLE_ROLES.join(', ')}.`);
+  return r as AssignableRole;
 }
 
 /** Parses a member status case-insensitively. */

@@ -8,6 +8,8 @@ export const CONFIRMATIONS = {
   deleteAccount: { yes: 'YES, DELETE IT', no: "NO, IT'S MISTAKE" },
   leaveCompany: { yes: 'YES, LEAVE IT', no: "NO, IT'S MISTAKE" },
   removeMember: { yes: 'YES, REMOVE', no: "NO, IT'S MISTAKE" },
+  /** member set-role: an ADMINISTRATOR demoting themselves, which they cannot undo. */
+  demoteSelf: { yes: 'YES, CHANGE MY ROLE', no: "NO, IT'S MISTAKE" },
 } as const;
 
 export interface ConfirmDetails {

@@ -1,6 +1,56 @@
 /** A place text goes: stdout or stderr (a buffer in tests). */
 export interface Sink {
   write(text: string): void;
+  /**
+   * Resolves once the reader has taken what was written (at once for a buffer).
+   * Commands that stream await it between pages, so a slow reader (a pager, `| gzip`)
+   * holds the reading back instead of the output piling up in memory, and a closed
+   * pipe is noticed before the next page is read (see exitQuietlyWhenOutputCloses).
+   */
+  drain?(): Promise<void>;
+}
+
+/** The status of a program whose output was closed early (`… | head`): 128 + SIGPIPE, as the shell shows it. */
+export const EXIT_OUTPUT_CLOSED = 141;
+
+const CLOSED_PIPE = new Set(['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED']);
+let watching = false;
+
+/**
+ * A write into a closed pipe (`platformctl member export | head -1`) ends the program at
+ * once and quietly with status 141, as gh and the GNU tools end (they are killed by
+ * SIGPIPE, which Node ignores): no 'error' event left unhandled, no stack trace, no
+ * message, whichever command was running and whether stdout or stderr was closed.
+ * Leaving mid-command is safe: every command is one transaction, and a transaction that
+ * was not committed is rolled back by SQLite or dropped by the server. Any other failure
+ * to write (a full disk) ends with one line on stderr and status 1.
+ */
+export function exitQuietlyWhenOutputCloses(proc: NodeJS.Process = process): void {
+  if (watching) return;
+  watching = true;
+  const onError = (stream: 'standard output' | 'standard error') => (e: NodeJS.ErrnoException) => {
+    if (CLOSED_PIPE.has(String(e.code))) proc.exit(EXIT_OUTPUT_CLOSED);
+    if (stream === 'standard output') {
+      try {
+        proc.stderr.write(`error: cannot write to ${stream} (${String(e.code ?? e.message)})\n`);
+      } catch {
+        /* stderr is gone too */
+      }
+    }
+    proc.exit(1);
+  };
+  proc.stdout.on('error', onError('standard output'));
+  proc.stderr.on('error', onError('standard error'));
+}
+
+/**
+ * Waits until a stream has passed on what it buffered. When nothing is buffered it
+ * still yields to the event loop once, so that the error of a write into a closed pipe
+ * (reported on a later tick) ends the program before another page is read.
+ */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.writableNeedDrain) return new Promise((resolve) => stream.once('drain', () => resolve()));
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The process streams and what is known about them, handed to every command. */
@@ -38,7 +88,7 @@ export function systemIO(opts: { noColor: boolean; env: NodeJS.ProcessEnv }): IO
   const isStdoutTTY = Boolean(process.stdout.isTTY);
   const isStderrTTY = Boolean(process.stderr.isTTY);
   return {
-    out: { write: (t) => void process.stdout.write(t) },
+    out: { write: (t) => void process.stdout.write(t), drain: () => drained(process.stdout) },
     err: { write: (t) => void process.stderr.write(t) },
     errStream: process.stderr,
     stdin: process.stdin,

@@ -144,9 +144,11 @@ export class LocalStore implements Store {
   private readonly db: Database;
   private readonly statements = new Map<string, Statement>();
   private readonly tx: Tx;
+  private readonly busyMs: number;
 
-  private constructor(db: Database, path: string) {
+  private constructor(db: Database, path: string, busyMs: number) {
     this.db = db;
+    this.busyMs = busyMs;
     this.displayLocation = path;
     const prepare = (sql: string) => {
       let s = this.statements.get(sql);
@@ -207,16 +209,44 @@ export class LocalStore implements Store {
       await withBusyRetry(timeouts.busyMs, () => open.pragma('journal_mode = WAL'));
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
-      return new LocalStore(db, path);
+      return new LocalStore(db, path, timeouts.busyMs);
     } catch (e) {
       if (db?.open) db.close();
       throw storeError(e, path);
     }
   }
 
+  /**
+   * Takes the write lock by retrying BEGIN IMMEDIATE every few milliseconds until the
+   * busy timeout is spent. SQLite's own busy handler sleeps up to 100 ms between tries,
+   * so a writer waiting on a bulk import (which commits in short chunks with pauses of a
+   * few tens of ms, docs/bulk.md) could sleep through every pause; retrying this often,
+   * it takes the lock in the first pause instead.
+   */
+  private async beginImmediate(): Promise<void> {
+    const deadline = Date.now() + this.busyMs;
+    this.db.pragma('busy_timeout = 0');
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          this.db.exec('BEGIN IMMEDIATE');
+          return;
+        } catch (e) {
+          const code = String((e as { code?: string }).code ?? '');
+          if (!code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw e;
+          const pause = Math.min(2 + attempt / 4, 8) * (0.5 + Math.random());
+          await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(1, deadline - Date.now()))));
+        }
+      }
+    } finally {
+      this.db.pragma(`busy_timeout = ${this.busyMs}`);
+    }
+  }
+
   private async transact<T>(begin: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
     try {
-      this.db.exec(begin);
+      if (begin === 'BEGIN IMMEDIATE') await this.beginImmediate();
+      else this.db.exec(begin);
     } catch (e) {
       throw storeError(e, this.displayLocation);
     }

@@ -53,7 +53,11 @@ export interface MemberRow {
   last_name: string | null;
   role: string;
   status: string;
-  user_id: number | null;
+}
+/** Which members a list shows: one role and/or one status (ACTIVE, INVITED, PENDING). */
+export interface MemberFilter {
+  role?: string | undefined;
+  status?: string | undefined;
 }
 export interface TokenRow {
   id: number;
@@ -63,6 +67,17 @@ export interface TokenRow {
   created_at: string;
   expires_at: string | null;
   revoked_at: string | null;
+  /** Wrong current passwords given through this token (password change). */
+  failed_checks?: number;
+}
+/** Failed sign-ins of one e-mail from one source ('*': every source that never signed in). */
+export interface ThrottleRow {
+  email: string;
+  source: string;
+  failures: number;
+  locked_until: string | null;
+  last_success_at: string | null;
+  updated_at: string;
 }
 export interface AuditRow {
   id: number;
@@ -73,17 +88,94 @@ export interface AuditRow {
   action: string;
   target: string | null;
   details: string | null;
+  run_id: number | null;
 }
 /** A row of a batched insert: [companyId, userId or e-mail, role]. */
 export type BulkRow<K extends number | string> = [number, K, string];
 /** A batched role change: [role, updatedAt, companyId, userId or e-mail]. */
 export type BulkUpdate<K extends number | string> = [string, string, number, K];
+/** Which audit entries a page holds; every field narrows, none means all. */
 export interface AuditFilter {
   companyId?: number | undefined;
-  companyIds?: number[] | undefined;
   actor?: string | undefined;
+  /** Entries at or after this ISO time. */
   since?: string | undefined;
-  limit: number;
+  /** Entries before this ISO time. */
+  until?: string | undefined;
+  /** Entries at or after the company's creation (what a later company with a reused id may see). */
+  notBefore?: string | undefined;
+  action?: string | undefined;
+  /** Entries whose action starts with this text ("member." for every member.* action). */
+  actionPrefix?: string | undefined;
+  runId?: number | undefined;
+  /** Keyset: entries older (lower id) than this one. */
+  beforeId?: number | undefined;
+}
+
+/**
+ * The WHERE clause and parameters of an audit filter. Only the columns that give id
+ * order are left to the planner (the rowid, audit_company_id, audit_run): actor and
+ * time tests are written +column so that no index ordered otherwise is chosen, which
+ * would sort all of an actor's entries again for every page.
+ */
+function auditWhere(f: AuditFilter): { where: string; params: Record<string, unknown> } {
+  const terms: string[] = [];
+  const params: Record<string, unknown> = {};
+  const add = (term: string, name: string, value: unknown) => {
+    if (value === undefined) return;
+    terms.push(term);
+    params[name] = value;
+  };
+  add('id < :before', 'before', f.beforeId);
+  add('company_id = :company', 'company', f.companyId);
+  add('run_id = :run', 'run', f.runId);
+  add('+actor_email = :actor', 'actor', f.actor);
+  add('+at >= :since', 'since', f.since);
+  add('+at >= :notBefore', 'notBefore', f.notBefore);
+  add('+at < :until', 'until', f.until);
+  add('action = :action', 'action', f.action);
+  add('substr(action, 1, length(:prefix)) = :prefix', 'prefix', f.actionPrefix);
+  return { where: terms.length ? `WHERE ${terms.join(' AND ')}` : '', params };
+}
+
+/**
+ * The parts of a company's member list after the OWNER: memberships (names joined from
+ * users) and pending invitations, each a range of its (company_id, email) index, with
+ * the filters applied in SQL. An arm that cannot match the filter is left out.
+ */
+function memberArms(f: MemberFilter, read: 'count' | 'rows' | 'rows without names'): string[] {
+  const arms: string[] = [];
+  const count = read === 'count';
+  const names = read === 'rows';
+  if (f.status !== 'PENDING') {
+    // Named as the result's columns: ORDER BY email must not be read as u.email.
+    const cols = count
+      ? 'count(*) AS n'
+      : names
+        ? 'm.email AS email, u.first_name AS first_name, u.last_name AS last_name, m.role AS role, m.status AS status'
+        : 'm.email AS email, NULL AS first_name, NULL AS last_name, m.role AS role, m.status AS status';
+    const join = names ? ' JOIN users u ON u.id = m.user_id' : '';
+    arms.push(
+      `SELECT ${cols} FROM memberships m${join}
+        WHERE m.company_id = :c AND m.email > :after AND m.role <> 'OWNER'${f.role ? ' AND m.role = :role' : ''}${f.status ? ' AND m.status = :status' : ''}`,
+    );
+  }
+  if ((f.status === undefined || f.status === 'PENDING') && f.role !== 'OWNER') {
+    const cols = count
+      ? 'count(*) AS n'
+      : `i.email, NULL AS first_name, NULL AS last_name, i.role, 'PENDING' AS status`;
+    arms.push(
+      `SELECT ${cols} FROM invitations i WHERE i.company_id = :c AND i.email > :after${f.role ? ' AND i.role = :role' : ''}`,
+    );
+  }
+  return arms;
+}
+
+function memberParams(companyId: number, after: string, f: MemberFilter): Record<string, unknown> {
+  const p: Record<string, unknown> = { c: companyId, after };
+  if (f.role) p.role = f.role;
+  if (f.status && f.status !== 'PENDING') p.status = f.status;
+  return p;
 }
 
 /**
@@ -270,18 +362,38 @@ export class Repo {
     );
     return r!.n;
   }
-  /** Members and pending invitations of a company, optionally filtered, e-mail order. */
-  members(companyId: number, f: { role?: string | undefined; status?: string | undefined } = {}) {
-    return this.tx.all<MemberRow>(
-      `SELECT * FROM (
-         SELECT u.email, u.first_name, u.last_name, m.role, m.status, u.id AS user_id
-           FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.company_id = :c
-         UNION ALL
-         SELECT i.email, NULL, NULL, i.role, 'PENDING', NULL FROM invitations i WHERE i.company_id = :c
-       ) WHERE (:role IS NULL OR role = :role) AND (:status IS NULL OR status = :status)
-       ORDER BY role = 'OWNER' DESC, email`,
-      { c: companyId, role: f.role ?? null, status: f.status ?? null },
+  /** The OWNER of a company as its member list shows them (the first row). */
+  memberOwner(companyId: number) {
+    return this.tx.get<MemberRow>(
+      `SELECT m.email, u.first_name, u.last_name, m.role, m.status FROM memberships m JOIN users u ON u.id = m.user_id
+        WHERE m.company_id = :c AND m.role = 'OWNER'`,
+      { c: companyId },
     );
+  }
+  /**
+   * One page of a company's members after the OWNER and its pending invitations, in
+   * e-mail order after `after` (keyset): SQLite merges the two index ranges (MERGE
+   * (UNION ALL), no sort of the company), so a page costs its own rows whatever the
+   * company's size, and names are read for the page's rows only (or not at all, for
+   * member export: first_name and last_name come back null).
+   */
+  membersPage(companyId: number, after: string, f: MemberFilter, limit: number, o: { names?: boolean } = {}) {
+    const arms = memberArms(f, o.names === false ? 'rows without names' : 'rows');
+    if (arms.length === 0) return Promise.resolve([]);
+    return this.tx.all<MemberRow>(`${arms.join('\n       UNION ALL\n       ')}\n       ORDER BY email LIMIT :limit`, {
+      ...memberParams(companyId, after, f),
+      limit,
+    });
+  }
+  /** How many of a company's members (after the OWNER) and invitations come after `after` in e-mail order. */
+  async countMembersAfter(companyId: number, after: string, f: MemberFilter): Promise<number> {
+    const arms = memberArms(f, 'count');
+    if (arms.length === 0) return 0;
+    const r = await this.tx.get<{ n: number }>(
+      `SELECT ${arms.map((a) => `(${a})`).join(' + ')} AS n`,
+      memberParams(companyId, after, f),
+    );
+    return r!.n;
   }
   // ---- plans ----
   planById(id: number) {
@@ -381,6 +493,105 @@ export class Repo {
     return this.tx.get<TokenRow>(`SELECT * FROM tokens WHERE user_id = :u AND id = :id`, { u: userId, id });
   }
 
+  /** Counts one more wrong current password given through the token; returns the new count. */
+  async addFailedCheck(id: number) {
+    await this.tx.run(`UPDATE tokens SET failed_checks = failed_checks + 1 WHERE id = :id`, { id });
+    return (await this.tx.get<{ n: number }>(`SELECT failed_checks AS n FROM tokens WHERE id = :id`, { id }))?.n ?? 0;
+  }
+  /** Forgets the wrong current passwords of the user's tokens (one token, or all of them). */
+  resetFailedChecks(userId: number, tokenId: number | null = null) {
+    return this.tx.run(
+      `UPDATE tokens SET failed_checks = 0
+        WHERE user_id = :u AND failed_checks <> 0 AND (:t IS NULL OR id = :t)`,
+      { u: userId, t: tokenId },
+    );
+  }
+
+  // ---- sign-in throttle ----
+  /** The e-mail's counters for this source and for every unknown source ('*'). */
+  throttleRows(email: string, source: string) {
+    return this.tx.all<ThrottleRow>(`SELECT * FROM login_throttle WHERE email = :email AND source IN (:source, '*')`, {
+      email,
+      source,
+    });
+  }
+  /** Writes one counter as the throttle policy computed it. */
+  putThrottle(row: Omit<ThrottleRow, 'updated_at'>, now: string) {
+    return this.tx.run(
+      `INSERT INTO login_throttle (email, source, failures, locked_until, last_success_at, updated_at)
+       VALUES (:email, :source, :failures, :locked, :success, :now)
+       ON CONFLICT (email, source) DO UPDATE SET
+         failures = excluded.failures, locked_until = excluded.locked_until,
+         last_success_at = excluded.last_success_at, updated_at = excluded.updated_at`,
+      {
+        email: row.email,
+        source: row.source,
+        failures: row.failures,
+        locked: row.locked_until,
+        success: row.last_success_at,
+        now,
+      },
+    );
+  }
+  /**
+   * Forgets the e-mail's counters of sources that never signed in and failed last before
+   * `before` (and are not locked at `now`), so sources a stranger makes up do not pile up.
+   */
+  pruneThrottle(email: string, before: string, now: string) {
+    return this.tx.run(
+      `DELETE FROM login_throttle
+        WHERE email = :email AND last_success_at IS NULL AND updated_at < :before
+          AND (locked_until IS NULL OR locked_until <= :now)`,
+      { email, before, now },
+    );
+  }
+  /** The e-mail's devices are known to no one once its account is gone (a new owner starts afresh). */
+  forgetKnownSources(email: string) {
+    return this.tx.run(
+      `UPDATE login_throttle SET last_success_at = NULL WHERE email = :email AND last_success_at IS NOT NULL`,
+      { email },
+    );
+  }
+  /** True when any of the e-mail's counters is locked at `now`. */
+  async throttleLocked(email: string, now: string) {
+    const r = await this.tx.get<{ n: number }>(
+      `SELECT count(*) AS n FROM login_throttle WHERE email = :email AND locked_until > :now`,
+      { email, now },
+    );
+    return (r?.n ?? 0) > 0;
+  }
+  /** Clears every counter and lock of the e-mail (staff unlock); sources stay known. */
+  unlockThrottle(email: string, now: string) {
+    return this.tx.run(
+      `UPDATE login_throttle SET failures = 0, locked_until = NULL, updated_at = :now
+        WHERE email = :email AND (failures <> 0 OR locked_until IS NOT NULL)`,
+      { email, now },
+    );
+  }
+
+  // ---- settings and store facts ----
+  async setting(key: string) {
+    return (await this.tx.get<{ value: string }>(`SELECT value FROM settings WHERE key = :key`, { key }))?.value;
+  }
+  putSetting(key: string, value: string, now: string, by: number) {
+    return this.tx.run(
+      `INSERT INTO settings (key, value, updated_at, updated_by) VALUES (:key, :value, :now, :by)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+      { key, value, now, by },
+    );
+  }
+  async meta(key: string) {
+    return (await this.tx.get<{ value: string }>(`SELECT value FROM platformctl_meta WHERE key = :key`, { key }))
+      ?.value;
+  }
+  putMeta(key: string, value: string) {
+    return this.tx.run(
+      `INSERT INTO platformctl_meta (key, value) VALUES (:key, :value)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      { key, value },
+    );
+  }
+
   // ---- audit ----
   audit(e: {
     at: string;
@@ -425,17 +636,19 @@ export class Repo {
       { rows: JSON.stringify(rows) },
     );
   }
-  auditEntries(f: AuditFilter) {
-    const ids = f.companyIds ? JSON.stringify(f.companyIds) : null;
+  /** One page of audit entries, newest (highest id) first. */
+  auditPage(f: AuditFilter, limit: number) {
+    const { where, params } = auditWhere(f);
     return this.tx.all<AuditRow>(
-      `SELECT id, at, actor_email, company_id, company_name, action, target, details FROM audit_log
-       WHERE (:company IS NULL OR company_id = :company)
-         AND (:ids IS NULL OR company_id IN (SELECT value FROM json_each(:ids)))
-         AND (:actor IS NULL OR actor_email = :actor)
-         AND (:since IS NULL OR at >= :since)
-       ORDER BY id DESC LIMIT :limit`,
-      { company: f.companyId ?? null, ids, actor: f.actor ?? null, since: f.since ?? null, limit: f.limit },
+      `SELECT id, at, actor_email, company_id, company_name, action, target, details, run_id FROM audit_log
+        ${where} ORDER BY id DESC LIMIT :limit`,
+      { ...params, limit },
     );
+  }
+  /** How many audit entries match. */
+  async countAudit(f: AuditFilter): Promise<number> {
+    const { where, params } = auditWhere(f);
+    return (await this.tx.get<{ n: number }>(`SELECT count(*) AS n FROM audit_log ${where}`, params))!.n;
   }
 
   // ---- bulk (member import / export) ----
@@ -495,19 +708,143 @@ export class Repo {
   bulkSetInvitationRoles(rows: BulkUpdate<string>[]) {
     return this.tx.runMany(`UPDATE invitations SET role = ?, updated_at = ? WHERE company_id = ? AND email = ?`, rows);
   }
-  /** One page of a company's memberships (the OWNER included) in user-id order, for export. */
-  exportMembershipsPage(companyId: number, afterUserId: number, limit: number) {
-    return this.tx.all<{ user_id: number; email: string; role: string }>(
-      `SELECT m.user_id, u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id
-        WHERE m.company_id = :c AND m.user_id > :after ORDER BY m.user_id LIMIT :limit`,
-      { c: companyId, after: afterUserId, limit },
+
+  /**
+   * One page of a company's members (the OWNER included) and pending invitations in
+   * e-mail order, after `afterEmail` (member sync reads the current state this way).
+   */
+  memberEmailsPage(companyId: number, afterEmail: string, limit: number) {
+    return this.tx.all<{ email: string; role: string; user_id: number | null }>(
+      `SELECT email, role, user_id FROM memberships WHERE company_id = :c AND email > :after
+       UNION ALL
+       SELECT email, role, NULL FROM invitations WHERE company_id = :c AND email > :after
+       ORDER BY email LIMIT :limit`,
+      { c: companyId, after: afterEmail, limit },
     );
   }
-  /** One page of a company's pending invitations in e-mail order, for export. */
-  exportInvitationsPage(companyId: number, afterEmail: string, limit: number) {
-    return this.tx.all<{ email: string; role: string }>(
-      `SELECT email, role FROM invitations WHERE company_id = :c AND email > :after ORDER BY email LIMIT :limit`,
-      { c: companyId, after: afterEmail, limit },
+  /** Removes non-owner memberships: rows [company, user]. */
+  bulkDeleteMemberships(rows: [number, number][]) {
+    return this.tx.run(
+      `DELETE FROM memberships WHERE role <> 'OWNER' AND (company_id, user_id) IN
+         (SELECT value ->> 0, value ->> 1 FROM json_each(:rows))`,
+      { rows: JSON.stringify(rows) },
+    );
+  }
+  /** Removes pending invitations: rows [company, e-mail]. */
+  bulkDeleteInvitations(rows: [number, string][]) {
+    return this.tx.run(
+      `DELETE FROM invitations WHERE (company_id, email) IN (SELECT value ->> 0, value ->> 1 FROM json_each(:rows))`,
+      { rows: JSON.stringify(rows) },
+    );
+  }
+  /** The given users whose current company this was have none any more (as clearCurrentCompany). */
+  bulkClearCurrentCompany(companyId: number, userIds: number[]) {
+    return this.tx.run(
+      `UPDATE users SET current_company_id = NULL
+        WHERE current_company_id = :c AND id IN (SELECT value FROM json_each(:ids))`,
+      { c: companyId, ids: JSON.stringify(userIds) },
+    );
+  }
+  /** Audit entries of one bulk run in one statement: rows [company, companyName, action, target, details]. */
+  bulkRunAudit(
+    runId: number,
+    actor: { id: number; email: string },
+    at: string,
+    rows: [number, string, string, string | null, Record<string, unknown>][],
+  ) {
+    return this.tx.run(
+      `INSERT INTO audit_log (at, actor_id, actor_email, company_id, company_name, action, target, details, run_id)
+       SELECT :at, :actor, :actorEmail, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, :run
+         FROM json_each(:rows)`,
+      {
+        at,
+        actor: actor.id,
+        actorEmail: actor.email,
+        run: runId,
+        rows: JSON.stringify(rows.map(([c, n, a, t, d]) => [c, n, a, t, JSON.stringify(d)])),
+      },
+    );
+  }
+  async insertBulkRun(b: {
+    kind: 'import' | 'sync';
+    actorId: number;
+    actorEmail: string;
+    source: string;
+    sha256: string;
+    planned: number;
+    now: string;
+  }) {
+    const r = await this.tx.run(
+      `INSERT INTO bulk_runs (kind, actor_id, actor_email, source, status, input_sha256, planned, started_at, updated_at)
+       VALUES (:kind, :actor, :email, :source, 'running', :sha, :planned, :now, :now)`,
+      {
+        kind: b.kind,
+        actor: b.actorId,
+        email: b.actorEmail,
+        source: b.source,
+        sha: b.sha256,
+        planned: b.planned,
+        now: b.now,
+      },
+    );
+    return r.lastInsertRowid;
+  }
+  /** Records a run's progress (rows applied, last input line, counts) or its end. */
+  updateBulkRun(
+    id: number,
+    u: {
+      rows: number;
+      lastLine: number;
+      counts: Record<string, number>;
+      now: string;
+      status?: 'done' | 'failed';
+      error?: string;
+    },
+  ) {
+    return this.tx.run(
+      `UPDATE bulk_runs SET rows = :rows, last_line = :line, counts = :counts, updated_at = :now,
+              status = coalesce(:status, status), error = coalesce(:error, error),
+              finished_at = CASE WHEN :status IS NULL THEN finished_at ELSE :now END
+        WHERE id = :id`,
+      {
+        id,
+        rows: u.rows,
+        line: u.lastLine,
+        counts: JSON.stringify(u.counts),
+        now: u.now,
+        status: u.status ?? null,
+        error: u.error ?? null,
+      },
+    );
+  }
+  /** Runs of the same input that are still marked running (interrupted, or going on elsewhere). */
+  runningBulkRuns(sha256: string) {
+    return this.tx.all<{
+      id: number;
+      actor_email: string;
+      rows: number;
+      planned: number;
+      last_line: number;
+      updated_at: string;
+    }>(
+      `SELECT id, actor_email, rows, planned, last_line, updated_at FROM bulk_runs
+        WHERE input_sha256 = :sha AND status = 'running' ORDER BY id`,
+      { sha: sha256 },
+    );
+  }
+  /** Marks interrupted runs of the same input as finished by a later run. */
+  supersedeBulkRuns(ids: number[], byRun: number | null, now: string) {
+    return this.tx.run(
+      `UPDATE bulk_runs SET status = 'failed', error = :error, updated_at = :now, finished_at = :now
+        WHERE status = 'running' AND id IN (SELECT value FROM json_each(:ids))`,
+      {
+        ids: JSON.stringify(ids),
+        error:
+          byRun === null
+            ? 'interrupted; a re-run of the same input found every change applied'
+            : `interrupted; finished by run ${byRun}`,
+        now,
+      },
     );
   }
 

@@ -27,7 +27,7 @@ CREATE TABLE bulk_runs (
   started_at   TEXT    NOT NULL,
   updated_at   TEXT    NOT NULL,
   finished_at  TEXT
-);
+, input_sha256 TEXT, planned INTEGER NOT NULL DEFAULT 0);
 
 CREATE TABLE companies (
   id          INTEGER PRIMARY KEY,
@@ -125,6 +125,8 @@ CREATE INDEX audit_company_at ON audit_log (company_id, at);
 CREATE INDEX audit_company_id ON audit_log (company_id, id);
 
 CREATE INDEX audit_run ON audit_log (run_id, id) WHERE run_id IS NOT NULL;
+
+CREATE INDEX bulk_runs_input ON bulk_runs (input_sha256, status);
 
 CREATE INDEX bulk_runs_status ON bulk_runs (status, id);
 

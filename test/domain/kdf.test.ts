@@ -49,9 +49,16 @@ describe('the scrypt cost comes from the services', () => {
     expect(await paramsOf(store, 'ann@example.com')).toEqual(FAST_KDF);
     // Services that ask for more than the stored hash has upgrade it at sign-in, to theirs.
     const stronger: Services = { ...fast, kdf: { ...FAST_KDF, logN: FAST_KDF.logN + 1 } };
-    await login(stronger, 'ann@example.com', 'correct horse battery');
+    await login(stronger, 'ann@example.com', 'correct horse battery', 'unit-test-device-0001');
     expect(await paramsOf(store, 'ann@example.com')).toEqual(stronger.kdf);
-    await changePassword(fast, { token }, 'correct horse battery', 'another password', 'another password');
+    await changePassword(
+      fast,
+      { token },
+      'correct horse battery',
+      'another password',
+      'another password',
+      'unit-test-device-0001',
+    );
     expect(await paramsOf(store, 'ann@example.com')).toEqual(FAST_KDF);
   });
 });

@@ -101,7 +101,7 @@ describe.each(engines())('account show, update and validation on %s', (engine) =
     const same = await ann.run(['account', 'update', '--first-name', 'Anna']);
     expect([same.exitCode, same.stderr.split('\n')[0]]).toEqual([0, '✓ Nothing changed.']);
     const human = await ann.run(['account', 'update', '--first-name', 'Ann']);
-    expect(human.stderr).toBe('✓ Updated firstName.');
+    expect(human.stderr).toBe('✓ Updated first name.');
     expect(human.stdout).toMatch(/^Name +Ann Smith-Jones$/m);
     // NOTE: a non-OWNER member renaming the current company (exit 4) needs member invites (a later issue).
   });

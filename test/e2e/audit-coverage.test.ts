@@ -54,10 +54,14 @@ const MUTATING: Record<string, string> = {
   'member set-role': 'member.set_role',
   'member remove': 'member.remove',
   'member import': 'member.import',
+  'member sync': 'member.sync',
   'plan create': 'plan.create',
   'plan set': 'plan.set',
   'staff grant': 'staff.grant',
   'staff revoke': 'staff.revoke',
+  'staff unlock': 'staff.unlock',
+  'staff signout': 'staff.signout',
+  'staff contact set': 'staff.contact',
 };
 
 describe('the command tree', () => {
@@ -69,6 +73,8 @@ describe('the command tree', () => {
 describe.each(engines())('audit coverage on %s', (engine: Engine) => {
   const fresh = useStore(engine);
 
+  // About thirty CLI runs, four of them scrypt sign-ins: more than the default minute on a
+  // loaded two-core machine.
   it('each mutating command writes its audit entry with actor, target and time', async () => {
     const t = await fresh();
     const [ann, bob, dan] = await Promise.all([
@@ -85,7 +91,7 @@ describe.each(engines())('audit coverage on %s', (engine: Engine) => {
       expect(r.exitCode, `${name}: ${r.stderr}`).toBe(0);
       // The log is read in-process through the program's Repo (what `audit list` reads),
       // sparing a CLI start-up per step; audit.test.ts covers `audit list` itself.
-      const entries = await t.query((r) => r.auditEntries({ limit: 100_000 }));
+      const entries = await t.query((r) => r.auditPage({}, 100_000));
       const fresh = entries.filter((e) => e.id > last);
       last = Math.max(last, ...entries.map((e) => e.id));
       const want = MUTATING[name]!;
@@ -96,6 +102,8 @@ describe.each(engines())('audit coverage on %s', (engine: Engine) => {
     };
     await step('staff grant', () => ann.run(['staff', 'grant', 'bob@example.com']));
     await step('staff revoke', () => ann.run(['staff', 'revoke', 'bob@example.com']));
+    await step('staff unlock', () => ann.run(['staff', 'unlock', 'bob@example.com']));
+    await step('staff contact set', () => ann.run(['staff', 'contact', 'set', 'billing@example.com']));
     await step('account register', async () => {
       await t.register('cat@example.com', 'Cat', 'New');
       return { exitCode: 0, stderr: '' };
@@ -119,11 +127,15 @@ describe.each(engines())('audit coverage on %s', (engine: Engine) => {
     await step('member import', () =>
       ann.run(['member', 'import', '-'], { input: 'email,role\nzed@example.com,MANAGER\n' }),
     );
+    await step('member sync', () =>
+      ann.run(['member', 'sync', '-'], { input: 'email,role\nzed@example.com,DESIGNER\n' }),
+    );
     await step('password change', () =>
       bob.run(['password', 'change', '--password-stdin'], { input: `${PASSWORD}\nnew password 2\nnew password 2\n` }),
     );
     await step('account logout', () => bob.run(['account', 'logout']));
+    await step('staff signout', () => ann.run(['staff', 'signout', 'bob@example.com']));
     await step('account delete', () => dan.run(['--yes', 'account', 'delete']));
     expect([...seen].sort()).toEqual(Object.keys(MUTATING).sort());
-  });
+  }, 150_000);
 });

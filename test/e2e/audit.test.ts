@@ -9,6 +9,7 @@ type Entry = {
   action: string;
   target: string | null;
   details: Record<string, unknown> | null;
+  run: number | null;
 };
 
 describe.each(engines())('audit on %s', (engine) => {
@@ -62,6 +63,7 @@ describe.each(engines())('audit on %s', (engine) => {
       action: 'member.set_role',
       target: 'p@example.com',
       details: { from: 'DESIGNER', to: 'MANAGER' },
+      run: null,
     });
     expect(setRole.at >= started && !Number.isNaN(Date.parse(setRole.at))).toBe(true);
     expect(mine.find((e) => e.action === 'company.switch')).toMatchObject({

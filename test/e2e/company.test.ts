@@ -131,7 +131,7 @@ describe.each(engines())('company on %s', (engine) => {
       const tty = await onTTY(bob, ['company', 'list'], { FORCE_COLOR: '1' });
       expect(tty.exitCode, tty.stdout).toBe(0);
       const lines = tty.stdout.split(/\r?\n/);
-      expect(lines[0]).toMatch(/ID +.*NAME +.*ROLE +.*STATUS +.*MAIN/);
+      expect(lines[0]!.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/ID +.*NAME +.*ROLE +.*STATUS +.*MAIN/);
       const invited = lines.find((l) => l.includes('Smith Company'))!;
       const own = lines.find((l) => l.includes('Jones Company'))!;
       expect(invited).toContain(`${GREY}Smith Company`);

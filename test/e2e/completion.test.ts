@@ -94,7 +94,7 @@ describe('completion scripts', () => {
     expect(acc).toEqual(['account']);
     expect(token).toEqual(['create', 'list', 'revoke']);
     expect(flags).toEqual(['--role']);
-    expect(roles).toEqual(['OWNER', 'ADMINISTRATOR', 'MANAGER', 'DESIGNER']);
+    expect(roles).toEqual(['ADMINISTRATOR', 'MANAGER', 'DESIGNER']);
     expect(rolePrefix).toEqual(['MANAGER']);
     expect(shells).toEqual(['bash', 'zsh', 'fish']);
     expect(helpPath).toEqual(['token']);

@@ -39,6 +39,8 @@ describe.each(engines())('member export on %s', (engine) => {
       applied: true,
       dryRun: false,
       companies: [expect.objectContaining({ id, unchanged: 3 })],
+      // Nothing changed, so no run was recorded.
+      run: null,
     });
 
     const jsonl = await ann.run(['member', 'export', '--format', 'jsonl']);

@@ -197,6 +197,37 @@ describe.each(engines())('hostile member import files on %s', (engine: Engine) =
     return n;
   }
 
+  /**
+   * A row's company cell as the CLI reads it back: trimmed text, '' for none (and for a
+   * JSON line the CLI cannot take, whose cells are not read), bytes that are not UTF-8
+   * decoded to U+FFFD.
+   */
+  function refOf(row: Row, format: 'csv' | 'jsonl'): string {
+    if (
+      format === 'jsonl' &&
+      [row.email, row.role, row.company].some((x) => typeof x === 'string' && /[\ud800-\udfff]/u.test(x))
+    )
+      return '';
+    const c = row.company;
+    const text = typeof c === 'string' ? c : typeof c === 'number' ? String(c) : '';
+    return text
+      .replace(/\ue000|\ue001/g, '\ufffd')
+      .replace(/\ue002/g, '\ufffd\ufffd\ufffd')
+      .trim();
+  }
+
+  /** Rows naming one company with two different roles for one e-mail: such a file has bad lines. */
+  function hasConflicts(rows: Row[], company: (r: Row) => string): boolean {
+    const seen = new Map<string, string>();
+    for (const r of rows) {
+      const key = `${company(r)}|${String(r.email).trim().toLowerCase()}`;
+      const role = String(r.role).trim().toUpperCase();
+      if (seen.has(key) && seen.get(key) !== role) return true;
+      seen.set(key, role);
+    }
+    return false;
+  }
+
   /** Writes the rows as CSV or JSON Lines; returns the file and the line each row starts on. */
   function writeRows(
     t: TestStore,
@@ -342,7 +373,36 @@ describe.each(engines())('hostile member import files on %s', (engine: Engine) =
           seen.push(`${s.mode}:${r.exitCode}`);
           expectSane(r, what);
           // A file of good rows, however it is quoted, encoded or ended, goes through.
-          if (s.rows.clean && !s.defaultCompany) expect(r.exitCode, `${what}: ${r.stderr}`).toBe(0);
+          // --company naming a company Ann no longer manages (a row may have re-roled her) is
+          // refused before the input is read.
+          if (s.defaultCompany) {
+            const annId = rowsOf(before, 'users').find((u) => u.email === 'ann@example.com')!.id;
+            const role = rowsOf(before, 'memberships').find(
+              (m) => m.user_id === annId && m.company_id === companies.jones,
+            )?.role;
+            if (role !== 'ADMINISTRATOR' && role !== 'OWNER') {
+              expect(r.exitCode, `${what}: ${r.stderr}`).toBe(4);
+              expect(await dumpStore(engine, t.store, TABLES), `${what}: nothing may be written`).toEqual(before);
+              return;
+            }
+          }
+          // --company rebinds a file whose rows name at most one company; naming more is refused whole.
+          const named = new Set(rows.map((row) => refOf(row, s.format)).filter((x) => x !== ''));
+          if (s.defaultCompany && named.size > 1) {
+            expect(r.exitCode, `${what}: ${r.stderr}`).toBe(2);
+            expect(r.stderr, what).toMatch(/--company rebinds a file whose rows name one company/);
+            expect(await dumpStore(engine, t.store, TABLES), `${what}: nothing may be written`).toEqual(before);
+            return;
+          }
+          const rebound = Boolean(s.defaultCompany) && named.size === 1 && !named.has(s.defaultCompany!);
+          // A file of good rows, however it is quoted, encoded or ended, goes through, unless it
+          // gives one e-mail two roles in one company (both lines bad: a file means one thing).
+          if (
+            s.rows.clean &&
+            !s.defaultCompany &&
+            !hasConflicts(rows, (row) => String(companyIdOf(row.company, companies.smith, companies)))
+          )
+            expect(r.exitCode, `${what}: ${r.stderr}`).toBe(0);
           const after = await dumpStore(engine, t.store, TABLES);
 
           if (s.mode === 'dry' || (s.mode === 'default' && r.exitCode !== 0)) {
@@ -365,7 +425,12 @@ describe.each(engines())('hostile member import files on %s', (engine: Engine) =
             if (failed.has(lines[i]!)) return;
             const email = String(row.email).trim().toLowerCase();
             const role = String(row.role).trim().toUpperCase();
-            const c = companyIdOf(row.company, fallback, companies);
+            const c = s.defaultCompany ? fallback : companyIdOf(row.company, fallback, companies);
+            // A rebound file's OWNER rows mean nothing in the new company: left as they are.
+            if (rebound && String(row.role).trim().toUpperCase() === 'OWNER') {
+              counts.unchanged++;
+              return;
+            }
             expect(c, `${what}: row ${i} applied to a company that does not exist`).toBeDefined();
             expect(email, `${what}: row ${i} accepted an unsafe e-mail`).toMatch(/^[a-z0-9.@-]+$/);
             const key = `${c}|${email}`;
@@ -387,13 +452,22 @@ describe.each(engines())('hostile member import files on %s', (engine: Engine) =
             expect(report, what).toMatchObject({ ...counts, failed: failed.size, applied: true });
             expect(report.invited + report.updated + report.unchanged + report.failed, what).toBe(rows.length);
           }
-          // One audit entry per company the import changed, none otherwise.
+          // One summary entry per company the import changed and one entry per change, none otherwise.
           const audit = (after.audit_log ?? [])
             .filter((a) => !(before.audit_log ?? []).includes(a))
-            .map((a) => JSON.parse(a) as { action: string; company_id: number });
-          expect(audit.map((a) => `${a.action} ${a.company_id}`).sort(), what).toEqual(
-            [...touched].map((c) => `member.import ${c}`).sort(),
-          );
+            .map((a) => JSON.parse(a) as { action: string; company_id: number; run_id: number | null });
+          expect(
+            audit
+              .filter((a) => a.action === 'member.import')
+              .map((a) => `${a.action} ${a.company_id}`)
+              .sort(),
+            what,
+          ).toEqual([...touched].map((c) => `member.import ${c}`).sort());
+          expect(
+            audit.filter((a) => a.action !== 'member.import'),
+            what,
+          ).toHaveLength(counts.invited + counts.updated);
+          expect(new Set(audit.map((a) => a.run_id)).size, what).toBeLessThanOrEqual(1);
           // What member list shows agrees, role and status (PENDING = no account yet).
           if (s.mode === 'continue' && touched.size) {
             const c = [...touched][0]!;

@@ -10,6 +10,7 @@ import { checkStore } from '../../src/domain/health.js';
 import { hashPassword } from '../../src/domain/password.js';
 import { openStore, parseLocation } from '../../src/store/open.js';
 import { Repo } from '../../src/store/repo.js';
+import type { Tx } from '../../src/store/types.js';
 import { NO_SQLD, Sqld, sqldBinary, startPair } from './sqld.js';
 import { cannotRun } from '../helpers/cannot-run.js';
 
@@ -224,6 +225,95 @@ export class TestStore {
     } finally {
       await store.close();
     }
+  }
+
+  /** Changes the store in this process, in one write transaction (set-up only). */
+  async write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const store = await openStore(parseLocation(this.store), { migrate: false, create: false });
+    try {
+      return await store.write(fn);
+    } finally {
+      await store.close();
+    }
+  }
+
+  /**
+   * Fills a company with many members fast, by direct SQL in one transaction (set-up
+   * for list tests; the CLI is what they test): `registered` accounts, each with its own
+   * main company as registration makes them, holding a membership of the company
+   * (ACTIVE and INVITED in turn), and `pending` PENDING invitations, with roles
+   * ADMINISTRATOR, MANAGER, DESIGNER in turn. E-mails are `email(i)` (registered ones
+   * first, then pending), names `name(i)`. The company needs a plan with room for them.
+   */
+  async fillCompany(
+    companyId: number,
+    o: {
+      registered?: number;
+      pending?: number;
+      email?: (i: number) => string;
+      name?: (i: number) => string;
+      lastName?: (i: number) => string;
+    },
+  ): Promise<string[]> {
+    const registered = o.registered ?? 0;
+    const total = registered + (o.pending ?? 0);
+    const email = o.email ?? ((i: number) => `m${String(i).padStart(6, '0')}@example.com`);
+    const name = o.name ?? ((i: number) => `Name${i}`);
+    const lastName = o.lastName ?? ((i: number) => `Last${i}`);
+    const roles = ['ADMINISTRATOR', 'MANAGER', 'DESIGNER'];
+    const now = new Date().toISOString();
+    const emails = Array.from({ length: total }, (_, i) => email(i));
+    await this.write(async (tx) => {
+      const mark = async (tbl: string) =>
+        (await tx.get<{ n: number }>(`SELECT last_id AS n FROM id_high_water WHERE tbl = :t`, { t: tbl }))!.n;
+      const [users, companies] = [await mark('users'), await mark('companies')];
+      const plan = (await tx.get<{ id: number }>(`SELECT id FROM plans WHERE is_default = 1`))!.id;
+      const CHUNK = 2000;
+      for (let from = 0; from < total; from += CHUNK) {
+        const idx = Array.from({ length: Math.min(CHUNK, total - from) }, (_, k) => from + k);
+        const reg = idx.filter((i) => i < registered);
+        const pend = idx.filter((i) => i >= registered);
+        if (reg.length) {
+          const rows = JSON.stringify(
+            reg.map((i) => [users + 1 + i, emails[i], name(i), lastName(i), companies + 1 + i, `Company ${i}`]),
+          );
+          await tx.run(
+            `INSERT INTO users (id, email, first_name, last_name, password_hash, created_at, updated_at)
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, 'not a hash: cannot sign in', :now, :now FROM json_each(:rows)`,
+            { rows, now },
+          );
+          await tx.run(
+            `INSERT INTO companies (id, name, owner_id, plan_id, created_at, updated_at)
+             SELECT value ->> 4, value ->> 5, value ->> 0, :plan, :now, :now FROM json_each(:rows)`,
+            { rows, now, plan },
+          );
+          await tx.run(
+            `INSERT INTO memberships (company_id, user_id, email, role, status, created_at, updated_at)
+             SELECT value ->> 4, value ->> 0, value ->> 1, 'OWNER', 'ACTIVE', :now, :now FROM json_each(:rows)`,
+            { rows, now },
+          );
+          await tx.run(
+            `INSERT INTO memberships (company_id, user_id, email, role, status, created_at, updated_at)
+             SELECT :c, value ->> 0, value ->> 1, value ->> 5, value ->> 6, :now, :now FROM json_each(:rows)`,
+            {
+              c: companyId,
+              now,
+              rows: JSON.stringify(
+                reg.map((i) => [users + 1 + i, emails[i], 0, 0, 0, roles[i % 3], i % 2 ? 'INVITED' : 'ACTIVE']),
+              ),
+            },
+          );
+        }
+        if (pend.length) {
+          await tx.run(
+            `INSERT INTO invitations (company_id, email, role, created_at, updated_at)
+             SELECT :c, value ->> 0, value ->> 1, :now, :now FROM json_each(:rows)`,
+            { c: companyId, now, rows: JSON.stringify(pend.map((i) => [emails[i], roles[i % 3]])) },
+          );
+        }
+      }
+    });
+    return emails;
   }
 
   async dispose(): Promise<void> {

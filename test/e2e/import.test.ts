@@ -74,22 +74,23 @@ describe.each(engines())('member import on %s', (engine) => {
 
     // Re-running changes nothing; a re-run leaves no new audit entry.
     const again = await ann.json(['member', 'import', csv, '--continue-on-error']);
-    expect(again).toMatchObject({ invited: 0, updated: 0, unchanged: 2, failed: 4 });
-    const audit = (await ann.json(['audit', 'list', '--company', company])).filter(
-      (e: any) => e.action === 'member.import',
-    );
-    expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({
+    expect(again).toMatchObject({ invited: 0, updated: 0, unchanged: 2, failed: 4, run: null });
+    const log = await ann.json(['audit', 'list', '--company', company]);
+    const summary = log.filter((e: any) => e.action === 'member.import');
+    expect(summary).toHaveLength(1);
+    expect(summary[0]).toMatchObject({
       actor: 'ann@example.com',
       company: { name: 'Müller, "Söhne" & Co' },
-      details: { invited: 2, updated: 0, unchanged: 0, failed: 4 },
+      target: csv,
+      details: { run: expect.any(Number), invited: 2, updated: 0, unchanged: 0, failed: 4 },
     });
-    expect(audit[0].details.changes).toEqual(
-      expect.arrayContaining([
-        { email: 'bob@example.com', role: 'DESIGNER' },
-        { email: 'jürgen@example.com', role: 'MANAGER' },
-      ]),
-    );
+    // Every change has its own entry, carrying the run's id.
+    const run = summary[0].details.run;
+    const changes = log.filter((e: any) => e.details?.run === run && e.action !== 'member.import');
+    expect(changes.map((e: any) => [e.action, e.target, e.details.role, e.details.status, e.actor]).sort()).toEqual([
+      ['member.invite', 'bob@example.com', 'DESIGNER', 'INVITED', 'ann@example.com'],
+      ['member.invite', 'jürgen@example.com', 'MANAGER', 'PENDING', 'ann@example.com'],
+    ]);
   });
 
   it('reads JSON Lines from stdin, --dry-run writes nothing, roles update, and stdin is CSV unless told', async () => {
@@ -179,7 +180,7 @@ describe.each(engines())('member import on %s', (engine) => {
         'p2@example.com,MANAGER,\n' + // 5
         'p3@example.com,MANAGER,\n' + // 6: seat limit (FREE: Ann and two more)
         'p4@example.com,DESIGNER,\n' + // 7: seat limit
-        'p1@example.com,DESIGNER,\n' + // 8: an update needs no seat
+        'p1@example.com,manager,\n' + // 8: the same row again is harmless (unchanged)
         'x3@example.com,MANAGER,No Such Company\n' + // 9
         'x2@example.com,DESIGNER,Jones Company\n', // 10: Jones is full too (Bob, Ann, Carol)
     );
@@ -197,10 +198,10 @@ describe.each(engines())('member import on %s', (engine) => {
     expect(await emails(bob)).toEqual(['ann@example.com ADMINISTRATOR ACTIVE', 'bob@example.com OWNER ACTIVE']);
 
     const ok = await ann.json(['member', 'import', csv, '--continue-on-error']);
-    expect(ok).toMatchObject({ invited: 3, updated: 1, unchanged: 0, failed: 5 });
-    expect(ok.companies.map((c: any) => [c.name, c.invited, c.updated, c.failed])).toEqual([
-      ['Jones Company', 1, 0, 1],
-      ['Smith Company', 2, 1, 2],
+    expect(ok).toMatchObject({ invited: 3, updated: 0, unchanged: 1, failed: 5 });
+    expect(ok.companies.map((c: any) => [c.name, c.invited, c.updated, c.unchanged, c.failed])).toEqual([
+      ['Jones Company', 1, 0, 0, 1],
+      ['Smith Company', 2, 0, 1, 2],
     ]);
     expect(await emails(bob)).toEqual([
       'ann@example.com ADMINISTRATOR ACTIVE',
@@ -209,17 +210,83 @@ describe.each(engines())('member import on %s', (engine) => {
     ]);
     expect(await emails(ann)).toEqual([
       'ann@example.com OWNER ACTIVE',
-      'p1@example.com DESIGNER PENDING',
+      'p1@example.com MANAGER PENDING',
       'p2@example.com MANAGER PENDING',
     ]);
     expect((await ann.json(['billing', 'show'])).users).toBe(3);
     expect(await emails(carol)).toEqual(['ann@example.com MANAGER ACTIVE', 'carol@example.com OWNER ACTIVE']);
-    // One audit entry per company, in each company's log.
-    const jones = (await bob.json(['audit', 'list'])).filter((e: any) => e.action === 'member.import');
-    expect(jones).toHaveLength(1);
-    expect(jones[0]).toMatchObject({
+    // A role change needs no seat, even in a full company.
+    const upd = await ann.json(['member', 'import', '-'], { input: 'email,role\np1@example.com,DESIGNER\n' });
+    expect(upd).toMatchObject({ invited: 0, updated: 1, unchanged: 0, failed: 0 });
+    // One summary entry per company, in each company's log, and one entry per change.
+    const jones = (await bob.json(['audit', 'list'])).filter(
+      (e: any) => e.details?.via === 'import' || e.action === 'member.import',
+    );
+    expect(jones.map((e: any) => [e.action, e.target]).sort()).toEqual([
+      ['member.import', csv],
+      ['member.invite', 'carol@example.com'],
+    ]);
+    expect(jones.find((e: any) => e.action === 'member.import')).toMatchObject({
       actor: 'ann@example.com',
-      details: { invited: 1, updated: 0, failed: 1, changes: [{ email: 'carol@example.com', role: 'MANAGER' }] },
+      details: { invited: 1, updated: 0, failed: 1 },
     });
+  });
+
+  it('a file means one thing: one role per member and company, --company rebinds a one-company file', async () => {
+    const t = await fresh();
+    const [ann, bob] = await Promise.all([
+      t.seed('ann@example.com', 'Ann', 'Smith'),
+      t.seed('bob@example.com', 'Bob', 'Jones'),
+    ]);
+    expect((await bob.run(['member', 'invite', 'ann@example.com', '--role', 'ADMINISTRATOR'])).exitCode).toBe(0);
+    // The same e-mail twice for one company with different roles: both lines are bad, naming each other.
+    const conflicting =
+      'email,role\nx@example.org,MANAGER\ny@example.org,DESIGNER\nX@example.org,designer\ny@example.org,DESIGNER\n';
+    const bad = await ann.run(['--json', 'member', 'import', '-'], { input: conflicting });
+    expect(bad.exitCode).toBe(2);
+    const rep = JSON.parse(bad.stdout);
+    expect(rep.errors.map((e: any) => [e.line, e.email, e.code])).toEqual([
+      [2, 'x@example.org', 'INVALID_INPUT'],
+      [4, 'x@example.org', 'INVALID_INPUT'],
+    ]);
+    expect(rep.errors[0].message).toMatch(/different roles, on lines 2 \(MANAGER\), 4 \(DESIGNER\)/);
+    expect(await emails(ann)).toEqual(['ann@example.com OWNER ACTIVE']);
+    // The same row twice is harmless; a re-run reports no change and writes no audit entry.
+    const twice = 'email,role\ny@example.org,DESIGNER\ny@example.org,designer\n';
+    expect(await ann.json(['member', 'import', '-'], { input: twice })).toMatchObject({ invited: 1, unchanged: 1 });
+    const entries = (await ann.json(['audit', 'list'])).length;
+    for (let i = 0; i < 2; i++)
+      expect(await ann.json(['member', 'import', '-'], { input: twice })).toMatchObject({
+        invited: 0,
+        updated: 0,
+        unchanged: 2,
+        run: null,
+      });
+    expect((await ann.json(['audit', 'list'])).length).toBe(entries);
+
+    // The shipped example: export one company, import it into another with --company.
+    const smith = String((await ann.json(['account', 'show'])).currentCompany.id);
+    const exported = await ann.run(['member', 'export', '--company', smith]);
+    expect(exported.exitCode, exported.stderr).toBe(0);
+    expect(exported.stdout).toMatch(new RegExp(`^y@example\\.org,DESIGNER,${smith}$`, 'm'));
+    const copy = await ann.run(['--json', 'member', 'import', '-', '--company', 'Jones Company'], {
+      input: exported.stdout,
+    });
+    expect(copy.exitCode, copy.stderr).toBe(0);
+    // Ann's OWNER row means nothing for Jones (its OWNER is its creator): left as it is.
+    expect(JSON.parse(copy.stdout)).toMatchObject({ invited: 1, updated: 0, unchanged: 1, failed: 0, errors: [] });
+    expect(copy.stderr).toMatch(/--company rebinds the file's rows \(company "\d+"\) to "Jones Company"/);
+    expect(await emails(bob)).toEqual([
+      'ann@example.com ADMINISTRATOR INVITED',
+      'bob@example.com OWNER ACTIVE',
+      'y@example.org DESIGNER PENDING',
+    ]);
+    // A file naming two companies cannot be rebound: refused whole.
+    const two = `email,role,company\nz@example.org,MANAGER,${smith}\nz2@example.org,MANAGER,Jones Company\n`;
+    const refused = await ann.run(['member', 'import', '-', '--company', 'Jones Company'], { input: two });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(
+      /--company rebinds a file whose rows name one company, but this file names several \(line 2: "\d+", line 3: "Jones Company"\)/,
+    );
   });
 });

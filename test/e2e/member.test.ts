@@ -177,7 +177,7 @@ describe.each(engines())('member on %s', (engine) => {
     expect(giveOwner.stderr).toBe(
       'error: Nobody can be given the OWNER role: a company has exactly one OWNER, its creator.',
     );
-    expect(boss.stderr).toMatch(/^error: Unknown role "boss": use one of OWNER, ADMINISTRATOR, MANAGER, DESIGNER/);
+    expect(boss.stderr).toBe('error: Unknown role "boss": use one of ADMINISTRATOR, MANAGER, DESIGNER.');
     expect([noRole, noRemove].map((r) => r.exitCode)).toEqual([5, 5]);
     expect(noRemove.stderr).toBe('error: nobody@example.com is not a member of "Smith Company".');
 

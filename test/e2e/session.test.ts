@@ -270,48 +270,8 @@ describe.each(engines())('sessions and tokens on %s', (engine) => {
     expect((await ann.json(['account', 'token', 'list']))[0].status).toBe('REVOKED');
   });
 
-  // The throttling rules are in the domain layer and engine-independent, and each login
-  // is a full scrypt (~0.5 s CPU): 11 of them run on the local engine only. That failed
-  // logins are committed on sqld too is shown by audit.test.ts (account.login_failed).
-  it.runIf(local)(
-    'after 5 consecutive failed logins the account is THROTTLED (exit 3); a success before that resets the count',
-    async () => {
-      const t = await fresh();
-      const ann = await t.seed('ann@example.com');
-      const fail = () => login(t, ann.email, 'wrong password', { json: true });
-      const codes = async (n: number) =>
-        (await Promise.all(Array.from({ length: n }, fail))).map((r) => [r.exitCode, JSON.parse(r.stderr).error.code]);
-      expect(await codes(3)).toEqual(Array(3).fill([3, 'BAD_CREDENTIALS']));
-      expect((await login(t, ann.email, PASSWORD)).exitCode).toBe(0);
-      // Without the reset these would be failures 4 to 7.
-      expect(await codes(4)).toEqual(Array(4).fill([3, 'BAD_CREDENTIALS']));
-      const fifth = await fail();
-      expect(fifth.exitCode).toBe(3);
-      expect(JSON.parse(fifth.stderr).error).toEqual({
-        code: 'THROTTLED',
-        message: expect.stringMatching(/^Too many failed sign-ins for this account; try again after \d{4}-\d\d-\d\dT/),
-      });
-      // Even the right password is refused while locked; other accounts are unaffected.
-      const right = await login(t, ann.email, PASSWORD);
-      expect(right.exitCode).toBe(3);
-      expect(right.stderr).toMatch(/Too many failed sign-ins/);
-      // The existing session still works (throttling is about signing in).
-      expect((await ann.json(['account', 'show'])).user.email).toBe(ann.email);
-      if (local) {
-        // Once the lock has passed, the right password works again and resets the count.
-        const db = new Database(t.store);
-        db.prepare(`UPDATE users SET locked_until = '2000-01-01T00:00:00.000Z' WHERE email = ?`).run(ann.email);
-        db.close();
-        expect((await login(t, ann.email, PASSWORD)).exitCode).toBe(0);
-        const after = new Database(t.store, { readonly: true });
-        expect(after.prepare(`SELECT failed_logins, locked_until FROM users WHERE email = ?`).get(ann.email)).toEqual({
-          failed_logins: 0,
-          locked_until: null,
-        });
-        after.close();
-      }
-    },
-  );
+  // Throttling of failed sign-ins (per e-mail and device, the account ceiling, staff
+  // unlock): throttle.test.ts.
 
   it.runIf(local)(
     'expired tokens and sessions are refused (exit 3); secrets and passwords are stored only as hashes',

@@ -59,8 +59,9 @@ describe.each(engines())('soak on %s', (engine: Engine) => {
       // Bounded in time, but every worker does a minimum of work even on a loaded machine.
       const started = Date.now();
       const MIN_OPS = 8;
-      const going = (done: number) =>
-        done < MIN_OPS ? Date.now() - started < 4 * SOAK_MS : Date.now() - started < SOAK_MS;
+      // Every worker does at least MIN_OPS operations however slow the machine is, then
+      // goes on until SOAK_MS have passed: the test counts work, it never times it.
+      const going = (done: number) => done < MIN_OPS || Date.now() - started < SOAK_MS;
 
       const record = (op: string, r: RunResult) => {
         const key = `${op}:${r.exitCode}`;
@@ -134,7 +135,8 @@ describe.each(engines())('soak on %s', (engine: Engine) => {
             record('company-list', r);
             if (r.exitCode === 0) {
               const list = JSON.parse(r.stdout) as { current: boolean }[];
-              if (list.filter((c) => c.current).length !== 1)
+              // One current company, or none once it is gone (removed from it by the owner).
+              if (list.filter((c) => c.current).length > 1)
                 failures.push(`${u.email} has ${list.filter((c) => c.current).length} current companies`);
             }
           }

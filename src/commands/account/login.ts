@@ -11,6 +11,7 @@ import { printJson } from '../../output/json.js';
 import { success } from '../../output/messages.js';
 import { stillSignedIn } from './shared/signed-in.js';
 import { email as normalizeEmail } from '../../domain/validation.js';
+import { deviceId } from '../../device-id.js';
 
 export interface LoginOptions {
   io: IOStreams;
@@ -18,6 +19,8 @@ export interface LoginOptions {
   services: () => Promise<Services>;
   config: () => Config;
   storeKey: () => string;
+  /** This config directory's sign-in source id (src/device-id.ts), for the throttle. */
+  source: () => string;
   json: boolean;
   /** Left out: asked on a terminal, a usage error without one. */
   email?: string | undefined;
@@ -38,7 +41,7 @@ export async function run(o: LoginOptions): Promise<void> {
   const [password] = o.passwordStdin
     ? await passwordLines(o.io, 1)
     : await promptPasswords(o.io, o.prompter, ['PASSWORD']);
-  const result = await login(await o.services(), email, password!);
+  const result = await login(await o.services(), email, password!, o.source());
   // Added to the accounts signed in on this store, and made the active one.
   const saved = await o.config().saveSession(o.storeKey(), { token: result.token, email: result.user.email });
   const previous = saved?.previous ?? null;
@@ -66,6 +69,7 @@ export function newCmdLogin(f: ContextFactory, runF = run): Command {
         services: ctx.services,
         config: ctx.config,
         storeKey: () => ctx.location().key,
+        source: () => deviceId(ctx.config().dir),
         json: ctx.json,
         email: opts.email,
         passwordStdin: Boolean(opts.passwordStdin),

@@ -7,6 +7,19 @@ import { accountJson, printAccount } from './shared/account-panel.js';
 
 export type UpdateOptions = Deps & UpdateInput;
 
+const WORDS: Record<string, string> = {
+  firstName: 'first name',
+  lastName: 'last name',
+  phone: 'phone',
+  companyName: 'company name',
+};
+
+/** "first name, phone and company name": the changed fields as a person says them. */
+export function inWords(fields: string[]): string {
+  const words = fields.map((f) => WORDS[f] ?? f);
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words.at(-1)!}` : (words[0] ?? '');
+}
+
 export async function run(o: UpdateOptions): Promise<void> {
   const v = await update(await o.services(), o.credential(), {
     firstName: o.firstName,
@@ -15,7 +28,7 @@ export async function run(o: UpdateOptions): Promise<void> {
     companyName: o.companyName,
   });
   if (o.json) return printJson(o.io, { ...accountJson(v), changed: v.changed });
-  success(o.io, v.changed.length ? `Updated ${v.changed.join(', ')}.` : 'Nothing changed.');
+  success(o.io, v.changed.length ? `Updated ${inWords(v.changed)}.` : 'Nothing changed.');
   await printAccount(o.io, v);
 }
 

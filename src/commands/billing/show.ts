@@ -3,6 +3,7 @@ import { defineCommand, depsOf, type ContextFactory, type Deps } from '../comman
 import { billing } from '../../domain/plans.js';
 import { printJson } from '../../output/json.js';
 import { printFields } from '../../output/table.js';
+import { printable } from '../../text.js';
 
 export interface ShowOptions extends Deps {
   company?: string | undefined;
@@ -17,11 +18,16 @@ export async function run(o: ShowOptions): Promise<void> {
     ['Plan', custom ? `${b.plan.name} (custom)` : b.plan.name],
     ['Users', `${b.users} / ${b.plan.maxUsers ?? 'unlimited'}`],
   ]);
-  o.io.err.write('To change the plan, contact support.\n');
+  // Whom to contact is what staff set (`staff contact set`); never a list of staff accounts.
+  o.io.err.write(
+    b.supportContact
+      ? `To change the plan, contact support: ${printable(b.supportContact)}\n`
+      : "To change the plan, ask the platform's support.\n",
+  );
 }
 
 export function newCmdShow(f: ContextFactory, runF = run): Command {
-  return defineCommand('show', 'Show the billing plan and users used / allowed', [
+  return defineCommand('show', 'Show the billing plan, users used / allowed, and whom to contact to change it', [
     'platformctl billing show',
     'platformctl billing show --company 42 --json',
   ])

@@ -1,5 +1,5 @@
 import type { Argument, Command, Option } from 'commander';
-import { ROLES, STATUSES } from '../../domain/roles.js';
+import { ASSIGNABLE_ROLES, ROLES, STATUSES } from '../../domain/roles.js';
 import { commandPath, isHidden, resolveWords, type Resolved } from '../resolve.js';
 
 /** What a shell should offer: values (with an optional description) or files/directories. */
@@ -19,7 +19,8 @@ function optionKind(cmd: Command, o: Option): Kind {
   if (o.argChoices?.length) return { choices: o.argChoices };
   switch (o.attributeName()) {
     case 'role':
-      return { choices: ROLES };
+      // A filter (member list) may name any role; a role to give is never OWNER.
+      return { choices: cmd.name() === 'list' ? ROLES : ASSIGNABLE_ROLES };
     case 'status':
       return { choices: STATUSES };
     case 'company':

@@ -23,6 +23,9 @@ export function newCmdCompletion(f: ContextFactory, runF = run): Command {
     .action((shell: Shell, _o, cmd: Command) => runF({ io: f(cmd.optsWithGlobals()).io, shell }));
 }
 
+/** A TAB offers at most this many e-mails (the first in list order): it never reads a whole large company. */
+const MEMBERS_TO_COMPLETE = 1000;
+
 /**
  * Values from the store for completion: the caller's companies, the members of the
  * company on the line (or the current one), the plans. The store is opened as it is
@@ -37,7 +40,9 @@ export function storeValues(ctx: (store: string | undefined, configDir: string |
     if (kind === 'companies')
       return (await listCompanies(env, cred)).map((x) => (/^[0-9]+$/.test(x.name) ? String(x.id) : x.name));
     if (kind === 'members')
-      return (await listMembers(env, cred, { company: line.values.get('company') })).members.map((m) => m.email);
+      return (
+        await listMembers(env, cred, { company: line.values.get('company'), limit: MEMBERS_TO_COMPLETE })
+      ).members.map((m) => m.email);
     return (await listPlans(env, cred)).map((p) => p.name);
   };
 }

@@ -1,59 +1,59 @@
 import type { Command } from 'commander';
 import { defineCommand, depsOf, type ContextFactory, type Deps } from '../command.js';
-import { exportMembers, type ExportRow } from '../../domain/bulk/export.js';
+import { streamMembers, type MemberView } from '../../domain/members.js';
 import { formatFor } from '../../domain/bulk/rows.js';
+import { CsvWriter } from '../../output/csv.js';
+import { JsonLinesWriter } from '../../output/json.js';
+import type { RowWriter } from '../../output/row-writer.js';
 
 export interface ExportOptions extends Deps {
   company?: string | undefined;
   format?: string | undefined;
 }
 
-const COLUMNS = ['email', 'role', 'company'] as const;
-const PLAIN = /^[^",\r\n]*$/;
+interface ExportRow {
+  email: string;
+  role: string;
+  company: number;
+}
 
 export async function run(o: ExportOptions): Promise<void> {
   const format = formatFor(undefined, o.format ?? 'csv');
-  const svc = await o.services();
-  let writePage: (rows: ExportRow[]) => void;
-  if (format === 'csv') {
-    const { stringify } = await import('csv-stringify/sync');
-    // The header goes out with the first page, so a refused export prints nothing on stdout.
-    let header = COLUMNS.join(',') + '\n';
-    writePage = (rows) => {
-      // Fields without a comma, quote or line break need no quoting (RFC 4180), and
-      // stored e-mails and roles never have one: writing those rows directly halves the
-      // export's time at 100,000 rows. Anything else goes through csv-stringify.
-      let text = header;
-      for (const r of rows) {
-        text +=
-          PLAIN.test(r.email) && PLAIN.test(r.role)
-            ? `${r.email},${r.role},${r.company}\n`
-            : stringify([[r.email, r.role, r.company]], { record_delimiter: 'unix' });
-      }
-      o.io.out.write(text);
-      header = '';
-    };
-  } else {
-    writePage = (rows) =>
-      o.io.out.write(
-        rows.map((r) => JSON.stringify({ email: r.email, role: r.role, company: r.company })).join('\n') + '\n',
-      );
-  }
   // --json does not change the data format: the rows are the data.
-  await exportMembers(svc, o.credential(), { company: o.company, onPage: writePage });
+  const out: RowWriter<ExportRow> =
+    format === 'csv'
+      ? new CsvWriter(o.io, ['email', 'role', 'company'], (r: ExportRow) => [r.email, r.role, r.company])
+      : new JsonLinesWriter(o.io);
+  const toRow = (m: MemberView, company: { id: number }): ExportRow => ({
+    email: m.email,
+    role: m.role,
+    company: company.id,
+  });
+  // The same stream as `member list` (the OWNER first, then by e-mail, a page at a time),
+  // so any company exports in constant memory, on sqld too.
+  await streamMembers(await o.services(), o.credential(), {
+    company: o.company,
+    withoutNames: true,
+    onPage: (rows, company) => out.write(rows.map((m) => toRow(m, company))),
+  });
+  await out.end();
 }
 
 export function newCmdExport(f: ContextFactory, runF = run): Command {
   return defineCommand(
     'export',
-    'Print members and pending invitations as the rows `member import` reads (email,role,company)',
+    'Print members and pending invitations as the rows `member import` reads (email,role,company): every row, the OWNER first, then by e-mail',
     [
       'platformctl member export > members.csv',
       'platformctl member export --company "Acme Company" --format jsonl > members.jsonl',
+      'platformctl member export --company 12 | platformctl member import - --company 34',
     ],
   )
     .option('--company <company>', 'company id or exact name (default: the current company)')
-    .option('--format <format>', 'csv (default) or jsonl')
+    .option(
+      '--format <format>',
+      'csv (default; cells that a spreadsheet would run as a formula start with a quote, which import removes) or jsonl',
+    )
     .action(async (opts: { company?: string; format?: string }, cmd: Command) =>
       runF({ ...depsOf(f(cmd.optsWithGlobals())), company: opts.company, format: opts.format }),
     );

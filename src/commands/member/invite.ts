@@ -3,6 +3,7 @@ import { defineCommand, depsOf, type ContextFactory, type Deps } from '../comman
 import { invite } from '../../domain/members.js';
 import { printJson } from '../../output/json.js';
 import { success } from '../../output/messages.js';
+import { printTable } from '../../output/table.js';
 
 export interface InviteOptions extends Deps {
   emails: string[];
@@ -13,10 +14,14 @@ export interface InviteOptions extends Deps {
 export async function run(o: InviteOptions): Promise<void> {
   const r = await invite(await o.services(), o.credential(), { emails: o.emails, role: o.role, company: o.company });
   if (o.json) return printJson(o.io, r);
-  for (const i of r.invited) o.io.out.write(`${i.email}\t${r.role}\t${i.status}\n`);
+  await printTable(o.io, r.invited, [
+    { header: 'EMAIL', value: (i) => i.email, fit: 'keep' },
+    { header: 'ROLE', value: () => r.role, fit: 'keep' },
+    { header: 'STATUS', value: (i) => i.status, fit: 'keep' },
+  ]);
   success(
     o.io,
-    `Invited ${r.invited.length} member(s) to "${r.company.name}" as ${r.role} (${r.users}/${r.maxUsers ?? 'unlimited'} users).`,
+    `Invited ${r.invited.length} member(s) to "${r.company.name}" as ${r.role} (${r.users === null ? 'unlimited plan' : `${r.users}/${r.maxUsers} users`}).`,
   );
 }
 

@@ -14,10 +14,17 @@ export interface RemoveOptions extends Deps {
 export async function run(o: RemoveOptions): Promise<void> {
   const svc = await o.services();
   const t = await describeRemove(svc, o.credential(), { email: o.email, company: o.company });
+  // Removing oneself cannot be undone by oneself: the question says so.
   await o.confirm(
-    `Remove ${t.email} (${t.role}, ${t.status}) from "${t.company.name}"? They will lose access to it.`,
+    t.self
+      ? `Remove yourself (${t.role}) from "${t.company.name}"? You will lose access to it and cannot undo this yourself.`
+      : `Remove ${t.email} (${t.role}, ${t.status}) from "${t.company.name}"? They will lose access to it.`,
     CONFIRMATIONS.removeMember,
-    { kept: `Nothing was changed; ${t.email} was not removed from "${t.company.name}".` },
+    {
+      kept: t.self
+        ? `Nothing was changed; you are still a member of "${t.company.name}".`
+        : `Nothing was changed; ${t.email} was not removed from "${t.company.name}".`,
+    },
   );
   const r = await removeMember(svc, o.credential(), { email: o.email, company: { id: t.company.id } });
   if (o.json) return printJson(o.io, r);

@@ -17,7 +17,7 @@ export async function run(o: GrantOptions): Promise<void> {
 export function newCmdGrant(f: ContextFactory, runF = run): Command {
   return defineCommand(
     'grant',
-    'Make a user platform staff (SUPPORT); the first grant on a store is open to any signed-in user',
+    'Make a user platform staff (SUPPORT); only on a store that never had staff is the first grant open to anyone signed in',
     ['platformctl staff grant support@example.com'],
   )
     .argument('<email>', 'e-mail of a registered user')

@@ -15,7 +15,7 @@ export async function run(o: RevokeOptions): Promise<void> {
 }
 
 export function newCmdRevoke(f: ContextFactory, runF = run): Command {
-  return defineCommand('revoke', 'Take the SUPPORT role away (never from the last SUPPORT user)', [
+  return defineCommand('revoke', 'Take the SUPPORT role away (never from the last SUPPORT user: grant another first)', [
     'platformctl staff revoke former@example.com',
   ])
     .argument('<email>', 'e-mail of a SUPPORT user')

@@ -20,7 +20,7 @@ export async function run(o: CheckOptions): Promise<void> {
   else {
     // The report is the data: problems, then warnings (look-alike and now-refused
     // identity text, docs/identity.md), one a line on stdout.
-    for (const p of r.problems) o.io.out.write(p + '\n');
+    for (const p of r.problems) o.io.out.write(printable(p, Number.MAX_SAFE_INTEGER) + '\n');
     for (const w of r.warnings) o.io.out.write(`warning: ${printable(w.message, 2000)}\n`);
     if (r.warningCount > r.warnings.length)
       o.io.out.write(`warning: … and ${r.warningCount - r.warnings.length} more not listed\n`);

@@ -1,13 +1,35 @@
-import type { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { Transform, type Readable } from 'node:stream';
 import type { Options as CsvOptions } from 'csv-parse';
-import { createInterface } from 'node:readline';
 import { PlatformError, invalid } from '../../errors.js';
 import { printable } from '../../text.js';
+import { restoreCell } from '../../csv-cells.js';
 
 export type BulkFormat = 'csv' | 'jsonl';
 
 /** Rows handled per lookup query and per batch of writes. */
 export const CHUNK_SIZE = 1000;
+
+/**
+ * The input limits (docs/bulk.md): one CSV record or JSON line may hold at most this
+ * many bytes; longer ones (a 400 MB one-line file, /dev/zero, an unclosed quote) refuse
+ * the whole file with the line where the row starts, after reading only this much of it.
+ */
+export const MAX_ROW_BYTES = 1 << 20;
+/** Rows per file: past this the file is refused (the work file would fill the disk). */
+export const MAX_ROWS = 10_000_000;
+/** Records the CSV parser may buffer ahead of the reader: with MAX_ROW_BYTES, bounds its memory. */
+const PARSER_BUFFER_RECORDS = 64;
+
+const tooLong = (line: number) =>
+  invalid(
+    `Line ${line}: a row longer than ${MAX_ROW_BYTES / (1 << 20)} MiB, the limit for one row; nothing was imported. (An unclosed quote makes the rest of a CSV file one row; a file with no line breaks is one row.)`,
+    { line },
+  );
+const tooMany = () =>
+  invalid(
+    `The file has more than ${MAX_ROWS.toLocaleString('en')} rows, the limit for one file; nothing was imported. Split it into several files.`,
+  );
 
 /** One input row as read from the file, before any validation. */
 export interface RawRow {
@@ -31,8 +53,10 @@ export function formatFor(fileName: string | undefined, explicit: string | undef
   return 'csv';
 }
 
+/** A cell's stored value: the CSV writer's formula quoting undone (src/csv-cells.ts). */
 function field(row: string[], i: number | undefined): string | undefined {
-  return i === undefined ? undefined : row[i];
+  const cell = i === undefined ? undefined : row[i];
+  return cell === undefined ? undefined : restoreCell(cell);
 }
 
 /** Newlines inside a record's (quoted) fields: the record spans that many more lines. */
@@ -83,13 +107,15 @@ async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
     relax_column_count: true,
     skip_empty_lines: false,
     record_delimiter: ['\r\n', '\n', '\r'],
-    readableHighWaterMark: CHUNK_SIZE,
+    max_record_size: MAX_ROW_BYTES,
+    readableHighWaterMark: PARSER_BUFFER_RECORDS,
   };
   const parser = parse(options);
   input.on('error', (e) => parser.destroy(e));
   input.pipe(parser);
   let cols: { email?: number; role?: number; company?: number } | undefined;
   let next = 1;
+  let count = 0;
   try {
     for await (const records of recordBatches(parser)) {
       const rows: RawRow[] = [];
@@ -111,6 +137,7 @@ async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
           }
           continue;
         }
+        if (++count > MAX_ROWS) throw tooMany();
         rows.push({
           line,
           email: field(record, cols.email),
@@ -122,6 +149,7 @@ async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
     }
   } catch (e) {
     if (e instanceof PlatformError) throw e;
+    if (e instanceof CsvError && e.code === 'CSV_MAX_RECORD_SIZE') throw tooLong(next);
     if (e instanceof CsvError)
       throw invalid(
         `The CSV cannot be read (${e.message.replace(/\s+/g, ' ')}); nothing was imported. (JSON Lines need --format jsonl or a .jsonl file.)`,
@@ -149,13 +177,56 @@ async function* jsonlRows(input: Readable): AsyncGenerator<RawRow[]> {
 // With the u flag a surrogate range matches only a surrogate that is not part of a pair.
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
+/**
+ * The lines of a byte stream, numbered from 1, split at LF, CRLF or a lone CR (as
+ * readline does), each at most MAX_ROW_BYTES: a longer line refuses the file without
+ * ever being held whole. Bytes that are not UTF-8 decode to U+FFFD.
+ */
+async function* boundedLines(input: AsyncIterable<Buffer | string>): AsyncGenerator<{ line: number; text: string }> {
+  const decoder = new TextDecoder('utf-8');
+  let parts: Buffer[] = [];
+  let size = 0;
+  let line = 1;
+  let afterCR = false;
+  for await (const chunk of input) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    let start = 0;
+    for (let i = 0; i < buf.length; i++) {
+      const b = buf[i]!;
+      if (b !== 0x0a && b !== 0x0d) continue;
+      if (b === 0x0a && afterCR && i === start && parts.length === 0) {
+        // The LF of a CRLF whose CR ended the previous line.
+        afterCR = false;
+        start = i + 1;
+        continue;
+      }
+      const piece = buf.subarray(start, i);
+      if (size + piece.length > MAX_ROW_BYTES) throw tooLong(line);
+      parts.push(piece);
+      yield { line, text: decoder.decode(Buffer.concat(parts)) };
+      line++;
+      parts = [];
+      size = 0;
+      afterCR = b === 0x0d;
+      start = i + 1;
+    }
+    if (start < buf.length) {
+      afterCR = false;
+      const rest = buf.subarray(start);
+      size += rest.length;
+      if (size > MAX_ROW_BYTES) throw tooLong(line);
+      parts.push(Buffer.from(rest));
+    }
+  }
+  if (size > 0) yield { line, text: decoder.decode(Buffer.concat(parts)) };
+}
+
 async function* jsonlRow(input: Readable): AsyncGenerator<RawRow> {
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let line = 0;
-  for await (const raw of lines) {
-    line++;
+  let count = 0;
+  for await (const { line, text: raw } of boundedLines(input)) {
     const text = (line === 1 ? raw.replace(/^\ufeff/, '') : raw).trim();
     if (text === '') continue;
+    if (++count > MAX_ROWS) throw tooMany();
     let o: unknown;
     try {
       o = JSON.parse(text);
@@ -181,4 +252,23 @@ async function* jsonlRow(input: Readable): AsyncGenerator<RawRow> {
 /** Reads rows from CSV (with a header line) or JSON Lines, streaming, in batches. */
 export function readRows(input: Readable, format: BulkFormat): AsyncGenerator<RawRow[]> {
   return format === 'csv' ? csvRows(input) : jsonlRows(input);
+}
+
+/**
+ * The input as it streams through, and its fingerprint once read: SHA-256 of the bytes
+ * and of the options that change their meaning, so a re-run of the same input is known.
+ */
+export function fingerprinted(input: Readable, options: string): { stream: Readable; digest: () => string } {
+  const hash = createHash('sha256');
+  hash.update(options + '\0');
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  input.on('error', (e) => tap.destroy(e));
+  input.pipe(tap);
+  let digest: string | undefined;
+  return { stream: tap, digest: () => (digest ??= hash.digest('hex')) };
 }

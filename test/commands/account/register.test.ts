@@ -169,7 +169,7 @@ describe('account register run()', () => {
       '! Invalid e-mail address "nope".',
       '! An account for taken@example.com already exists. Sign in with `platformctl account login`.',
       '! First name must not be empty.',
-      '! First name must not contain control characters.',
+      '! First name must not contain control, invisible or unassigned characters (found U+001B): "Fo\\u{1b}[2Jrm".',
       '✓ Registered form@example.com; your company "Form Company" was created and you are signed in.',
       '',
     ]);
@@ -260,6 +260,7 @@ describe('account login run()', () => {
       services: unreachable,
       config: () => ({}) as Config,
       storeKey: () => 'k',
+      source: () => 'unit-test-device-0001',
       json: false,
       email: 'email' in o ? o.email : 'ann@example.com',
       passwordStdin: o.passwordStdin ?? false,

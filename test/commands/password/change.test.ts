@@ -52,6 +52,7 @@ describe('password change run()', () => {
       json: o.json ?? false,
       prompter,
       passwordStdin: o.passwordStdin ?? false,
+      source: () => 'unit-test-device-0001',
     };
     return { b, options };
   };
@@ -106,6 +107,8 @@ describe('password change run()', () => {
     await run(options);
     expect(p.asked).toEqual([]);
     expect(JSON.parse(b.stdout())).toMatchObject({ changed: true, revokedSessions: 0 });
-    expect((await login(env, 'ann@example.com', 'a new password')).user.email).toBe('ann@example.com');
+    expect((await login(env, 'ann@example.com', 'a new password', 'unit-test-device-0001')).user.email).toBe(
+      'ann@example.com',
+    );
   });
 });

@@ -19,10 +19,14 @@ export async function run(o: CreateOptions): Promise<void> {
 }
 
 export function newCmdCreate(f: ContextFactory, runF = run): Command {
-  return defineCommand('create', 'Create a personal API token for CI; the secret is printed once', [
-    'platformctl account token create --name ci --expires-in 90',
-    'export PLATFORMCTL_TOKEN=$(platformctl account token create --name deploy)',
-  ])
+  return defineCommand(
+    'create',
+    'Create a personal API token for CI (from a session: tokens cannot create tokens); the secret is printed once',
+    [
+      'platformctl account token create --name ci --expires-in 90',
+      'export PLATFORMCTL_TOKEN=$(platformctl account token create --name deploy)',
+    ],
+  )
     .requiredOption('--name <name>', 'a name to recognise the token by')
     .option('--expires-in <days>', 'days until it expires (default: never)', intOption)
     .action(async (opts: { name: string; expiresIn?: number }, cmd: Command) =>

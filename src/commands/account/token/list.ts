@@ -2,17 +2,22 @@ import type { Command } from 'commander';
 import { defineCommand, depsOf, type ContextFactory, type Deps } from '../../command.js';
 import { listTokens } from '../../../domain/api-tokens.js';
 import { printJson } from '../../../output/json.js';
-import { printTable } from '../../../output/table.js';
+import { localTime, printTable } from '../../../output/table.js';
 
 export async function run(o: Deps): Promise<void> {
   const tokens = await listTokens(await o.services(), o.credential());
   if (o.json) return printJson(o.io, tokens);
   await printTable(o.io, tokens, [
-    { header: 'ID', value: (t) => t.id },
+    { header: 'ID', value: (t) => t.id, fit: 'keep' },
     { header: 'NAME', value: (t) => t.name },
-    { header: 'STATUS', value: (t) => t.status },
-    { header: 'CREATED', value: (t) => t.createdAt },
-    { header: 'EXPIRES', value: (t) => t.expiresAt ?? 'never' },
+    { header: 'STATUS', value: (t) => t.status, fit: 'keep' },
+    { header: 'CREATED', value: (t) => t.createdAt, human: (t) => localTime(t.createdAt), fit: 'keep' },
+    {
+      header: 'EXPIRES',
+      value: (t) => t.expiresAt ?? 'never',
+      human: (t) => (t.expiresAt ? localTime(t.expiresAt) : 'never'),
+      fit: 'keep',
+    },
   ]);
 }
 

@@ -9,7 +9,7 @@ export async function printCompanyTable(io: IOStreams, companies: CompanyListIte
   const grey = (t: string, r: CompanyListItem) => (r.status === 'INVITED' ? c.gray(t) : t);
   await printTable(io, companies, [
     { header: '', value: (r) => (r.current ? '*' : ''), style: (t) => c.green(t) },
-    { header: 'ID', value: (r) => r.id, style: grey },
+    { header: 'ID', value: (r) => r.id, style: grey, fit: 'keep' },
     {
       header: 'NAME',
       value: (r) => r.name,

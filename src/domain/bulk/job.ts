@@ -1,0 +1,960 @@
+import type { CompanyRow, PlanRow, Repo } from '../../store/repo.js';
+import type { EngineName } from '../../store/types.js';
+import { WorkFile, type PlannedRow, type Removal, type RowError, type WorkRow } from '../../store/work-file.js';
+import { type ErrorCode, PlatformError, invalid, notFound } from '../../errors.js';
+import { printable } from '../../text.js';
+import { parseRole } from '../roles.js';
+import { seatLimitError } from '../members.js';
+import { type Actor, type Credential, actorRef, authenticate } from '../auth.js';
+import { type Services, iso, read, write } from '../services.js';
+import { requireManager, resolveCompany } from '../access.js';
+import * as v from '../validation.js';
+import { CHUNK_SIZE, type RawRow } from './rows.js';
+
+/**
+ * The engine of `member import` and `member sync` (docs/bulk.md):
+ *  1. read: every input row is validated and spooled to a private work file, before the
+ *     store is written or even read beyond the caller's identity;
+ *  2. plan: company cells are resolved and rights checked, then the rows are compared with
+ *     the store a page at a time in read transactions (no write lock);
+ *  3. apply: the planned changes are re-checked against the store and written in one
+ *     transaction, or, when there are more than one transaction may hold on this engine,
+ *     in short chunked transactions under a recorded run, with pauses that let other
+ *     writers in.
+ */
+
+/** Limits and pacing per engine (measured: docs/bulk.md, scripts/bench/scale.mjs). */
+export const ENGINE_LIMITS: Record<
+  EngineName,
+  {
+    oneTransaction: number;
+    chunkTargetMs: number;
+    pauseMs: number;
+    firstChunk: number;
+    minChunk: number;
+    maxChunk: number;
+  }
+> = {
+  // better-sqlite3 applies ~40,000 changes (rows, their audit entries, indexes) in
+  // ~0.3 s; waiting writers of this program retry every few ms (src/store/local.ts).
+  local: {
+    oneTransaction: 20_000,
+    chunkTargetMs: 60,
+    pauseMs: 40,
+    firstChunk: 2_000,
+    minChunk: 1_000,
+    maxChunk: 20_000,
+  },
+  // Each statement is a round trip (~4.4 ms); sqld ends a transaction held ~5 s while
+  // another writer waits, and hands the lock to a waiting writer as soon as it is free.
+  libsql: {
+    oneTransaction: 10_000,
+    chunkTargetMs: 200,
+    pauseMs: 25,
+    firstChunk: 2_000,
+    minChunk: 1_000,
+    maxChunk: 20_000,
+  },
+};
+
+/** Different company cells one file may name. */
+export const MAX_COMPANIES = 1000;
+/** A company cell longer than this names no company (none has such a name or id). */
+const MAX_REF = 1000;
+
+export interface RowFailure {
+  line: number;
+  email: string | null;
+  code: ErrorCode;
+  message: string;
+}
+
+export interface CompanySummary {
+  id: number;
+  name: string;
+  invited: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  failed: number;
+}
+
+export interface Totals {
+  invited: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  failed: number;
+}
+
+/** One line of a plan. */
+export type PlanChange =
+  | { change: 'invite'; email: string; role: string }
+  | { change: 'update'; email: string; role: string; from: string }
+  | { change: 'remove'; email: string; role: string };
+
+export interface RunInfo {
+  id: number;
+  /** 'single': one transaction, all or nothing; 'chunked': committed in chunks under the run record. */
+  mode: 'single' | 'chunked';
+  status: 'done' | 'failed';
+  chunks: number;
+  /** Interrupted runs of the same input (and options) that this run finished. */
+  finished: number[];
+  /** Its write transactions (ms), from asking for the lock to the end of the commit. */
+  txMs: { p50: number; max: number; total: number };
+}
+
+const txStats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return {
+    p50: r(s[Math.floor(s.length / 2)] ?? 0),
+    max: r(s[s.length - 1] ?? 0),
+    total: r(s.reduce((a, b) => a + b, 0)),
+  };
+};
+
+interface CompanyInfo {
+  company: CompanyRow;
+  plan: PlanRow;
+  used: number;
+}
+
+export interface JobOptions {
+  kind: 'import' | 'sync';
+  /** `--company`: a file naming at most one company is rebound to it (docs/bulk.md). */
+  company?: string | undefined;
+  continueOnError?: boolean | undefined;
+  prune?: boolean | undefined;
+  /** File name, or '-' for standard input. */
+  source: string;
+  /** Called with the number of rows read so far, now and then. */
+  onProgress?: ((rows: number) => void) | undefined;
+  /** Called with a note for the user (on stderr). */
+  onNote?: ((text: string) => void) | undefined;
+  /** Overrides of the engine's limits (PLATFORMCTL_BULK_* variables: tests and tuning). */
+  tuning?: BulkTuning | undefined;
+}
+
+/** Overrides of ENGINE_LIMITS: the one-transaction size, a fixed chunk size, the pause between chunks. */
+export interface BulkTuning {
+  oneTransaction?: number | undefined;
+  chunkRows?: number | undefined;
+  pauseMs?: number | undefined;
+}
+
+const text = (x: unknown): string | undefined =>
+  typeof x === 'string' ? x : typeof x === 'number' ? String(x) : undefined;
+
+const short = (s: string) => (s.length > 80 ? `${s.slice(0, 80)}…` : s);
+
+/** A row's failure; a store failure (exit 7) is the whole run's, never one row's. */
+function failure(e: unknown): { code: ErrorCode; message: string } {
+  if (e instanceof PlatformError && e.exitCode !== 7) return { code: e.code, message: e.message };
+  throw e;
+}
+
+/** Validates one input row as read (no store needed). */
+function validate(row: RawRow): WorkRow {
+  const ref = text(row.company)?.trim() ?? '';
+  const bad = (email: string | null, e: unknown): WorkRow => ({
+    line: row.line,
+    email,
+    role: null,
+    ref,
+    ...failure(e),
+  });
+  if (row.error) return bad(null, row.error);
+  const rawEmail = text(row.email);
+  let email: string;
+  try {
+    if (rawEmail === undefined || rawEmail.trim() === '') throw invalid('Missing e-mail address.');
+    email = v.email(rawEmail);
+  } catch (e) {
+    return bad(rawEmail?.trim().slice(0, 320) || null, e);
+  }
+  try {
+    const rawRole = text(row.role);
+    if (rawRole === undefined || rawRole.trim() === '') throw invalid('Missing role.');
+    return { line: row.line, email, role: parseRole(rawRole), ref, code: null, message: null };
+  } catch (e) {
+    return bad(email, e);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class BulkJob {
+  private readonly companies = new Map<number, CompanyInfo>();
+  private planned: { companies: CompanySummary[]; totals: Totals } | undefined;
+  private rowsRead = 0;
+  private sha256 = '';
+  /** Runs of the same input still marked running when this one planned (interrupted, or going on). */
+  private interrupted: number[] = [];
+  /** --company rebound rows that named another company: their OWNER rows mean nothing here. */
+  private rebound = false;
+  /** Set when planning found a reason the whole run cannot apply (sync: seats of the final state). */
+  blocking: PlatformError | undefined;
+
+  private constructor(
+    private readonly svc: Services,
+    private readonly cred: Credential,
+    private readonly opts: JobOptions,
+    readonly work: WorkFile,
+  ) {}
+
+  static async open(svc: Services, cred: Credential, opts: JobOptions): Promise<BulkJob> {
+    return new BulkJob(svc, cred, opts, await WorkFile.open());
+  }
+
+  close(): void {
+    this.work.close();
+  }
+
+  private get what(): string {
+    return this.opts.kind === 'import' ? 'import members' : 'sync members';
+  }
+
+  /**
+   * Before any input is read: the caller is signed in and, with --company, manages that
+   * company. A user without rights learns it at once, and nothing waits on their input.
+   */
+  async preflight(): Promise<void> {
+    await read(this.svc, async (r) => {
+      const actor = await authenticate(r, this.cred, this.svc.now());
+      if (this.opts.company !== undefined)
+        requireManager(await resolveCompany(r, actor, this.opts.company), actor, this.what);
+    });
+  }
+
+  /** Reads, validates and spools every row; `fingerprint` gives the input's hash once it is read. */
+  async load(rows: AsyncIterable<RawRow[]>, fingerprint: () => string): Promise<number> {
+    for await (const batch of rows) {
+      this.work.addRows(batch.map(validate));
+      this.rowsRead += batch.length;
+      this.opts.onProgress?.(this.rowsRead);
+    }
+    this.sha256 = fingerprint();
+    this.work.indexRows();
+    return this.rowsRead;
+  }
+
+  get rows(): number {
+    return this.rowsRead;
+  }
+
+  /**
+   * `--prune` removes the members a file does not list, so a file with no rows (empty,
+   * or cut off after its header) would empty a company: refused before anything is read
+   * from the store. A company named by --company counts as named by every row.
+   */
+  requireRowsForPrune(): void {
+    if (this.rowsRead === 0)
+      throw invalid(
+        `--prune refuses a file with no rows${this.opts.company !== undefined ? ` for "${printable(short(this.opts.company))}"` : ''}: it would remove every member but the OWNER. Nothing was changed.`,
+      );
+  }
+
+  /** Resolves companies, checks rights, compares every row with the store (read transactions only). */
+  async plan(): Promise<void> {
+    const w = this.work;
+    if (this.opts.company !== undefined) {
+      const named = w.namedRefs(2);
+      if (named.length > 1)
+        throw new PlatformError(
+          'USAGE',
+          `--company rebinds a file whose rows name one company, but this file names several (line ${named[0]!.line}: "${printable(short(named[0]!.ref))}", line ${named[1]!.line}: "${printable(short(named[1]!.ref))}"). Drop --company, or split the file.`,
+        );
+      if (named.length === 1 && named[0]!.ref !== this.opts.company) {
+        this.rebound = true;
+        this.opts.onNote?.(
+          `--company rebinds the file's rows (company "${printable(short(named[0]!.ref))}") to "${printable(short(this.opts.company))}"; OWNER rows are left as they are (a company's OWNER is its creator).`,
+        );
+      }
+      w.rebind(this.opts.company);
+    }
+    const refs = w.refs();
+    if (refs.length > MAX_COMPANIES)
+      throw invalid(
+        `The file names more than ${MAX_COMPANIES} different companies, the limit for one file; nothing was changed.`,
+      );
+    const now = this.svc.now();
+    await read(this.svc, async (r) => {
+      const actor = await authenticate(r, this.cred, now);
+      this.interrupted = (await r.runningBulkRuns(this.sha256)).map((p) => p.id);
+      for (const ref of refs) {
+        try {
+          if (ref.length > MAX_REF) throw notFound(`No company "${printable(short(ref))}".`);
+          const access = await resolveCompany(r, actor, ref === '' ? undefined : ref);
+          requireManager(access, actor, this.what);
+          const id = access.company.id;
+          if (!this.companies.has(id))
+            this.companies.set(id, {
+              company: access.company,
+              plan: (await r.planById(access.company.plan_id))!,
+              used: await r.seatsUsed(id),
+            });
+          w.resolveRef(ref, id);
+        } catch (e) {
+          w.resolveRef(ref, null, failure(e));
+        }
+      }
+    });
+    w.bindCompanies();
+    w.failConflictingDuplicates(
+      (email, lines) =>
+        `${email} is listed for one company with different roles, on lines ${lines}; a file must give each member one role.`,
+    );
+    for (const { cid } of w.companies()) {
+      const info = this.companies.get(cid)!;
+      await this.planCompany(info);
+      if (this.opts.prune) await this.planRemovals(info);
+    }
+    w.markDuplicates();
+    for (const c of w.counts()) {
+      const { company, plan, used } = this.companies.get(c.cid)!;
+      if (plan.max_users === null) continue;
+      if (this.opts.kind === 'import') {
+        // Rows fill the plan in file order; later new members fail (updates need no seat).
+        const keep = Math.max(0, plan.max_users - used);
+        if (c.invite > keep)
+          w.failInvitesAfter(
+            c.cid,
+            keep,
+            'SEAT_LIMIT',
+            seatLimitError(company, plan, Math.max(used, plan.max_users), 1).message,
+          );
+      } else if (used - c.remove + c.invite > plan.max_users) {
+        // A sync is judged on its final state: removals free seats for its additions.
+        this.blocking ??= new PlatformError(
+          'SEAT_LIMIT',
+          `After this sync "${printable(company.name)}" would have ${used - c.remove + c.invite} users; plan ${plan.name} allows ${plan.max_users}. Nothing was changed. Ask support to change the plan, or remove members in the file.`,
+          { plan: plan.name, maxUsers: plan.max_users, users: used, adding: c.invite, removing: c.remove },
+        );
+      }
+    }
+    this.planned = this.summary();
+  }
+
+  /** Compares a company's rows with its members, a page of e-mails per read transaction. */
+  private async planCompany(info: CompanyInfo): Promise<void> {
+    const { company } = info;
+    let after = '';
+    for (;;) {
+      const page = this.work.emailsPage(company.id, after, CHUNK_SIZE);
+      if (page.length === 0) return;
+      after = page[page.length - 1]!.email;
+      const known = await read(this.svc, (r) =>
+        r.bulkLookup(
+          company.id,
+          page.map((p) => p.email),
+        ),
+      );
+      const byEmail = new Map(known.map((k) => [k.email, k]));
+      this.work.setPlan(
+        page.map((p) => {
+          const k = byEmail.get(p.email);
+          try {
+            if (this.rebound && p.role === 'OWNER') return { line: p.line, action: 'same' as const, from: null };
+            const d = decide(company, p.email, p.role, k?.user_id ?? null, k?.m_role ?? k?.i_role ?? null);
+            return { line: p.line, action: d.action, from: d.from };
+          } catch (e) {
+            return { line: p.line, ...failure(e) };
+          }
+        }),
+      );
+    }
+  }
+
+  /** `--prune`: the company's members and invitations that no row names (never the OWNER). */
+  private async planRemovals(info: CompanyInfo): Promise<void> {
+    const { company } = info;
+    let after = '';
+    for (;;) {
+      const page = await read(this.svc, (r) => r.memberEmailsPage(company.id, after, 5 * CHUNK_SIZE));
+      if (page.length === 0) return;
+      after = page[page.length - 1]!.email;
+      const missing = this.work.notInFile(
+        company.id,
+        page.map((m) => m.email),
+      );
+      this.work.addRemovals(
+        page
+          .filter((m) => missing.has(m.email) && m.role !== 'OWNER')
+          .map((m) => ({ cid: company.id, email: m.email, role: m.role, user_id: m.user_id })),
+      );
+    }
+  }
+
+  /** What the plan would do, per company and in total (before apply, or for a dry run). */
+  summary(applied = false): { companies: CompanySummary[]; totals: Totals } {
+    if (!applied && this.planned) return this.planned;
+    const totals: Totals = { invited: 0, updated: 0, removed: 0, unchanged: 0, failed: 0 };
+    const companies = this.work.counts(applied).map((c) => {
+      const s: CompanySummary = {
+        id: c.cid,
+        name: this.companies.get(c.cid)?.company.name ?? '',
+        invited: c.invite,
+        updated: c.update_,
+        removed: c.remove,
+        unchanged: c.same,
+        failed: c.failed,
+      };
+      return s;
+    });
+    const known = companies.filter((c) => this.companies.has(c.id));
+    for (const c of known) {
+      totals.invited += c.invited;
+      totals.updated += c.updated;
+      totals.removed += c.removed;
+      totals.unchanged += c.unchanged;
+    }
+    totals.failed = this.work.failedCount();
+    return { companies: known, totals };
+  }
+
+  /** A company's planned changes: invitations and role changes, then removals, each in e-mail order. */
+  *planOf(cid: number): Generator<PlanChange> {
+    let after = '';
+    for (;;) {
+      const page = this.work.companyChangesPage(cid, after, CHUNK_SIZE);
+      if (page.length === 0) break;
+      after = page[page.length - 1]!.email;
+      for (const p of page)
+        yield p.action === 'invite'
+          ? { change: 'invite', email: p.email, role: p.role }
+          : { change: 'update', email: p.email, role: p.role, from: p.from_role! };
+    }
+    after = '';
+    for (;;) {
+      const page = this.work.removalsPage(cid, after, CHUNK_SIZE);
+      if (page.length === 0) break;
+      after = page[page.length - 1]!.email;
+      for (const m of page) yield { change: 'remove', email: m.email, role: m.role };
+    }
+  }
+
+  /** Changes the plan makes: invitations, role changes and removals. */
+  changes(): number {
+    const t = (this.planned ?? this.summary()).totals;
+    return t.invited + t.updated + t.removed;
+  }
+
+  /** The engine's limits with any tuning applied. */
+  private get limits() {
+    const base = ENGINE_LIMITS[this.svc.store.engine];
+    const t = this.opts.tuning ?? {};
+    return {
+      ...base,
+      oneTransaction: t.oneTransaction ?? base.oneTransaction,
+      pauseMs: t.pauseMs ?? base.pauseMs,
+      ...(t.chunkRows !== undefined
+        ? { firstChunk: t.chunkRows, maxChunk: t.chunkRows, fixed: true }
+        : { fixed: false }),
+    };
+  }
+
+  /** The largest plan one transaction applies on this store's engine. */
+  get oneTransactionLimit(): number {
+    return this.limits.oneTransaction;
+  }
+
+  /** Failed rows, in line order, a page at a time (bounded memory however many). */
+  *errors(): Generator<RowFailure> {
+    let after = 0;
+    for (;;) {
+      const page: RowError[] = this.work.errorsPage(after, CHUNK_SIZE);
+      if (page.length === 0) return;
+      after = page[page.length - 1]!.line;
+      for (const e of page) yield { line: e.line, email: e.email, code: e.code as ErrorCode, message: e.message };
+    }
+  }
+
+  /** The first failed row, if any. */
+  firstError(): RowFailure | undefined {
+    for (const e of this.errors()) return e;
+    return undefined;
+  }
+
+  /** Applies the plan; returns the run (undefined when there was nothing to change). */
+  async apply(): Promise<RunInfo | undefined> {
+    const planned = this.changes();
+    if (planned === 0) {
+      // An interrupted run whose every change is in the store already: its record says so now.
+      if (this.interrupted.length) {
+        const ts = iso(this.svc.now());
+        await write(this.svc, async (r) => {
+          await authenticate(r, this.cred, this.svc.now());
+          await r.supersedeBulkRuns(this.interrupted, null, ts);
+        });
+      }
+      return undefined;
+    }
+    const limits = this.limits;
+    if (planned <= limits.oneTransaction) return this.applySingle(planned);
+    if (this.opts.kind === 'sync')
+      throw invalid(
+        `This sync makes ${planned.toLocaleString('en')} changes; a sync applies at most ${limits.oneTransaction.toLocaleString('en')} on this store, in one transaction. Nothing was changed. Import the additions first with \`member import\` (which commits large files in chunks), then sync.`,
+      );
+    return this.applyChunked(planned);
+  }
+
+  /** Everything in one write transaction: all of it or none of it. */
+  private async applySingle(planned: number): Promise<RunInfo> {
+    const now = this.svc.now();
+    const ts = iso(now);
+    let outcome: PageOutcome | undefined;
+    const t0 = performance.now();
+    const run = await write(this.svc, async (r) => {
+      const ctx = await this.enter(r, now);
+      const prior = (await r.runningBulkRuns(this.sha256)).filter((p) => p.updated_at < ts);
+      const runId = await r.insertBulkRun({
+        kind: this.opts.kind,
+        actorId: ctx.actor.user.id,
+        actorEmail: ctx.actor.user.email,
+        source: this.opts.source,
+        sha256: this.sha256,
+        planned,
+        now: ts,
+      });
+      outcome = newOutcome();
+      for (const cid of this.companies.keys()) {
+        let after = '';
+        for (;;) {
+          const page = this.work.removalsPage(cid, after, CHUNK_SIZE);
+          if (page.length === 0) break;
+          after = page[page.length - 1]!.email;
+          await this.applyPage(r, ctx, runId, ts, [], page, outcome);
+        }
+      }
+      let afterLine = 0;
+      for (;;) {
+        const page = this.work.changesPage(afterLine, CHUNK_SIZE);
+        if (page.length === 0) break;
+        afterLine = page[page.length - 1]!.line;
+        await this.applyPage(r, ctx, runId, ts, page, [], outcome);
+      }
+      this.failIfStrict(outcome);
+      await this.finishRun(r, ctx, runId, ts, outcome, afterLine, prior);
+      return { runId, finished: prior.map((p) => p.id) };
+    });
+    const took = performance.now() - t0;
+    this.record(outcome!);
+    return {
+      id: run.runId,
+      mode: 'single',
+      status: 'done',
+      chunks: 1,
+      finished: run.finished,
+      txMs: txStats([took]),
+    };
+  }
+
+  /**
+   * A large import: a run record, then chunks of rows each committed in its own short
+   * transaction with the run's progress, sized to hold the write lock about
+   * chunkTargetMs, with a pause after each so that waiting writers get the lock.
+   */
+  private async applyChunked(planned: number): Promise<RunInfo> {
+    const limits = this.limits;
+    const pause = limits.pauseMs;
+    const started = this.svc.now();
+    const ts0 = iso(started);
+    const { runId, prior } = await write(this.svc, async (r) => {
+      const ctx = await this.enter(r, started);
+      const prior = (await r.runningBulkRuns(this.sha256)).filter((p) => p.updated_at < ts0);
+      const runId = await r.insertBulkRun({
+        kind: this.opts.kind,
+        actorId: ctx.actor.user.id,
+        actorEmail: ctx.actor.user.email,
+        source: this.opts.source,
+        sha256: this.sha256,
+        planned,
+        now: ts0,
+      });
+      const { companies } = this.planned ?? this.summary();
+      await r.bulkRunAudit(
+        runId,
+        actorRef(ctx.actor),
+        ts0,
+        companies.map((c) => [
+          c.id,
+          this.companies.get(c.id)!.company.name,
+          `member.${this.opts.kind}.start`,
+          this.opts.source,
+          { run: runId, planned: { invite: c.invited, update: c.updated }, rows: this.rowsRead },
+        ]),
+      );
+      return { runId, prior };
+    });
+    if (prior.length)
+      this.opts.onNote?.(
+        `Run ${runId} finishes interrupted run${prior.length > 1 ? 's' : ''} ${prior.map((p) => p.id).join(', ')} of the same input (rows already applied count as unchanged).`,
+      );
+    const total = newOutcome();
+    let afterLine = 0;
+    let size = limits.firstChunk;
+    let chunks = 0;
+    const held: number[] = [];
+    try {
+      for (;;) {
+        const page = this.work.changesPage(afterLine, size);
+        if (page.length === 0) break;
+        const lastLine = page[page.length - 1]!.line;
+        // The last chunk also closes the run: "every row applied" and "run done" commit together.
+        const isLast = this.work.changesPage(lastLine, 1).length === 0;
+        const now = this.svc.now();
+        const ts = iso(now);
+        const t0 = performance.now();
+        let entered = t0;
+        let outcome = newOutcome();
+        const chunk = () =>
+          write(this.svc, async (r) => {
+            entered = performance.now();
+            outcome = newOutcome();
+            const ctx = await this.enter(r, now, new Set(page.map((p) => p.cid)));
+            await this.applyPage(r, ctx, runId, ts, page, [], outcome);
+            this.failIfStrict(outcome);
+            const sofar = addOutcome(newOutcome(), total, outcome);
+            if (isLast) await this.finishRun(r, ctx, runId, ts, sofar, lastLine, prior);
+            else
+              await r.updateBulkRun(runId, {
+                rows: sofar.applied,
+                lastLine,
+                counts: this.countsOf(sofar),
+                now: ts,
+              });
+          });
+        // A chunk the store could not take (busy past the timeout) changed nothing: it is
+        // tried again, a few times, after a pause. (Every chunk is re-decided from a fresh
+        // read, so trying one again never applies a row twice.)
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await chunk();
+            break;
+          } catch (e) {
+            if (!(e instanceof PlatformError) || e.code !== 'STORE_BUSY' || attempt >= 3) throw e;
+            await sleep(500 * attempt);
+          }
+        }
+        const end = performance.now();
+        held.push(end - t0);
+        // Chunks are sized on the time the lock was held (a wait for it says nothing of the chunk).
+        const took = end - entered;
+        this.record(outcome);
+        addOutcome(total, total, outcome);
+        afterLine = lastLine;
+        chunks++;
+        if (isLast) break;
+        if (!limits.fixed)
+          size = Math.round(
+            Math.min(
+              limits.maxChunk,
+              Math.max(limits.minChunk, (size * limits.chunkTargetMs) / Math.max(1, took), size / 2),
+            ),
+          );
+        await sleep(pause);
+      }
+      return {
+        id: runId,
+        mode: 'chunked',
+        status: 'done',
+        chunks,
+        finished: prior.map((p) => p.id),
+        txMs: txStats(held),
+      };
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      try {
+        const ts = iso(this.svc.now());
+        await write(this.svc, (r) =>
+          r.updateBulkRun(runId, {
+            rows: total.applied,
+            lastLine: afterLine,
+            counts: this.countsOf(total),
+            now: ts,
+            status: 'failed',
+            error: message,
+          }),
+        );
+      } catch {
+        /* the run stays 'running'; re-running the same input finishes it all the same */
+      }
+      const code: ErrorCode = e instanceof PlatformError ? e.code : 'INTERNAL';
+      if (code === 'INTERNAL') throw e;
+      throw new PlatformError(
+        code,
+        `Import run ${runId} stopped after ${total.applied.toLocaleString('en')} of ${planned.toLocaleString('en')} changes (input lines up to ${afterLine}): ${message} Those changes are in the store and in the audit log (run ${runId}); run the same import again to finish it.`,
+        { run: runId, applied: total.applied, planned, lastLine: afterLine },
+      );
+    }
+  }
+
+  private countsOf(o: PageOutcome) {
+    const t = (this.planned ?? this.summary()).totals;
+    return {
+      invited: o.invited,
+      updated: o.updated,
+      removed: o.removed,
+      unchanged: t.unchanged + o.unchanged,
+      failed: t.failed,
+    };
+  }
+
+  /** Without --continue-on-error (and always for sync), a row that fails at apply time fails the transaction. */
+  private failIfStrict(o: PageOutcome): void {
+    if (this.opts.continueOnError && this.opts.kind === 'import') return;
+    const f = o.failures[0];
+    if (f) throw new PlatformError(f.code, `Line ${f.line}: ${f.message}`);
+  }
+
+  /** Authenticates again and re-checks the rights in each company the run writes to. */
+  private async enter(r: Repo, now: Date, only?: Iterable<number>): Promise<{ actor: Actor }> {
+    const actor = await authenticate(r, this.cred, now);
+    for (const cid of only ?? [...this.companies.keys()]) {
+      const info = this.companies.get(cid)!;
+      const access = await resolveCompany(r, actor, { id: cid });
+      requireManager(access, actor, this.what);
+      info.company = access.company;
+      info.plan = (await r.planById(access.company.plan_id))!;
+    }
+    return { actor };
+  }
+
+  /** The run's end: its record, and one summary audit entry per company it changed. */
+  private async finishRun(
+    r: Repo,
+    ctx: { actor: Actor },
+    runId: number,
+    ts: string,
+    o: PageOutcome,
+    lastLine: number,
+    prior: { id: number }[],
+  ): Promise<void> {
+    await r.updateBulkRun(runId, { rows: o.applied, lastLine, counts: this.countsOf(o), now: ts, status: 'done' });
+    const entries: [number, string, string, string | null, Record<string, unknown>][] = [];
+    const planned = new Map((this.planned ?? this.summary()).companies.map((c) => [c.id, c]));
+    for (const [cid, c] of o.byCompany) {
+      if (c.invited + c.updated + c.removed === 0) continue;
+      const p = planned.get(cid);
+      entries.push([
+        cid,
+        this.companies.get(cid)!.company.name,
+        `member.${this.opts.kind}`,
+        this.opts.source,
+        {
+          run: runId,
+          invited: c.invited,
+          updated: c.updated,
+          ...(this.opts.kind === 'sync' ? { removed: c.removed } : {}),
+          unchanged: (p?.unchanged ?? 0) + c.unchanged,
+          failed: (p?.failed ?? 0) + c.failed,
+        },
+      ]);
+    }
+    await r.bulkRunAudit(runId, actorRef(ctx.actor), ts, entries);
+    if (prior.length)
+      await r.supersedeBulkRuns(
+        prior.map((p) => p.id),
+        runId,
+        ts,
+      );
+  }
+
+  /**
+   * Applies planned rows and removals against the store as it is now: each change is
+   * decided again from a fresh lookup (someone may have changed the member meanwhile),
+   * seats are counted in the transaction, and every change gets its own audit entry
+   * carrying the run id.
+   */
+  private async applyPage(
+    r: Repo,
+    ctx: { actor: Actor },
+    runId: number,
+    ts: string,
+    rows: PlannedRow[],
+    removals: Removal[],
+    out: PageOutcome,
+  ): Promise<void> {
+    const via = this.opts.kind;
+    const audit: [number, string, string, string | null, Record<string, unknown>][] = [];
+    const byCompany = new Map<number, { rows: PlannedRow[]; removals: Removal[] }>();
+    for (const row of rows) {
+      let g = byCompany.get(row.cid);
+      if (!g) byCompany.set(row.cid, (g = { rows: [], removals: [] }));
+      g.rows.push(row);
+    }
+    for (const m of removals) {
+      let g = byCompany.get(m.cid);
+      if (!g) byCompany.set(m.cid, (g = { rows: [], removals: [] }));
+      g.removals.push(m);
+    }
+    for (const [cid, g] of byCompany) {
+      const { company, plan } = this.companies.get(cid)!;
+      const name = company.name;
+      const tally = out.company(cid);
+      const emails = [...g.rows.map((x) => x.email), ...g.removals.map((x) => x.email)];
+      const known = new Map((await r.bulkLookup(cid, emails)).map((k) => [k.email, k]));
+      // Removals first: a sync's removals free the seats its additions take.
+      const delMembers: [number, number][] = [];
+      const delInvites: [number, string][] = [];
+      for (const m of g.removals) {
+        const k = known.get(m.email);
+        if (!k || k.user_id === company.owner_id) continue;
+        if (k.m_role && k.user_id !== null) delMembers.push([cid, k.user_id]);
+        else if (k.i_role) delInvites.push([cid, m.email]);
+        else continue;
+        const role = k.m_role ?? k.i_role;
+        const status = k.m_role ? k.m_status : 'PENDING';
+        audit.push([cid, name, 'member.remove', m.email, { role, status, run: runId, via }]);
+        out.removedEmails.push([cid, m.email]);
+        tally.removed++;
+        out.removed++;
+        out.applied++;
+      }
+      if (delMembers.length) {
+        await r.bulkDeleteMemberships(delMembers);
+        await r.bulkClearCurrentCompany(
+          cid,
+          delMembers.map(([, u]) => u),
+        );
+      }
+      if (delInvites.length) await r.bulkDeleteInvitations(delInvites);
+
+      let free = plan.max_users === null ? Infinity : plan.max_users - (await r.seatsUsed(cid));
+      const insMembers: [number, number, string][] = [];
+      const insInvites: [number, string, string][] = [];
+      const setMembers: [string, string, number, number][] = [];
+      const setInvites: [string, string, number, string][] = [];
+      for (const row of g.rows) {
+        const k = known.get(row.email);
+        try {
+          const d = decide(company, row.email, row.role, k?.user_id ?? null, k?.m_role ?? k?.i_role ?? null);
+          if (d.action === 'same') {
+            out.outcomes.push({ line: row.line, outcome: 'unchanged' });
+            out.unchanged++;
+            tally.unchanged++;
+            continue;
+          }
+          if (d.action === 'update') {
+            if (k?.m_role && k.user_id !== null) setMembers.push([row.role, ts, cid, k.user_id]);
+            else setInvites.push([row.role, ts, cid, row.email]);
+            audit.push([cid, name, 'member.set_role', row.email, { from: d.from, to: row.role, run: runId, via }]);
+            out.updated++;
+            tally.updated++;
+          } else {
+            if (free < 1) {
+              const used = plan.max_users! - free;
+              throw seatLimitError(company, plan, Math.max(used, plan.max_users!), 1);
+            }
+            free--;
+            const status = k?.user_id ? 'INVITED' : 'PENDING';
+            if (k?.user_id) insMembers.push([cid, k.user_id, row.role]);
+            else insInvites.push([cid, row.email, row.role]);
+            audit.push([cid, name, 'member.invite', row.email, { role: row.role, status, run: runId, via }]);
+            out.invited++;
+            tally.invited++;
+          }
+          out.applied++;
+        } catch (e) {
+          out.failures.push({ line: row.line, email: row.email, ...failure(e) });
+          tally.failed++;
+        }
+      }
+      if (insMembers.length) await r.bulkInsertMemberships(insMembers, ctx.actor.user.id, ts);
+      if (insInvites.length) await r.bulkInsertInvitations(insInvites, ctx.actor.user.id, ts);
+      if (setMembers.length) await r.bulkSetMembershipRoles(setMembers);
+      if (setInvites.length) await r.bulkSetInvitationRoles(setInvites);
+    }
+    if (audit.length) await r.bulkRunAudit(runId, actorRef(ctx.actor), ts, audit);
+  }
+
+  /** Writes what a committed transaction did into the work file (for the report). */
+  private record(o: PageOutcome): void {
+    this.work.setOutcomes([
+      ...o.outcomes,
+      ...o.failures.map((f) => ({ line: f.line, code: f.code, message: f.message })),
+    ]);
+    this.work.markRemoved(o.removedEmails);
+  }
+}
+
+/** What one row means against a member's current state; throws for rows that may not apply. */
+function decide(
+  company: CompanyRow,
+  email: string,
+  role: string,
+  userId: number | null,
+  current: string | null,
+): { action: 'invite' | 'update' | 'same'; from: string | null } {
+  if (userId !== null && userId === company.owner_id) {
+    if (role !== 'OWNER')
+      throw new PlatformError(
+        'CONFLICT',
+        `${email} is the OWNER of "${printable(company.name)}"; the OWNER's membership cannot be changed.`,
+      );
+    return { action: 'same', from: null };
+  }
+  if (role === 'OWNER')
+    throw invalid('Nobody can be given the OWNER role: a company has exactly one OWNER, its creator.');
+  if (current === role) return { action: 'same', from: null };
+  if (current !== null) return { action: 'update', from: current };
+  return { action: 'invite', from: null };
+}
+
+interface Tally {
+  invited: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  failed: number;
+}
+
+interface PageOutcome {
+  invited: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  applied: number;
+  /** Planned changes that found the member already so (the others went as planned). */
+  outcomes: { line: number; outcome: 'unchanged' }[];
+  failures: RowFailure[];
+  removedEmails: [number, string][];
+  byCompany: Map<number, Tally>;
+  company(cid: number): Tally;
+}
+
+function newOutcome(): PageOutcome {
+  const byCompany = new Map<number, Tally>();
+  return {
+    invited: 0,
+    updated: 0,
+    removed: 0,
+    unchanged: 0,
+    applied: 0,
+    outcomes: [],
+    failures: [],
+    removedEmails: [],
+    byCompany,
+    company(cid) {
+      let t = byCompany.get(cid);
+      if (!t) byCompany.set(cid, (t = { invited: 0, updated: 0, removed: 0, unchanged: 0, failed: 0 }));
+      return t;
+    },
+  };
+}
+
+/** into = a + b for the counters (lists are not carried). */
+function addOutcome(into: PageOutcome, a: PageOutcome, b: PageOutcome): PageOutcome {
+  for (const k of ['invited', 'updated', 'removed', 'unchanged', 'applied'] as const) into[k] = a[k] + b[k];
+  const ids = new Set([...a.byCompany.keys(), ...b.byCompany.keys()]);
+  for (const cid of ids) {
+    const x = a.byCompany.get(cid);
+    const y = b.byCompany.get(cid);
+    const t = into.company(cid);
+    for (const k of ['invited', 'updated', 'removed', 'unchanged', 'failed'] as const)
+      t[k] = (x?.[k] ?? 0) + (y?.[k] ?? 0);
+  }
+  return into;
+}

@@ -1,0 +1,35 @@
+import type { IOStreams } from '../io/streams.js';
+import { note } from './messages.js';
+
+/**
+ * Rows a list shows on a terminal unless told otherwise (--limit, --all). Piped output,
+ * --json, --csv and --format always get every row: scripts get everything.
+ */
+export const TERMINAL_LIMIT = 50;
+
+const SHELL_SAFE = /^[A-Za-z0-9@%+=:,./_-]+$/;
+
+/** Text as one shell word: as it is when that is safe, else quoted the simplest way that is. */
+export function shellWord(text: string): string {
+  if (SHELL_SAFE.test(text)) return text;
+  if (!text.includes("'")) return `'${text}'`;
+  if (!/[$`"\\!]/.test(text)) return `"${text}"`;
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The "N more" line under a list a limit cut short (on stderr, so stdout stays the
+ * rows): how many were left out and the flag that continues after the last row shown.
+ */
+export function moreNote(
+  io: IOStreams,
+  r: { shown: number; more: number; last: string | undefined },
+  o: { noun: string; next: string },
+): void {
+  if (r.more <= 0 || r.last === undefined) return;
+  const n = (x: number) => x.toLocaleString('en-US');
+  note(
+    io,
+    `… and ${n(r.more)} more ${o.noun}: add ${o.next} ${shellWord(r.last)} for the next ${n(Math.min(r.shown, r.more))}, or --all for every one.`,
+  );
+}

@@ -1,0 +1,353 @@
+import type BetterSqlite3 from 'better-sqlite3';
+
+/**
+ * The private scratch database of one `member import` / `member sync` run: every input
+ * row, what the store said about it and what became of it. It lives in SQLite's own
+ * temporary file (an empty file name): created 0600 in SQLITE_TMPDIR / TMPDIR / /var/tmp
+ * and unlinked by SQLite as soon as it is opened, so nothing is left behind whatever
+ * ends the process (error, Ctrl-C, SIGKILL). Pages beyond the cache spill to that file,
+ * which bounds memory however large the input.
+ */
+
+/** One input row as validated on reading. */
+export interface WorkRow {
+  line: number;
+  /** Normalised e-mail when valid; otherwise the text as given (trimmed), or null. */
+  email: string | null;
+  role: string | null;
+  /** The company cell as written (trimmed); '' when the row names none. */
+  ref: string;
+  code: string | null;
+  message: string | null;
+}
+
+/** What planning decided for a row: a change, or unchanged (`same`, or `dup` for a repeated row). */
+export type RowAction = 'invite' | 'update' | 'same' | 'dup';
+
+export interface PlannedRow {
+  line: number;
+  cid: number;
+  email: string;
+  role: string;
+  action: RowAction;
+  from_role: string | null;
+}
+
+export interface RowError {
+  line: number;
+  email: string | null;
+  code: string;
+  message: string;
+}
+
+export interface CompanyCounts {
+  cid: number;
+  first_line: number;
+  invite: number;
+  update_: number;
+  same: number;
+  failed: number;
+  remove: number;
+}
+
+export interface Removal {
+  cid: number;
+  email: string;
+  role: string;
+  user_id: number | null;
+}
+
+const SCHEMA = `
+CREATE TABLE rows (
+  line      INTEGER PRIMARY KEY,
+  email     TEXT,
+  role      TEXT,
+  ref       TEXT NOT NULL,
+  cid       INTEGER,
+  code      TEXT,
+  message   TEXT,
+  action    TEXT,
+  from_role TEXT,
+  outcome   TEXT           -- after apply, only where it differs from the plan: 'unchanged'
+);
+CREATE TABLE refs (ref TEXT PRIMARY KEY, cid INTEGER, code TEXT, message TEXT) WITHOUT ROWID;
+CREATE TABLE removals (
+  cid      INTEGER NOT NULL,
+  email    TEXT    NOT NULL,
+  role     TEXT    NOT NULL,
+  user_id  INTEGER,
+  done     INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (cid, email)
+) WITHOUT ROWID;
+`;
+
+export class WorkFile {
+  private readonly stmts = new Map<string, BetterSqlite3.Statement>();
+  private constructor(private readonly db: BetterSqlite3.Database) {}
+
+  /** Opens a new, empty work file (see above). */
+  static async open(): Promise<WorkFile> {
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database('');
+    // Scratch data: no journal to sync, 8 MB of cache before pages spill to the file.
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+    db.pragma('cache_size = -8000');
+    db.exec(SCHEMA);
+    return new WorkFile(db);
+  }
+
+  private q(sql: string): BetterSqlite3.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) this.stmts.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ---- reading ----
+  addRows(rows: WorkRow[]): void {
+    const ins = this.q(`INSERT INTO rows (line, email, role, ref, code, message) VALUES (?, ?, ?, ?, ?, ?)`);
+    this.db.transaction(() => {
+      for (const r of rows) ins.run(r.line, r.email, r.role, r.ref, r.code, r.message);
+    })();
+  }
+
+  /** Once every row is in: the indexes planning reads by (built at once, faster than row by row). */
+  indexRows(): void {
+    this.db.exec(`
+      CREATE INDEX IF NOT EXISTS rows_company_email ON rows (cid, email, line) WHERE code IS NULL;
+      CREATE INDEX IF NOT EXISTS rows_failed ON rows (line) WHERE code IS NOT NULL;`);
+  }
+
+  rowCount(): number {
+    return (this.q(`SELECT count(*) AS n FROM rows`).get() as { n: number }).n;
+  }
+
+  /** Up to `limit` different company cells the file names, with the first line naming each. */
+  namedRefs(limit: number): { ref: string; line: number }[] {
+    return this.q(
+      `SELECT ref, min(line) AS line FROM rows WHERE ref <> '' GROUP BY ref ORDER BY line LIMIT :limit`,
+    ).all({ limit }) as { ref: string; line: number }[];
+  }
+
+  /** Points every row at one company cell (`--company` rebinding the file). */
+  rebind(ref: string): void {
+    this.q(`UPDATE rows SET ref = :ref`).run({ ref });
+  }
+
+  /** The distinct company cells of the rows ('' = none). */
+  refs(): string[] {
+    return (this.q(`SELECT DISTINCT ref FROM rows`).all() as { ref: string }[]).map((r) => r.ref);
+  }
+
+  /** Records what a company cell resolved to: a company id, or an error for its rows. */
+  resolveRef(ref: string, cid: number | null, error?: { code: string; message: string }): void {
+    this.q(`INSERT OR REPLACE INTO refs (ref, cid, code, message) VALUES (:ref, :cid, :code, :message)`).run({
+      ref,
+      cid,
+      code: error?.code ?? null,
+      message: error?.message ?? null,
+    });
+  }
+
+  /**
+   * Gives each row its company id; rows whose cell did not resolve (or that the actor
+   * may not manage) fail with that error, unless they already failed on reading.
+   */
+  bindCompanies(): void {
+    const refs = this.q(`SELECT ref, cid, code, message FROM refs`).all() as {
+      ref: string;
+      cid: number | null;
+      code: string | null;
+      message: string | null;
+    }[];
+    if (refs.length === 1) {
+      // One company for the whole file (the usual case): no lookup per row.
+      const r = refs[0]!;
+      this.q(`UPDATE rows SET cid = ?`).run(r.cid);
+      if (r.code) this.q(`UPDATE rows SET code = ?, message = ? WHERE code IS NULL`).run(r.code, r.message);
+      return;
+    }
+    this.db.exec(`
+      UPDATE rows SET cid = (SELECT cid FROM refs WHERE refs.ref = rows.ref);
+      UPDATE rows SET code = (SELECT code FROM refs WHERE refs.ref = rows.ref),
+                      message = (SELECT message FROM refs WHERE refs.ref = rows.ref)
+       WHERE code IS NULL AND (SELECT code FROM refs WHERE refs.ref = rows.ref) IS NOT NULL;`);
+  }
+
+  /**
+   * Fails every row of an e-mail listed for one company with different roles (each row
+   * names the others); returns how many rows failed. The same row twice is harmless.
+   */
+  failConflictingDuplicates(message: (email: string, others: string) => string): number {
+    const groups = this.q(
+      `SELECT cid, email FROM rows WHERE code IS NULL AND cid IS NOT NULL
+        GROUP BY cid, email HAVING count(DISTINCT role) > 1`,
+    ).all() as { cid: number; email: string }[];
+    let n = 0;
+    const lines = this.q(
+      `SELECT line, role FROM rows WHERE code IS NULL AND cid = :cid AND email = :email ORDER BY line`,
+    );
+    const fail = this.q(`UPDATE rows SET code = 'INVALID_INPUT', message = :message WHERE line = :line`);
+    this.db.transaction(() => {
+      for (const g of groups) {
+        const rows = lines.all(g) as { line: number; role: string }[];
+        const listed = rows.slice(0, 6).map((r) => `${r.line} (${r.role})`);
+        const all = listed.join(', ') + (rows.length > 6 ? `, and ${rows.length - 6} more` : '');
+        for (const r of rows) fail.run({ line: r.line, message: message(g.email, all) });
+        n += rows.length;
+      }
+    })();
+    return n;
+  }
+
+  /** Companies the valid rows go to, in order of the first line naming each. */
+  companies(): { cid: number; first_line: number }[] {
+    return this.q(
+      `SELECT cid, min(line) AS first_line FROM rows WHERE cid IS NOT NULL GROUP BY cid ORDER BY first_line`,
+    ).all() as { cid: number; first_line: number }[];
+  }
+
+  // ---- planning ----
+  /** A page of a company's distinct valid e-mails (e-mail order) with the first row of each. */
+  emailsPage(cid: number, after: string, limit: number): { email: string; line: number; role: string }[] {
+    return this.q(
+      `SELECT email, min(line) AS line, role FROM rows WHERE code IS NULL AND cid = :cid AND email > :after
+        GROUP BY email ORDER BY email LIMIT :limit`,
+    ).all({ cid, after, limit }) as { email: string; line: number; role: string }[];
+  }
+
+  /** Records planning decisions: an action, or a failure. */
+  setPlan(entries: { line: number; action?: RowAction; from?: string | null; code?: string; message?: string }[]) {
+    const act = this.q(`UPDATE rows SET action = ?, from_role = ? WHERE line = ?`);
+    const fail = this.q(`UPDATE rows SET code = ?, message = ? WHERE line = ?`);
+    // The common case, a new member, is one statement for the whole page.
+    const invites = this.q(`UPDATE rows SET action = 'invite' WHERE line IN (SELECT value FROM json_each(?))`);
+    const lines: number[] = [];
+    this.db.transaction(() => {
+      for (const e of entries) {
+        if (e.code) fail.run(e.code, e.message ?? '', e.line);
+        else if (e.action === 'invite') lines.push(e.line);
+        else act.run(e.action ?? null, e.from ?? null, e.line);
+      }
+      if (lines.length) invites.run(JSON.stringify(lines));
+    })();
+  }
+
+  /** Later copies of a row already planned (same company, e-mail and role) are unchanged duplicates. */
+  markDuplicates(): void {
+    this.db.exec(`UPDATE rows SET action = 'dup' WHERE code IS NULL AND action IS NULL AND cid IS NOT NULL`);
+  }
+
+  /** Fails, with the error given, a company's planned invitations after the first `keep` (file order). */
+  failInvitesAfter(cid: number, keep: number, code: string, message: string): number {
+    return this.q(
+      `UPDATE rows SET code = :code, message = :message WHERE line IN (
+         SELECT line FROM rows WHERE code IS NULL AND cid = :cid AND action = 'invite' ORDER BY line LIMIT -1 OFFSET :keep)`,
+    ).run({ cid, keep, code, message }).changes;
+  }
+
+  /**
+   * Rows and removals per company: as planned, or (applied) as the apply turned out —
+   * planned changes that found the member already so count as unchanged.
+   */
+  counts(applied = false): CompanyCounts[] {
+    const sql = applied
+      ? `SELECT cid, min(line) AS first_line,
+                sum(code IS NULL AND action = 'invite' AND outcome IS NULL) AS invite,
+                sum(code IS NULL AND action = 'update' AND outcome IS NULL) AS update_,
+                sum(code IS NULL AND (action IN ('same', 'dup') OR outcome = 'unchanged')) AS same,
+                sum(code IS NOT NULL) AS failed,
+                (SELECT count(*) FROM removals m WHERE m.cid = rows.cid AND m.done = 1) AS remove
+           FROM rows WHERE cid IS NOT NULL GROUP BY cid ORDER BY first_line`
+      : `SELECT cid, min(line) AS first_line,
+                sum(code IS NULL AND action = 'invite') AS invite,
+                sum(code IS NULL AND action = 'update') AS update_,
+                sum(code IS NULL AND action IN ('same', 'dup')) AS same,
+                sum(code IS NOT NULL) AS failed,
+                (SELECT count(*) FROM removals m WHERE m.cid = rows.cid) AS remove
+           FROM rows WHERE cid IS NOT NULL GROUP BY cid ORDER BY first_line`;
+    return this.q(sql).all() as CompanyCounts[];
+  }
+
+  /** Marks removals as done once their transaction committed. */
+  markRemoved(rows: [number, string][]): void {
+    const done = this.q(`UPDATE removals SET done = 1 WHERE cid = :cid AND email = :email`);
+    this.db.transaction(() => {
+      for (const [cid, email] of rows) done.run({ cid, email });
+    })();
+  }
+
+  failedCount(): number {
+    return (this.q(`SELECT count(*) AS n FROM rows WHERE code IS NOT NULL`).get() as { n: number }).n;
+  }
+
+  /** A page of failed rows in line order. */
+  errorsPage(afterLine: number, limit: number): RowError[] {
+    return this.q(
+      `SELECT line, email, code, message FROM rows WHERE code IS NOT NULL AND line > :after ORDER BY line LIMIT :limit`,
+    ).all({ after: afterLine, limit }) as RowError[];
+  }
+
+  /** A page of planned changes (invitations and role changes) in line order. */
+  changesPage(afterLine: number, limit: number): PlannedRow[] {
+    return this.q(
+      `SELECT line, cid, email, role, action, from_role FROM rows
+        WHERE line > ? AND code IS NULL AND action IN ('invite', 'update') ORDER BY line LIMIT ?`,
+    ).all(afterLine, limit) as PlannedRow[];
+  }
+
+  /** A company's planned changes in e-mail order, for showing a plan. */
+  companyChangesPage(cid: number, after: string, limit: number): PlannedRow[] {
+    return this.q(
+      `SELECT line, cid, email, role, action, from_role FROM rows
+        WHERE cid = :cid AND email > :after AND code IS NULL AND action IN ('invite', 'update')
+        ORDER BY email LIMIT :limit`,
+    ).all({ cid, after, limit }) as PlannedRow[];
+  }
+
+  // ---- removals (member sync --prune) ----
+  /** Of a page of a company's members, those no valid row of the file names. */
+  notInFile(cid: number, emails: string[]): Set<string> {
+    const rows = this.q(
+      `SELECT j.value AS email FROM json_each(:emails) j
+        WHERE NOT EXISTS (SELECT 1 FROM rows r WHERE r.code IS NULL AND r.cid = :cid AND r.email = j.value)`,
+    ).all({ cid, emails: JSON.stringify(emails) }) as { email: string }[];
+    return new Set(rows.map((r) => r.email));
+  }
+
+  addRemovals(rows: Removal[]): void {
+    const ins = this.q(
+      `INSERT OR REPLACE INTO removals (cid, email, role, user_id) VALUES (:cid, :email, :role, :user_id)`,
+    );
+    this.db.transaction(() => {
+      for (const r of rows) ins.run(r);
+    })();
+  }
+
+  removalsPage(cid: number, after: string, limit: number): Removal[] {
+    return this.q(
+      `SELECT cid, email, role, user_id FROM removals WHERE cid = :cid AND email > :after ORDER BY email LIMIT :limit`,
+    ).all({ cid, after, limit }) as Removal[];
+  }
+
+  // ---- outcomes ----
+  /**
+   * Records where applying differed from the plan: a planned change that found the
+   * member already so ('unchanged'), or a row that failed at apply time. A complete run's
+   * other planned changes were applied as planned.
+   */
+  setOutcomes(entries: { line: number; outcome?: 'unchanged'; code?: string; message?: string }[]): void {
+    const ok = this.q(`UPDATE rows SET outcome = ? WHERE line = ?`);
+    const fail = this.q(`UPDATE rows SET code = ?, message = ?, outcome = NULL WHERE line = ?`);
+    this.db.transaction(() => {
+      for (const e of entries) {
+        if (e.code) fail.run(e.code, e.message ?? '', e.line);
+        else ok.run(e.outcome ?? null, e.line);
+      }
+    })();
+  }
+}

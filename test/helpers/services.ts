@@ -1,0 +1,184 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import type { Deps } from '../../src/commands/command.js';
+import { register } from '../../src/domain/accounts.js';
+import type { Credential } from '../../src/domain/auth.js';
+import { switchCompany } from '../../src/domain/companies.js';
+import { invite } from '../../src/domain/members.js';
+import { setPlan } from '../../src/domain/plans.js';
+import { read, type Services } from '../../src/domain/services.js';
+import { grantStaff } from '../../src/domain/staff.js';
+import { openStore } from '../../src/store/open.js';
+import type { Repo } from '../../src/store/repo.js';
+import type { Params, Store } from '../../src/store/types.js';
+import { bufferIO } from './io.js';
+import { FAST_KDF } from './kdf.js';
+
+/** The password every fixture user registers with (hashed with FAST_KDF: microseconds). */
+export const TEST_PASSWORD = 'correct horse battery';
+
+/** A user registered through the real domain, signed in with a session token. */
+export interface TestUser {
+  id: number;
+  email: string;
+  token: string;
+  cred: Credential;
+  /** Their main company ("<last name> Company"), which is current after registering. */
+  company: { id: number; name: string };
+}
+
+/** What a command run wrote, and the Deps to hand to its run(). */
+export interface Call {
+  deps: Deps;
+  io: Deps['io'];
+  stdout: () => string;
+  stderr: () => string;
+}
+
+/**
+ * A fast in-process platform for unit tests of a command's run(): a temporary local store
+ * (created and migrated by openStore, as the CLI does), Services with cheap scrypt
+ * parameters, and helpers that set the scene through the real domain functions
+ * (register, invite, switch, staff grant, plan set), so a test starts from states the
+ * product can actually reach. SQL (fixture.sql) is for bulk set-up and for states only an
+ * older build or a broken store could hold.
+ *
+ * Like the CLI, a fixture has one connection to its store: run one command at a time
+ * (await each run() before starting the next), or their transactions would overlap.
+ */
+export class Fixture {
+  private staff: TestUser | undefined;
+
+  private constructor(
+    readonly dir: string,
+    readonly store: Store,
+    readonly services: Services,
+  ) {}
+
+  /** A new, migrated store in a temporary directory. */
+  static async open(): Promise<Fixture> {
+    const dir = mkdtempSync(join(tmpdir(), 'platformctl-unit-'));
+    const path = join(dir, 'platform.db');
+    const store = await openStore({ engine: 'local', path, key: path });
+    return new Fixture(dir, store, { store, now: () => new Date(), kdf: FAST_KDF });
+  }
+
+  /** The store's file (for a second connection, a backup, a look from outside). */
+  get path(): string {
+    return join(this.dir, 'platform.db');
+  }
+
+  /** Registers a user (and their main company "<last> Company") and returns their session. */
+  async register(email: string, firstName = 'Test', lastName = email.split('@')[0]!, phone?: string) {
+    const r = await register(this.services, { email, firstName, lastName, phone, password: TEST_PASSWORD });
+    const user: TestUser = {
+      id: r.user.id,
+      email: r.user.email,
+      token: r.token,
+      cred: { token: r.token },
+      company: r.company,
+    };
+    return user;
+  }
+
+  /**
+   * Registers users one after another, as [email, first, last] (sequential on purpose:
+   * the store is one connection, as in a CLI process, and its transactions must not
+   * overlap; with FAST_KDF a registration costs about a millisecond anyway).
+   */
+  async registerAll<const S extends readonly (readonly [email: string, first: string, last: string])[]>(
+    specs: S,
+  ): Promise<{ [K in keyof S]: TestUser }> {
+    const users: TestUser[] = [];
+    for (const [email, first, last] of specs) users.push(await this.register(email, first, last));
+    return users as { [K in keyof S]: TestUser };
+  }
+
+  /** Invites e-mails into `by`'s current company (or `company`) as `role`. */
+  invite(by: TestUser, emails: string[], role: string, company?: string) {
+    return invite(this.services, by.cred, { emails, role, company });
+  }
+
+  /** Makes a company current for `user`, accepting an invitation (company switch). */
+  switchTo(user: TestUser, company: string | number) {
+    return switchCompany(this.services, user.cred, String(company));
+  }
+
+  /** Invites `user` into `by`'s main company as `role` and accepts it: an ACTIVE member, current there. */
+  async join(user: TestUser, by: TestUser, role: string) {
+    await this.invite(by, [user.email], role, String(by.company.id));
+    return this.switchTo(user, by.company.id);
+  }
+
+  /** Makes `user` platform staff (SUPPORT): the store's first grant bootstraps, later ones are granted by the first. */
+  async grantSupport(user: TestUser): Promise<TestUser> {
+    await grantStaff(this.services, (this.staff ?? user).cred, user.email);
+    this.staff ??= user;
+    return user;
+  }
+
+  /** Moves a company to a plan, as staff (the first SUPPORT user, made on demand from `asUser`). */
+  async setPlan(company: number, plan: string, asUser?: TestUser) {
+    const staff = this.staff ?? (asUser ? await this.grantSupport(asUser) : undefined);
+    if (!staff) throw new Error('fixture.setPlan needs a SUPPORT user: pass asUser the first time');
+    return setPlan(this.services, staff.cred, String(company), plan);
+  }
+
+  /** A read through the data-access layer, for asserting the store afterwards. */
+  read<T>(fn: (r: Repo) => Promise<T>): Promise<T> {
+    return read(this.services, fn);
+  }
+
+  /** Raw SQL for bulk set-up, or for states the product never writes (what `store check` must find). */
+  async sql(text: string, params?: Params): Promise<void> {
+    await this.store.write((tx) => tx.run(text, params));
+  }
+
+  /** Buffered IO and the Deps a command's run() takes, acting as `who` (undefined: signed out). */
+  call(who: TestUser | undefined, o: { tty?: boolean; json?: boolean; stdin?: string } = {}): Call {
+    const b = bufferIO({ tty: o.tty ?? false, ...(o.stdin === undefined ? {} : { stdin: o.stdin }) });
+    return {
+      io: b.io,
+      stdout: b.stdout,
+      stderr: b.stderr,
+      deps: {
+        io: b.io,
+        services: () => Promise.resolve(this.services),
+        credential: () => ({ token: who?.token }),
+        json: o.json ?? false,
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** One Fixture for the tests of a describe block (or file): opened before them, removed after. */
+export function useFixture(): () => Fixture {
+  let fx: Fixture | undefined;
+  beforeAll(async () => {
+    fx = await Fixture.open();
+  });
+  afterAll(async () => {
+    await fx?.close();
+  });
+  return () => {
+    if (!fx) throw new Error('useFixture(): the fixture is used before beforeAll ran');
+    return fx;
+  };
+}
+
+/** The error a promise fails with; fails the test if it resolves. */
+export async function failure(p: Promise<unknown>): Promise<Error & { code?: string; exitCode?: number }> {
+  const outcome = await p.then(
+    () => ({ ok: true as const }),
+    (e: unknown) => ({ ok: false as const, e }),
+  );
+  if (outcome.ok) throw new Error('expected the command to fail, but it succeeded');
+  return outcome.e as Error & { code?: string; exitCode?: number };
+}
