@@ -21,8 +21,11 @@ export interface MainDeps {
   now?: () => Date;
 }
 
-/** The root command with its global flags and every command group. */
-export function buildProgram(f: ContextFactory): Command {
+/**
+ * The root command with its global flags and every command group (with `only`, just that
+ * group: see groupOf).
+ */
+export function buildProgram(f: ContextFactory, only?: string): Command {
   const program = new Command('platformctl')
     .description("Administer the platform's accounts, companies and memberships from the command line")
     .version(VERSION, '-V, --version', 'print the version')
@@ -35,7 +38,7 @@ export function buildProgram(f: ContextFactory): Command {
     .option('--no-color', 'never colour output')
     .option('-y, --yes', 'answer yes to confirmations (required without a terminal)')
     .helpCommand('help [command...]', 'show help for a command');
-  for (const c of buildCommandTree(f)) program.addCommand(c);
+  for (const c of buildCommandTree(f, only)) program.addCommand(c);
   program.addCommand(newCmdCompletion(f));
   defineExamples(program, [
     'platformctl account register --email ann@example.com --first-name Ann --last-name Smith',
@@ -143,6 +146,26 @@ function helpRequested(program: Command, argv: string[]): boolean {
   return false;
 }
 
+/** Global flags that take a value (the word after them is not a command). */
+const VALUE_FLAGS = new Set(['--store', '--config-dir']);
+
+/**
+ * The command group a command line names, when only that group needs building: its first
+ * word, unless the line asks for general help, completion or anything unusual (then every
+ * group is built, as help, suggestions and completion need them all).
+ */
+function groupOf(argv: string[]): string | undefined {
+  let i = 0;
+  while (i < argv.length && argv[i]!.startsWith('-')) {
+    // Help or the version before the command word is the program's own.
+    if (HELP_FLAGS.has(argv[i]!)) return undefined;
+    i += VALUE_FLAGS.has(argv[i]!) ? 2 : 1;
+  }
+  const word = argv[i];
+  if (word === undefined || word === 'help' || word === 'completion' || word === '__complete') return undefined;
+  return word;
+}
+
 /** Runs platformctl with argv (without node and script) and returns the exit code. */
 export async function main(argv: string[], deps: MainDeps = {}): Promise<number> {
   const env = deps.env ?? process.env;
@@ -173,7 +196,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     ) {
       await loadColor();
     }
-    const program = buildProgram(f);
+    const program = buildProgram(f, groupOf(argv));
     configureTree(program, {
       writeOut: (s) => anyIO().out.write(s),
       writeErr: (s) => anyIO().err.write(s),

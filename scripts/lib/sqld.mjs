@@ -26,16 +26,28 @@ export function freePort() {
   });
 }
 
-/** Starts sqld with its data in dir on a free loopback port; resolves once /health answers. */
-export async function startSqld(dir) {
+/**
+ * Starts sqld with its data in dir on a free loopback port; resolves once /health answers.
+ * `grpcPort`: also listen for replicas (a primary); `primaryGrpcPort`: be a replica of it.
+ */
+export async function startSqld(dir, opts = {}) {
   const bin = sqldBinary();
   if (!bin) throw new Error('sqld not found: run scripts/fetch-sqld.sh or set SQLD_BIN');
   const port = await freePort();
-  const proc = spawn(bin, ['-d', join(dir, 'sqld'), '--http-listen-addr', `127.0.0.1:${port}`], { stdio: 'ignore' });
+  const args = ['-d', join(dir, opts.name ?? 'sqld'), '--http-listen-addr', `127.0.0.1:${port}`, '--no-welcome'];
+  if (opts.grpcPort) args.push('--grpc-listen-addr', `127.0.0.1:${opts.grpcPort}`);
+  if (opts.primaryGrpcPort) args.push('--primary-grpc-url', `http://127.0.0.1:${opts.primaryGrpcPort}`);
+  const proc = spawn(bin, args, { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   for (const started = Date.now(); Date.now() - started < 10_000;) {
     try {
-      if ((await fetch(`${url}/health`)).ok) return { url, port, stop: () => proc.kill('SIGKILL') };
+      if ((await fetch(`${url}/health`)).ok)
+        return {
+          url,
+          port,
+          stop: () => proc.kill('SIGKILL'),
+          pause: (frozen) => proc.kill(frozen ? 'SIGSTOP' : 'SIGCONT'),
+        };
     } catch {
       /* not up yet */
     }
@@ -43,4 +55,12 @@ export async function startSqld(dir) {
   }
   proc.kill('SIGKILL');
   throw new Error('sqld did not start');
+}
+
+/** A primary and a replica of it, with their data under dir. */
+export async function startPair(dir) {
+  const grpcPort = await freePort();
+  const primary = await startSqld(dir, { name: 'primary', grpcPort });
+  const replica = await startSqld(dir, { name: 'replica', primaryGrpcPort: grpcPort });
+  return { primary, replica };
 }

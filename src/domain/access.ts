@@ -1,8 +1,8 @@
-import type { CompanyRow, Repo } from '../store/repo.js';
+import type { CompanyRow, MembershipRow, Repo } from '../store/repo.js';
 import { PlatformError, denied, notFound } from '../errors.js';
 import { printable } from '../text.js';
 import { canManageMembers, type Role } from './roles.js';
-import { type Actor, type Credential, authenticate } from './auth.js';
+import { type Actor, type Credential, decideActor, loadActor, tokenHashOf } from './auth.js';
 
 /** A company as resolved for an actor, with the actor's role there (null for staff who are not members). */
 export interface CompanyAccess {
@@ -40,27 +40,85 @@ export const noCurrentCompany = () =>
       'Choose one with `platformctl company switch COMPANY` (see `platformctl company list`), or pass --company.',
   );
 
-async function findCompany(r: Repo, actor: Actor, ref: CompanyRef): Promise<CompanyRow> {
+/**
+ * What the store holds about a company reference, read before any rule is applied:
+ * the candidates (the company by id or the current one: at most one; by name: every
+ * company of that name, with its owner's e-mail) and the user's memberships among them.
+ */
+interface CompanyFacts {
+  candidates: (CompanyRow & { owner_email?: string })[];
+  memberships: MembershipRow[];
+}
+
+/** The facts for an actor already known (one request: the statements go together). */
+async function factsForActor(r: Repo, actor: Actor, ref: CompanyRef): Promise<CompanyFacts> {
+  const id = idOf(ref, actor.user.current_company_id);
+  if (id !== 'name') {
+    if (id === null || id === undefined) return { candidates: [], memberships: [] };
+    const [company, m] = await Promise.all([r.companyById(id), r.membership(id, actor.user.id)]);
+    return { candidates: company ? [company] : [], memberships: m ? [m] : [] };
+  }
+  const [named, mine] = await Promise.all([
+    r.companiesByName((parseCompanyRef(ref as string) as { name: string }).name),
+    r.companiesOfUser(actor.user.id),
+  ]);
+  return {
+    candidates: named,
+    memberships: mine.map((c) => ({ company_id: c.id, user_id: actor.user.id, role: c.role, status: c.status })),
+  };
+}
+
+/**
+ * The facts for a token not yet checked, by its hash: every statement depends only on
+ * what the command was given, so they go with the token's own (one request).
+ */
+function factsForToken(r: Repo, hash: string, ref: CompanyRef): Promise<CompanyFacts> {
+  const id = idOf(ref, undefined);
+  if (id === undefined) {
+    return Promise.all([r.currentCompanyByTokenHash(hash), r.membershipByTokenHash(hash, null)]).then(
+      ([company, m]) => ({ candidates: company ? [company] : [], memberships: m ? [m] : [] }),
+    );
+  }
+  if (id !== 'name' && id !== null) {
+    return Promise.all([r.companyById(id), r.membershipByTokenHash(hash, id)]).then(([company, m]) => ({
+      candidates: company ? [company] : [],
+      memberships: m ? [m] : [],
+    }));
+  }
+  return Promise.all([
+    r.companiesByName((parseCompanyRef(ref as string) as { name: string }).name),
+    r.membershipsByTokenHash(hash),
+  ]).then(([candidates, memberships]) => ({ candidates, memberships }));
+}
+
+/** The id a reference names, the current company's (passed in: undefined = not known yet), or 'name'. */
+function idOf(ref: CompanyRef, current: number | null | undefined): number | null | undefined | 'name' {
+  if (ref === undefined) return current;
+  if (typeof ref === 'object') return ref.id;
+  const parsed = parseCompanyRef(ref);
+  return 'id' in parsed ? parsed.id : 'name';
+}
+
+function findCompany(actor: Actor, ref: CompanyRef, facts: CompanyFacts): CompanyRow {
   if (ref === undefined) {
-    const id = actor.user.current_company_id;
-    const company = id == null ? undefined : await r.companyById(id);
+    const company = facts.candidates[0];
     if (!company) throw noCurrentCompany();
     return company;
   }
   if (typeof ref === 'object') {
-    const company = await r.companyById(ref.id);
+    const company = facts.candidates[0];
     if (!company) throw noSuchCompany(`with id ${ref.id}`);
     return company;
   }
   const parsed = parseCompanyRef(ref);
   if ('id' in parsed) {
-    const company = await r.companyById(parsed.id);
+    const company = facts.candidates[0];
     if (!company) throw noSuchCompany(`with id ${printable(ref)}`);
     return company;
   }
-  let found = await r.companiesByName(parsed.name);
+  let found = facts.candidates as (CompanyRow & { owner_email: string })[];
   if (!actor.isSupport) {
-    const mine = new Set((await r.companiesOfUser(actor.user.id)).map((c) => c.id));
+    const mine = new Set(facts.memberships.map((m) => m.company_id));
     found = found.filter((c) => mine.has(c.id));
   }
   if (found.length === 0) throw noSuchCompany(`named "${printable(parsed.name)}"`);
@@ -88,8 +146,18 @@ export async function resolveCompany(
   ref: CompanyRef,
   opts: { invited?: 'accept-or-leave' } = {},
 ): Promise<CompanyAccess> {
-  const company = await findCompany(r, actor, ref);
-  const m = await r.membership(company.id, actor.user.id);
+  return decideCompany(actor, ref, await factsForActor(r, actor, ref), opts);
+}
+
+/** The rules of resolveCompany, on facts already read. */
+function decideCompany(
+  actor: Actor,
+  ref: CompanyRef,
+  facts: CompanyFacts,
+  opts: { invited?: 'accept-or-leave' },
+): CompanyAccess {
+  const company = findCompany(actor, ref, facts);
+  const m = facts.memberships.find((x) => x.company_id === company.id && x.user_id === actor.user.id);
   if (!actor.isSupport) {
     if (!m) {
       if (ref === undefined) throw noCurrentCompany();
@@ -131,7 +199,9 @@ export interface CompanySession extends CompanyAccess {
 /**
  * Authenticates the caller and resolves the company they name (or their current one);
  * with `toManage`, also requires them to manage its members (the words complete
- * "Only an OWNER or ADMINISTRATOR … can <toManage>").
+ * "Only an OWNER or ADMINISTRATOR … can <toManage>"). Everything it reads is keyed by
+ * the token's hash and the reference as typed, so it is read at once: one request to
+ * a remote store (one snapshot), the rules applied afterwards in the same order.
  */
 export async function enterCompany(
   r: Repo,
@@ -140,8 +210,10 @@ export async function enterCompany(
   ref: CompanyRef,
   opts: { toManage?: string; invited?: 'accept-or-leave' } = {},
 ): Promise<CompanySession> {
-  const actor = await authenticate(r, cred, now);
-  const access = await resolveCompany(r, actor, ref, { invited: opts.invited });
+  const key = tokenHashOf(cred);
+  const [actorFacts, companyFacts] = await Promise.all([loadActor(r, key), factsForToken(r, key.hash, ref)]);
+  const actor = decideActor(actorFacts, now);
+  const access = decideCompany(actor, ref, companyFacts, { invited: opts.invited });
   if (opts.toManage !== undefined) requireManager(access, actor, opts.toManage);
   return { actor, ...access };
 }

@@ -234,12 +234,15 @@ export async function show(svc: Services, cred: Credential): Promise<AccountView
 }
 
 async function accountView(r: Repo, u: UserRow): Promise<AccountView> {
-  const companies = await companyList(r, u);
+  // Together: one request to a remote store.
+  const [companies, currentPlan] = await Promise.all([
+    companyList(r, u),
+    u.current_company_id == null ? undefined : r.planOfCompany(u.current_company_id),
+  ]);
   const cur = companies.find((c) => c.current);
   let currentCompany: AccountView['currentCompany'] = null;
-  if (cur) {
-    const company = (await r.companyById(cur.id))!;
-    const plan = (await r.planById(company.plan_id))!;
+  if (cur && currentPlan) {
+    const plan = currentPlan;
     // The panel shows the plan except for unlimited custom plans (docs/rules.md).
     const shown = plan.custom === 1 && plan.max_users === null ? null : planView(plan);
     currentCompany = { id: cur.id, name: cur.name, role: cur.role, plan: shown };

@@ -36,14 +36,18 @@ export async function listCompanies(svc: Services, cred: Credential): Promise<Co
 export async function showCompany(svc: Services, cred: Credential, ref?: CompanyRef) {
   return read(svc, async (r) => {
     const { actor, company, role, status } = await enterCompany(r, cred, svc.now(), ref);
-    const owner = (await r.userById(company.owner_id))!;
-    const plan = (await r.planById(company.plan_id))!;
+    // Together: one request to a remote store.
+    const [owner, plan, users] = await Promise.all([
+      r.userById(company.owner_id).then((u) => u!),
+      r.planById(company.plan_id).then((p) => p!),
+      r.seatsUsed(company.id),
+    ]);
     return {
       id: company.id,
       name: company.name,
       owner: { email: owner.email, firstName: owner.first_name, lastName: owner.last_name },
       plan: planView(plan),
-      users: await r.seatsUsed(company.id),
+      users,
       maxUsers: plan.max_users,
       role,
       status,

@@ -90,12 +90,17 @@ export async function setPlan(svc: Services, cred: Credential, companyRef: strin
 export async function billing(svc: Services, cred: Credential, companyRef?: CompanyRef) {
   return read(svc, async (r) => {
     const { company } = await enterCompany(r, cred, svc.now(), companyRef);
-    const plan = (await r.planById(company.plan_id))!;
+    // Together: one request to a remote store.
+    const [plan, users, supportContact] = await Promise.all([
+      r.planById(company.plan_id),
+      r.seatsUsed(company.id),
+      r.setting(SUPPORT_CONTACT),
+    ]);
     return {
       company: { id: company.id, name: company.name },
-      plan: planView(plan),
-      users: await r.seatsUsed(company.id),
-      supportContact: (await r.setting(SUPPORT_CONTACT)) ?? null,
+      plan: planView(plan!),
+      users,
+      supportContact: supportContact ?? null,
     };
   });
 }

@@ -1,5 +1,6 @@
 import { closeSync, constants, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Params, RunResult, Store, Tx } from './types.js';
 import { noStore, notInitialised, storeError } from './errors.js';
@@ -184,7 +185,8 @@ export class LocalStore implements Store {
    */
   static async open(path: string, timeouts: StoreTimeouts, opts: LocalOpenOptions = {}): Promise<LocalStore> {
     const create = opts.create ?? true;
-    const Database = (await import('better-sqlite3')).default;
+    // A CommonJS package: required, not imported (no ESM wrapper and export scan: ~3 ms).
+    const Database = createRequire(import.meta.url)('better-sqlite3') as DatabaseClass;
     let found = inspectStorePath(path);
     if (found.state === 'missing') {
       if (!create) throw noStore(path, opts.missingHint);
@@ -270,6 +272,18 @@ export class LocalStore implements Store {
 
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.transact('BEGIN IMMEDIATE', fn);
+  }
+
+  async identity(): Promise<string | undefined> {
+    try {
+      const row = this.db.prepare(`SELECT value FROM platformctl_meta WHERE key = 'store_id'`).get() as
+        { value: unknown } | undefined;
+      return typeof row?.value === 'string' && row.value !== '' ? row.value : undefined;
+    } catch (e) {
+      // A store not initialised yet has no platformctl_meta, and so no identity.
+      if (/no such table/i.test(String((e as Error).message))) return undefined;
+      throw storeError(e, this.displayLocation);
+    }
   }
 
   async integrityCheck(): Promise<string[]> {

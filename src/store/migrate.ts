@@ -24,10 +24,16 @@ export async function readVersion(tx: Pick<Tx, 'get'>): Promise<number | 'foreig
   );
   if (!t?.meta) return t?.other ? 'foreign' : 0;
   const row = await tx.get<{ value: unknown }>(`SELECT value FROM platformctl_meta WHERE key = 'schema_version'`);
-  if (!row) return 0;
-  const v = Number(row.value);
+  return versionOf(row?.value);
+}
+
+/** The schema version a platformctl_meta value holds: 0 when there is none, 'foreign' when it is not one. */
+export function versionOf(value: unknown): number | 'foreign' {
+  if (value === undefined || value === null) return 0;
+  if (typeof value !== 'string' && typeof value !== 'number') return 'foreign';
+  const v = Number(value);
   // Anything but a whole number is not a version this program wrote.
-  return Number.isSafeInteger(v) && v >= 0 && /^[0-9]+$/.test(String(row.value)) ? v : 'foreign';
+  return Number.isSafeInteger(v) && v >= 0 && /^[0-9]+$/.test(String(value)) ? v : 'foreign';
 }
 
 /** The version, or the refusal of a store that is not ours or newer than this build. */

@@ -4,6 +4,7 @@ import type { Store } from './types.js';
 import { checkVersion, migrate, readVersion } from './migrate.js';
 import { notInitialised } from './errors.js';
 import { DEFAULT_TIMEOUTS, type StoreTimeouts } from './timeouts.js';
+import type { RemoteOptions } from './remote.js';
 
 /** Where a location came from: --store, PLATFORMCTL_STORE, the config key `store`, or the embedded default. */
 export type LocationOrigin = 'flag' | 'env' | 'config' | 'default';
@@ -59,28 +60,37 @@ export interface OpenOptions {
   /** Bring the schema up to date (default true); off for a look at the store as it is. */
   migrate?: boolean;
   timeouts?: StoreTimeouts;
+  /**
+   * Remote only: the identity the caller expects and what it is told once the store's
+   * own is read, the caller's last replication index, and how long a read waits for a
+   * replica to catch up with it (src/store/remote.ts).
+   */
+  remote?: Omit<RemoteOptions, 'gate'>;
 }
 
 /**
  * Opens the store at a location. A missing or empty store is refused (exit 7) unless
  * `create`; one that is not a platformctl store or is newer than this build is refused
- * untouched; an older one is migrated when `migrate`.
+ * untouched; an older one is migrated when `migrate`. A local store is checked here; a
+ * remote one by the first request the command makes (it travels with the command's own
+ * statements: no round trip of its own).
  */
 export async function openStore(loc: StoreLocation, opts: OpenOptions = {}): Promise<Store> {
   const create = opts.create ?? true;
   const timeouts = opts.timeouts ?? DEFAULT_TIMEOUTS;
-  let store: Store;
-  if (loc.engine === 'local') {
-    const { LocalStore } = await import('./local.js');
-    store = await LocalStore.open(loc.path, timeouts, {
-      create,
-      stamp: opts.migrate !== false,
-      missingHint: missingHint(loc),
-    });
-  } else {
+  if (loc.engine === 'libsql') {
     const { RemoteStore } = await import('./remote.js');
-    store = await RemoteStore.open(loc.url, loc.display, opts.authToken, timeouts);
+    return RemoteStore.open(loc.url, loc.display, opts.authToken, timeouts, {
+      ...opts.remote,
+      gate: { create, migrate: opts.migrate !== false },
+    });
   }
+  const { LocalStore } = await import('./local.js');
+  const store: Store = await LocalStore.open(loc.path, timeouts, {
+    create,
+    stamp: opts.migrate !== false,
+    missingHint: missingHint(loc),
+  });
   try {
     if (opts.migrate !== false) {
       await migrate(store, { create });

@@ -1,11 +1,25 @@
 import type { Client, InArgs, InStatement, ResultSet, Transaction } from '@libsql/client';
 import { PlatformError } from '../errors.js';
-import { storeError } from './errors.js';
+import { notInitialised, storeError } from './errors.js';
+import { checkVersion, migrate, readVersion, versionOf } from './migrate.js';
+import { LATEST_VERSION } from './migrations/index.js';
 import type { StoreTimeouts } from './timeouts.js';
 import type { Params, RunResult, Store, Tx } from './types.js';
+import type { OutgoingRequest } from './http-transport.js';
+import type * as LibsqlHttp from './libsql-http.js';
 
 /** Statements per network round trip when a command writes many rows. */
 const BATCH_SIZE = 1000;
+
+/**
+ * The largest value bound to a statement. sqld refuses a value over 5 MB (its
+ * max_row_size); a replica forwarding such a write loses it without an error, so
+ * nothing that size is ever sent.
+ */
+export const MAX_VALUE_BYTES = 5 * 1024 * 1024 - 1024;
+
+/** How long a read pinned to this caller's last write waits for a replica to catch up. */
+export const DEFAULT_REPLICA_WAIT_MS = 2000;
 
 const paramNames = new Map<string, string[]>();
 
@@ -26,15 +40,33 @@ function namesIn(sql: string): string[] {
   return names;
 }
 
+function checkSize(v: unknown): unknown {
+  const bytes =
+    typeof v === 'string'
+      ? v.length > MAX_VALUE_BYTES / 3
+        ? Buffer.byteLength(v)
+        : 0
+      : v instanceof Uint8Array || v instanceof ArrayBuffer
+        ? v.byteLength
+        : 0;
+  if (bytes > MAX_VALUE_BYTES) {
+    throw new PlatformError(
+      'INVALID_INPUT',
+      `A value of ${(bytes / 1024 / 1024).toFixed(1)} MB is larger than a remote store accepts (5 MB); nothing was sent.`,
+    );
+  }
+  return v;
+}
+
 /** Binds our parameter objects ({k}) to the names the SQL uses (:k, @k or $k). */
 function args(sql: string, p: Params | undefined): InArgs {
   if (p === undefined) return [];
-  if (Array.isArray(p)) return p as InArgs;
+  if (Array.isArray(p)) return p.map(checkSize) as InArgs;
   const out: Record<string, unknown> = {};
   for (const name of namesIn(sql)) {
     const bare = name.slice(1);
-    if (Object.hasOwn(p, name)) out[name] = p[name];
-    else if (Object.hasOwn(p, bare)) out[name] = p[bare];
+    if (Object.hasOwn(p, name)) out[name] = checkSize(p[name]);
+    else if (Object.hasOwn(p, bare)) out[name] = checkSize(p[bare]);
     // A missing value is left out: the server names it in its error, as SQLite would.
   }
   return out as InArgs;
@@ -54,6 +86,12 @@ function toObjects<T>(rs: ResultSet): T[] {
 }
 
 class RequestTimeout extends Error {}
+
+/**
+ * The store turned out to be another one than the caller expected, and the caller's
+ * credential changed with it: a read that was already under way runs again.
+ */
+class IdentityChanged extends Error {}
 
 type Phase = 'connect' | 'statement' | 'commit';
 
@@ -86,30 +124,313 @@ function target(url: string, authToken: string | undefined): Target {
   return { clientUrl: u.toString(), basicAuth, secrets };
 }
 
+/**
+ * Read-your-writes across commands. sqld answers every request with the replication
+ * index (the log frame) it reflects, and a replica asked for an index first waits until
+ * it has applied it. @libsql/client neither reads nor sends that field, so the fetch
+ * below does: the highest index seen is remembered (by the caller, per store identity,
+ * between commands) and reads carry it.
+ */
+export interface Replication {
+  /** The highest replication index seen on this store ('' or '0' when none). */
+  index: string;
+  /** The index is known to be more than a replica could reach in time (see `stale`). */
+  stale: boolean;
+}
+
+/** Options of a remote store beyond its location: what openStore and the Context decide. */
+export interface RemoteOptions {
+  /** What the first request of the command checks: openStore's create and migrate decisions. */
+  gate?: { create: boolean; migrate: boolean } | undefined;
+  /**
+   * The identity the caller expects (a cache by location); once the store's own is read,
+   * `identified` is told it and answers whether the caller's credential changed with it.
+   */
+  expectedId?: string | undefined;
+  identified?: ((id: string | undefined) => boolean) | undefined;
+  /** The highest replication index this caller saw on this store before. */
+  replicationIndex?: string | undefined;
+  /** How long a pinned read waits for a replica (PLATFORMCTL_REPLICA_WAIT_MS). */
+  replicaWaitMs?: number | undefined;
+  /** A pinned read gave up waiting and was answered without the pin: it may be stale. */
+  onStale?: ((waitedMs: number) => void) | undefined;
+}
+
+const META_SQL = `SELECT (SELECT value FROM platformctl_meta WHERE key = 'schema_version') AS version,
+  (SELECT value FROM platformctl_meta WHERE key = 'store_id') AS id`;
+
+interface Meta {
+  version: number | 'foreign';
+  id: string | undefined;
+}
+
+function metaOf(rs: ResultSet | undefined): Meta {
+  const row = rs?.rows[0];
+  const id = row?.[1];
+  return { version: versionOf(row?.[0]), id: typeof id === 'string' && id !== '' ? id : undefined };
+}
+
+const INDEX_RE = /"replication_index":"(\d+)"/g;
+
+/** The highest replication index in a Hrana JSON answer, or undefined. */
+function highestIndex(text: string): bigint | undefined {
+  let max: bigint | undefined;
+  for (const m of text.matchAll(INDEX_RE)) {
+    const v = BigInt(m[1]!);
+    if (max === undefined || v > max) max = v;
+  }
+  return max;
+}
+
+/** The request body with every execute and batch asking for at least this replication index. */
+function pinned(body: string, index: string): string {
+  const j = JSON.parse(body) as { requests?: { type: string; stmt?: object; batch?: object }[] };
+  for (const r of j.requests ?? []) {
+    if (r.type === 'execute' && r.stmt) Object.assign(r.stmt, { replication_index: index });
+    if (r.type === 'batch' && r.batch) Object.assign(r.batch, { replication_index: index });
+  }
+  return JSON.stringify(j);
+}
+
+type Lib = typeof LibsqlHttp;
+
+/**
+ * The one fetch of both clients: basic auth from the URL, no compression (sqld gzips in
+ * ~64-byte chunks that cost seconds of CPU per MB to decode), replication indexes seen
+ * and (reads only) sent, error bodies kept, every request aborted with the command. It
+ * goes over node:http (http-transport.ts), not Node's fetch.
+ */
+function hranaFetch(
+  lib: Lib,
+  transport: InstanceType<Lib['Transport']>,
+  o: {
+    basicAuth: string | undefined;
+    abort: AbortSignal;
+    replication: Replication;
+    pin: boolean;
+    waitMs: number;
+    onStale: ((waitedMs: number) => void) | undefined;
+  },
+) {
+  return async (input: OutgoingRequest | string | URL): Promise<InstanceType<Lib['Response']>> => {
+    const req: OutgoingRequest =
+      typeof input === 'string' || input instanceof URL ? new lib.Request(String(input)) : input;
+    const headers = new lib.Headers();
+    req.headers.forEach((v, k) => headers.set(k, v));
+    if (o.basicAuth) headers.set('authorization', `Basic ${o.basicAuth}`);
+    headers.set('accept-encoding', 'identity');
+    const body = req.method === 'POST' ? await req.text() : undefined;
+    const send = (b: string | undefined, signal: AbortSignal) =>
+      transport.send({ url: req.url, method: req.method, headers, text: async () => b ?? '' }, b, signal);
+    const rep = o.replication;
+    let res: InstanceType<Lib['Response']>;
+    let fellBack = false;
+    if (o.pin && body !== undefined && rep.index !== '' && rep.index !== '0' && !rep.stale) {
+      // A replica waits, without a limit of its own, until it has the index: bounded here.
+      const wait = new AbortController();
+      const onAbort = () => wait.abort();
+      o.abort.addEventListener('abort', onAbort, { once: true });
+      const timer = setTimeout(() => wait.abort(new RequestTimeout()), o.waitMs);
+      try {
+        res = await send(pinned(body, rep.index), wait.signal);
+      } catch (e) {
+        if (o.abort.aborted || !(wait.signal.reason instanceof RequestTimeout)) throw e;
+        // The replica has not caught up with this caller's last change in time (its
+        // primary may be down): answered from what it has, and said to be possibly stale.
+        fellBack = true;
+        rep.stale = true;
+        o.onStale?.(o.waitMs);
+        res = await send(body, o.abort);
+      } finally {
+        clearTimeout(timer);
+        o.abort.removeEventListener('abort', onAbort);
+      }
+    } else {
+      res = await send(body, o.abort);
+    }
+    const type = res.headers.get('content-type') ?? '';
+    if (!type.includes('application/json')) return res;
+    const text = await res.text();
+    if (!res.ok) {
+      // sqld explains refusals as {"error": "..."}, which the client would drop: kept as text.
+      try {
+        const j = JSON.parse(text) as { error?: unknown; message?: unknown };
+        if (typeof j.message !== 'string' && typeof j.error === 'string') {
+          return new lib.Response(j.error, {
+            status: res.status,
+            statusText: res.statusText,
+            headers: { 'content-type': 'text/plain' },
+          });
+        }
+      } catch {
+        /* not JSON after all: left as it is */
+      }
+      return res;
+    }
+    const seen = highestIndex(text);
+    if (seen !== undefined) {
+      if (fellBack) rep.index = seen.toString();
+      else if (rep.index === '' || seen > BigInt(rep.index)) rep.index = seen.toString();
+    }
+    return res;
+  };
+}
+
+/** One queued piece of work of a Tx: statements (batched with their neighbours) or a script. */
+type Item =
+  | { kind: 'stmt'; stmt: InStatement; resolve: (r: ResultSet) => void; reject: (e: unknown) => void }
+  | { kind: 'script'; sql: string; resolve: (r: undefined) => void; reject: (e: unknown) => void };
+
+/**
+ * A Tx whose statements are queued and sent together: everything issued before the
+ * event loop turns goes out as one request (in order), the next turn's as the next one.
+ */
+class QueuedTx implements Tx {
+  private queue: Item[] = [];
+  private scheduled = false;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly sendStatements: (stmts: InStatement[]) => Promise<ResultSet[]>,
+    private readonly sendScript: (sql: string) => Promise<void>,
+  ) {}
+
+  private enqueue(stmt: InStatement): Promise<ResultSet> {
+    return new Promise<ResultSet>((resolve, reject) => {
+      this.queue.push({ kind: 'stmt', stmt, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      const items = this.queue.splice(0);
+      this.chain = this.chain.then(() => this.flush(items));
+    });
+  }
+
+  private async flush(items: Item[]): Promise<void> {
+    for (let i = 0; i < items.length;) {
+      const first = items[i]!;
+      if (first.kind === 'script') {
+        i++;
+        try {
+          await this.sendScript(first.sql);
+          first.resolve(undefined);
+        } catch (e) {
+          first.reject(e);
+          for (const rest of items.slice(i)) rest.reject(e);
+          return;
+        }
+        continue;
+      }
+      let j = i;
+      while (j < items.length && items[j]!.kind === 'stmt' && j - i < BATCH_SIZE) j++;
+      const group = items.slice(i, j) as Extract<Item, { kind: 'stmt' }>[];
+      i = j;
+      try {
+        const results = await this.sendStatements(group.map((g) => g.stmt));
+        group.forEach((g, k) => g.resolve(results[k]!));
+      } catch (e) {
+        // Nothing after a failed request is sent: its statements fail with it.
+        for (const rest of [...group, ...items.slice(i)]) rest.reject(e);
+        return;
+      }
+    }
+  }
+
+  /** Resolves once everything queued so far has been answered (or has failed). */
+  async settled(): Promise<void> {
+    while (this.scheduled || this.queue.length) await new Promise((r) => setImmediate(r));
+    await this.chain;
+  }
+
+  get = async <T>(sql: string, p?: Params) => toObjects<T>(await this.enqueue(stmt(sql, p)))[0];
+  all = async <T>(sql: string, p?: Params) => toObjects<T>(await this.enqueue(stmt(sql, p)));
+  run = async (sql: string, p?: Params): Promise<RunResult> => {
+    const r = await this.enqueue(stmt(sql, p));
+    return { changes: r.rowsAffected, lastInsertRowid: Number(r.lastInsertRowid ?? 0) };
+  };
+  runMany = async (sql: string, rows: Params[]): Promise<void> => {
+    // One statement repeated, BATCH_SIZE to a request, all inside the command's
+    // transaction: a failure in any chunk rolls back every chunk.
+    const built = rows.map((p) => stmt(sql, p));
+    await Promise.all(built.map((s) => this.enqueue(s)));
+  };
+  exec = (sql: string): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      this.queue.push({ kind: 'script', sql, resolve: () => resolve(), reject });
+      this.schedule();
+    });
+}
+
+/**
+ * Failures after which the server has ended the transaction (the lock was taken away,
+ * the stream expired or was closed): nothing more may be sent on it, because sqld would
+ * run the next statement outside any transaction and commit it at once.
+ */
+function endsTransaction(e: unknown): boolean {
+  const err = e as { code?: string; message?: string; name?: string };
+  const code = String(err?.code ?? '');
+  const text = String(err?.message ?? '');
+  if (['TRANSACTION_TIMEOUT', 'STREAM_EXPIRED', 'TRANSACTION_CLOSED', 'RESPONSE_TOO_LARGE'].includes(code)) return true;
+  if (/timed[- ]out|no transaction is active|invalid baton|stream has expired/i.test(text)) return true;
+  // Anything that is not a statement's own error (a transport failure, a timeout): the
+  // stream is gone or its state unknown.
+  return !/^(SQLITE_|SQL_PARSE_ERROR|SQL_INPUT_ERROR|ARGS_INVALID|PROXY_ERROR)/.test(code);
+}
+
 /** The remote engine: a libSQL server (sqld, Turso) through @libsql/client. */
 export class RemoteStore implements Store {
   readonly engine = 'libsql' as const;
   readonly displayLocation: string;
-  private readonly client: Client;
+  /** Reads: single requests, pinned to the caller's last write. */
+  private readonly reader: Client;
+  /** Write transactions (and the one snapshot transaction a backup needs). */
+  private readonly writer: Client;
   private readonly secrets: string[];
   /** Aborts every HTTP request in flight once one has timed out: the command is over. */
   private readonly abort: AbortController;
   private readonly timeoutMs: number;
   private readonly busyMs: number;
+  readonly replication: Replication;
+  private readonly opts: RemoteOptions;
+  /** The first request has checked the schema version and the identity. */
+  private isAdmitted = false;
+  /** That check, while it is under way. */
+  private admission: Promise<void> | undefined;
+  /** Requests of the check itself (and of a migration it runs) pass. */
+  private admitting = false;
+  private id: string | undefined;
+  private idKnown = false;
+  /** Whether the server has answered once: a failure before that means it was never reached. */
+  private reached = false;
+  /** The HTTP connections (kept alive for the command's requests). */
+  private transport: { close(): void } | undefined;
 
   private constructor(
-    client: Client,
+    clients: { reader: Client; writer: Client },
     display: string,
     secrets: string[],
     abort: AbortController,
     timeouts: StoreTimeouts,
+    replication: Replication,
+    opts: RemoteOptions,
   ) {
-    this.client = client;
+    this.reader = clients.reader;
+    this.writer = clients.writer;
     this.displayLocation = display;
     this.secrets = secrets;
     this.abort = abort;
     this.timeoutMs = timeouts.requestMs;
     this.busyMs = timeouts.busyMs;
+    this.replication = replication;
+    this.opts = opts;
+    // Without a gate (tests and tools that open a store directly) nothing is checked first.
+    if (!opts.gate) this.isAdmitted = true;
   }
 
   static async open(
@@ -117,36 +438,53 @@ export class RemoteStore implements Store {
     display: string,
     authToken: string | undefined,
     timeouts: StoreTimeouts,
+    opts: RemoteOptions = {},
   ): Promise<RemoteStore> {
     const t = target(url, authToken);
-    // The protocol's own entry point: '@libsql/client' itself also loads the native
-    // embedded-replica binding, ~60 ms of start-up a remote store never uses.
-    const { createClient } = /^wss?:/i.test(t.clientUrl)
-      ? await import('@libsql/client/ws')
-      : await import('@libsql/client/http');
     const abort = new AbortController();
-    const fetchFn = (input: Request | string | URL, init?: RequestInit) => {
-      let req = new Request(input, init);
-      if (t.basicAuth) {
-        const headers = new Headers(req.headers);
-        headers.set('Authorization', `Basic ${t.basicAuth}`);
-        req = new Request(req, { headers });
-      }
-      return fetch(req, { signal: abort.signal });
-    };
-    let client: Client;
+    const replication: Replication = { index: opts.replicationIndex ?? '', stale: false };
+    let clients: { reader: Client; writer: Client };
+    let transport: { close(): void } | undefined;
     try {
-      client = createClient({ url: t.clientUrl, authToken: authToken || undefined, intMode: 'number', fetch: fetchFn });
+      if (/^wss?:/i.test(t.clientUrl)) {
+        // WebSockets carry no fetch: no pinning there (docs/remote.md).
+        const { createClient } = await import('@libsql/client/ws');
+        const c = createClient({ url: t.clientUrl, authToken: authToken || undefined, intMode: 'number' });
+        clients = { reader: c, writer: c };
+      } else {
+        // Our own bundle of the HTTP client (scripts/build.mjs), loaded only by remote commands.
+        const lib = await import('./libsql-http.js');
+        const http = new lib.Transport();
+        transport = http;
+        const make = (pin: boolean) =>
+          lib.createClient({
+            url: t.clientUrl,
+            authToken: authToken || undefined,
+            intMode: 'number',
+            fetch: hranaFetch(lib, http, {
+              basicAuth: t.basicAuth,
+              abort: abort.signal,
+              replication,
+              pin,
+              waitMs: opts.replicaWaitMs ?? DEFAULT_REPLICA_WAIT_MS,
+              onStale: opts.onStale,
+            }),
+          });
+        clients = { reader: make(true), writer: make(false) };
+      }
     } catch (e) {
+      if (e instanceof PlatformError) throw e;
       const msg = redact(String((e as Error)?.message ?? e), t.secrets);
       throw new PlatformError('USAGE', `The store URL ${display} cannot be used: ${msg.replace(/^[A-Z_]+: /, '')}`);
     }
-    return new RemoteStore(client, display, t.secrets, abort, timeouts);
+    const store = new RemoteStore(clients, display, t.secrets, abort, timeouts, replication, opts);
+    store.transport = transport;
+    return store;
   }
 
   /** Maps a libSQL client failure to a one-line contract error that names no secret. */
   private fail(e: unknown, phase: Phase): unknown {
-    if (e instanceof PlatformError) return e;
+    if (e instanceof PlatformError || e instanceof IdentityChanged) return e;
     const where = this.displayLocation;
     if (e instanceof RequestTimeout) {
       return new PlatformError(
@@ -160,32 +498,75 @@ export class RemoteStore implements Store {
       message?: string;
       cause?: { name?: string; code?: string; message?: string; status?: number };
     };
-    const code = String(err?.code ?? '');
+    let code = String(err?.code ?? '');
     const cause = err?.cause;
     const status = cause?.status;
     const text = redact(`${err?.message ?? String(e)} ${cause?.message ?? ''} ${cause?.code ?? ''}`, this.secrets);
+    // The server's own words, for a message: without the codes the client puts in front,
+    // and without the prefix a replica puts before its primary's refusal.
+    const reason = firstLine(
+      redact(String(err?.message ?? e), this.secrets)
+        .replace(/^([A-Z][A-Z0-9_]+: )+/, '')
+        .replace(/^error executing a request on the primary: /, '')
+        .replace(/^SQLite error: /, ''),
+    );
+    // A replica forwards writes (and reads it cannot serve yet) to its primary and wraps
+    // the primary's refusal: classified by the primary's words.
+    if (code === 'PROXY_ERROR') {
+      if (/constraint failed|guarded|platformctl:/i.test(reason)) code = 'SQLITE_CONSTRAINT';
+      else if (/database is locked/i.test(reason)) code = 'SQLITE_BUSY';
+    }
+    const busy = () =>
+      new PlatformError(
+        'STORE_BUSY',
+        `The store ${where} ended this command's transaction because another writer was waiting too long. Nothing was changed; try again.`,
+      );
+    if (/Authorization forbidden/i.test(text) || status === 403 || /HTTP status 403\b/.test(text)) {
+      return new PlatformError(
+        'STORE_UNAVAILABLE',
+        `The store ${where} refused the write: the token only allows reading. Nothing was changed.`,
+      );
+    }
     if (status === 401 || /HTTP status 401\b/.test(text)) {
       return new PlatformError(
         'STORE_UNAVAILABLE',
         `Authentication to the store ${where} failed: the server refused the token. Check PLATFORMCTL_STORE_TOKEN (or the config key storeToken).`,
       );
     }
-    if (status === 403 || /HTTP status 403\b/.test(text)) {
+    if (
+      ['TRANSACTION_TIMEOUT', 'STREAM_EXPIRED', 'TRANSACTION_CLOSED', 'TRANSACTION_BUSY'].includes(code) ||
+      status === 429 ||
+      /Transaction timed[- ]out|no transaction is active/i.test(text)
+    ) {
+      return busy();
+    }
+    if (code === 'RESPONSE_TOO_LARGE' || /Response is too large/i.test(text)) {
       return new PlatformError(
         'STORE_UNAVAILABLE',
-        `The store ${where} refused the write: the token only allows reading. Nothing was changed.`,
+        `The store ${where} refused to send an answer larger than its limit (sqld's --max-response-size, 10 MB by default). ${outcome(phase)}`,
       );
     }
-    if (code === 'TRANSACTION_TIMEOUT' || code === 'STREAM_EXPIRED') {
+    if (code === 'ARGS_INVALID' || code === 'SQLITE_TOOBIG' || /string or blob too big/i.test(text)) {
       return new PlatformError(
-        'STORE_BUSY',
-        `The store ${where} ended this command's transaction because another writer was waiting too long. Nothing was changed; try again.`,
+        'INVALID_INPUT',
+        `A value is larger than the store ${where} accepts (5 MB). Nothing was changed.`,
       );
     }
     if (/^SQLITE_/.test(code)) {
       const mapped = storeError({ code, message: text }, where);
       if (mapped instanceof PlatformError) return mapped;
-      return e;
+      if (/^SQLITE_CONSTRAINT/.test(code)) {
+        return new PlatformError(
+          'CONFLICT',
+          `The store ${where} refused the change: ${reason.replace(/\.$/, '')}. Nothing was changed; try again.`,
+        );
+      }
+    }
+    if (/invalid baton/i.test(text)) {
+      return new PlatformError(
+        'STORE_UNAVAILABLE',
+        `The store ${where} lost this command's transaction between two servers (a load balancer without sticky sessions; start sqld with --http-self-url). Nothing was changed.`,
+      );
     }
     if (typeof status === 'number') {
       return new PlatformError('STORE_UNAVAILABLE', `The store ${where} answered HTTP ${status}. ${outcome(phase)}`);
@@ -215,6 +596,13 @@ export class RemoteStore implements Store {
         `The store ${where} ${verb} (${redact(why, this.secrets)}). ${outcome(phase)}`,
       );
     }
+    // Any other answer of the server (its error codes are upper-case words): never exit 1.
+    if (/^[A-Z][A-Z0-9_]+$/.test(code) || /^Libsql/.test(String(err?.name))) {
+      return new PlatformError(
+        'STORE_UNAVAILABLE',
+        `The store ${where} refused a statement (${reason.replace(/\.$/, '')}). ${outcome(phase)}`,
+      );
+    }
     return e;
   }
 
@@ -228,60 +616,159 @@ export class RemoteStore implements Store {
       }, this.timeoutMs);
     });
     try {
-      return await Promise.race([fn(), timeout]);
+      const r = await Promise.race([fn(), timeout]);
+      this.reached = true;
+      return r;
     } catch (e) {
-      throw this.fail(e, phase);
+      const statement = statementFailure(e);
+      const mapped = this.fail(e, phase === 'statement' && !this.reached ? 'connect' : phase);
+      if (statement) this.reached = true;
+      if (mapped !== null && typeof mapped === 'object') {
+        if (statement) STATEMENT_FAILURES.add(mapped);
+        if (endsTransaction(e)) ENDS_TRANSACTION.add(mapped);
+      }
+      throw mapped;
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private wrap(t: Transaction, conn: { answered: boolean }): Tx {
-    const exec = (sql: string, p?: Params) =>
-      this.call(conn.answered ? 'statement' : 'connect', async () => {
-        const r = await t.execute(stmt(sql, p));
-        conn.answered = true;
-        return r;
-      });
-    return {
-      get: async <T>(sql: string, p?: Params) => toObjects<T>(await exec(sql, p))[0],
-      all: async <T>(sql: string, p?: Params) => toObjects<T>(await exec(sql, p)),
-      run: async (sql: string, p?: Params): Promise<RunResult> => {
-        const r = await exec(sql, p);
-        return { changes: r.rowsAffected, lastInsertRowid: Number(r.lastInsertRowid ?? 0) };
-      },
-      runMany: async (sql: string, rows: Params[]) => {
-        // Chunks of one statement repeated, each chunk one round trip, all inside the
-        // command's transaction: a failure in any chunk rolls back every chunk.
-        for (let i = 0; i < rows.length; i += BATCH_SIZE) {
-          const stmts = rows.slice(i, i + BATCH_SIZE).map((p) => stmt(sql, p));
-          await this.call(conn.answered ? 'statement' : 'connect', async () => {
-            await t.batch(stmts);
-            conn.answered = true;
-          });
-        }
-      },
-      exec: (sql: string) =>
-        this.call(conn.answered ? 'statement' : 'connect', async () => {
-          await t.executeMultiple(sql);
-          conn.answered = true;
-        }),
-    };
+  /** One read request: a single statement, or a batch that is one snapshot. */
+  private readRequest(stmts: InStatement[]): Promise<ResultSet[]> {
+    return this.call(this.reached ? 'statement' : 'connect', async () =>
+      stmts.length === 1 ? [await this.reader.execute(stmts[0]!)] : this.reader.batch(stmts, 'read'),
+    );
   }
 
   /**
-   * One interactive transaction: 'write' is BEGIN IMMEDIATE on the server (the write lock
-   * is taken with the first statement), 'read' is BEGIN TRANSACTION READONLY (a snapshot).
-   * @libsql/client sends BEGIN in the same request as the first statement, so a write
-   * of n statements costs n + 1 round trips (the last one is COMMIT) and a read n.
-   * If the server goes away before COMMIT, it never commits: sqld discards an unfinished
-   * transaction when its stream dies or the process restarts.
+   * Decides on what the first request learnt: a store that is not ours or too new is
+   * refused, an empty one is refused unless it may be created, an older one is migrated
+   * when the command may; then the caller is told the store's identity. Says whether the
+   * statements that came with it must be sent again ('again': the schema changed under
+   * them) or the read run again ('rerun': the caller's credential changed).
    */
+  private async admit(meta: Meta): Promise<'ok' | 'again' | 'rerun'> {
+    const gate = this.opts.gate!;
+    const where = this.displayLocation;
+    const version = checkVersion(meta.version, where);
+    if (version === 0 && !gate.create) throw notInitialised(where);
+    let again = false;
+    if (gate.migrate && version < LATEST_VERSION) {
+      this.admitting = true;
+      try {
+        await migrate(this, { create: gate.create });
+        meta = metaOf((await this.readRequest([{ sql: META_SQL, args: [] }]))[0]);
+      } finally {
+        this.admitting = false;
+      }
+      again = true;
+    }
+    this.id = meta.id;
+    this.idKnown = true;
+    this.isAdmitted = true;
+    if (this.opts.identified?.(meta.id)) return 'rerun';
+    return again ? 'again' : 'ok';
+  }
+
+  /** The first look at the store on a request of its own. */
+  private async admitAlone(): Promise<'ok' | 'again' | 'rerun'> {
+    let meta: Meta;
+    this.admitting = true;
+    try {
+      meta = metaOf((await this.readRequest([{ sql: META_SQL, args: [] }]))[0]);
+    } catch (e) {
+      if (!noMetaTable(e)) throw e;
+      meta = { version: await this.read(readVersion), id: undefined };
+    } finally {
+      this.admitting = false;
+    }
+    return this.admit(meta);
+  }
+
+  /**
+   * Whether the caller is to make the first request, with its check; a caller that
+   * comes while another makes it waits for it.
+   */
+  private async mustAdmit(): Promise<boolean> {
+    if (this.isAdmitted || this.admitting) return false;
+    if (this.admission) await this.admission.catch(() => undefined);
+    return !this.isAdmitted;
+  }
+
+  private async tracked<T>(fn: () => Promise<T>): Promise<T> {
+    const p = fn();
+    this.admission = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    return p;
+  }
+
+  /** A read request; the command's first carries the schema and identity check with it. */
+  private async sendRead(stmts: InStatement[]): Promise<ResultSet[]> {
+    if (!(await this.mustAdmit())) return this.readRequest(stmts);
+    return this.tracked(async () => {
+      let results: ResultSet[];
+      try {
+        results = await this.readRequest([{ sql: META_SQL, args: [] }, ...stmts]);
+      } catch (e) {
+        if (!(e !== null && typeof e === 'object' && STATEMENT_FAILURES.has(e))) throw e;
+        // The batch fails as a whole: because of the check itself (an empty store has no
+        // platformctl_meta), because the store is not ours or older than this build, or
+        // because of one of the statements. The check is made again on its own, then the
+        // statements are sent again on theirs.
+        const verdict = await this.admitAlone();
+        if (verdict === 'rerun') throw new IdentityChanged();
+        return this.readRequest(stmts);
+      }
+      const verdict = await this.admit(metaOf(results[0]));
+      if (verdict === 'rerun') throw new IdentityChanged();
+      if (verdict === 'again') return this.readRequest(stmts);
+      return results.slice(1);
+    });
+  }
+
+  async read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const tx = new QueuedTx(
+        (stmts) => this.sendRead(stmts),
+        () => Promise.reject(new Error('a read cannot run a script')),
+      );
+      try {
+        return await fn(tx);
+      } catch (e) {
+        // The store is not the one the caller's credential was chosen for: once more with the right one.
+        if (e instanceof IdentityChanged && attempt === 0) continue;
+        if (e instanceof IdentityChanged)
+          throw new PlatformError(
+            'STORE_UNAVAILABLE',
+            `The store ${this.displayLocation} changed identity while it was read.`,
+          );
+        throw e;
+      } finally {
+        await tx.settled().catch(() => undefined);
+      }
+    }
+  }
+
+  /**
+   * A write: one interactive transaction, BEGIN IMMEDIATE on the server (the write lock
+   * is taken with the first request; a replica forwards it all to its primary).
+   * @libsql/client sends BEGIN with the first statements, so a write costs one request
+   * per group of statements sent together, plus COMMIT. If the connection is lost before
+   * COMMIT, it never commits: sqld discards an unfinished transaction when its stream
+   * dies or the process restarts.
+   */
+  async write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    if (await this.mustAdmit()) await this.tracked(() => this.admitAlone());
+    return this.transact('write', fn);
+  }
+
   private async transact<T>(mode: 'read' | 'write', fn: (tx: Tx) => Promise<T>): Promise<T> {
     // STORE_BUSY here always means sqld rolled our transaction back itself (another
-    // writer held the lock, or sqld stole ours for a waiting writer after ~5 s):
-    // nothing was applied, so the whole transaction runs again after a short random
-    // pause, until the busy timeout is spent — as SQLite's busy timeout does locally.
+    // writer held the lock, or sqld took ours for a waiting writer after ~5 s): nothing
+    // was applied, so the whole transaction runs again after a short random pause, until
+    // the busy timeout is spent, as SQLite's busy timeout does locally.
     const deadline = Date.now() + this.busyMs;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -302,21 +789,41 @@ export class RemoteStore implements Store {
   }
 
   private async transactOnce<T>(mode: 'read' | 'write', fn: (tx: Tx) => Promise<T>): Promise<T> {
-    const t = await this.call('connect', () => this.client.transaction(mode));
-    // Until the server has answered once, a failure means it was never reached.
-    const conn = { answered: false };
+    const t: Transaction = await this.call('connect', () => this.writer.transaction(mode));
+    // Until the server has answered once in this transaction, a failure means it was never reached.
+    let answered = false;
+    let ended: object | undefined;
+    const guarded = async <R>(send: () => Promise<R>): Promise<R> => {
+      if (ended !== undefined) throw ended as Error;
+      try {
+        const r = await this.call(answered ? 'statement' : 'connect', send);
+        answered = true;
+        return r;
+      } catch (e) {
+        // Once the server has ended the transaction, not one more statement: it would
+        // run on its own and commit (sqld 0.24, Hrana v2).
+        if (e !== null && typeof e === 'object' && ENDS_TRANSACTION.has(e)) ended = e;
+        throw e;
+      }
+    };
+    const tx = new QueuedTx(
+      (stmts) => guarded(() => (stmts.length === 1 ? t.execute(stmts[0]!).then((r) => [r]) : t.batch(stmts))),
+      (sql) => guarded(() => t.executeMultiple(sql)),
+    );
     try {
-      const result = await fn(this.wrap(t, conn));
+      const result = await fn(tx);
+      await tx.settled();
+      if (ended !== undefined) throw ended as Error;
       if (mode === 'read') {
-        // A read-only transaction has nothing to commit: closing the stream ends it on
-        // the server, and that request goes out without the command waiting for it.
+        // A read-only transaction has nothing to commit: closing the stream ends it.
         t.close();
       } else {
         await this.call('commit', () => t.commit());
       }
       return result;
     } catch (e) {
-      if (!t.closed && !this.abort.signal.aborted) {
+      await tx.settled().catch(() => undefined);
+      if (!t.closed && !this.abort.signal.aborted && ended === undefined) {
         try {
           await this.call('statement', () => t.rollback());
         } catch {
@@ -329,21 +836,24 @@ export class RemoteStore implements Store {
     }
   }
 
-  read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.transact('read', fn);
-  }
-
-  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.transact('write', fn);
+  async identity(): Promise<string | undefined> {
+    if (await this.mustAdmit()) await this.tracked(() => this.admitAlone());
+    if (this.idKnown) return this.id;
+    try {
+      return metaOf((await this.readRequest([{ sql: META_SQL, args: [] }]))[0]).id;
+    } catch (e) {
+      if (noMetaTable(e)) return undefined;
+      throw e;
+    }
   }
 
   async integrityCheck(): Promise<string[]> {
     return this.read(async (tx) => {
       // The table-valued forms: sqld counts a bare PRAGMA as a write, which a read-only token may not do.
-      const rows = await tx.all<Record<string, string>>('SELECT * FROM pragma_integrity_check');
-      const fk = await tx.all<{ table: string; rowid: number; parent: string }>(
-        'SELECT * FROM pragma_foreign_key_check',
-      );
+      const [rows, fk] = await Promise.all([
+        tx.all<Record<string, string>>('SELECT * FROM pragma_integrity_check'),
+        tx.all<{ table: string; rowid: number; parent: string }>('SELECT * FROM pragma_foreign_key_check'),
+      ]);
       return [
         ...rows.map((r) => Object.values(r)[0]!).filter((m) => m !== 'ok'),
         ...fk.map((r) => `foreign key: ${r.table} row ${r.rowid} points to a missing ${r.parent}`),
@@ -351,15 +861,38 @@ export class RemoteStore implements Store {
     });
   }
 
-  /** Copies a consistent snapshot (one read transaction) into a new local SQLite file. */
+  /**
+   * Copies a consistent snapshot into a new local SQLite file: one interactive read
+   * transaction, which a replica hands to its primary (so a backup needs the primary).
+   */
   async backup(path: string): Promise<void> {
     const { writeSnapshot } = await import('./snapshot.js');
-    await this.read((tx) => writeSnapshot(tx, path, this.displayLocation));
+    if (await this.mustAdmit()) await this.tracked(() => this.admitAlone());
+    await this.transact('read', (tx) => writeSnapshot(tx, path, this.displayLocation));
   }
 
   async close(): Promise<void> {
-    this.client.close();
+    this.reader.close();
+    if (this.writer !== this.reader) this.writer.close();
+    this.transport?.close();
   }
+}
+
+/** Mapped failures of a statement the server refused (it was reached and answered). */
+const STATEMENT_FAILURES = new WeakSet<object>();
+/** Mapped failures after which the server's transaction is over. */
+const ENDS_TRANSACTION = new WeakSet<object>();
+
+function statementFailure(e: unknown): boolean {
+  return /^(SQLITE_|SQL_PARSE_ERROR|SQL_INPUT_ERROR|ARGS_INVALID|PROXY_ERROR)/.test(
+    String((e as { code?: string })?.code ?? ''),
+  );
+}
+
+/** The store has no platformctl_meta table: empty, or another program's database. */
+function noMetaTable(e: unknown): boolean {
+  const text = `${(e as Error)?.message ?? ''} ${(e as { cause?: Error })?.cause?.message ?? ''}`;
+  return /no such table:? platformctl_meta/i.test(text);
 }
 
 function outcome(phase: Phase): string {

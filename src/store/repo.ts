@@ -405,6 +405,12 @@ export class Repo {
   defaultPlan() {
     return this.tx.get<PlanRow>(`SELECT * FROM plans WHERE is_default = 1`);
   }
+  /** The plan of a company. */
+  planOfCompany(companyId: number) {
+    return this.tx.get<PlanRow>(`SELECT p.* FROM companies c JOIN plans p ON p.id = c.plan_id WHERE c.id = :c`, {
+      c: companyId,
+    });
+  }
   plans() {
     return this.tx.all<PlanRow>(`SELECT * FROM plans ORDER BY max_users IS NULL, max_users, name`);
   }
@@ -419,6 +425,39 @@ export class Repo {
   // ---- tokens ----
   tokenByHash(hash: string) {
     return this.tx.get<TokenRow>(`SELECT * FROM tokens WHERE token_hash = :h`, { h: hash });
+  }
+
+  // ---- the opening of a command, keyed by what is known before anything is read (the
+  // token's hash, the company as typed), so that it goes to the store as one request ----
+  /** The user a token (by hash) belongs to, whatever the token's state. */
+  userByTokenHash(hash: string) {
+    return this.tx.get<UserRow>(`SELECT u.* FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = :h`, {
+      h: hash,
+    });
+  }
+  /** The current company of the user a token belongs to. */
+  currentCompanyByTokenHash(hash: string) {
+    return this.tx.get<CompanyRow>(
+      `SELECT c.* FROM tokens t JOIN users u ON u.id = t.user_id JOIN companies c ON c.id = u.current_company_id
+        WHERE t.token_hash = :h`,
+      { h: hash },
+    );
+  }
+  /** The membership of a token's user in a company, or (companyId null) in their current company. */
+  membershipByTokenHash(hash: string, companyId: number | null) {
+    return this.tx.get<MembershipRow>(
+      `SELECT m.* FROM tokens t JOIN users u ON u.id = t.user_id
+         JOIN memberships m ON m.user_id = u.id AND m.company_id = coalesce(:c, u.current_company_id)
+        WHERE t.token_hash = :h`,
+      { h: hash, c: companyId },
+    );
+  }
+  /** Every membership of a token's user. */
+  membershipsByTokenHash(hash: string) {
+    return this.tx.all<MembershipRow>(
+      `SELECT m.* FROM tokens t JOIN memberships m ON m.user_id = t.user_id WHERE t.token_hash = :h`,
+      { h: hash },
+    );
   }
   async insertToken(t: {
     userId: number;
@@ -878,8 +917,8 @@ export class Repo {
          FROM invitations i JOIN users u ON u.email = i.email`,
       `SELECT 'plans: ' || n || ' default plans (want 1)' AS msg FROM (SELECT count(*) AS n FROM plans WHERE is_default = 1) WHERE n <> 1`,
     ];
-    const out: string[] = [];
-    for (const sql of queries) for (const r of await this.tx.all<{ msg: string }>(sql)) out.push(r.msg);
-    return out;
+    // Sent together: one request to a remote store, one snapshot.
+    const results = await Promise.all(queries.map((sql) => this.tx.all<{ msg: string }>(sql)));
+    return results.flat().map((r) => r.msg);
   }
 }

@@ -6,7 +6,14 @@ export interface RunResult {
   lastInsertRowid: number;
 }
 
-/** One open transaction. Statements run in order; the engine owns commit and rollback. */
+/**
+ * Statements against the store, inside `Store.read` or `Store.write`.
+ *
+ * Statements issued together, before the caller awaits any of them (as with
+ * `Promise.all([r.a(), r.b()])`), travel together: on the remote engine they are one
+ * request, and inside a read one snapshot. Statements awaited one after the other are
+ * one request each. Order is always kept.
+ */
 export interface Tx {
   get<T>(sql: string, params?: Params): Promise<T | undefined>;
   all<T>(sql: string, params?: Params): Promise<T[]>;
@@ -19,15 +26,26 @@ export interface Tx {
 
 export type EngineName = 'local' | 'libsql';
 
-/** The store as the rest of the program sees it: transactions, checks and backups. */
+/** The store as the rest of the program sees it: reads, write transactions, checks and backups. */
 export interface Store {
   readonly engine: EngineName;
   /** The location with any credentials removed, safe to print. */
   readonly displayLocation: string;
-  /** A read-only transaction (a consistent snapshot). */
+  /**
+   * Reads. Local: one read transaction (one snapshot). Remote: no transaction; each
+   * request is answered on its own (by a replica when the location is one), so the
+   * statements sent together (see Tx) see one snapshot and separate requests may see
+   * different moments. A read that must see one moment issues its statements together.
+   */
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** A write transaction, taken with the write lock up front (BEGIN IMMEDIATE). */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * The store's identity (platformctl_meta `store_id`, kept by backups): sessions belong
+   * to it. Undefined for a store that has none yet (not initialised, or an older schema
+   * looked at without migrating).
+   */
+  identity(): Promise<string | undefined>;
   /** Engine-level integrity check: empty when healthy. */
   integrityCheck(): Promise<string[]>;
   /** A consistent copy of the whole store into a local SQLite file. */

@@ -12,6 +12,9 @@ import { engines, PASSWORD, useStore, type Engine } from './harness.js';
 /** Commands that change no account data (store init/backup administer the file itself). */
 const READ_ONLY = new Set([
   'account show',
+  // Which signed-in account is active is local (the config file): no account data changes.
+  'account status',
+  'account switch',
   'account token list',
   'company list',
   'company show',

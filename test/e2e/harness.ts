@@ -11,7 +11,7 @@ import { hashPassword } from '../../src/domain/password.js';
 import { openStore, parseLocation } from '../../src/store/open.js';
 import { Repo } from '../../src/store/repo.js';
 import type { Tx } from '../../src/store/types.js';
-import { NO_SQLD, Sqld, sqldBinary } from './sqld.js';
+import { NO_SQLD, Sqld, sqldBinary, startPair } from './sqld.js';
 import { cannotRun } from '../helpers/cannot-run.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/platformctl.js', import.meta.url));
@@ -70,20 +70,29 @@ export class TestStore {
   private users = 0;
   private seeding: Promise<unknown> = Promise.resolve();
 
+  /** With `replica`: a replica of the primary `sqld` (the store's URL is the primary's). */
+  readonly replica: Sqld | undefined;
+
   private constructor(
     readonly engine: Engine,
     dir: string,
     store: string,
     sqld?: Sqld,
+    replica?: Sqld,
   ) {
     this.dir = dir;
     this.store = store;
     this.sqld = sqld;
+    this.replica = replica;
   }
 
-  static async create(engine: Engine, opts: { sqldArgs?: string[] } = {}): Promise<TestStore> {
+  static async create(engine: Engine, opts: { sqldArgs?: string[]; replica?: boolean } = {}): Promise<TestStore> {
     const dir = mkdtempSync(join(tmpdir(), 'platformctl-e2e-'));
     if (engine === 'local') return new TestStore(engine, dir, join(dir, 'platform.db'));
+    if (opts.replica) {
+      const { primary, replica } = await startPair(join(dir, 'sqld'), opts.sqldArgs);
+      return new TestStore(engine, dir, primary.url, primary, replica);
+    }
     const sqld = await new Sqld({ dataDir: join(dir, 'sqld'), args: opts.sqldArgs }).start();
     return new TestStore(engine, dir, sqld.url, sqld);
   }
@@ -162,7 +171,9 @@ export class TestStore {
     const loc = parseLocation(this.store);
     const store = await openStore(loc);
     let tokens: string[];
+    let storeId: string | undefined;
     try {
+      storeId = await store.identity();
       tokens = await store.write(async (tx) => {
         const r = new Repo(tx);
         const out: string[] = [];
@@ -176,7 +187,10 @@ export class TestStore {
     return Promise.all(
       people.map(async ({ spec, fields, password }, i) => {
         const user = new User(this, spec.email, this.configDirOf(spec.email), password);
-        await new Config(user.configDir).saveSession(loc.key, { token: tokens[i]!, email: fields.email });
+        // Saved as the CLI saves it: under the store's identity, shared by every spelling of its location.
+        const config = new Config(user.configDir);
+        config.bind(loc.key, storeId);
+        await config.saveSession(loc.key, { token: tokens[i]!, email: fields.email });
         return user;
       }),
     );
@@ -303,6 +317,7 @@ export class TestStore {
   }
 
   async dispose(): Promise<void> {
+    await this.replica?.stop('SIGKILL');
     await this.sqld?.stop('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -333,7 +348,7 @@ export class User {
  * Declares the usual e2e life cycle: a fresh store per test, `store check` after each
  * test that passed, and clean-up. Returns a getter for the current store.
  */
-export function useStore(engine: Engine, opts: { sqldArgs?: string[]; check?: boolean } = {}) {
+export function useStore(engine: Engine, opts: { sqldArgs?: string[]; check?: boolean; replica?: boolean } = {}) {
   let current: TestStore | undefined;
   if (engine === 'libsql')
     beforeEach((ctx) => {
@@ -350,7 +365,7 @@ export function useStore(engine: Engine, opts: { sqldArgs?: string[]; check?: bo
     }
   });
   return async (o: { sqldArgs?: string[] } = {}) => {
-    current = await TestStore.create(engine, { sqldArgs: o.sqldArgs ?? opts.sqldArgs });
+    current = await TestStore.create(engine, { sqldArgs: o.sqldArgs ?? opts.sqldArgs, replica: opts.replica });
     return current;
   };
 }

@@ -4,27 +4,33 @@ import type { Sqld } from './sqld.js';
 /**
  * An HTTP proxy in front of sqld that counts the requests of a command and crashes
  * sqld (SIGKILL) at the n-th one: before forwarding it ('before': the server never sees
- * it) or after the server answered it but before the client gets the answer ('after').
- * Every point of a transaction, COMMIT included, can be hit exactly.
+ * it), after the server answered it but before the client gets the answer ('after'),
+ * or before forwarding it and then forwarding it all the same ('through': a replica
+ * gets it with its primary dead; later requests are forwarded too).
+ * Every point of a transaction, COMMIT included, can be hit exactly. The server crashed
+ * may be another one than the server proxied to (`victim`: the primary behind a replica).
  */
 export class KillProxy {
   private server: Server | undefined;
   port = 0;
   count = 0;
   killAt = Infinity;
-  mode: 'before' | 'after' = 'before';
+  mode: 'before' | 'after' | 'through' = 'before';
   killed = false;
   /** The request bodies since arm(), in order (hrana pipelines: JSON with the SQL). */
   bodies: string[] = [];
 
-  constructor(private readonly sqld: Sqld) {}
+  constructor(
+    private readonly sqld: Sqld,
+    private readonly victim: Sqld = sqld,
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
   /** Arms the proxy: the next requests are counted from 1. */
-  arm(killAt: number, mode: 'before' | 'after' = 'before'): void {
+  arm(killAt: number, mode: 'before' | 'after' | 'through' = 'before'): void {
     this.count = 0;
     this.killAt = killAt;
     this.mode = mode;
@@ -42,7 +48,8 @@ export class KillProxy {
         () =>
           void (async () => {
             this.bodies[n - 1] = Buffer.concat(chunks).toString('utf8');
-            if (this.killed || (n === this.killAt && this.mode === 'before')) {
+            if (n === this.killAt && this.mode === 'through') await this.crash();
+            else if (this.mode !== 'through' && (this.killed || (n === this.killAt && this.mode === 'before'))) {
               if (!this.killed) await this.crash();
               res.destroy();
               return;
@@ -79,7 +86,7 @@ export class KillProxy {
 
   private async crash(): Promise<void> {
     this.killed = true;
-    await this.sqld.stop('SIGKILL');
+    await this.victim.stop('SIGKILL');
   }
 
   async close(): Promise<void> {

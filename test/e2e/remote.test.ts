@@ -179,8 +179,10 @@ describe('remote engine (sqld)', () => {
       });
       expect(login.exitCode, login.stderr).toBe(0);
       // The session token itself: account delete forgets the saved session when it succeeds.
-      const token = JSON.parse(readFileSync(join(ann.configDir, 'config.json'), 'utf8')).sessions[`${proxy.url}/`]
-        .token as string;
+      const saved = JSON.parse(readFileSync(join(ann.configDir, 'config.json'), 'utf8')) as {
+        sessions: Record<string, { email: string; token: string }>;
+      };
+      const token = Object.values(saved.sessions).find((s) => s.email === ann.email)!.token;
 
       // 150 members in Ann's company, each with their own main company and Ann's as current:
       // deleting Ann rewrites 150 users, cascades 150 memberships and her tokens, and audits.

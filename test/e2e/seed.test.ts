@@ -58,16 +58,22 @@ describe.each(engines())('seeded users on %s', (engine) => {
       return JSON.parse(readFileSync(file, 'utf8')) as { sessions: Record<string, { token: string; email: string }> };
     };
     const [a, b] = [await shape(ann, 'ann@example.com', 'Smith'), await shape(bob, 'bob@example.com', 'Jones')];
-    expect(Object.keys(b.sessions)).toEqual(Object.keys(a.sessions));
+    // Kept under the store's identity, one key per account (docs/sessions.md).
+    expect(Object.keys(b.sessions).map((k) => k.replace(/:.*/, ''))).toEqual(
+      Object.keys(a.sessions).map((k) => k.replace(/:.*/, '')),
+    );
     expect(Object.values(b.sessions)[0]).toEqual({
       token: expect.stringMatching(/^pcs_[A-Za-z0-9_-]{43}$/),
       email: 'bob@example.com',
+      store: expect.stringMatching(/^[0-9a-f]{32}$/),
+      at: expect.any(String),
     });
-    // Same file bytes apart from the token and e-mail: the CLI's own Config wrote both.
+    // Same file bytes apart from the token, e-mail and time: the CLI's own Config wrote both.
     const norm = (u: User) =>
       readFileSync(join(u.configDir, 'config.json'), 'utf8')
         .replace(/pcs_[\w-]+/, 'T')
-        .replace(/\w+@example\.com/, 'E');
+        .replace(/\w+@example\.com/g, 'E')
+        .replace(/"\d{4}-\d\d-\d\dT[\d:.]+Z"/, 'AT');
     expect(norm(bob)).toBe(norm(ann));
   });
 

@@ -1,6 +1,6 @@
 import type * as ScryptKdfModule from 'scrypt-kdf';
 import Database from 'better-sqlite3';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engines, useStore, PASSWORD, type TestStore, type User } from './harness.js';
@@ -42,8 +42,18 @@ describe.each(engines())('sessions and tokens on %s', (engine) => {
       expect(r.stdout).toBe('');
       expect(JSON.parse(r.stderr).error.code).toBe('AUTH_REQUIRED');
     }
+    // Already signed out is not an error (scripts may sign out twice).
     const again = await ann.run(['account', 'logout']);
-    expect([again.exitCode, again.stderr]).toEqual([3, 'error: You are not signed in to this store.']);
+    expect([again.exitCode, again.stdout, again.stderr]).toEqual([
+      0,
+      '',
+      'You are not signed in to this store; nothing to do.',
+    ]);
+    expect(JSON.parse((await ann.run(['--json', 'account', 'logout'])).stdout)).toEqual({
+      signedOut: false,
+      email: null,
+      active: null,
+    });
 
     const r = await login(t, 'ANN@example.com ', PASSWORD, { configDir: ann.configDir, json: true });
     expect(r.exitCode, r.stderr).toBe(0);
@@ -60,6 +70,121 @@ describe.each(engines())('sessions and tokens on %s', (engine) => {
     expect(JSON.parse(unknown.stderr)).toEqual({
       error: { code: 'BAD_CREDENTIALS', message: 'Incorrect e-mail or password.' },
     });
+  });
+
+  it('several accounts per store: register and login add one and make it active, switch changes it, logout removes it, status lists them', async () => {
+    const t = await fresh();
+    const me = join(t.dir, 'me');
+    const as = (args: string[], o: { input?: string } = {}) => t.run(args, { configDir: me, ...o });
+    const register = (email: string, last: string) =>
+      as(['account', 'register', '--email', email, '--first-name', 'X', '--last-name', last, '--password-stdin'], {
+        input: PASSWORD + '\n',
+      });
+    const whoami = async () => JSON.parse((await as(['--json', 'account', 'whoami'])).stdout).user.email as string;
+    expect((await register('ann@example.com', 'Smith')).exitCode).toBe(0);
+    // Registering Bob does not sign Ann out: it says so, and how to go back.
+    const bob = await register('bob@example.com', 'Jones');
+    expect(bob.exitCode, bob.stderr).toBe(0);
+    expect(bob.stderr).toContain(
+      'ann@example.com stays signed in: `platformctl account switch ann@example.com` makes it active again.',
+    );
+    expect(await whoami()).toBe('bob@example.com');
+    const status = JSON.parse((await as(['--json', 'account', 'status'])).stdout);
+    expect(status).toEqual({
+      store: expect.any(String),
+      accounts: [
+        { email: 'ann@example.com', active: false, session: 'valid' },
+        { email: 'bob@example.com', active: true, session: 'valid' },
+      ],
+      token: null,
+    });
+    expect((await as(['account', 'status'])).stdout).toBe(
+      '\tann@example.com\tsigned in\n*\tbob@example.com\tsigned in',
+    );
+
+    // Playing two people: Ann invites Bob, Bob sees the invitation.
+    const sw = await as(['account', 'switch', 'ANN@example.com']);
+    expect([sw.exitCode, sw.stderr]).toEqual([0, '✓ ann@example.com is now the active account on this store.']);
+    expect(await whoami()).toBe('ann@example.com');
+    expect((await as(['member', 'invite', 'bob@example.com', '--role', 'MANAGER'])).exitCode).toBe(0);
+    expect((await as(['account', 'switch', 'bob@example.com'])).exitCode).toBe(0);
+    const companies = JSON.parse((await as(['--json', 'company', 'list'])).stdout);
+    expect(companies.map((c: { name: string; status: string }) => [c.name, c.status])).toEqual([
+      ['Jones Company', 'ACTIVE'],
+      ['Smith Company', 'INVITED'],
+    ]);
+    const again = await as(['--json', 'account', 'switch', 'bob@example.com']);
+    expect(JSON.parse(again.stdout)).toEqual({ active: 'bob@example.com', changed: false });
+    const nobody = await as(['account', 'switch', 'carol@example.com']);
+    expect([nobody.exitCode, nobody.stderr]).toEqual([
+      3,
+      'error: carol@example.com is not signed in on this store (signed in: ann@example.com, bob@example.com). Sign in with `platformctl account login --email carol@example.com`.',
+    ]);
+
+    // Logout signs out the active account; the one signed in most recently before becomes active.
+    const out = await as(['account', 'logout']);
+    expect([out.exitCode, out.stderr]).toEqual([
+      0,
+      '✓ Signed out bob@example.com. ann@example.com is now the active account on this store.',
+    ]);
+    expect(await whoami()).toBe('ann@example.com');
+    // Bob's session is revoked in the store, not only forgotten.
+    const tokens = await t.query((r) =>
+      r.tx.all<{ revoked_at: string | null }>(`SELECT revoked_at FROM tokens ORDER BY id`),
+    );
+    expect(tokens.map((x) => x.revoked_at !== null)).toEqual([false, true]);
+    const notHere = await as(['account', 'logout', '--email', 'bob@example.com']);
+    expect([notHere.exitCode, notHere.stderr]).toEqual([
+      0,
+      'bob@example.com is not signed in on this store; nothing to do.',
+    ]);
+
+    // A session the store no longer accepts: status says so, logout forgets it calmly.
+    await t.query((r) => r.tx.run(`UPDATE tokens SET revoked_at = '2001-01-01T00:00:00.000Z'`));
+    expect(JSON.parse((await as(['--json', 'account', 'status'])).stdout).accounts).toEqual([
+      { email: 'ann@example.com', active: true, session: 'revoked' },
+    ]);
+    const stale = await as(['account', 'logout']);
+    expect([stale.exitCode, stale.stderr]).toEqual([
+      0,
+      '✓ The session of ann@example.com had already ended in the store (expired or revoked); it was forgotten here.',
+    ]);
+    const none = await as(['account', 'status']);
+    expect([none.exitCode, none.stderr]).toEqual([
+      3,
+      'error: You are not signed in to this store. Sign in with `platformctl account login` (or set PLATFORMCTL_TOKEN).',
+    ]);
+  });
+
+  it('sessions belong to the store, not to the spelling of its location; older config files are taken over', async () => {
+    const t = await fresh();
+    const ann = await t.seed('ann@example.com');
+    // Another spelling of the same store: a symbolic link to the file, or another host name for the server.
+    const other = local ? join(t.dir, 'link.db') : t.store.replace('127.0.0.1', 'localhost');
+    if (local) symlinkSync(t.store, other);
+    const r = await ann.run(['--store', other, '--json', 'account', 'show']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).user.email).toBe('ann@example.com');
+
+    // A config file written before sessions had an owner: one session keyed by location.
+    const token = sessionOf(ann);
+    const old = join(t.dir, 'old-config');
+    const key = local ? t.store : new URL(t.store).toString();
+    mkdirSync(old, { recursive: true });
+    writeFileSync(
+      join(old, 'config.json'),
+      JSON.stringify({ sessions: { [key]: { token, email: 'ann@example.com' } } }),
+    );
+    const before = await t.run(['--json', 'account', 'show'], { configDir: old });
+    expect(before.exitCode, before.stderr).toBe(0);
+    const cfg = JSON.parse(readFileSync(join(old, 'config.json'), 'utf8'));
+    expect(Object.values(cfg.sessions)).toEqual([
+      { token, email: 'ann@example.com', store: expect.stringMatching(/^[0-9a-f]{32}$/) },
+    ]);
+    expect(statSync(join(old, 'config.json')).mode & 0o777).toBe(0o600);
+    // Taken over, it now works from every spelling too.
+    const then = await t.run(['--store', other, '--json', 'account', 'show'], { configDir: old });
+    expect(then.exitCode, then.stderr).toBe(0);
   });
 
   it('errors: one line without a stack trace, or one JSON object on stderr; a stack only with PLATFORMCTL_DEBUG=1', async () => {

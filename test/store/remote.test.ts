@@ -11,11 +11,31 @@ import { PlatformError } from '../../src/errors.js';
 import { LocalStore } from '../../src/store/local.js';
 import { DEFAULT_TIMEOUTS } from '../../src/store/timeouts.js';
 import { RemoteStore } from '../../src/store/remote.js';
-import type { Store } from '../../src/store/types.js';
-import { NO_SQLD, Sqld, freePort, sqldBinary } from '../e2e/sqld.js';
+import type { Store, Tx } from '../../src/store/types.js';
+import { createServer, request } from 'node:http';
+import { NO_SQLD, Sqld, freePort, sqldBinary, startPair } from '../e2e/sqld.js';
 import { cannotRun } from '../helpers/cannot-run.js';
 
 const engines = ['local', 'libsql'] as const;
+
+/** A pass-through HTTP proxy in front of sqld that counts the requests it carries. */
+async function countingProxy(port: number) {
+  const server = createServer((req, res) => {
+    state.count++;
+    const up = request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers }, (u) => {
+      res.writeHead(u.statusCode!, u.headers);
+      u.pipe(res);
+    });
+    req.pipe(up);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const state = {
+    count: 0,
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+  return state;
+}
 
 /** Without sqld the libsql tests are skipped as tests that cannot run here, never dropped. */
 const requireSqld = (ctx: TestContext) => {
@@ -90,23 +110,65 @@ describe.each(engines)('Store semantics on %s', (engine) => {
     await store.write((tx) => tx.run(`DELETE FROM t`));
   });
 
-  it('a read is one snapshot: a write committed meanwhile is not seen by it', async () => {
+  it('a read: locally one snapshot; remotely each request its own moment (statements sent together share one)', async () => {
     const other =
       engine === 'local'
         ? await LocalStore.open(join(dir, 'x.db'), DEFAULT_TIMEOUTS)
         : await RemoteStore.open(sqld!.url, sqld!.url, undefined, DEFAULT_TIMEOUTS);
+    const count = (tx: Tx) => tx.get<{ c: number }>(`SELECT count(*) AS c FROM t`).then((r) => r!.c);
     try {
       const seen = await store.read(async (tx) => {
-        const first = (await tx.get<{ c: number }>(`SELECT count(*) AS c FROM t`))!.c;
+        const first = await count(tx);
         await other.write((w) => w.run(`INSERT INTO t (v) VALUES ('meanwhile')`));
-        const second = (await tx.get<{ c: number }>(`SELECT count(*) AS c FROM t`))!.c;
+        const second = await count(tx);
         return [first, second];
       });
-      expect(seen).toEqual([0, 0]);
-      expect(await store.read((tx) => tx.get<{ c: number }>(`SELECT count(*) AS c FROM t`))).toEqual({ c: 1 });
+      // A remote read is not a transaction: a replica answers each request by itself.
+      expect(seen).toEqual(engine === 'local' ? [0, 0] : [0, 1]);
+      expect(await store.read(count)).toBe(1);
     } finally {
       await other.close();
       await store.write((tx) => tx.run(`DELETE FROM t`));
+    }
+  });
+
+  it('statements issued together travel together: one request, in order, each with its own answer', async () => {
+    const proxy = engine === 'libsql' ? await countingProxy(sqld!.port) : undefined;
+    const s = proxy ? await RemoteStore.open(proxy.url, proxy.url, undefined, DEFAULT_TIMEOUTS) : store;
+    try {
+      await s.write((tx) =>
+        tx.runMany(`INSERT INTO t (v, n) VALUES (?, ?)`, [
+          ['a', 1],
+          ['b', 2],
+          ['c', 3],
+        ]),
+      );
+      if (proxy) proxy.count = 0;
+      const [a, all, none] = await s.read((tx) =>
+        Promise.all([
+          tx.get<{ n: number }>(`SELECT n FROM t WHERE v = :v`, { v: 'a' }),
+          tx.all<{ v: string }>(`SELECT v FROM t ORDER BY v`),
+          tx.get(`SELECT n FROM t WHERE v = 'zz'`),
+        ]),
+      );
+      expect([a, all, none]).toEqual([{ n: 1 }, [{ v: 'a' }, { v: 'b' }, { v: 'c' }], undefined]);
+      if (proxy) expect(proxy.count).toBe(1);
+      // Awaited one after the other: one request each.
+      await s.read(async (tx) => {
+        await tx.get(`SELECT 1`);
+        await tx.get(`SELECT 2`);
+      });
+      if (proxy) expect(proxy.count).toBe(3);
+      // A failing statement fails the ones sent with it, and nothing after it is sent.
+      await expect(
+        s.read((tx) => Promise.all([tx.get(`SELECT 1`), tx.get(`SELECT nope FROM t`), tx.get(`SELECT 3`)])),
+      ).rejects.toThrow();
+    } finally {
+      await s.write((tx) => tx.run(`DELETE FROM t`));
+      if (proxy) {
+        await s.close();
+        await proxy.close();
+      }
     }
   });
 
@@ -134,29 +196,38 @@ describe('RemoteStore errors', () => {
     );
   });
 
-  it('sqld ending a transaction that held the lock too long is STORE_BUSY, and nothing of it remains', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'platformctl-store-'));
-    const sqld = await new Sqld({ dataDir: join(dir, 'sqld') }).start();
-    // No retry: this test is about the first failure, not the busy-timeout loop.
-    const store = await RemoteStore.open(sqld.url, sqld.url, undefined, { ...DEFAULT_TIMEOUTS, busyMs: 0 });
-    const waiter = createClient({ url: sqld.url });
-    try {
-      await store.write((tx) => tx.exec(`CREATE TABLE t (v TEXT)`));
-      const e = await store
-        .write(async (tx) => {
-          await tx.run(`INSERT INTO t VALUES ('slow')`);
-          // Another writer waits for the lock; sqld takes it from us after ~5 s.
-          await waiter.execute(`INSERT INTO t VALUES ('other')`);
-          await tx.run(`INSERT INTO t VALUES ('late')`);
-        })
-        .catch((x: unknown) => x);
-      expect((e as PlatformError).code).toBe('STORE_BUSY');
-      expect((await waiter.execute(`SELECT v FROM t`)).rows.map((r) => r.v)).toEqual(['other']);
-    } finally {
-      waiter.close();
-      await store.close();
-      await sqld.stop('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 30_000);
+  it.each(['directly', 'through a replica'] as const)(
+    'sqld ending a transaction that held the lock too long is STORE_BUSY (%s), and nothing of it remains',
+    async (how) => {
+      const dir = mkdtempSync(join(tmpdir(), 'platformctl-store-'));
+      const pair = how === 'directly' ? undefined : await startPair(join(dir, 'pair'));
+      const sqld = pair?.primary ?? (await new Sqld({ dataDir: join(dir, 'sqld') }).start());
+      const via = pair?.replica.url ?? sqld.url;
+      // No retry: this test is about the first failure, not the busy-timeout loop.
+      const store = await RemoteStore.open(via, via, undefined, { ...DEFAULT_TIMEOUTS, busyMs: 0 });
+      const waiter = createClient({ url: sqld.url });
+      try {
+        await store.write((tx) => tx.exec(`CREATE TABLE t (v TEXT)`));
+        const e = await store
+          .write(async (tx) => {
+            await tx.run(`INSERT INTO t VALUES ('slow')`);
+            // Another writer waits for the lock; sqld takes it from us after ~5 s.
+            await waiter.execute(`INSERT INTO t VALUES ('other')`);
+            await tx.run(`INSERT INTO t VALUES ('late')`);
+          })
+          .catch((x: unknown) => x);
+        // Through a replica sqld says PROXY_ERROR "Transaction timed-out": the same answer.
+        expect((e as PlatformError).code).toBe('STORE_BUSY');
+        // 'late' was never sent: after a lost lock sqld would have committed it on its own.
+        expect((await waiter.execute(`SELECT v FROM t`)).rows.map((r) => r.v)).toEqual(['other']);
+      } finally {
+        waiter.close();
+        await store.close();
+        await pair?.replica.stop('SIGKILL');
+        await sqld.stop('SIGKILL');
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    30_000,
+  );
 });

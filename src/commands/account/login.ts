@@ -9,6 +9,7 @@ import { askUntilAccepted, nothingToAsk } from '../../io/ask.js';
 import { passwordLines, promptPasswords } from '../../io/password-input.js';
 import { printJson } from '../../output/json.js';
 import { success } from '../../output/messages.js';
+import { stillSignedIn } from './shared/signed-in.js';
 import { email as normalizeEmail } from '../../domain/validation.js';
 import { deviceId } from '../../device-id.js';
 
@@ -41,16 +42,23 @@ export async function run(o: LoginOptions): Promise<void> {
     ? await passwordLines(o.io, 1)
     : await promptPasswords(o.io, o.prompter, ['PASSWORD']);
   const result = await login(await o.services(), email, password!, o.source());
-  await o.config().saveSession(o.storeKey(), { token: result.token, email: result.user.email });
-  if (o.json) return printJson(o.io, { user: result.user, signedIn: true });
-  success(o.io, `Signed in as ${result.user.email}.`);
+  // Added to the accounts signed in on this store, and made the active one.
+  const saved = await o.config().saveSession(o.storeKey(), { token: result.token, email: result.user.email });
+  const previous = saved?.previous ?? null;
+  if (o.json) return printJson(o.io, { user: result.user, signedIn: true, switchedFrom: previous });
+  success(o.io, `Signed in as ${result.user.email}.${stillSignedIn(previous)}`);
 }
 
 export function newCmdLogin(f: ContextFactory, runF = run): Command {
-  return defineCommand('login', 'Sign in and remember the session for this store', [
-    'platformctl account login --email ann@example.com',
-    'platformctl account login --email ci@example.com --password-stdin < password.txt',
-  ])
+  return defineCommand(
+    'login',
+    'Sign in and remember the session for this store; other signed-in accounts stay (see account switch)',
+    [
+      'platformctl account login --email ann@example.com',
+      'platformctl account login --email ci@example.com --password-stdin < password.txt',
+      'platformctl account login --email bob@example.com   # Ann stays signed in: account switch ann@example.com',
+    ],
+  )
     .option('--email <email>', 'e-mail address of the account (required; asked on a terminal)')
     .option('--password-stdin', 'read the password from the first line of standard input')
     .action(async (opts: { email?: string; passwordStdin?: boolean }, cmd: Command) => {

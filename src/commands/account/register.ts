@@ -11,6 +11,7 @@ import { askUntilAccepted, nothingToAsk } from '../../io/ask.js';
 import { passwordLines } from '../../io/password-input.js';
 import { printJson } from '../../output/json.js';
 import { success, warn } from '../../output/messages.js';
+import { stillSignedIn } from './shared/signed-in.js';
 
 export interface RegisterOptions {
   io: IOStreams;
@@ -85,12 +86,20 @@ export async function run(o: RegisterOptions): Promise<void> {
   const password = await newPassword(o);
   const svc = await services();
   const result = await register(svc, { ...fields, password });
-  await o.config().saveSession(o.storeKey(), { token: result.token, email: result.user.email });
-  const out = { user: result.user, company: result.company, invitations: result.invitations, signedIn: true };
+  // Added to the accounts signed in on this store, and made the active one.
+  const saved = await o.config().saveSession(o.storeKey(), { token: result.token, email: result.user.email });
+  const previous = saved?.previous ?? null;
+  const out = {
+    user: result.user,
+    company: result.company,
+    invitations: result.invitations,
+    signedIn: true,
+    switchedFrom: previous,
+  };
   if (o.json) return printJson(o.io, out);
   success(
     o.io,
-    `Registered ${result.user.email}; your company "${result.company.name}" was created and you are signed in.`,
+    `Registered ${result.user.email}; your company "${result.company.name}" was created and you are signed in.${stillSignedIn(previous)}`,
   );
   if (result.invitations)
     success(o.io, `You have ${result.invitations} invitation(s); see \`platformctl company list\`.`);
