@@ -161,22 +161,24 @@ describe.each(engines())('hostile member import files on %s', (engine: Engine) =
 
   /**
    * Ann administers her own company (ENTERPRISE) and Bob's (FREE: one seat left), and is
-   * only MANAGER in Carol's. Carol is staff. Nobody is registered per run.
+   * only MANAGER in Carol's, both invitations accepted. Carol is staff. Nobody is
+   * registered per run; the three are seeded (registration is not this file's subject).
    */
   async function setup() {
     const t = await fresh();
-    // Create the store first: parallel first use of a brand-new local file once failed with
-    // an immediate STORE_BUSY under load (reported, not this file's subject).
-    expect((await t.run(['store', 'init'])).exitCode).toBe(0);
-    const [ann, bob, carol] = await Promise.all([
-      t.register('ann@example.com', 'Ann', 'Smith'),
-      t.register('bob@example.com', 'Bob', 'Jones'),
-      t.register('carol@example.com', 'Carol', 'Brown'),
+    const [ann, bob, carol] = await t.seedMany([
+      { email: 'ann@example.com', first: 'Ann', last: 'Smith' },
+      { email: 'bob@example.com', first: 'Bob', last: 'Jones' },
+      { email: 'carol@example.com', first: 'Carol', last: 'Brown' },
     ]);
     expect((await carol.run(['staff', 'grant', 'carol@example.com'])).exitCode).toBe(0);
     expect((await carol.run(['plan', 'set', 'Smith Company', 'ENTERPRISE'])).exitCode).toBe(0);
     expect((await bob.run(['member', 'invite', 'ann@example.com', '--role', 'ADMINISTRATOR'])).exitCode).toBe(0);
     expect((await carol.run(['member', 'invite', 'ann@example.com', '--role', 'MANAGER'])).exitCode).toBe(0);
+    // An invitation grants nothing until accepted (docs/rules.md): Ann accepts both, then
+    // makes her own company current again (rows without a company go there).
+    for (const c of ['Jones Company', 'Brown Company', 'Smith Company'])
+      expect((await ann.run(['company', 'switch', c])).exitCode).toBe(0);
     const d = await dumpStore(engine, t.store, ['companies']);
     const id = (name: string) => Number(rowsOf(d, 'companies').find((c) => c.name === name)!.id);
     const companies = { smith: id('Smith Company'), jones: id('Jones Company'), brown: id('Brown Company') };
@@ -611,7 +613,7 @@ describe.each(engines())('hostile member import files on %s', (engine: Engine) =
   );
   it('JSON Lines cells the store cannot hold (unpaired surrogates, NUL, huge, odd numbers) fail as rows, never as exit 1', async () => {
     const t = await fresh();
-    const ann = await t.register('ann@example.com', 'Ann', 'Smith');
+    const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
     // Before the fix, "\ud800" as a company reached sqld, which refused the statement and
     // closed the transaction: exit 1 (TRANSACTION_CLOSED) instead of a failed row.
     const rows = [

@@ -136,6 +136,76 @@ export class Fixture {
     await this.store.write((tx) => tx.run(text, params));
   }
 
+  /**
+   * Fills a company with many members by SQL in one transaction (set-up for list, export
+   * and paging tests; e2e's TestStore.fillCompany does the same to a CLI's store):
+   * `registered` accounts (they cannot sign in), each with its own main company as
+   * registration makes them, holding a membership of the company (ACTIVE and INVITED in
+   * turn), then `pending` PENDING invitations; roles ADMINISTRATOR, MANAGER, DESIGNER in
+   * turn. The company needs a plan with room for them. Returns the e-mails, `email(i)`.
+   */
+  async fillCompany(
+    companyId: number,
+    o: { registered?: number; pending?: number; email?: (i: number) => string; name?: (i: number) => string },
+  ): Promise<string[]> {
+    const registered = o.registered ?? 0;
+    const total = registered + (o.pending ?? 0);
+    const email = o.email ?? ((i: number) => `m${String(i).padStart(6, '0')}@example.com`);
+    const name = o.name ?? ((i: number) => `Name${i}`);
+    const roles = ['ADMINISTRATOR', 'MANAGER', 'DESIGNER'];
+    const emails = Array.from({ length: total }, (_, i) => email(i));
+    const now = new Date().toISOString();
+    await this.store.write(async (tx) => {
+      const mark = async (tbl: string) =>
+        (await tx.get<{ n: number }>(`SELECT last_id AS n FROM id_high_water WHERE tbl = :t`, { t: tbl }))!.n;
+      const [users, companies] = [await mark('users'), await mark('companies')];
+      const plan = (await tx.get<{ id: number }>(`SELECT id FROM plans WHERE is_default = 1`))!.id;
+      const reg = JSON.stringify(
+        emails
+          .slice(0, registered)
+          .map((e, i) => [
+            users + 1 + i,
+            e,
+            name(i),
+            `Last${i}`,
+            companies + 1 + i,
+            roles[i % 3],
+            i % 2 ? 'INVITED' : 'ACTIVE',
+          ]),
+      );
+      await tx.run(
+        `INSERT INTO users (id, email, first_name, last_name, password_hash, created_at, updated_at)
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, 'not a hash: cannot sign in', :now, :now FROM json_each(:reg)`,
+        { reg, now },
+      );
+      await tx.run(
+        `INSERT INTO companies (id, name, owner_id, plan_id, created_at, updated_at)
+         SELECT value ->> 4, 'Company ' || (value ->> 0), value ->> 0, :plan, :now, :now FROM json_each(:reg)`,
+        { reg, now, plan },
+      );
+      await tx.run(
+        `INSERT INTO memberships (company_id, user_id, email, role, status, created_at, updated_at)
+         SELECT value ->> 4, value ->> 0, value ->> 1, 'OWNER', 'ACTIVE', :now, :now FROM json_each(:reg)`,
+        { reg, now },
+      );
+      await tx.run(
+        `INSERT INTO memberships (company_id, user_id, email, role, status, created_at, updated_at)
+         SELECT :c, value ->> 0, value ->> 1, value ->> 5, value ->> 6, :now, :now FROM json_each(:reg)`,
+        { c: companyId, reg, now },
+      );
+      await tx.run(
+        `INSERT INTO invitations (company_id, email, role, created_at, updated_at)
+         SELECT :c, value ->> 0, value ->> 1, :now, :now FROM json_each(:rows)`,
+        {
+          c: companyId,
+          now,
+          rows: JSON.stringify(emails.slice(registered).map((e, k) => [e, roles[(registered + k) % 3]])),
+        },
+      );
+    });
+    return emails;
+  }
+
   /** Buffered IO and the Deps a command's run() takes, acting as `who` (undefined: signed out). */
   call(who: TestUser | undefined, o: { tty?: boolean; json?: boolean; stdin?: string } = {}): Call {
     const b = bufferIO({ tty: o.tty ?? false, ...(o.stdin === undefined ? {} : { stdin: o.stdin }) });

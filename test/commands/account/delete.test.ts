@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../../src/commands/account/delete.js';
 import { register, show } from '../../../src/domain/accounts.js';
+import { listMembers } from '../../../src/domain/members.js';
 import type { Services } from '../../../src/domain/services.js';
 import type { Config } from '../../../src/config.js';
 import { confirmer } from '../../../src/io/confirm.js';
@@ -12,6 +13,7 @@ import type { Prompter } from '../../../src/io/prompter.js';
 import { bufferIO } from '../../helpers/io.js';
 import { FAST_KDF } from '../../helpers/kdf.js';
 import { openStore } from '../../../src/store/open.js';
+import { failure, useFixture, type TestUser } from '../../helpers/services.js';
 
 describe('account delete run()', () => {
   let dir: string;
@@ -128,5 +130,107 @@ describe('account delete run()', () => {
     await run({ ...opts, json: true });
     expect(p.asked).toEqual([]);
     await expect(show(env, { token: tokens.flag })).rejects.toMatchObject({ code: 'AUTH_REQUIRED' });
+  });
+});
+
+describe('account delete run(): what goes with the account', () => {
+  const fx = useFixture();
+  let ann: TestUser, bob: TestUser, carol: TestUser, sue: TestUser;
+
+  beforeAll(async () => {
+    const f = fx();
+    [ann, bob, carol, sue] = await f.registerAll([
+      ['ann@example.com', 'Ann', 'Smith'],
+      ['bob@example.com', 'Bob', 'Jones'],
+      ['carol@example.com', 'Carol', 'Brown'],
+      ['sue@example.com', 'Sue', 'Staff'],
+    ]);
+    await f.grantSupport(sue);
+    // Smith Company: Bob ACTIVE (current there), a PENDING e-mail; Ann is a MANAGER of Carol's.
+    await f.join(bob, ann, 'designer');
+    await f.invite(ann, ['pending@example.com'], 'designer');
+    await f.join(ann, carol, 'manager');
+    await f.switchTo(ann, ann.company.id);
+  });
+
+  const remove = async (who: TestUser, o: { json?: boolean; tty?: boolean; answer?: boolean; yes?: boolean } = {}) => {
+    const c = fx().call(who, o);
+    const p = scriptedPrompter(
+      o.answer === undefined ? [] : [{ kind: 'choose', message: /^Delete the account/, answer: o.answer }],
+    );
+    const forgetSession = vi.fn(async () => {});
+    await run({
+      ...c.deps,
+      confirm: confirmer(c.io, p.prompter, o.yes ?? o.answer === undefined),
+      config: () => ({ forgetSession }) as unknown as Config,
+      storeKey: () => 'k',
+    });
+    return { out: c.stdout(), err: c.stderr(), asked: p.asked, forgetSession };
+  };
+
+  it('the question names the company and how many other members go with it', async () => {
+    const e = await failure(remove(ann, { tty: true, answer: false }));
+    expect(e.code).toBe('CANCELLED');
+    const c = fx().call(ann);
+    await expect(
+      run({
+        ...c.deps,
+        confirm: confirmer(c.io, scriptedPrompter([]).prompter, false),
+        config: () => ({}) as Config,
+        storeKey: () => 'k',
+      }),
+    ).rejects.toMatchObject({
+      code: 'CONFIRMATION_REQUIRED',
+      message:
+        'Delete the account ann@example.com and your company "Smith Company" with its 2 other member(s)? This cannot be undone. Confirmation needs a terminal; pass --yes to confirm from a script.',
+    });
+  });
+
+  it('the last SUPPORT user cannot delete their account (CONFLICT, exit 6), before any question', async () => {
+    const e = await failure(remove(sue, { tty: true, yes: false }));
+    expect(e).toMatchObject({
+      code: 'CONFLICT',
+      exitCode: 6,
+      message:
+        'sue@example.com is the last SUPPORT user; grant SUPPORT to someone else first (`platformctl staff grant EMAIL`), then delete your account.',
+    });
+    expect((await show(fx().services, sue.cred)).user.support).toBe(true);
+  });
+
+  it('--yes --json: the account, its company and its members go; members of it have no current company; audited', async () => {
+    const r = await remove(ann, { json: true });
+    expect(JSON.parse(r.out)).toEqual({
+      deleted: true,
+      email: 'ann@example.com',
+      company: { id: ann.company.id, name: 'Smith Company' },
+      removedMembers: 2,
+    });
+    expect(r.forgetSession).toHaveBeenCalledWith('k');
+    await expect(show(fx().services, ann.cred)).rejects.toMatchObject({ code: 'AUTH_REQUIRED' });
+    const bobNow = await show(fx().services, bob.cred);
+    expect(bobNow.currentCompany).toBeNull();
+    expect(bobNow.companies.map((c) => c.name)).toEqual(['Jones Company']);
+    // Ann's membership elsewhere went too.
+    expect((await listMembers(fx().services, carol.cred, {})).members.map((m) => m.email)).toEqual([
+      'carol@example.com',
+    ]);
+    // The pending invitation went with the company: registering that e-mail joins nothing.
+    const pending = await fx().register('pending@example.com', 'Pat', 'Doe');
+    expect((await show(fx().services, pending.cred)).companies.map((c) => c.name)).toEqual(['Doe Company']);
+    const [entry] = await fx().read((rp) => rp.auditPage({ action: 'account.delete' }, 1));
+    expect(entry).toMatchObject({
+      actor_email: 'ann@example.com',
+      company_id: ann.company.id,
+      target: 'ann@example.com',
+    });
+    expect(JSON.parse(entry!.details!)).toEqual({ removedMembers: 2 });
+  });
+
+  it('for people: one line on stderr naming the account and the company', async () => {
+    const r = await remove(carol);
+    expect(r).toMatchObject({
+      out: '',
+      err: '✓ Deleted the account carol@example.com and the company "Brown Company".\n',
+    });
   });
 });

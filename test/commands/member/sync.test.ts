@@ -10,6 +10,7 @@ import type { Context } from '../../../src/context.js';
 import { CONFIRMATIONS, confirmer } from '../../../src/io/confirm.js';
 import { openStore } from '../../../src/store/open.js';
 import { bufferIO } from '../../helpers/io.js';
+import { FAST_KDF } from '../../helpers/kdf.js';
 import { scriptedPrompter } from '../scripted-prompter.js';
 
 describe('member sync', () => {
@@ -21,7 +22,7 @@ describe('member sync', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'platformctl-unit-'));
     const store = await openStore({ engine: 'local', path: join(dir, 'p.db'), key: 'k' });
-    env = { store, now: () => new Date() };
+    env = { store, now: () => new Date(), kdf: FAST_KDF };
     token = (
       await register(env, {
         email: 'ann@example.com',
