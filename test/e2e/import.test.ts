@@ -239,6 +239,9 @@ describe.each(engines())('member import on %s', (engine) => {
       t.seed('bob@example.com', 'Bob', 'Jones'),
     ]);
     expect((await bob.run(['member', 'invite', 'ann@example.com', '--role', 'ADMINISTRATOR'])).exitCode).toBe(0);
+    // An invitation grants nothing until accepted: Ann accepts, then makes her own company current again.
+    for (const c of ['Jones Company', 'Smith Company'])
+      expect((await ann.run(['company', 'switch', c])).exitCode).toBe(0);
     // The same e-mail twice for one company with different roles: both lines are bad, naming each other.
     const conflicting =
       'email,role\nx@example.org,MANAGER\ny@example.org,DESIGNER\nX@example.org,designer\ny@example.org,DESIGNER\n';
@@ -277,7 +280,7 @@ describe.each(engines())('member import on %s', (engine) => {
     expect(JSON.parse(copy.stdout)).toMatchObject({ invited: 1, updated: 0, unchanged: 1, failed: 0, errors: [] });
     expect(copy.stderr).toMatch(/--company rebinds the file's rows \(company "\d+"\) to "Jones Company"/);
     expect(await emails(bob)).toEqual([
-      'ann@example.com ADMINISTRATOR INVITED',
+      'ann@example.com ADMINISTRATOR ACTIVE',
       'bob@example.com OWNER ACTIVE',
       'y@example.org DESIGNER PENDING',
     ]);

@@ -3,11 +3,19 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, type TestStore } from './harness.js';
 
-/** When to SIGKILL the CLI: after a delay, once the local write-ahead log grows (plus a spin), or never. */
-export type KillPoint = { kind: 'delay'; ms: number } | { kind: 'wal'; spinMs: number } | { kind: 'none' };
+/**
+ * When to SIGKILL the CLI: after a delay, once the local write-ahead log grows (plus a
+ * spin), once a check of the store's state passes (progress a test can observe, on any
+ * engine: a delay alone misses a run that got faster), or never.
+ */
+export type KillPoint =
+  | { kind: 'delay'; ms: number }
+  | { kind: 'wal'; spinMs: number }
+  | { kind: 'when'; name: string; check: () => Promise<boolean> }
+  | { kind: 'none' };
 
 export const label = (p: KillPoint) =>
-  p.kind === 'delay' ? `${p.ms}ms` : p.kind === 'wal' ? `wal+${p.spinMs}ms` : 'none';
+  p.kind === 'delay' ? `${p.ms}ms` : p.kind === 'wal' ? `wal+${p.spinMs}ms` : p.kind === 'when' ? p.name : 'none';
 
 /** Size of a file, -1 when it does not exist. */
 export const walSize = (p: string) => {
@@ -42,7 +50,11 @@ export async function runAndKill(
   void child.finally(() => (finished = true));
   if (point.kind === 'none') await child;
   else if (point.kind === 'delay') await new Promise((r) => setTimeout(r, point.ms));
-  else {
+  else if (point.kind === 'when') {
+    const deadline = Date.now() + 60_000;
+    while (!finished && Date.now() < deadline && !(await point.check().catch(() => false)))
+      await new Promise((r) => setTimeout(r, 10));
+  } else {
     const deadline = Date.now() + 20_000;
     while (!finished && Date.now() < deadline) {
       if (walSize(wal) > Math.max(base, opts.minWalBytes ?? -1)) {

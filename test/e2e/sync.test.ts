@@ -143,7 +143,7 @@ describe.each(engines())('member sync on %s', (engine) => {
     expect(await members(ann)).toHaveLength(3);
   });
 
-  it('refuses bad files whole: conflicting duplicates (both lines named), an empty file with --prune, rights (exit 4)', async () => {
+  it('refuses bad files whole: conflicting duplicates (both lines named), an empty file with --prune, a non-member (exit 5)', async () => {
     const t = await fresh();
     const [ann, bob] = await Promise.all([
       t.seed('ann@example.com', 'Ann', 'Smith'),
@@ -165,11 +165,13 @@ describe.each(engines())('member sync on %s', (engine) => {
       expect(empty.stderr).toMatch(/--prune refuses a file with no rows|The CSV is empty/);
     }
     expect(await members(ann)).toEqual(['ann@example.com OWNER ACTIVE', 'keep@example.org MANAGER PENDING']);
-    // Bob manages nothing of Ann's: refused before his input is even read.
+    // Bob is not a member of Ann's company: to him it does not exist (exit 5, as a missing one),
+    // refused before his input is even read.
     const denied = await bob.run(['member', 'sync', '-', '--company', 'Smith Company', '--prune', '--yes'], {
       input: 'email,role\n',
     });
-    expect(denied.exitCode).toBe(4);
+    expect(denied.exitCode, denied.stderr).toBe(5);
+    expect(denied.stderr).toMatch(/No company named "Smith Company" among yours/);
     expect(await members(ann)).toHaveLength(2);
   });
 });
