@@ -69,15 +69,24 @@ export async function streamMembers(svc: Services, cred: Credential, opts: Membe
 
   const first = await read(svc, async (r) => {
     const { company } = await enterCompany(r, cred, svc.now(), opts.company);
-    const owner = await r.memberOwner(company.id);
-    // --after the OWNER (the first row) continues with everyone else from the start.
+    // The OWNER and the first page together: one request to a remote store. The page is
+    // asked for as if the OWNER were not shown and cut to size once it is known.
+    const most = Math.min(MEMBER_PAGE, left);
+    const [owner, read0] = await Promise.all([
+      r.memberOwner(company.id),
+      r.membersPage(company.id, requested ?? '', filter, most, names),
+    ]);
+    // --after the OWNER (the first row) continues with everyone else from the start (one
+    // more request, for that rare cursor only).
     const after = requested === undefined || requested === owner?.email ? '' : requested;
+    const fromStart = requested !== undefined && after === '';
+    const read1 = fromStart ? await r.membersPage(company.id, '', filter, most, names) : read0;
     const head =
       requested === undefined && owner && (!role || role === owner.role) && (!status || status === owner.status)
         ? [owner]
         : [];
     const asked = Math.min(MEMBER_PAGE, left - head.length);
-    const page = asked > 0 ? await r.membersPage(company.id, after, filter, asked, names) : [];
+    const page = asked > 0 ? read1.slice(0, asked) : [];
     return { company: { id: company.id, name: company.name }, after, head, page, asked };
   });
   const { company } = first;
