@@ -134,6 +134,13 @@ function target(url: string, authToken: string | undefined): Target {
 export interface Replication {
   /** The highest replication index seen on this store ('' or '0' when none). */
   index: string;
+  /**
+   * The index the endpoint that serves reads is known to have reached (it answered a read
+   * at it). Reads are pinned only above it: once one pinned read is answered, the later
+   * reads of the command need no wait, and a long read (a big `store check`) is never taken
+   * for a replica that has not caught up.
+   */
+  confirmed?: string;
   /** The index is known to be more than a replica could reach in time (see `stale`). */
   stale: boolean;
 }
@@ -225,7 +232,15 @@ function hranaFetch(
     const rep = o.replication;
     let res: InstanceType<Lib['Response']>;
     let fellBack = false;
-    if (o.pin && body !== undefined && rep.index !== '' && rep.index !== '0' && !rep.stale) {
+    const above = (a: string, b: string | undefined) => b === undefined || b === '' || BigInt(a) > BigInt(b);
+    if (
+      o.pin &&
+      body !== undefined &&
+      rep.index !== '' &&
+      rep.index !== '0' &&
+      !rep.stale &&
+      above(rep.index, rep.confirmed)
+    ) {
       // A replica waits, without a limit of its own, until it has the index: bounded here.
       const wait = new AbortController();
       const onAbort = () => wait.abort();
@@ -271,6 +286,8 @@ function hranaFetch(
     if (seen !== undefined) {
       if (fellBack) rep.index = seen.toString();
       else if (rep.index === '' || seen > BigInt(rep.index)) rep.index = seen.toString();
+      // A read answered at `seen`: the reading endpoint has it (it only moves forward).
+      if (o.pin && above(seen.toString(), rep.confirmed)) rep.confirmed = seen.toString();
     }
     return res;
   };
