@@ -1,13 +1,15 @@
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 /**
- * The sign-in source of this config directory: a random id kept in `<configDir>/device-id`
- * (mode 0600), created on first use. Failed sign-ins are counted per e-mail and source, and
- * a source that once signed in to an account is never locked by other sources' failures
- * (docs/security.md). The id is no credential: it only tells this device's attempts apart
- * from a stranger's, so a stranger cannot lock the owner's own devices out.
+ * The sign-in source of this config directory: a random secret kept in
+ * `<configDir>/device-id` (mode 0600), created on first use, and known to the store only
+ * as its SHA-256. Failed sign-ins are counted per e-mail and source, and a source that once
+ * signed in to an account is never locked by other sources' failures (docs/security.md).
+ * The store keeps the hash, never the secret: whoever reads the store (a backup is enough)
+ * cannot copy a device's standing into a device-id file of their own and lock its owner
+ * out, or pass as a known device.
  */
 export const DEVICE_ID_FILE = 'device-id';
 const FORMAT = /^[A-Za-z0-9_-]{22,64}$/;
@@ -43,6 +45,11 @@ function readId(path: string): string | undefined | null {
  * count as an unknown source's, never as another device's.
  */
 export function deviceId(configDir: string): string {
+  return createHash('sha256').update(deviceSecret(configDir)).digest('base64url');
+}
+
+/** The random secret in this config directory's device-id file (created on first use). */
+function deviceSecret(configDir: string): string {
   const path = join(configDir, DEVICE_ID_FILE);
   const existing = readId(path);
   if (existing) return existing;

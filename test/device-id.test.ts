@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,10 @@ describe('deviceId', () => {
     const file = join(cfg, DEVICE_ID_FILE);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(cfg).mode & 0o777).toBe(0o700);
-    expect(readFileSync(file, 'utf8')).toBe(id + '\n');
+    // The file holds a secret; the store is told only its SHA-256 (what deviceId returns).
+    const secret = readFileSync(file, 'utf8').trim();
+    expect(secret).not.toBe(id);
+    expect(createHash('sha256').update(secret).digest('base64url')).toBe(id);
     expect(deviceId(cfg)).toBe(id);
     expect(deviceId(join(dir, 'other'))).not.toBe(id);
   });
