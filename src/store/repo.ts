@@ -152,7 +152,10 @@ function memberArms(f: MemberFilter, read: 'count' | 'rows' | 'rows without name
     const cols = count
       ? 'count(*) AS n'
       : names
-        ? 'm.email AS email, u.first_name AS first_name, u.last_name AS last_name, m.role AS role, m.status AS status'
+        ? // Names only once the member accepted: an invitation must not show anyone's name to
+          // whoever invites their e-mail (every user owns a company, so anyone could).
+          `m.email AS email, CASE WHEN m.status = 'ACTIVE' THEN u.first_name END AS first_name,
+           CASE WHEN m.status = 'ACTIVE' THEN u.last_name END AS last_name, m.role AS role, m.status AS status`
         : 'm.email AS email, NULL AS first_name, NULL AS last_name, m.role AS role, m.status AS status';
     const join = names ? ' JOIN users u ON u.id = m.user_id' : '';
     arms.push(
