@@ -47,7 +47,8 @@ export const MAX_WARNINGS = 1000;
 /**
  * What two e-mail addresses have in common when they look the same: NFKC (compatibility
  * forms: full-width, ligatures, mathematical letters), without what text.ts refuses
- * (invisible, format, control, unassigned characters), lower case; repeated until stable.
+ * (invisible, format, control, unassigned characters), lower case, without a dot above
+ * on a dotted letter (Turkish "İ" lower-cased); repeated until stable.
  * Not caught: letters of other scripts that look alike (Cyrillic "а" for Latin "a") and
  * look-alike ASCII ("rn" and "m", "l" and "1"): see docs/identity.md.
  */
@@ -55,7 +56,11 @@ export function lookalikeKey(email: string): string {
   let s = email;
   for (let prev = ''; s !== prev;) {
     prev = s;
-    s = withoutRefused(s.normalize('NFKC')).toLowerCase();
+    // A dot above on a letter that already has one (i, j: Unicode's Soft_Dotted) cannot be
+    // seen: "İnfo" lower-cased is "i\u0307nfo", which prints as "info".
+    s = withoutRefused(s.normalize('NFKC'))
+      .toLowerCase()
+      .replace(/(\p{Soft_Dotted})\u0307/gu, '$1');
   }
   return s;
 }

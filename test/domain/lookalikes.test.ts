@@ -17,6 +17,9 @@ describe('lookalikeKey', () => {
     ['mathematical bold letters', '\u{1d42f}\u{1d422}\u{1d41c}@example.com', 'vic@example.com'],
     ['a ligature', 'of\ufb01ce@example.com', 'office@example.com'],
     ['the Kelvin sign', '\u212aim@example.com', 'kim@example.com'],
+    // Found from outside: "İnfo" is stored lower-cased as "i\u0307nfo" and prints as "info".
+    ['a Turkish dotted capital I', '\u0130nfo@example.com', 'info@example.com'],
+    ['a dot above on j', 'j\u0307ohn@example.com', 'john@example.com'],
   ])('equates %s', (_what, a, b) => {
     expect(lookalikeKey(a)).toBe(lookalikeKey(b));
   });
@@ -25,6 +28,7 @@ describe('lookalikeKey', () => {
     ['Cyrillic а for Latin a (confusables are not caught)', '\u0430nn@example.com', 'ann@example.com'],
     ['an accent', 'jose@example.com', 'jos\u00e9@example.com'],
     ['rn and m', 'rnary@example.com', 'mary@example.com'],
+    ['a dot above on a letter without one', 'a\u0307nn@example.com', 'ann@example.com'],
   ])('keeps apart %s', (_what, a, b) => {
     expect(lookalikeKey(a)).not.toBe(lookalikeKey(b));
   });
