@@ -92,6 +92,12 @@ export interface OutgoingRequest {
  * One HTTP exchange, the whole answer read. Failures look like fetch's (a TypeError
  * "fetch failed" with the system error as its cause), so they are told apart the same way.
  */
+/**
+ * The largest answer read from a server: sqld refuses to send more than 10 MB
+ * (--max-response-size) and every page this program asks for is far smaller.
+ */
+export const MAX_ANSWER_BYTES = 64 * 2 ** 20;
+
 export class Transport {
   private agents: { http?: HttpAgent; https?: HttpAgent } = {};
 
@@ -108,7 +114,20 @@ export class Transport {
       if (signal.aborted) return reject(abortError(signal));
       const r = mod.request(url, { method: req.method, headers, agent }, (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          // A server (or whoever is between) that never stops answering must not fill memory.
+          if (size > MAX_ANSWER_BYTES) {
+            const e = Object.assign(new Error(`an answer larger than ${MAX_ANSWER_BYTES / 2 ** 20} MiB`), {
+              code: 'ANSWER_TOO_LARGE',
+            });
+            reject(failed(e));
+            r.destroy();
+            return;
+          }
+          chunks.push(c);
+        });
         res.on('error', (e) => reject(failed(e)));
         res.on('end', () => {
           const h = new Headers();

@@ -563,6 +563,12 @@ export class RemoteStore implements Store {
         `The store ${where} refused to send an answer larger than its limit (sqld's --max-response-size, 10 MB by default). ${outcome(phase)}`,
       );
     }
+    if (/ANSWER_TOO_LARGE/.test(text)) {
+      return new PlatformError(
+        'STORE_UNAVAILABLE',
+        `The store ${where} sent ${firstLine(cause?.message ?? 'an answer too large')}; stopped reading it. ${outcome(phase)}`,
+      );
+    }
     if (code === 'ARGS_INVALID' || code === 'SQLITE_TOOBIG' || /string or blob too big/i.test(text)) {
       return new PlatformError(
         'INVALID_INPUT',
@@ -620,7 +626,13 @@ export class RemoteStore implements Store {
         `The store ${where} refused a statement (${reason.replace(/\.$/, '')}). ${outcome(phase)}`,
       );
     }
-    return e;
+    // Anything else came out of reading the server's answer: not JSON (an HTML page from a
+    // proxy, an empty or cut-off body), a value this program cannot hold (an integer past
+    // 2^53)… An answer of a server never exits 1.
+    return new PlatformError(
+      'STORE_UNAVAILABLE',
+      `The store ${where} sent an answer this program cannot read (${firstLine(redact(String(err?.message ?? e), this.secrets)).slice(0, 200)}). ${outcome(phase)}`,
+    );
   }
 
   /** One request to the server, bounded by the request timeout. */
