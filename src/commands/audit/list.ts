@@ -59,6 +59,7 @@ function writerFor(o: ListOptions, format: 'table' | 'json' | 'jsonl' | 'csv'): 
       header: 'DETAILS',
       value: (e) => (e.details ? JSON.stringify(e.details) : ''),
       human: (e) => humanDetails(e.details),
+      drop: 2,
     },
   ]);
 }

@@ -16,7 +16,7 @@ export async function run(o: InviteOptions): Promise<void> {
   if (o.json) return printJson(o.io, r);
   await printTable(o.io, r.invited, [
     { header: 'EMAIL', value: (i) => i.email, fit: 'keep' },
-    { header: 'ROLE', value: () => r.role, fit: 'keep' },
+    { header: 'ROLE', value: () => r.role, fit: 'keep', drop: 1 },
     { header: 'STATUS', value: (i) => i.status, fit: 'keep' },
   ]);
   success(

@@ -3,7 +3,8 @@ import { defineCommand, depsOf, intOption, type ContextFactory, type Deps } from
 import { streamMembers, type MemberView } from '../../domain/members.js';
 import { PlatformError } from '../../errors.js';
 import { JsonArrayWriter } from '../../output/json.js';
-import { TableWriter } from '../../output/table.js';
+import { TableWriter, widest } from '../../output/table.js';
+import { ROLES, STATUSES } from '../../domain/roles.js';
 import { CsvWriter } from '../../output/csv.js';
 import { palette } from '../../output/color.js';
 import { moreNote, TERMINAL_LIMIT } from '../../output/paging.js';
@@ -33,9 +34,14 @@ function writerFor(o: ListOptions): RowWriter<MemberView> {
   const grey = (t: string, m: MemberView) => (m.status === 'ACTIVE' ? t : c.gray(t));
   return new TableWriter<MemberView>(o.io, [
     { header: 'EMAIL', value: (m) => m.email, style: grey, fit: 'keep' },
-    { header: 'NAME', value: (m) => (m.firstName === null ? '' : `${m.firstName} ${m.lastName}`), style: grey },
-    { header: 'ROLE', value: (m) => m.role, style: grey, fit: 'keep' },
-    { header: 'STATUS', value: (m) => m.status, style: grey, fit: 'keep' },
+    {
+      header: 'NAME',
+      value: (m) => (m.firstName === null ? '' : `${m.firstName} ${m.lastName}`),
+      style: grey,
+      drop: 1,
+    },
+    { header: 'ROLE', value: (m) => m.role, style: grey, fit: 'keep', width: widest(ROLES) },
+    { header: 'STATUS', value: (m) => m.status, style: grey, fit: 'keep', width: widest(STATUSES), drop: 2 },
   ]);
 }
 

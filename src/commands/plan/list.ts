@@ -8,10 +8,10 @@ export async function run(o: Deps): Promise<void> {
   const plans = await listPlans(await o.services(), o.credential());
   if (o.json) return printJson(o.io, plans);
   await printTable(o.io, plans, [
-    { header: 'NAME', value: (p) => p.name },
-    { header: 'MAX USERS', value: (p) => p.maxUsers ?? 'unlimited' },
-    { header: 'CUSTOM', value: (p) => (p.custom ? 'custom' : '') },
-    { header: 'DEFAULT', value: (p) => (p.default ? 'default' : '') },
+    { header: 'NAME', value: (p) => p.name, fit: 'keep' },
+    { header: 'MAX USERS', value: (p) => p.maxUsers ?? 'unlimited', fit: 'keep' },
+    { header: 'CUSTOM', value: (p) => (p.custom ? 'custom' : ''), fit: 'keep', drop: 2 },
+    { header: 'DEFAULT', value: (p) => (p.default ? 'default' : ''), fit: 'keep', drop: 1 },
   ]);
 }
 

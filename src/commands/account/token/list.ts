@@ -11,7 +11,7 @@ export async function run(o: Deps): Promise<void> {
     { header: 'ID', value: (t) => t.id, fit: 'keep' },
     { header: 'NAME', value: (t) => t.name },
     { header: 'STATUS', value: (t) => t.status, fit: 'keep' },
-    { header: 'CREATED', value: (t) => t.createdAt, human: (t) => localTime(t.createdAt), fit: 'keep' },
+    { header: 'CREATED', value: (t) => t.createdAt, human: (t) => localTime(t.createdAt), fit: 'keep', drop: 1 },
     {
       header: 'EXPIRES',
       value: (t) => t.expiresAt ?? 'never',
