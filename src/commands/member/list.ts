@@ -7,7 +7,7 @@ import { TableWriter, widest } from '../../output/table.js';
 import { ROLES, STATUSES } from '../../domain/roles.js';
 import { CsvWriter } from '../../output/csv.js';
 import { palette } from '../../output/color.js';
-import { moreNote, TERMINAL_LIMIT } from '../../output/paging.js';
+import { emptyNote, flagsText, moreNote, TERMINAL_LIMIT } from '../../output/paging.js';
 import type { RowWriter } from '../../output/row-writer.js';
 
 export interface ListOptions extends Deps {
@@ -62,7 +62,17 @@ export async function run(o: ListOptions): Promise<void> {
     onPage: (rows) => out.write(rows),
   });
   await out.end();
-  if (table) moreNote(o.io, r, { noun: 'members', next: '--after' });
+  if (!table) return;
+  moreNote(o.io, r, { noun: ['member', 'members'], next: '--after' });
+  const match = flagsText([
+    ['--role', o.role?.trim().toUpperCase()],
+    ['--status', o.status?.trim().toUpperCase()],
+  ]);
+  emptyNote(
+    o.io,
+    r.shown,
+    `No ${o.after === undefined ? '' : 'more '}members${match ? ` match ${match}` : ''}${o.after === undefined ? '' : ` after ${o.after.trim()}`} in "${r.company.name}".`,
+  );
 }
 
 export function newCmdList(f: ContextFactory, runF = run): Command {

@@ -3,6 +3,7 @@ import { defineCommand, depsOf, type ContextFactory, type Deps } from '../../com
 import { listTokens } from '../../../domain/api-tokens.js';
 import { printJson } from '../../../output/json.js';
 import { localTime, printTable } from '../../../output/table.js';
+import { emptyNote } from '../../../output/paging.js';
 
 export async function run(o: Deps): Promise<void> {
   const tokens = await listTokens(await o.services(), o.credential());
@@ -19,6 +20,7 @@ export async function run(o: Deps): Promise<void> {
       fit: 'keep',
     },
   ]);
+  emptyNote(o.io, tokens.length, 'No API tokens. Create one with `platformctl account token create --name NAME`.');
 }
 
 export function newCmdList(f: ContextFactory, runF = run): Command {
