@@ -103,6 +103,11 @@ function neededHere(cps: readonly string[], i: number): boolean {
 }
 
 /** What the text is: names allow the contextual exceptions above, e-mail addresses none. */
+/** "1 member", "2 members", "1,200 members": a count with its noun in the right number. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
 export type TextKind = 'name' | 'email';
 
 const REFUSED_ALL = new RegExp(REFUSED.source, 'gu');

@@ -98,6 +98,8 @@ export async function streamAudit(svc: Services, cred: Credential, opts: AuditLi
   let last: string | undefined;
   let full = true;
   let first = true;
+  /** The company read, when the list is one company's. */
+  let company: { id: number; name: string } | undefined;
   while (full && left > 0) {
     const asked = Math.min(AUDIT_PAGE, left);
     const page = await read(svc, async (r) => {
@@ -111,6 +113,7 @@ export async function streamAudit(svc: Services, cred: Credential, opts: AuditLi
               `Only an OWNER or ADMINISTRATOR of "${printable(access.company.name)}" can read its audit log.`,
             );
           filter.companyId = access.company.id;
+          company = { id: access.company.id, name: access.company.name };
           if (!actor.isSupport) filter.notBefore = access.company.created_at;
         }
         first = false;
@@ -129,5 +132,5 @@ export async function streamAudit(svc: Services, cred: Credential, opts: AuditLi
   let more = 0;
   if (left === 0 && opts.countMore) more = await read(svc, (r) => r.countAudit(filter));
   const listing: Listing = { shown, more, last };
-  return listing;
+  return { ...listing, company };
 }

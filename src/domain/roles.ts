@@ -30,6 +30,18 @@ export function parseAssignableRole(value: string): AssignableRole {
   return r as AssignableRole;
 }
 
+/**
+ * Parses the role of an import or sync row. OWNER is read (the company's own OWNER
+ * listed as OWNER is unchanged, so an export re-imports; any other OWNER row fails), but
+ * only the roles a row can give are offered.
+ */
+export function parseRowRole(value: string): Role {
+  const r = value.trim().toUpperCase();
+  if (!(ROLES as readonly string[]).includes(r))
+    throw invalid(`Unknown role "${printable(value)}": use one of ${ASSIGNABLE_ROLES.join(', ')}.`);
+  return r as Role;
+}
+
 /** Parses a member status case-insensitively. */
 export function parseStatus(value: string): MemberStatus {
   const s = value.trim().toUpperCase();

@@ -29,6 +29,11 @@ export interface Column<T> {
    * Columns without one are never left out.
    */
   drop?: number;
+  /**
+   * The widest value the column can ever hold, when that is known and small (a role, a
+   * status): a streamed table reserves it, so a later page never needs more.
+   */
+  width?: number;
 }
 
 /** Spaces between columns. */
@@ -112,7 +117,8 @@ export function wrapText(text: string, width: number): string[] {
       end++;
     }
     if (end === start) end = start + 1; // a grapheme wider than the column
-    if (end < gs.length && lastBreak > start) end = lastBreak + 1;
+    // A line that ends where a word ends breaks there, not at an earlier '-' or '/'.
+    if (end < gs.length && gs[end] !== ' ' && lastBreak > start) end = lastBreak + 1;
     lines.push(gs.slice(start, end).join('').trimEnd());
     start = end;
     while (start < gs.length && gs[start] === ' ') start++;
@@ -133,6 +139,11 @@ function truncateText(text: string, width: number): string {
   return out + '…';
 }
 
+/** Columns of the widest of a set of values (an enum's names), for Column.width. */
+export function widest(values: readonly string[]): number {
+  return Math.max(0, ...values.map(displayWidth));
+}
+
 // ---- layout ----
 
 interface Layout {
@@ -142,54 +153,52 @@ interface Layout {
   widths: number[];
 }
 
+/** Columns of the widest word of a text (words are what wrapText breaks between). */
+export function widestWord(text: string): number {
+  let w = 0;
+  for (const word of text.split(' ')) w = Math.max(w, displayWidth(word));
+  return w;
+}
+
 /**
- * Fits columns into `total` terminal columns: every column at its natural width if they
- * fit; otherwise 'keep' columns stay whole and the others share what is left, droppable
- * columns are left out (lowest rank first) while a wrapping column would fall below its
- * minimum, and only then do 'keep' columns wrap. A table that cannot fit even so is
- * printed wider than the terminal rather than cut.
+ * Fits columns into `total` terminal columns, giving way in this order:
+ * 1. every column at its natural width, if they fit;
+ * 2. 'keep' columns whole, the others share what is left (as water fills), each at
+ *    least as wide as its widest word, so wrapping breaks only between words;
+ * 3. droppable columns are left out, lowest rank first, while (2) does not fit;
+ * 4. wrapping columns break inside words, down to a minimum;
+ * 5. only then do the 'keep' columns wrap too, the widest first.
+ * A table that cannot fit even so is printed wider than the terminal rather than cut.
+ * `words` is each column's widest word (by default its natural width).
  */
-export function layout(fits: Fit[], drops: (number | undefined)[], natural: number[], total: number): Layout {
+export function layout(
+  fits: Fit[],
+  drops: (number | undefined)[],
+  natural: number[],
+  total: number,
+  words: number[] = natural,
+): Layout {
   let shown = fits.map((_, i) => i);
-  const minOf = (i: number) =>
+  const hard = (i: number) =>
     fits[i] === 'keep' ? natural[i]! : Math.min(natural[i]!, fits[i] === 'truncate' ? MIN_TRUNCATE : MIN_WRAP);
+  const soft = (i: number) => (fits[i] === 'wrap' ? Math.min(natural[i]!, Math.max(hard(i), words[i]!)) : hard(i));
   for (;;) {
     const room = total - GAP * (shown.length - 1);
-    const fixed = shown.filter((i) => fits[i] === 'keep');
-    const flexible = shown.filter((i) => fits[i] !== 'keep');
     const sumNatural = shown.reduce((a, i) => a + natural[i]!, 0);
     if (sumNatural <= room) return { shown, widths: shown.map((i) => natural[i]!) };
-    const sumMin = shown.reduce((a, i) => a + minOf(i), 0);
-    if (sumMin <= room) {
-      // Share the room left by 'keep' columns among the others, as water fills: one
-      // level for all, each column held between its minimum and its natural width.
-      const left = room - fixed.reduce((a, i) => a + natural[i]!, 0);
-      const at = (level: number, i: number) => Math.min(natural[i]!, Math.max(minOf(i), level));
-      const used = (level: number) => flexible.reduce((a, i) => a + at(level, i), 0);
-      let level = 0;
-      while (used(level + 1) <= left && level < Math.max(...flexible.map((i) => natural[i]!))) level++;
-      const width = new Map<number, number>(fixed.map((i) => [i, natural[i]!]));
-      for (const i of flexible) width.set(i, at(level, i));
-      // The few columns the level leaves over go to the widest columns still cut.
-      let spare = left - used(level);
-      for (const i of flexible.slice().sort((a, b) => natural[b]! - natural[a]!)) {
-        if (spare <= 0) break;
-        if (width.get(i)! < natural[i]!) {
-          width.set(i, width.get(i)! + 1);
-          spare--;
-        }
-      }
-      return { shown, widths: shown.map((i) => width.get(i)!) };
-    }
+    if (shown.reduce((a, i) => a + soft(i), 0) <= room) return fill(shown, fits, natural, soft, room);
     const droppable = shown.filter((i) => drops[i] !== undefined);
     if (droppable.length) {
       const victim = droppable.reduce((a, i) => (drops[i]! < drops[a]! ? i : a));
       shown = shown.filter((i) => i !== victim);
       continue;
     }
+    if (shown.reduce((a, i) => a + hard(i), 0) <= room) return fill(shown, fits, natural, hard, room);
     // Even at their minimums the columns do not fit: squeeze the widest, the wrapping
     // ones first, then the 'keep' ones, down to a few columns each (all of them wrap).
-    const widths = new Map<number, number>(shown.map((i) => [i, minOf(i)]));
+    const fixed = shown.filter((i) => fits[i] === 'keep');
+    const flexible = shown.filter((i) => fits[i] !== 'keep');
+    const widths = new Map<number, number>(shown.map((i) => [i, hard(i)]));
     let over = [...widths.values()].reduce((a, b) => a + b, 0) - room;
     for (const group of [flexible, fixed]) {
       while (over > 0) {
@@ -207,24 +216,63 @@ export function layout(fits: Fit[], drops: (number | undefined)[], natural: numb
 }
 
 /**
+ * Shares the room left by 'keep' columns among the others, as water fills: one level
+ * for all, each column held between its minimum and its natural width; the few columns
+ * the level leaves over go to the widest columns still cut.
+ */
+function fill(shown: number[], fits: Fit[], natural: number[], minOf: (i: number) => number, room: number): Layout {
+  const fixed = shown.filter((i) => fits[i] === 'keep');
+  const flexible = shown.filter((i) => fits[i] !== 'keep');
+  const left = room - fixed.reduce((a, i) => a + natural[i]!, 0);
+  const at = (level: number, i: number) => Math.min(natural[i]!, Math.max(minOf(i), level));
+  const used = (level: number) => flexible.reduce((a, i) => a + at(level, i), 0);
+  let level = 0;
+  while (used(level + 1) <= left && level < Math.max(...flexible.map((i) => natural[i]!))) level++;
+  const width = new Map<number, number>(fixed.map((i) => [i, natural[i]!]));
+  for (const i of flexible) width.set(i, at(level, i));
+  let spare = left - used(level);
+  for (const i of flexible.slice().sort((a, b) => natural[b]! - natural[a]!)) {
+    if (spare <= 0) break;
+    if (width.get(i)! < natural[i]!) {
+      width.set(i, width.get(i)! + 1);
+      spare--;
+    }
+  }
+  return { shown, widths: shown.map((i) => width.get(i)!) };
+}
+
+/**
  * A table written as rows arrive, a page at a time. On a terminal: aligned columns
  * under a header, fitted to the width from the first page (later pages keep that
- * layout; their longer cells wrap); times and other values in their human form. Piped:
- * tab-separated rows without a header, each value whole and escaped (like gh).
+ * layout: their longer text wraps, and a longer 'keep' cell — an e-mail past the first
+ * page — overflows its column on that one line rather than break; a column with a known
+ * `width` reserves it from the start); times and other values in their human form.
+ * Piped: tab-separated rows without a header, each value whole and escaped (like gh).
  */
 export class TableWriter<T> {
   private layout: Layout | undefined;
+  /** Per shown column: a 'keep' column the layout left whole (its cells never wrap). */
+  private whole: boolean[] = [];
   private readonly tty: boolean;
+  private rows = 0;
 
   constructor(
     private readonly io: IOStreams,
     private readonly columns: Column<T>[],
+    /** Every row comes in one write (printTable): known widths need not be reserved. */
+    private readonly complete = false,
   ) {
     this.tty = io.isStdoutTTY;
   }
 
+  /** Rows written so far. */
+  get count(): number {
+    return this.rows;
+  }
+
   async write(rows: readonly T[]): Promise<void> {
     if (rows.length === 0) return;
+    this.rows += rows.length;
     this.io.out.write(this.tty ? this.render(rows) : this.piped(rows));
     await this.io.out.drain?.();
   }
@@ -243,13 +291,19 @@ export class TableWriter<T> {
     const texts = rows.map((r) => cols.map((c) => escaped((c.human ?? c.value)(r))));
     let out = '';
     if (!this.layout) {
-      const natural = cols.map((c, i) => Math.max(displayWidth(c.header), ...texts.map((t) => displayWidth(t[i]!))));
+      const natural = cols.map((c, i) =>
+        Math.max(displayWidth(c.header), this.complete ? 0 : (c.width ?? 0), ...texts.map((t) => displayWidth(t[i]!))),
+      );
+      const words = cols.map((c, i) => Math.max(widestWord(c.header), ...texts.map((t) => widestWord(t[i]!))));
+      const fits = cols.map((c) => c.fit ?? 'wrap');
       this.layout = layout(
-        cols.map((c) => c.fit ?? 'wrap'),
+        fits,
         cols.map((c) => c.drop),
         natural,
         this.io.columns ?? 100,
+        words,
       );
+      this.whole = this.layout.shown.map((i, k) => fits[i] === 'keep' && this.layout!.widths[k]! >= natural[i]!);
       const bold = palette(this.io.colorOut).bold;
       out += this.line(
         this.layout.shown.map((i) => [cols[i]!.header]),
@@ -261,7 +315,8 @@ export class TableWriter<T> {
       const cells = shown.map((i, k) => {
         const text = texts[ri]![i]!;
         const c = cols[i]!;
-        const lines = c.fit === 'truncate' ? [truncateText(text, widths[k]!)] : wrapText(text, widths[k]!);
+        const lines =
+          c.fit === 'truncate' ? [truncateText(text, widths[k]!)] : this.whole[k] ? [text] : wrapText(text, widths[k]!);
         return c.style && this.io.colorOut ? lines.map((l) => ({ l, styled: c.style!(l, r) })) : lines;
       });
       out += this.line(cells);
@@ -269,25 +324,28 @@ export class TableWriter<T> {
     return out;
   }
 
-  /** One table row of possibly several lines; cells are padded by their display width. */
+  /**
+   * One table row of possibly several lines; cells are padded by their display width.
+   * A cell wider than its column (a later page's longer 'keep' cell) pushes the rest of
+   * its line to the right.
+   */
   private line(cells: (string | { l: string; styled: string })[][], style?: (t: string) => string): string {
     const { widths } = this.layout!;
     const height = Math.max(...cells.map((c) => c.length));
     let out = '';
     for (let y = 0; y < height; y++) {
       let text = '';
-      let pending = 0;
+      let at = 0; // screen columns written on this line
+      let start = 0; // where column k starts
       cells.forEach((c, k) => {
+        if (k > 0) start += widths[k - 1]! + GAP;
         const cell = c[y];
-        if (k > 0) pending += GAP;
-        if (cell === undefined || (typeof cell === 'string' && cell === '')) {
-          pending += widths[k]!;
-          return;
-        }
+        if (cell === undefined || (typeof cell === 'string' && cell === '')) return;
         const plain = typeof cell === 'string' ? cell : cell.l;
         const shown = typeof cell === 'string' ? (style ? style(cell) : cell) : cell.styled;
-        text += ' '.repeat(pending) + shown;
-        pending = widths[k]! - displayWidth(plain);
+        const spaces = k === 0 ? 0 : Math.max(start - at, GAP);
+        text += ' '.repeat(spaces) + shown;
+        at += spaces + displayWidth(plain);
       });
       out += text + '\n';
     }
@@ -300,7 +358,7 @@ export class TableWriter<T> {
  * to every row.
  */
 export async function printTable<T>(io: IOStreams, rows: readonly T[], columns: Column<T>[]): Promise<void> {
-  const t = new TableWriter(io, columns);
+  const t = new TableWriter(io, columns, true);
   await t.write(rows);
   await t.end();
 }

@@ -130,7 +130,7 @@ describe.each(engines())('member on %s', (engine) => {
     ).toBe('DESIGNER');
     const same = await adm.run(['member', 'set-role', 'des@example.com', '--role', 'MANAGER', ...S]);
     expect(same.exitCode).toBe(0);
-    expect(same.stderr).toMatch(/des@example.com already is MANAGER/);
+    expect(same.stderr).toMatch(/des@example.com is already MANAGER/);
     expect(await adm.json(['member', 'list', ...S, '--role', 'Manager', '--status', 'INVITED'])).toEqual([
       { email: 'des@example.com', firstName: null, lastName: null, role: 'MANAGER', status: 'INVITED' },
     ]);

@@ -203,7 +203,7 @@ describe.each(engines())('store on %s', (engine) => {
     expect(r.exitCode).toBe(7);
     expect(r.stdout).toContain(`user ${ann.id}: current company ${bob.c} is not one of theirs`);
     expect(r.stdout).toContain(`company ${bob.c} has 0 OWNER memberships`);
-    expect(r.stderr).toBe('error: Store check found 3 problem(s).');
+    expect(r.stderr).toBe('error: Store check found 3 problems.');
     const j = await t.run(['--json', 'store', 'check']);
     expect(j.exitCode).toBe(7);
     const report = JSON.parse(j.stdout);

@@ -147,6 +147,24 @@ describe('printTable on a terminal', () => {
     expect(b.stdout()).not.toContain('…');
   });
 
+  it("a streamed table: a later 'keep' cell longer than its column stays whole on its line (docs/output.md)", async () => {
+    const b = tty(60);
+    const t = new TableWriter<{ e: string; r: string; n: string }>(b.io, [
+      { header: 'EMAIL', value: (x) => x.e, fit: 'keep' },
+      { header: 'ROLE', value: (x) => x.r, fit: 'keep', width: 13 },
+      { header: 'NAME', value: (x) => x.n },
+    ]);
+    await t.write([{ e: 'a@example.com', r: 'OWNER', n: 'Ann' }]);
+    await t.write([{ e: 'a.much.longer.address@example.com', r: 'ADMINISTRATOR', n: 'Bob' }]);
+    const lines = b.stdout().trimEnd().split('\n');
+    expect(lines).toEqual([
+      'EMAIL          ROLE           NAME',
+      'a@example.com  OWNER          Ann',
+      // ROLE reserved its known width; the e-mail pushes the rest of its own line only.
+      'a.much.longer.address@example.com  ADMINISTRATOR  Bob',
+    ]);
+  });
+
   it('control and direction characters are escaped, never sent raw', async () => {
     const b = tty(100);
     await printTable(b.io, [{ n: 'evil\x1b]0;pwned\x07 \u202egnp.exe' }], [{ header: 'N', value: (r) => r.n }]);
@@ -190,11 +208,23 @@ describe('layout', () => {
   });
 });
 
+describe('layout: what gives way first', () => {
+  it('leaves a droppable column out before a wrapping column breaks inside a word', () => {
+    // TIME, COMPANY (droppable), DETAILS whose widest word is 16 columns.
+    const l = layout(['keep', 'wrap', 'wrap'], [undefined, 1, undefined], [16, 13, 16], 40, [16, 7, 16]);
+    expect(l).toEqual({ shown: [0, 2], widths: [16, 16] });
+    // With nothing left to drop, words break (down to the minimum) before 'keep' text wraps.
+    expect(layout(['keep', 'wrap'], [undefined, undefined], [16, 30], 30, [16, 30]).widths).toEqual([16, 12]);
+  });
+});
+
 describe('wrapText', () => {
   it('breaks at spaces that fit, and inside words longer than the line', () => {
     expect(wrapText('the quick brown fox', 10)).toEqual(['the quick', 'brown fox']);
     expect(wrapText('abcdefghijklmnop', 5)).toEqual(['abcde', 'fghij', 'klmno', 'p']);
     expect(wrapText('short', 10)).toEqual(['short']);
+    // A line that ends where a word ends breaks there, not at an earlier '-'.
+    expect(wrapText('ann@my-company.com and more', 18)).toEqual(['ann@my-company.com', 'and more']);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { plural } from '../../text.js';
 import { defineCommand, depsOf, type ContextFactory, type Deps } from '../command.js';
 import type { Config } from '../../config.js';
 import { deleteAccount, describeDelete } from '../../domain/accounts.js';
@@ -16,7 +17,7 @@ export async function run(o: DeleteOptions): Promise<void> {
   const svc = await o.services();
   const plan = await describeDelete(svc, o.credential());
   const what = plan.company
-    ? ` and your company "${plan.company.name}"${plan.otherMembers ? ` with its ${plan.otherMembers} other member(s)` : ''}`
+    ? ` and your company "${plan.company.name}"${plan.otherMembers ? ` with its ${plural(plan.otherMembers, 'other member')}` : ''}`
     : '';
   // It cannot be undone and takes a company with it: the e-mail is typed as proof of intent.
   await o.confirm(`Delete the account ${plan.email}${what}? This cannot be undone.`, CONFIRMATIONS.deleteAccount, {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { plural } from '../../text.js';
 import { defineCommand, type ContextFactory } from '../command.js';
 import type { IOStreams } from '../../io/streams.js';
 import type { Prompter } from '../../io/prompter.js';
@@ -102,7 +103,7 @@ export async function run(o: RegisterOptions): Promise<void> {
     `Registered ${result.user.email}; your company "${result.company.name}" was created and you are signed in.${stillSignedIn(previous)}`,
   );
   if (result.invitations)
-    success(o.io, `You have ${result.invitations} invitation(s); see \`platformctl company list\`.`);
+    success(o.io, `You have ${plural(result.invitations, 'invitation')}; see \`platformctl company list\`.`);
 }
 
 export function newCmdRegister(f: ContextFactory, runF = run): Command {

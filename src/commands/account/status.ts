@@ -71,7 +71,7 @@ export async function run(o: StatusOptions): Promise<void> {
   }
   await printTable(o.io, shown, [
     { header: '', value: (r) => r.mark, style: (t) => c.green(t) },
-    { header: 'ACCOUNT', value: (r) => r.email, style: (t, r) => (r.mark ? c.bold(t) : t) },
+    { header: 'ACCOUNT', value: (r) => r.email, style: (t, r) => (r.mark ? c.bold(t) : t), fit: 'keep' },
     { header: 'SESSION', value: (r) => r.note, style: (t, r) => (r.session === 'valid' ? t : c.yellow(t)) },
   ]);
 }

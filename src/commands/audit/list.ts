@@ -6,7 +6,7 @@ import { printable } from '../../text.js';
 import { JsonArrayWriter, JsonLinesWriter } from '../../output/json.js';
 import { localTime, TableWriter } from '../../output/table.js';
 import { CsvWriter } from '../../output/csv.js';
-import { moreNote, TERMINAL_LIMIT } from '../../output/paging.js';
+import { emptyNote, flagsText, moreNote, TERMINAL_LIMIT } from '../../output/paging.js';
 import type { RowWriter } from '../../output/row-writer.js';
 
 export interface ListOptions extends Deps {
@@ -59,6 +59,7 @@ function writerFor(o: ListOptions, format: 'table' | 'json' | 'jsonl' | 'csv'): 
       header: 'DETAILS',
       value: (e) => (e.details ? JSON.stringify(e.details) : ''),
       human: (e) => humanDetails(e.details),
+      drop: 2,
     },
   ]);
 }
@@ -92,7 +93,21 @@ export async function run(o: ListOptions): Promise<void> {
     onPage: (entries) => out.write(entries),
   });
   await out.end();
-  if (table) moreNote(o.io, r, { noun: 'entries', next: '--before' });
+  if (!table) return;
+  moreNote(o.io, r, { noun: ['entry', 'entries'], next: '--before' });
+  const match = flagsText([
+    ['--actor', o.actor],
+    ['--action', o.action],
+    ['--since', o.since],
+    ['--until', o.until],
+    ['--run', o.run],
+    ['--before', o.before],
+  ]);
+  emptyNote(
+    o.io,
+    r.shown,
+    `No audit entries${match ? ` match ${match}` : ''}${r.company ? ` in "${r.company.name}"` : ''}.`,
+  );
 }
 
 export function newCmdList(f: ContextFactory, runF = run): Command {

@@ -10,7 +10,11 @@ export interface Completion {
 
 /** Values only the store knows; looked up by the caller, never failing (empty on error). */
 export type DynamicKind = 'companies' | 'members' | 'plans';
-export type DynamicSource = (kind: DynamicKind, line: Resolved) => Promise<string[]>;
+/** Values from the store: a value as it is typed, or one with a description (zsh and fish show it). */
+export type DynamicSource = (
+  kind: DynamicKind,
+  line: Resolved,
+) => Promise<(string | { value: string; description?: string | undefined })[]>;
 
 type Kind = { choices: readonly string[] } | { dynamic: DynamicKind } | { directive: 'file' | 'dir' } | null;
 
@@ -80,11 +84,12 @@ export async function complete(root: Command, words: string[], dynamic: DynamicS
     const lower = current.toLowerCase();
     return {
       candidates: values
+        .map((v) => (typeof v === 'string' ? { value: v } : v))
         // An operand that begins with "-" would be read as an option (a company called
         // "--store=x"): offered only after "--". Option values are taken as they are.
-        .filter((v) => !operand || operandsOnly || !v.startsWith('-'))
-        .filter((v) => (prefix + v).toLowerCase().startsWith(lower))
-        .map((v) => ({ value: prefix + v })),
+        .filter((v) => !operand || operandsOnly || !v.value.startsWith('-'))
+        .filter((v) => (prefix + v.value).toLowerCase().startsWith(lower))
+        .map((v) => ({ ...v, value: prefix + v.value })),
       directive: 'none',
     };
   };

@@ -36,9 +36,16 @@ export function storeValues(ctx: (store: string | undefined, configDir: string |
     const c = ctx(line.values.get('store'), line.values.get('configDir'));
     const env = { store: await c.store('inspect'), now: () => c.now() };
     const cred = c.credential();
-    // A company whose name is all digits is reached by its id (the one reference rule).
-    if (kind === 'companies')
-      return (await listCompanies(env, cred)).map((x) => (/^[0-9]+$/.test(x.name) ? String(x.id) : x.name));
+    // A company whose name is all digits, or that shares its name with another of yours,
+    // is reached by its id (the one reference rule): the id is offered, the name described.
+    if (kind === 'companies') {
+      const companies = await listCompanies(env, cred);
+      const named = new Map<string, number>();
+      for (const x of companies) named.set(x.name, (named.get(x.name) ?? 0) + 1);
+      return companies.map((x) =>
+        /^[0-9]+$/.test(x.name) || named.get(x.name)! > 1 ? { value: String(x.id), description: x.name } : x.name,
+      );
+    }
     if (kind === 'members')
       return (
         await listMembers(env, cred, { company: line.values.get('company'), limit: MEMBERS_TO_COMPLETE })

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { plural } from '../../text.js';
 import { defineCommand, depsOf, type ContextFactory, type Deps } from '../command.js';
 import { importMembers, type ImportReport } from '../../domain/bulk/import.js';
 import { fingerprinted, formatFor, readRows } from '../../domain/bulk/rows.js';
@@ -50,7 +51,7 @@ export async function run(o: ImportOptions): Promise<void> {
         if (first && !o.continueOnError) {
           throw new PlatformError(
             first.code,
-            `${o.dryRun ? 'Dry run: the import would fail' : 'Nothing was imported'}: ${report.failed} bad line(s); the first is line ${first.line}: ${first.message} Fix them, or pass --continue-on-error to import the good rows.`,
+            `${o.dryRun ? 'Dry run: the import would fail' : 'Nothing was imported'}: ${plural(report.failed, 'bad line')}; the first is line ${first.line}: ${first.message} Fix them, or pass --continue-on-error to import the good rows.`,
           );
         }
       },
@@ -87,7 +88,7 @@ async function print(o: ImportOptions, r: ImportReport): Promise<void> {
     const where = r.companies.length > 1 ? ` in ${r.companies.length} companies` : '';
     const how = r.run ? ` (run ${r.run.id}${r.run.mode === 'chunked' ? `, ${r.run.chunks} chunks` : ''})` : '';
     success(o.io, `Imported: ${counts}${where}${how}.`);
-    if (r.failed) warn(o.io, `${r.failed} bad line(s) were skipped (--continue-on-error).`);
+    if (r.failed) warn(o.io, `${plural(r.failed, 'bad line was', 'bad lines were')} skipped (--continue-on-error).`);
   }
 }
 

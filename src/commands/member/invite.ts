@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { plural } from '../../text.js';
 import { defineCommand, depsOf, type ContextFactory, type Deps } from '../command.js';
 import { invite } from '../../domain/members.js';
 import { printJson } from '../../output/json.js';
@@ -16,12 +17,12 @@ export async function run(o: InviteOptions): Promise<void> {
   if (o.json) return printJson(o.io, r);
   await printTable(o.io, r.invited, [
     { header: 'EMAIL', value: (i) => i.email, fit: 'keep' },
-    { header: 'ROLE', value: () => r.role, fit: 'keep' },
+    { header: 'ROLE', value: () => r.role, fit: 'keep', drop: 1 },
     { header: 'STATUS', value: (i) => i.status, fit: 'keep' },
   ]);
   success(
     o.io,
-    `Invited ${r.invited.length} member(s) to "${r.company.name}" as ${r.role} (${r.users === null ? 'unlimited plan' : `${r.users}/${r.maxUsers} users`}).`,
+    `Invited ${plural(r.invited.length, 'member')} to "${r.company.name}" as ${r.role} (${r.users === null ? 'unlimited plan' : `${r.users}/${r.maxUsers} users`}).`,
   );
 }
 

@@ -3,10 +3,11 @@ import { defineCommand, depsOf, intOption, type ContextFactory, type Deps } from
 import { streamMembers, type MemberView } from '../../domain/members.js';
 import { PlatformError } from '../../errors.js';
 import { JsonArrayWriter } from '../../output/json.js';
-import { TableWriter } from '../../output/table.js';
+import { TableWriter, widest } from '../../output/table.js';
+import { ROLES, STATUSES } from '../../domain/roles.js';
 import { CsvWriter } from '../../output/csv.js';
 import { palette } from '../../output/color.js';
-import { moreNote, TERMINAL_LIMIT } from '../../output/paging.js';
+import { emptyNote, flagsText, moreNote, TERMINAL_LIMIT } from '../../output/paging.js';
 import type { RowWriter } from '../../output/row-writer.js';
 
 export interface ListOptions extends Deps {
@@ -33,9 +34,14 @@ function writerFor(o: ListOptions): RowWriter<MemberView> {
   const grey = (t: string, m: MemberView) => (m.status === 'ACTIVE' ? t : c.gray(t));
   return new TableWriter<MemberView>(o.io, [
     { header: 'EMAIL', value: (m) => m.email, style: grey, fit: 'keep' },
-    { header: 'NAME', value: (m) => (m.firstName === null ? '' : `${m.firstName} ${m.lastName}`), style: grey },
-    { header: 'ROLE', value: (m) => m.role, style: grey, fit: 'keep' },
-    { header: 'STATUS', value: (m) => m.status, style: grey, fit: 'keep' },
+    {
+      header: 'NAME',
+      value: (m) => (m.firstName === null ? '' : `${m.firstName} ${m.lastName}`),
+      style: grey,
+      drop: 1,
+    },
+    { header: 'ROLE', value: (m) => m.role, style: grey, fit: 'keep', width: widest(ROLES) },
+    { header: 'STATUS', value: (m) => m.status, style: grey, fit: 'keep', width: widest(STATUSES), drop: 2 },
   ]);
 }
 
@@ -56,7 +62,17 @@ export async function run(o: ListOptions): Promise<void> {
     onPage: (rows) => out.write(rows),
   });
   await out.end();
-  if (table) moreNote(o.io, r, { noun: 'members', next: '--after' });
+  if (!table) return;
+  moreNote(o.io, r, { noun: ['member', 'members'], next: '--after' });
+  const match = flagsText([
+    ['--role', o.role?.trim().toUpperCase()],
+    ['--status', o.status?.trim().toUpperCase()],
+  ]);
+  emptyNote(
+    o.io,
+    r.shown,
+    `No ${o.after === undefined ? '' : 'more '}members${match ? ` match ${match}` : ''}${o.after === undefined ? '' : ` after ${o.after.trim()}`} in "${r.company.name}".`,
+  );
 }
 
 export function newCmdList(f: ContextFactory, runF = run): Command {

@@ -29,7 +29,7 @@ export async function run(o: SetRoleOptions): Promise<void> {
     o.io,
     r.changed
       ? `${r.email} is now ${r.role} in "${r.company.name}" (was ${r.previousRole}).`
-      : `${r.email} already is ${r.role} in "${r.company.name}".`,
+      : `${r.email} is already ${r.role} in "${r.company.name}".`,
   );
 }
 

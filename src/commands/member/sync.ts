@@ -6,7 +6,7 @@ import { fingerprinted, formatFor, readRows } from '../../domain/bulk/rows.js';
 import { CONFIRMATIONS, confirmer, type Confirm } from '../../io/confirm.js';
 import { PlatformError } from '../../errors.js';
 import type { BulkTuning } from '../../domain/bulk/job.js';
-import { printable } from '../../text.js';
+import { plural, printable } from '../../text.js';
 import { palette } from '../../output/color.js';
 import { success, warn } from '../../output/messages.js';
 import { bulkTuning, openBulkInput, readingBar } from './shared/bulk-input.js';
@@ -24,8 +24,6 @@ export interface SyncOptions extends Deps {
   dryRun: boolean;
   check: boolean;
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 function describe(p: SyncPlan): string {
   const t = p.totals;

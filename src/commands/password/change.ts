@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { plural } from '../../text.js';
 import { defineCommand, depsOf, type ContextFactory, type Deps } from '../command.js';
 import type { Prompter } from '../../io/prompter.js';
 import { changePassword } from '../../domain/password-change.js';
@@ -20,7 +21,10 @@ export async function run(o: ChangeOptions): Promise<void> {
     : await promptPasswords(o.io, o.prompter, ['CURRENT PASSWORD', 'NEW PASSWORD', 'CONFIRM NEW PASSWORD']);
   const r = await changePassword(await o.services(), o.credential(), current!, next!, confirm!, o.source());
   if (o.json) return printJson(o.io, r);
-  success(o.io, `Password changed; ${r.revokedSessions} other session(s) and token(s) were revoked.`);
+  success(
+    o.io,
+    `Password changed; ${plural(r.revokedSessions, 'other session or token was', 'other sessions and tokens were')} revoked.`,
+  );
 }
 
 export function newCmdChange(f: ContextFactory, runF = run): Command {

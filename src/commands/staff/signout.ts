@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { plural } from '../../text.js';
 import { defineCommand, depsOf, type ContextFactory, type Deps } from '../command.js';
 import { signOutEverywhere } from '../../domain/staff.js';
 import { printJson } from '../../output/json.js';
@@ -13,7 +14,7 @@ export async function run(o: SignoutOptions): Promise<void> {
   if (o.json) return printJson(o.io, r);
   success(
     o.io,
-    `Signed ${r.email} out everywhere: ${r.revoked} session(s) and token(s) revoked.` +
+    `Signed ${r.email} out everywhere: ${plural(r.revoked, 'session or token', 'sessions and tokens')} revoked.` +
       (r.self ? ' That included yours: sign in again.' : ''),
   );
 }

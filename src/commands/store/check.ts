@@ -6,7 +6,7 @@ import { checkStore } from '../../domain/health.js';
 import { PlatformError } from '../../errors.js';
 import { printJson } from '../../output/json.js';
 import { success, warn } from '../../output/messages.js';
-import { printable } from '../../text.js';
+import { plural, printable } from '../../text.js';
 
 export interface CheckOptions {
   io: IOStreams;
@@ -26,9 +26,12 @@ export async function run(o: CheckOptions): Promise<void> {
       o.io.out.write(`warning: … and ${r.warningCount - r.warnings.length} more not listed\n`);
     if (r.ok) success(o.io, `Store ${r.store} is healthy (schema version ${r.schemaVersion}).`);
     if (r.warningCount > 0)
-      warn(o.io, `${r.warningCount} warning(s): look-alike or now-refused identity text; see docs/identity.md.`);
+      warn(
+        o.io,
+        `${plural(r.warningCount, 'warning')}: look-alike or now-refused identity text; see docs/identity.md.`,
+      );
   }
-  if (!r.ok) throw new PlatformError('STORE_CORRUPT', `Store check found ${r.problems.length} problem(s).`);
+  if (!r.ok) throw new PlatformError('STORE_CORRUPT', `Store check found ${plural(r.problems.length, 'problem')}.`);
 }
 
 export function newCmdCheck(f: ContextFactory, runF = run): Command {

@@ -3,7 +3,7 @@ import type { EngineName } from '../../store/types.js';
 import { WorkFile, type PlannedRow, type Removal, type RowError, type WorkRow } from '../../store/work-file.js';
 import { type ErrorCode, PlatformError, invalid, notFound } from '../../errors.js';
 import { printable } from '../../text.js';
-import { parseRole } from '../roles.js';
+import { parseRowRole } from '../roles.js';
 import { seatLimitError } from '../members.js';
 import { type Actor, type Credential, actorRef, authenticate } from '../auth.js';
 import { type Services, iso, read, write } from '../services.js';
@@ -177,7 +177,7 @@ function validate(row: RawRow): WorkRow {
   try {
     const rawRole = text(row.role);
     if (rawRole === undefined || rawRole.trim() === '') throw invalid('Missing role.');
-    return { line: row.line, email, role: parseRole(rawRole), ref, code: null, message: null };
+    return { line: row.line, email, role: parseRowRole(rawRole), ref, code: null, message: null };
   } catch (e) {
     return bad(email, e);
   }

@@ -51,13 +51,13 @@ describe('member invite run()', () => {
   it('on a terminal prints the invited as an aligned table with a header, the summary on stderr', async () => {
     const r = await invite(ann, ['zoe@example.com'], 'designer', { tty: true });
     expect(r.out).toBe('EMAIL            ROLE      STATUS\nzoe@example.com  DESIGNER  PENDING\n');
-    expect(r.err).toBe('✓ Invited 1 member(s) to "Smith Company" as DESIGNER (2/3 users).\n');
+    expect(r.err).toBe('✓ Invited 1 member to "Smith Company" as DESIGNER (2/3 users).\n');
   });
 
   it('piped: tab-separated rows without a header; a registered e-mail is INVITED, another PENDING; roles in any case', async () => {
     const r = await invite(carol, ['bob@example.com', 'Carol.With.A.Long.Name@Example.com '], 'Manager');
     expect(r.out).toBe('bob@example.com\tMANAGER\tINVITED\ncarol.with.a.long.name@example.com\tMANAGER\tPENDING\n');
-    expect(r.err).toBe('✓ Invited 2 member(s) to "Brown Company" as MANAGER (7/10 users).\n');
+    expect(r.err).toBe('✓ Invited 2 members to "Brown Company" as MANAGER (7/10 users).\n');
     // Each invitation is audited with its role and status.
     const entries = await fx().read((rp) => rp.auditPage({ action: 'member.invite', companyId: carol.company.id }, 2));
     expect(entries.map((e) => [e.actor_email, e.target, JSON.parse(e.details!)])).toEqual([
@@ -174,7 +174,7 @@ describe('member invite run()', () => {
   it('SUPPORT invites into any company by id; an unlimited plan says so in the summary', async () => {
     await fx().setPlan(bob.company.id, 'ENTERPRISE');
     const r = await invite(sue, ['helper@example.com'], 'MANAGER', { company: String(bob.company.id) });
-    expect(r.err).toBe('✓ Invited 1 member(s) to "Jones Company" as MANAGER (unlimited plan).\n');
+    expect(r.err).toBe('✓ Invited 1 member to "Jones Company" as MANAGER (unlimited plan).\n');
     const [entry] = await fx().read((rp) => rp.auditPage({ action: 'member.invite', companyId: bob.company.id }, 1));
     expect(entry).toMatchObject({ actor_email: 'sue@example.com', target: 'helper@example.com' });
   });

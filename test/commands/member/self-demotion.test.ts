@@ -105,7 +105,7 @@ describe('member set-role / remove on oneself', () => {
     const same = setRoleOpts(bob, false, [], false);
     same.o.role = 'administrator';
     await setRole(same.o);
-    expect(same.b.stderr()).toBe('✓ bob@example.com already is ADMINISTRATOR in "Smith Company".\n');
+    expect(same.b.stderr()).toBe('✓ bob@example.com is already ADMINISTRATOR in "Smith Company".\n');
   });
 
   it('remove: removing yourself says so and that you cannot undo it; someone else is asked as before', async () => {

@@ -74,7 +74,7 @@ describe('member set-role run()', () => {
     const count = async () => (await fx().read((rp) => rp.auditPage({ action: 'member.set_role' }, 100))).length;
     const before = await count();
     expect((await setRole(ann, 'des@example.com', 'designer')).err).toBe(
-      '✓ des@example.com already is DESIGNER in "Smith Company".\n',
+      '✓ des@example.com is already DESIGNER in "Smith Company".\n',
     );
     expect(JSON.parse((await setRole(ann, 'des@example.com', 'designer', { json: true })).out).changed).toBe(false);
     expect(await count()).toBe(before);

@@ -166,7 +166,7 @@ describe('password change run(): the rules, in order, and what a change revokes'
     const token = await createToken(fx().services, ann.cred, 'ci');
     const bobs = await createToken(fx().services, bob.cred, 'ci');
     const r = await change(ann, lines(TEST_PASSWORD, '😀'.repeat(8), '😀'.repeat(8)));
-    expect(r).toEqual({ out: '', err: '✓ Password changed; 2 other session(s) and token(s) were revoked.\n' });
+    expect(r).toEqual({ out: '', err: '✓ Password changed; 2 other sessions and tokens were revoked.\n' });
     expect(await passwordIs('ann@example.com', '😀'.repeat(8))).toBe(true);
     expect(await passwordIs('ann@example.com', TEST_PASSWORD)).toBe(false);
     for (const t of [elsewhere.token, token.token])

@@ -81,7 +81,7 @@ describe('staff tools and the support contact', () => {
     });
     const human = deps(sue);
     await contactSet({ ...human.o, contact: 'https://example.com/support' });
-    expect(human.b.stderr()).toBe('✓ The support contact already is https://example.com/support.\n');
+    expect(human.b.stderr()).toBe('✓ The support contact is already https://example.com/support.\n');
 
     d = deps(ann);
     await billingShow(d.o);
@@ -120,7 +120,7 @@ describe('staff tools and the support contact', () => {
     const me = deps(sue);
     await signout({ ...me.o, email: 'sue@example.com' });
     expect(me.b.stderr()).toBe(
-      '✓ Signed sue@example.com out everywhere: 1 session(s) and token(s) revoked. That included yours: sign in again.\n',
+      '✓ Signed sue@example.com out everywhere: 1 session or token revoked. That included yours: sign in again.\n',
     );
   });
 });

@@ -66,7 +66,7 @@ describe('store check run()', () => {
       `user ${bob.id}: current company ${bob.company.id} is not one of theirs`,
     ];
     const r = await check(f);
-    expect(r.error).toMatchObject({ code: 'STORE_CORRUPT', exitCode: 7, message: 'Store check found 3 problem(s).' });
+    expect(r.error).toMatchObject({ code: 'STORE_CORRUPT', exitCode: 7, message: 'Store check found 3 problems.' });
     expect(r.out).toBe(problems.map((p) => p + '\n').join(''));
     expect(r.err).toBe('');
     const j = await check(f, true);
@@ -88,7 +88,7 @@ describe('store check run()', () => {
     );
     await f.sql(`UPDATE plans SET is_default = 0`);
     const r = await check(f);
-    expect(r.error).toMatchObject({ code: 'STORE_CORRUPT', message: 'Store check found 3 problem(s).' });
+    expect(r.error).toMatchObject({ code: 'STORE_CORRUPT', message: 'Store check found 3 problems.' });
     expect(r.out.trimEnd().split('\n')).toEqual([
       `company ${ann.company.id} has 4 members but plan FREE allows 3`,
       `invitation of bob@example.com to company ${ann.company.id} is PENDING but that e-mail has an account`,
@@ -128,7 +128,7 @@ describe('store check run()', () => {
     expect(r.out).not.toMatch(/[\u2060\u3164]/);
     expect(r.err).toBe(
       `✓ Store ${f.path} is healthy (schema version ${LATEST_VERSION}).\n` +
-        '! 3 warning(s): look-alike or now-refused identity text; see docs/identity.md.\n',
+        '! 3 warnings: look-alike or now-refused identity text; see docs/identity.md.\n',
     );
     const j = JSON.parse((await check(f, true)).out);
     expect(j).toMatchObject({ ok: true, problems: [], warningCount: 3 });
@@ -155,7 +155,7 @@ describe('store check run()', () => {
     const lines = r.out.trimEnd().split('\n');
     expect(lines).toHaveLength(MAX_WARNINGS + 1);
     expect(lines[MAX_WARNINGS]).toBe('warning: … and 2 more not listed');
-    expect(r.err).toMatch(new RegExp(`^! ${MAX_WARNINGS + 2} warning\\(s\\)`, 'm'));
+    expect(r.err).toMatch(new RegExp(`^! ${(MAX_WARNINGS + 2).toLocaleString('en-US')} warnings:`, 'm'));
     const j = JSON.parse((await check(f, true)).out);
     expect([j.warnings.length, j.warningCount]).toEqual([MAX_WARNINGS, MAX_WARNINGS + 2]);
   });

@@ -3,6 +3,7 @@ import { defineCommand, depsOf, type ContextFactory, type Deps } from '../../com
 import { listTokens } from '../../../domain/api-tokens.js';
 import { printJson } from '../../../output/json.js';
 import { localTime, printTable } from '../../../output/table.js';
+import { emptyNote } from '../../../output/paging.js';
 
 export async function run(o: Deps): Promise<void> {
   const tokens = await listTokens(await o.services(), o.credential());
@@ -11,7 +12,7 @@ export async function run(o: Deps): Promise<void> {
     { header: 'ID', value: (t) => t.id, fit: 'keep' },
     { header: 'NAME', value: (t) => t.name },
     { header: 'STATUS', value: (t) => t.status, fit: 'keep' },
-    { header: 'CREATED', value: (t) => t.createdAt, human: (t) => localTime(t.createdAt), fit: 'keep' },
+    { header: 'CREATED', value: (t) => t.createdAt, human: (t) => localTime(t.createdAt), fit: 'keep', drop: 1 },
     {
       header: 'EXPIRES',
       value: (t) => t.expiresAt ?? 'never',
@@ -19,6 +20,7 @@ export async function run(o: Deps): Promise<void> {
       fit: 'keep',
     },
   ]);
+  emptyNote(o.io, tokens.length, 'No API tokens. Create one with `platformctl account token create --name NAME`.');
 }
 
 export function newCmdList(f: ContextFactory, runF = run): Command {

@@ -15,8 +15,8 @@ export async function printCompanyTable(io: IOStreams, companies: CompanyListIte
       value: (r) => r.name,
       style: (t, r) => (r.status === 'INVITED' ? c.gray(t) : r.current ? c.bold(t) : t),
     },
-    { header: 'ROLE', value: (r) => r.role, style: grey },
-    { header: 'STATUS', value: (r) => r.status, style: grey },
-    { header: 'MAIN', value: (r) => (r.main ? 'main' : ''), style: grey },
+    { header: 'ROLE', value: (r) => r.role, style: grey, fit: 'keep' },
+    { header: 'STATUS', value: (r) => r.status, style: grey, fit: 'keep', drop: 2 },
+    { header: 'MAIN', value: (r) => (r.main ? 'main' : ''), style: grey, fit: 'keep', drop: 1 },
   ]);
 }

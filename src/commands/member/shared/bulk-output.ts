@@ -1,7 +1,7 @@
 import type { IOStreams } from '../../../io/streams.js';
 import type { RowFailure } from '../../../domain/bulk/job.js';
 import { safeJson } from '../../../output/json.js';
-import { printTable } from '../../../output/table.js';
+import { printTable, type Column } from '../../../output/table.js';
 
 const MARK = '"\\u0000STREAMED\\u0000"';
 
@@ -37,11 +37,11 @@ const TTY_ERRORS = 1000;
 
 /** The failed rows: a table on a terminal, every row tab-separated when piped. */
 export async function printErrors(io: IOStreams, errors: Iterable<RowFailure>): Promise<void> {
-  const columns = [
-    { header: 'LINE', value: (e: RowFailure) => e.line },
-    { header: 'EMAIL', value: (e: RowFailure) => e.email ?? '' },
-    { header: 'CODE', value: (e: RowFailure) => e.code },
-    { header: 'MESSAGE', value: (e: RowFailure) => e.message },
+  const columns: Column<RowFailure>[] = [
+    { header: 'LINE', value: (e) => e.line, fit: 'keep' },
+    { header: 'EMAIL', value: (e) => e.email ?? '', fit: 'keep' },
+    { header: 'CODE', value: (e) => e.code, fit: 'keep' },
+    { header: 'MESSAGE', value: (e) => e.message },
   ];
   let page: RowFailure[] = [];
   let more = 0;

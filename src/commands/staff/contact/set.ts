@@ -16,7 +16,7 @@ export async function run(o: SetOptions): Promise<void> {
     o.io,
     r.changed
       ? `The support contact is now ${printable(r.supportContact)}; \`billing show\` prints it.`
-      : `The support contact already is ${printable(r.supportContact)}.`,
+      : `The support contact is already ${printable(r.supportContact)}.`,
   );
 }
 

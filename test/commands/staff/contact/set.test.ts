@@ -47,7 +47,7 @@ describe('staff contact set run()', () => {
   });
 
   it('the same contact again says so; something that is not a contact is INVALID_INPUT (exit 2), unchanged', async () => {
-    expect((await set(sue, 'tel:+15550100')).err).toBe('✓ The support contact already is tel:+15550100.\n');
+    expect((await set(sue, 'tel:+15550100')).err).toBe('✓ The support contact is already tel:+15550100.\n');
     for (const bad of ['call Sue', 'https://example.com/\u001b[2J', 'javascript:alert(1)'])
       expect(await failure(set(sue, bad)), JSON.stringify(bad)).toMatchObject({ code: 'INVALID_INPUT', exitCode: 2 });
     expect((await failure(set(sue, 'call Sue'))).message).toBe(
