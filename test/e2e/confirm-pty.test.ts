@@ -29,7 +29,7 @@ describe.each(engines())('confirmations on a terminal on %s', (engine) => {
     y.write(ENTER);
     const r1 = await y.end();
     expect(r1.exitCode, r1.output).toBe(8);
-    expect(r1.output).toMatch(/✔ Delete the account [^✔]*undone\. NO, IT'S MISTAKE\r?\n/);
+    expect(r1.output).toMatch(/✓ Delete the account [^✓]*undone\. NO, IT'S MISTAKE\r?\n/);
     expect(r1.output).toMatch(/\nNothing was changed; your account was not deleted\.\r?\n$/);
     expect(r1.output).not.toMatch(/error:|To confirm/);
 
