@@ -189,6 +189,9 @@ export function createContext(opts: {
       get token() {
         return activeToken();
       },
+      get fromEnv() {
+        return envToken() !== undefined;
+      },
     }),
     now,
     close: async () => {

@@ -1,5 +1,5 @@
-import { PlatformError, conflict } from '../errors.js';
-import { checkPasswordChange, hashPassword, kdfOf, verifyPassword } from './password.js';
+import { PlatformError, conflict, invalid } from '../errors.js';
+import { checkPasswordChange, hashPassword, kdfOf, normalizePassword, verifyPassword } from './password.js';
 import { type Credential, actorRef, authenticate } from './auth.js';
 import { type Services, iso, read, write } from './services.js';
 import { audit } from './audit-trail.js';
@@ -22,7 +22,8 @@ const WRONG = 'Current password is incorrect.';
  * e-mail from `source` (this device) exactly as a failed sign-in does, and on the
  * session or token used: after TOKEN_CHECK_LIMIT of them that credential is revoked, so
  * a stolen session cannot guess without limit. Only this device's own lock refuses a
- * change, never strangers' failures (src/domain/throttle.ts). On success every other
+ * change, never strangers' failures (src/domain/throttle.ts). Then a new password equal
+ * to the current one is refused (INVALID_INPUT). On success every other
  * session and token of the user is revoked.
  */
 export async function changePassword(
@@ -71,6 +72,10 @@ export async function changePassword(
     // The counts must be committed, so the error is thrown after the transaction.
     throw error;
   }
+  // Only now, the current password being known to be right, may it be compared: a new
+  // password equal to it would change nothing, yet revoke every other session.
+  if (normalizePassword(next) === normalizePassword(current))
+    throw invalid('The new password is the same as the current one; choose a different password.');
   const hash = await hashPassword(next, kdfOf(svc));
   return write(svc, async (r) => {
     const actor = await authenticate(r, cred, now);

@@ -18,13 +18,15 @@ export interface ChoiceConfig {
 export async function loadChoice(): Promise<ReturnType<typeof createPrompt<boolean, ChoiceConfig>>> {
   // Imported here, not at the top: the bundle keeps npm packages external and would
   // otherwise load them on every run, prompt or not.
-  const { createPrompt, isDownKey, isEnterKey, isUpKey, makeTheme, useKeypress, usePrefix, useState } =
-    await import('@inquirer/core');
+  const core = await import('@inquirer/core');
+  const { createPrompt, isDownKey, isEnterKey, isUpKey, makeTheme, useKeypress, usePrefix, useState } = core;
+  const { useSuspend } = await import('./line-prompt.js');
   return createPrompt<boolean, ChoiceConfig>((config, done) => {
     const theme = makeTheme(config.theme);
     const [status, setStatus] = useState<'idle' | 'done'>('idle');
     const [onYes, setOnYes] = useState(false);
     const prefix = usePrefix({ status, theme });
+    useSuspend(core, false);
 
     useKeypress((key, rl) => {
       if (status === 'done') return;

@@ -1,6 +1,6 @@
 import { PlatformError, cancelled } from '../errors.js';
 import { warn } from '../output/messages.js';
-import type { IOStreams } from './streams.js';
+import { noTerminal, type IOStreams } from './streams.js';
 import type { Prompter } from './prompter.js';
 
 /** The two answers of each destructive command, as fixed by the contract. */
@@ -43,7 +43,7 @@ export function confirmer(io: IOStreams, prompter: Prompter, yes: boolean): Conf
     if (!io.canPrompt()) {
       throw new PlatformError(
         'CONFIRMATION_REQUIRED',
-        `${question} Confirmation needs a terminal; pass --yes to confirm from a script.`,
+        `${question} Confirmation needs a terminal (${noTerminal(io)}); pass --yes to confirm from a script.`,
       );
     }
     const kept = details.kept ?? 'Nothing was changed.';
@@ -51,10 +51,14 @@ export function confirmer(io: IOStreams, prompter: Prompter, yes: boolean): Conf
     const proof = details.proof;
     if (!proof) return;
     for (;;) {
-      const typed = await prompter.input(`To confirm, type ${proof.label} (${proof.expected}):`);
+      const wrong = `That is not ${proof.expected}. Type it as shown, or press Enter on an empty line to stop here.`;
+      // Checked on the open prompt, so a wrong text is never shown as taken.
+      const typed = await prompter.input(`To confirm, type ${proof.label} (${proof.expected}):`, async (t) =>
+        t.trim() === '' || same(t, proof.expected) ? true : wrong,
+      );
       if (typed.trim() === '') throw cancelled(kept);
       if (same(typed, proof.expected)) return;
-      warn(io, `That is not ${proof.expected}. Type it as shown, or press Enter on an empty line to stop here.`);
+      warn(io, wrong);
     }
   };
 }

@@ -1,5 +1,6 @@
 import { PlatformError } from '../errors.js';
 import type { IOStreams } from './streams.js';
+import { noPasswordPrompt } from './ask.js';
 import type { Prompter } from './prompter.js';
 
 /** Reads stdin to the end, at most `limit` bytes. */
@@ -15,8 +16,26 @@ export async function readAll(stdin: NodeJS.ReadableStream, limit = 1 << 20): Pr
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * The usage error for --password-stdin when standard input is a terminal: the password
+ * would be echoed as typed, and nothing would happen after Enter until Ctrl-D. Refused
+ * before anything is read, as `member import -` refuses a terminal.
+ */
+export function passwordStdinIsTerminal(): PlatformError {
+  return new PlatformError(
+    'USAGE',
+    '--password-stdin reads the password from standard input, which is a terminal: leave out --password-stdin to be asked with hidden input, or pipe the password in.',
+  );
+}
+
+/** Refuses --password-stdin on a terminal (see passwordStdinIsTerminal); call it before any other check. */
+export function checkPasswordStdin(io: IOStreams, passwordStdin: boolean): void {
+  if (passwordStdin && io.isStdinTTY) throw passwordStdinIsTerminal();
+}
+
 /** The first `count` lines of stdin (CR LF or LF), for --password-stdin. */
 export async function passwordLines(io: IOStreams, count: number): Promise<string[]> {
+  checkPasswordStdin(io, true);
   const text = await readAll(io.stdin);
   const lines = text.split(/\r?\n/);
   if (lines.length - (text.endsWith('\n') ? 1 : 0) < count || lines.slice(0, count).some((l) => l === '')) {
@@ -33,10 +52,7 @@ export async function passwordLines(io: IOStreams, count: number): Promise<strin
 /** Asks for passwords on a terminal, or says which flag a script must use. */
 export async function promptPasswords(io: IOStreams, prompter: Prompter, messages: string[]): Promise<string[]> {
   if (!io.canPrompt()) {
-    throw new PlatformError(
-      'USAGE',
-      'No terminal to ask for the password; pass --password-stdin and write it to standard input.',
-    );
+    throw new PlatformError('USAGE', noPasswordPrompt(io));
   }
   const out: string[] = [];
   for (const m of messages) out.push(await prompter.password(m));

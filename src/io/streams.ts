@@ -69,8 +69,22 @@ export interface IOStreams {
   colorOut: boolean;
   /** Colour on stderr. */
   colorErr: boolean;
-  /** True when a human can answer prompts: stdin and stdout are both terminals. */
+  /**
+   * True when a human can answer prompts: stdin (where the answer comes from) and stderr
+   * (where prompts are drawn) are both terminals, as gh and inquirer decide. stdout does
+   * not matter: `platformctl account login | cat` still asks.
+   */
   canPrompt(): boolean;
+}
+
+/**
+ * Why nothing can be asked, naming the stream that is not a terminal (for messages:
+ * "…; standard input is not a terminal"), or undefined when prompts can be shown.
+ */
+export function noTerminal(io: Pick<IOStreams, 'isStdinTTY' | 'isStderrTTY'>): string | undefined {
+  if (!io.isStdinTTY) return 'standard input is not a terminal';
+  if (!io.isStderrTTY) return 'standard error, where prompts are drawn, is not a terminal';
+  return undefined;
 }
 
 /** Decides colour once from the flags and environment, as NO_COLOR and FORCE_COLOR specify. */
@@ -99,6 +113,6 @@ export function systemIO(opts: { noColor: boolean; env: NodeJS.ProcessEnv }): IO
     columns: isStdoutTTY ? process.stdout.columns || Number(opts.env.COLUMNS) || 80 : undefined,
     colorOut: colorFor(isStdoutTTY, opts.env, opts.noColor),
     colorErr: colorFor(isStderrTTY, opts.env, opts.noColor),
-    canPrompt: () => isStdinTTY && isStdoutTTY,
+    canPrompt: () => isStdinTTY && isStderrTTY,
   };
 }

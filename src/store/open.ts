@@ -14,6 +14,11 @@ export type StoreLocation = (
 ) & { origin?: LocationOrigin };
 
 const REMOTE = /^(libsql|https?|wss?):\/\//i;
+/**
+ * A URL of a scheme platformctl does not speak (`ftp://x`), refused rather than taken as
+ * a local path "ftp:/x". Two letters at least: `C://x` is a Windows drive, still a path.
+ */
+const OTHER_URL = /^([a-z][a-z0-9+.-]+):\/\//i;
 
 /** Parses a --store value: a path, file:<path>, or a libSQL server URL. */
 export function parseLocation(raw: string, origin?: LocationOrigin): StoreLocation {
@@ -32,6 +37,12 @@ export function parseLocation(raw: string, origin?: LocationOrigin): StoreLocati
     const display = u.toString();
     return { engine: 'libsql', url: value, key: display, display, origin };
   }
+  const other = OTHER_URL.exec(value);
+  if (other && other[1]!.toLowerCase() !== 'file')
+    throw new PlatformError(
+      'USAGE',
+      `The store location has an unknown URL scheme "${other[1]}:". A store is a path, file:<path>, or a URL with libsql:, http:, https:, ws: or wss:.`,
+    );
   const path = resolve(value.replace(/^file:(\/\/)?/i, ''));
   return { engine: 'local', path, key: path, origin };
 }

@@ -143,19 +143,19 @@ describe.each(engines())('account show, update and validation on %s', (engine) =
     expect([r.exitCode, r.stdout, r.stderr]).toEqual([
       2,
       '',
-      'error: Missing required options --email <email>, --last-name <name>; there is no terminal to ask for them. Pass the password with --password-stdin.',
+      'error: Missing required options --email <email>, --last-name <name>; standard input is not a terminal, so they cannot be asked. Pass the password with --password-stdin.',
     ]);
     const j = await t.run(['--json', 'account', 'register', '--password-stdin'], { input: PASSWORD + '\n' });
     expect(j.exitCode).toBe(2);
     expect(JSON.parse(j.stderr).error).toEqual({
       code: 'USAGE',
       message:
-        'Missing required options --email <email>, --first-name <name>, --last-name <name>; there is no terminal to ask for them.',
+        'Missing required options --email <email>, --first-name <name>, --last-name <name>; standard input is not a terminal, so they cannot be asked.',
     });
     const l = await t.run(['account', 'login', '--password-stdin'], { input: PASSWORD + '\n' });
     expect([l.exitCode, l.stderr]).toEqual([
       2,
-      'error: Missing required option --email <email>; there is no terminal to ask for it.',
+      'error: Missing required option --email <email>; standard input is not a terminal, so it cannot be asked.',
     ]);
   });
 

@@ -29,7 +29,7 @@ describe.each(engines())('confirmations on a terminal on %s', (engine) => {
     y.write(ENTER);
     const r1 = await y.end();
     expect(r1.exitCode, r1.output).toBe(8);
-    expect(r1.output).toMatch(/✔ Delete the account [^✔]*undone\. NO, IT'S MISTAKE\r?\n/);
+    expect(r1.output).toMatch(/✓ Delete the account [^✓]*undone\. NO, IT'S MISTAKE\r?\n/);
     expect(r1.output).toMatch(/\nNothing was changed; your account was not deleted\.\r?\n$/);
     expect(r1.output).not.toMatch(/error:|To confirm/);
 
@@ -49,9 +49,9 @@ describe.each(engines())('confirmations on a terminal on %s', (engine) => {
     yes.write(ENTER);
     await yes.expect(/To confirm, type your e-mail address \(ann@example\.com\):/);
     yes.write('ann@example.org' + ENTER);
+    // Refused on the open prompt (never shown as taken): the reason under it, the text kept to correct.
     await yes.expect(/That is not ann@example\.com\./);
-    await yes.expect(/To confirm, type your e-mail address/);
-    yes.write('ann@example.com' + ENTER);
+    yes.write('\u0015' + 'ann@example.com' + ENTER);
     const r3 = await yes.end();
     expect(r3.exitCode, r3.output).toBe(0);
     expect(r3.output).toMatch(/Deleted the account ann@example.com and the company "Smith Company"/);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, type TestStore } from './harness.js';
 
@@ -18,8 +19,14 @@ export class PtySession {
   private cursor = 0;
   private readonly proc;
 
-  constructor(t: TestStore, args: string[], configDir: string) {
-    const cmd = ['node', BIN, '--store', t.store, '--config-dir', configDir, ...args].map(quote).join(' ');
+  /**
+   * `redirect` is appended to the shell command as it is, e.g. `| cat` (stdout a pipe) or
+   * `2>err.txt`, to run with only some of the streams on the terminal.
+   */
+  constructor(t: TestStore, args: string[], configDir: string, redirect = '') {
+    const cmd =
+      ['node', BIN, '--store', t.store, '--config-dir', configDir, ...args].map(quote).join(' ') +
+      (redirect ? ` ${redirect}` : '');
     this.proc = spawn('script', ['-qefc', cmd, '/dev/null'], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: {
@@ -64,6 +71,28 @@ export class PtySession {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Sends a signal to every process under the terminal (the shell and platformctl), as
+   * the shell's `fg` sends SIGCONT.
+   */
+  signal(sig: NodeJS.Signals): void {
+    const parent = new Map<number, number>();
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+    const under = (pid: number): boolean => {
+      for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === this.proc.pid) return true;
+      return false;
+    };
+    for (const pid of parent.keys()) if (under(pid)) process.kill(pid, sig);
   }
 
   write(keys: string): void {

@@ -69,7 +69,7 @@ describe('a primary and a replica (sqld)', () => {
     expect(p.exitCode, p.stderr).toBe(0);
     expect(JSON.parse(p.stdout)).toMatchObject([{ name: 'Smith Company', role: 'OWNER' }]);
     const status = JSON.parse((await ann.run(['--json', 'account', 'status'])).stdout);
-    expect(status.accounts).toEqual([{ email: 'ann@example.com', active: true, session: 'valid' }]);
+    expect(status.accounts).toEqual([{ email: 'ann@example.com', active: true, session: 'signed_in' }]);
   });
 
   it('read-your-writes at the store level: 100 writes through the replica, each read at once by a new reader', async () => {

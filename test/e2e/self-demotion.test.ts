@@ -32,13 +32,13 @@ describe.each(engines())('demoting or removing yourself on %s', (engine) => {
       code: 'CONFIRMATION_REQUIRED',
       message:
         'Change your own role in "Smith Company" from ADMINISTRATOR to DESIGNER? You will no longer manage its members ' +
-        'and cannot undo this yourself. Confirmation needs a terminal; pass --yes to confirm from a script.',
+        'and cannot undo this yourself. Confirmation needs a terminal (standard input is not a terminal); pass --yes to confirm from a script.',
     });
     const leave = await bob.run(['member', 'remove', 'bob@example.com']);
     expect([leave.exitCode, leave.stderr]).toEqual([
       2,
       'error: Remove yourself (ADMINISTRATOR) from "Smith Company"? You will lose access to it and cannot undo this ' +
-        'yourself. Confirmation needs a terminal; pass --yes to confirm from a script.',
+        'yourself. Confirmation needs a terminal (standard input is not a terminal); pass --yes to confirm from a script.',
     ]);
     expect(await roleOfBob()).toBe('ADMINISTRATOR');
     expect((await bob.run(['--yes', 'member', 'set-role', 'bob@example.com', '--role', 'DESIGNER'])).exitCode).toBe(0);

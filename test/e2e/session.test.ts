@@ -93,8 +93,8 @@ describe.each(engines())('sessions and tokens on %s', (engine) => {
     expect(status).toEqual({
       store: expect.any(String),
       accounts: [
-        { email: 'ann@example.com', active: false, session: 'valid' },
-        { email: 'bob@example.com', active: true, session: 'valid' },
+        { email: 'ann@example.com', active: false, session: 'signed_in' },
+        { email: 'bob@example.com', active: true, session: 'signed_in' },
       ],
       token: null,
     });
@@ -144,6 +144,10 @@ describe.each(engines())('sessions and tokens on %s', (engine) => {
     expect(JSON.parse((await as(['--json', 'account', 'status'])).stdout).accounts).toEqual([
       { email: 'ann@example.com', active: true, session: 'revoked' },
     ]);
+    // Nobody usable is signed in: status lists the stale session on stderr and exits 3.
+    const only = await as(['account', 'status']);
+    expect(only.exitCode).toBe(3);
+    expect(only.stderr).toMatch(/ann@example\.com\s+revoked: sign in again/);
     const stale = await as(['account', 'logout']);
     expect([stale.exitCode, stale.stderr]).toEqual([
       0,
@@ -152,7 +156,7 @@ describe.each(engines())('sessions and tokens on %s', (engine) => {
     const none = await as(['account', 'status']);
     expect([none.exitCode, none.stderr]).toEqual([
       3,
-      'error: You are not signed in to this store. Sign in with `platformctl account login` (or set PLATFORMCTL_TOKEN).',
+      'error: You are not signed in. Run `platformctl account login` or set PLATFORMCTL_TOKEN.',
     ]);
   });
 
@@ -301,7 +305,7 @@ describe.each(engines())('sessions and tokens on %s', (engine) => {
       const expired = await t.run(['account', 'show'], { token: api });
       expect([expired.exitCode, expired.stderr]).toEqual([
         3,
-        'error: Your session or token has expired. Sign in again with `platformctl account login`.',
+        'error: The token in PLATFORMCTL_TOKEN has expired. Unset PLATFORMCTL_TOKEN to use your saved sessions, or create a new token (`platformctl account token create`).',
       ]);
       expect((await ann.json(['account', 'token', 'list']))[0].status).toBe('EXPIRED');
       const db2 = new Database(t.store);

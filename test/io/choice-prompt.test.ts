@@ -33,7 +33,7 @@ describe('the confirmation list', () => {
     const r = await answer([ENTER]);
     expect(r.result).toBe(false);
     expect(r.shown).toMatch(/❯ NO, IT'S MISTAKE\n {2}YES, DELETE IT/);
-    expect(r.shown).toMatch(/✔ Delete it\? NO, IT'S MISTAKE/);
+    expect(r.shown).toMatch(/✓ Delete it\? NO, IT'S MISTAKE/);
   });
 
   it.each([['y'], ['Y'], ['yes'], ['YES, DELETE IT'], ['1'], ['2'], ['j'], ['\t'], [' ']])(

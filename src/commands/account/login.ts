@@ -6,7 +6,7 @@ import type { Services } from '../../domain/services.js';
 import type { Config } from '../../config.js';
 import { login } from '../../domain/accounts.js';
 import { askUntilAccepted, nothingToAsk } from '../../io/ask.js';
-import { passwordLines, promptPasswords } from '../../io/password-input.js';
+import { checkPasswordStdin, passwordLines, promptPasswords } from '../../io/password-input.js';
 import { printJson } from '../../output/json.js';
 import { success } from '../../output/messages.js';
 import { stillSignedIn } from './shared/signed-in.js';
@@ -30,13 +30,14 @@ export interface LoginOptions {
 /** The e-mail: the flag's, checked, or asked on a terminal until it is one. */
 async function accountEmail(o: LoginOptions): Promise<string> {
   if (o.email !== undefined) return normalizeEmail(o.email);
-  return askUntilAccepted(o.io, () => o.prompter.input('EMAIL'), normalizeEmail);
+  return askUntilAccepted(o.io, (check) => o.prompter.input('EMAIL', check), normalizeEmail);
 }
 
 export async function run(o: LoginOptions): Promise<void> {
+  checkPasswordStdin(o.io, o.passwordStdin);
   // Without a terminal nothing can be asked: say everything that is missing at once.
   if (!o.io.canPrompt() && (o.email === undefined || !o.passwordStdin))
-    throw nothingToAsk(o.email === undefined ? ['--email <email>'] : [], !o.passwordStdin);
+    throw nothingToAsk(o.io, o.email === undefined ? ['--email <email>'] : [], !o.passwordStdin);
   const email = await accountEmail(o);
   const [password] = o.passwordStdin
     ? await passwordLines(o.io, 1)

@@ -9,7 +9,7 @@ import { checkEmailAvailable, register } from '../../domain/accounts.js';
 import { checkNewPassword, normalizePassword } from '../../domain/password.js';
 import * as v from '../../domain/validation.js';
 import { askUntilAccepted, nothingToAsk } from '../../io/ask.js';
-import { passwordLines } from '../../io/password-input.js';
+import { checkPasswordStdin, passwordLines } from '../../io/password-input.js';
 import { printJson } from '../../output/json.js';
 import { success, warn } from '../../output/messages.js';
 import { stillSignedIn } from './shared/signed-in.js';
@@ -50,7 +50,7 @@ async function accountFields(o: RegisterOptions, svc: () => Promise<Services>) {
   };
   if (o.phone !== undefined) v.phone(o.phone);
   const ask = (question: string, accept: (answer: string) => string | Promise<string>) =>
-    askUntilAccepted(o.io, () => o.prompter.input(question), accept);
+    askUntilAccepted(o.io, (check) => o.prompter.input(question, check), accept);
   const email =
     given.email === undefined
       ? await ask('EMAIL', async (a) => checkEmailAvailable(await svc(), a))
@@ -66,7 +66,7 @@ async function newPassword(o: RegisterOptions): Promise<string> {
   for (;;) {
     const pw = await askUntilAccepted(
       o.io,
-      () => o.prompter.password('PASSWORD'),
+      (check) => o.prompter.password('PASSWORD', check),
       (a) => (checkNewPassword(a, 'Password'), a),
     );
     const again = await o.prompter.password('CONFIRM PASSWORD');
@@ -76,14 +76,20 @@ async function newPassword(o: RegisterOptions): Promise<string> {
 }
 
 export async function run(o: RegisterOptions): Promise<void> {
-  // Without a terminal nothing can be asked: say everything that is missing at once.
-  if (!o.io.canPrompt()) {
+  // --password-stdin on a terminal is a mistake in the command line itself: refused first.
+  checkPasswordStdin(o.io, o.passwordStdin);
+  // Without a terminal nothing can be asked: say every missing option at once.
+  const prompting = o.io.canPrompt();
+  if (!prompting) {
     const missing = REQUIRED.filter((f) => o[f.key] === undefined).map((f) => f.flag);
-    if (missing.length || !o.passwordStdin) throw nothingToAsk(missing, !o.passwordStdin);
+    if (missing.length) throw nothingToAsk(o.io, missing, !o.passwordStdin);
   }
   let opened: Promise<Services> | undefined;
   const services = () => (opened ??= o.services());
+  // The documented order, in every mode: the fields (an e-mail already registered is
+  // refused, exit 6) before anything about the password.
   const fields = await accountFields(o, services);
+  if (!prompting && !o.passwordStdin) throw nothingToAsk(o.io, [], true);
   const password = await newPassword(o);
   const svc = await services();
   const result = await register(svc, { ...fields, password });

@@ -3,7 +3,7 @@ import { plural } from '../../text.js';
 import { defineCommand, depsOf, type ContextFactory, type Deps } from '../command.js';
 import type { Prompter } from '../../io/prompter.js';
 import { changePassword } from '../../domain/password-change.js';
-import { passwordLines, promptPasswords } from '../../io/password-input.js';
+import { checkPasswordStdin, passwordLines, promptPasswords } from '../../io/password-input.js';
 import { printJson } from '../../output/json.js';
 import { success } from '../../output/messages.js';
 import { deviceId } from '../../device-id.js';
@@ -16,6 +16,7 @@ export interface ChangeOptions extends Deps {
 }
 
 export async function run(o: ChangeOptions): Promise<void> {
+  checkPasswordStdin(o.io, o.passwordStdin);
   const [current, next, confirm] = o.passwordStdin
     ? await passwordLines(o.io, 3)
     : await promptPasswords(o.io, o.prompter, ['CURRENT PASSWORD', 'NEW PASSWORD', 'CONFIRM NEW PASSWORD']);

@@ -182,7 +182,7 @@ describe('account delete run(): what goes with the account', () => {
     ).rejects.toMatchObject({
       code: 'CONFIRMATION_REQUIRED',
       message:
-        'Delete the account ann@example.com and your company "Smith Company" with its 2 other members? This cannot be undone. Confirmation needs a terminal; pass --yes to confirm from a script.',
+        'Delete the account ann@example.com and your company "Smith Company" with its 2 other members? This cannot be undone. Confirmation needs a terminal (standard input is not a terminal); pass --yes to confirm from a script.',
     });
   });
 

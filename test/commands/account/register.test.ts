@@ -63,12 +63,15 @@ function registerOptions(o: {
 }
 
 describe('account register run()', () => {
-  it('without a terminal and without --password-stdin: USAGE naming --password-stdin, no prompt', async () => {
+  it('without a terminal and without --password-stdin: USAGE naming --password-stdin (after the e-mail check), no prompt', async () => {
     const p = scriptedPrompter([]);
-    await expect(register(registerOptions({ tty: false, prompter: p.prompter }).options)).rejects.toMatchObject({
+    await expect(
+      register(registerOptions({ tty: false, prompter: p.prompter, store: true }).options),
+    ).rejects.toMatchObject({
       code: 'USAGE',
       exitCode: 2,
-      message: 'No terminal to ask for the password; pass --password-stdin and write it to standard input.',
+      message:
+        'The password cannot be asked: standard input is not a terminal. Pass --password-stdin and write it to standard input.',
     });
     expect(p.asked).toEqual([]);
   });
@@ -82,7 +85,7 @@ describe('account register run()', () => {
       code: 'USAGE',
       exitCode: 2,
       message:
-        'Missing required options --email <email>, --first-name <name>, --last-name <name>; there is no terminal to ask for them. Pass the password with --password-stdin.',
+        'Missing required options --email <email>, --first-name <name>, --last-name <name>; standard input is not a terminal, so they cannot be asked. Pass the password with --password-stdin.',
     });
     await expect(
       register(
@@ -96,7 +99,7 @@ describe('account register run()', () => {
       ),
     ).rejects.toMatchObject({
       code: 'USAGE',
-      message: 'Missing required option --last-name <name>; there is no terminal to ask for it.',
+      message: 'Missing required option --last-name <name>; standard input is not a terminal, so it cannot be asked.',
     });
     expect(p.asked).toEqual([]);
   });
@@ -211,10 +214,20 @@ describe('account register run()', () => {
     }
   });
 
-  it('with --password-stdin reads the first line and never prompts, even on a terminal', async () => {
+  it('with --password-stdin reads the first line and never prompts; a terminal on stdin is refused at once', async () => {
     const p = scriptedPrompter([]);
-    const { options } = registerOptions({
+    const tty = registerOptions({
       tty: true,
+      stdin: 'long enough secret\n',
+      passwordStdin: true,
+      prompter: p.prompter,
+    });
+    await expect(register(tty.options)).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/^--password-stdin reads the password from standard input, which is a terminal/),
+    });
+    const { options } = registerOptions({
+      tty: false,
       stdin: 'long enough secret\n',
       passwordStdin: true,
       prompter: p.prompter,
@@ -298,12 +311,12 @@ describe('account login run()', () => {
     ).rejects.toMatchObject({
       code: 'USAGE',
       exitCode: 2,
-      message: 'Missing required option --email <email>; there is no terminal to ask for it.',
+      message: 'Missing required option --email <email>; standard input is not a terminal, so it cannot be asked.',
     });
     await expect(login(opts(false, none.prompter, { email: undefined }))).rejects.toMatchObject({
       code: 'USAGE',
       message:
-        'Missing required option --email <email>; there is no terminal to ask for it. Pass the password with --password-stdin.',
+        'Missing required option --email <email>; standard input is not a terminal, so it cannot be asked. Pass the password with --password-stdin.',
     });
     expect(none.asked).toEqual([]);
   });

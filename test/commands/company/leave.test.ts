@@ -91,7 +91,7 @@ describe('company leave run()', () => {
     const e = await failure(l.done);
     expect(e).toMatchObject({ code: 'CONFIRMATION_REQUIRED', exitCode: 2 });
     expect(e.message).toBe(
-      'Leave "Smith Company" (your role: ADMINISTRATOR)? You will lose access to it. Confirmation needs a terminal; pass --yes to confirm from a script.',
+      'Leave "Smith Company" (your role: ADMINISTRATOR)? You will lose access to it. Confirmation needs a terminal (standard input is not a terminal); pass --yes to confirm from a script.',
     );
     expect(l.asked).toEqual([]);
     expect(await memberOf(bob, ann.company.id)).toBe('ACTIVE');

@@ -50,7 +50,7 @@ describe('member remove run()', () => {
       code: 'CONFIRMATION_REQUIRED',
       exitCode: 2,
       message:
-        'Remove p1@example.com (DESIGNER, PENDING) from "Smith Company"? They will lose access to it. Confirmation needs a terminal; pass --yes to confirm from a script.',
+        'Remove p1@example.com (DESIGNER, PENDING) from "Smith Company"? They will lose access to it. Confirmation needs a terminal (standard input is not a terminal); pass --yes to confirm from a script.',
     });
     expect(await members()).toContain('p1@example.com');
   });

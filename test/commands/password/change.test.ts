@@ -104,7 +104,7 @@ describe('password change run()', () => {
 
   it('with --password-stdin reads three lines, never prompts, and changes the password', async () => {
     const p = scriptedPrompter([]);
-    const { b, options } = opts(true, p.prompter, {
+    const { b, options } = opts(false, p.prompter, {
       passwordStdin: true,
       stdin: 'correct horse battery\r\na new password\r\na new password\r\n',
       json: true,
