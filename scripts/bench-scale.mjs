@@ -55,7 +55,9 @@ async function bundleWorker(dir) {
     target: 'node20',
     external: Object.keys(pkg.dependencies),
     nodePaths: [join(ROOT, 'node_modules')],
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);",
+    },
     plugins: [
       {
         name: 'sql-raw',
