@@ -293,6 +293,11 @@ function summarise(r) {
   lines.push(
     `  write-lock wait during the import: p50 ${ms(pct(w, 50))}, p99 ${ms(pct(w, 99))}, max ${ms(Math.max(0, ...w))} over ${w.length} writes (before it: p99 ${ms(pct(waits(before), 99))}); exit 7: ${exit7}`,
   );
+  // Writes whose transaction the store ended (STORE_BUSY) and that ran again.
+  const retried = writes(during).filter((x) => (x.attempts ?? 1) > 1);
+  lines.push(
+    `  writes run more than once during the import: ${retried.length} of ${writes(during).length} (attempts max ${Math.max(1, ...retried.map((x) => x.attempts))}); over 1 s of lock wait: ${w.filter((x) => x > 1000).length}`,
+  );
   return {
     lines,
     row: `| ${r.name} | ${r.importExit === 0 ? `${secs.toFixed(1)} s` : 'failed'} | ${(r.rss / 1024).toFixed(0)} MB | ${(writes(during).length / secs).toFixed(1)} | ${[
