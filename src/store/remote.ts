@@ -793,10 +793,7 @@ export class RemoteStore implements Store {
     // STORE_BUSY here always means sqld rolled our transaction back itself (another
     // writer held the lock, or sqld took ours for a waiting writer after ~5 s): nothing
     // was applied, so the whole transaction runs again after a short random pause, until
-    // the busy timeout is spent, as SQLite's busy timeout does locally. The pause stays
-    // short (5–85 ms, jittered): the wait for the lock itself happens inside sqld, which
-    // queues a BEGIN IMMEDIATE until the holder ends, so a long pause here only misses
-    // the gap between an importer's chunks (docs/bulk.md).
+    // the busy timeout is spent, as SQLite's busy timeout does locally.
     const deadline = Date.now() + this.busyMs;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -810,7 +807,7 @@ export class RemoteStore implements Store {
           Date.now() >= deadline
         )
           throw e;
-        const pause = 5 + Math.random() * 20 * Math.min(attempt, 4);
+        const pause = Math.min(200, 10 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random());
         await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(0, deadline - Date.now()))));
       }
     }

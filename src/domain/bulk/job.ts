@@ -30,8 +30,6 @@ export const ENGINE_LIMITS: Record<
     oneTransaction: number;
     chunkTargetMs: number;
     pauseMs: number;
-    /** The pause after a chunk is at least this share of the time the chunk held the lock. */
-    gapShare: number;
     firstChunk: number;
     minChunk: number;
     maxChunk: number;
@@ -43,38 +41,21 @@ export const ENGINE_LIMITS: Record<
     oneTransaction: 20_000,
     chunkTargetMs: 60,
     pauseMs: 40,
-    gapShare: 0,
     firstChunk: 2_000,
     minChunk: 1_000,
     maxChunk: 20_000,
   },
   // Each statement is a round trip (~4.4 ms); sqld ends a transaction held ~5 s while
-  // another writer waits. Writers wait for the lock inside sqld, which wakes one of them
-  // when it is released; the woken one must still take it before the importer's next
-  // BEGIN does, which on a loaded server takes longer than a fixed 25 ms: the gap grows
-  // with the chunk (a quarter of the time it held the lock), so the import keeps at most
-  // ~80% of the lock while others wait (docs/bulk.md).
+  // another writer waits, and hands the lock to a waiting writer as soon as it is free.
   libsql: {
     oneTransaction: 10_000,
     chunkTargetMs: 200,
     pauseMs: 25,
-    gapShare: 0.25,
     firstChunk: 2_000,
     minChunk: 1_000,
     maxChunk: 20_000,
   },
 };
-
-/**
- * The pause after a chunk that held the write lock `heldMs`: the engine's pause, or a
- * share of the chunk's time if that is longer, so that writers who queued behind the
- * chunk get the lock before the next one. A pause set by PLATFORMCTL_BULK_PAUSE_MS is
- * taken as it is.
- */
-export function gapAfterChunk(limits: { pauseMs: number; gapShare: number; pauseFixed?: boolean }, heldMs: number) {
-  if (limits.pauseFixed) return limits.pauseMs;
-  return Math.max(limits.pauseMs, Math.round(limits.gapShare * Math.max(0, heldMs)));
-}
 
 /** Different company cells one file may name. */
 export const MAX_COMPANIES = 1000;
@@ -468,7 +449,6 @@ export class BulkJob {
       ...base,
       oneTransaction: t.oneTransaction ?? base.oneTransaction,
       pauseMs: t.pauseMs ?? base.pauseMs,
-      pauseFixed: t.pauseMs !== undefined,
       ...(t.chunkRows !== undefined
         ? { firstChunk: t.chunkRows, maxChunk: t.chunkRows, fixed: true }
         : { fixed: false }),
@@ -578,6 +558,7 @@ export class BulkJob {
    */
   private async applyChunked(planned: number): Promise<RunInfo> {
     const limits = this.limits;
+    const pause = limits.pauseMs;
     const started = this.svc.now();
     const ts0 = iso(started);
     const { runId, prior } = await write(this.svc, async (r) => {
@@ -673,7 +654,7 @@ export class BulkJob {
               Math.max(limits.minChunk, (size * limits.chunkTargetMs) / Math.max(1, took), size / 2),
             ),
           );
-        await sleep(gapAfterChunk(limits, took));
+        await sleep(pause);
       }
       return {
         id: runId,
