@@ -26,12 +26,14 @@ const [mode, location, ...rest] = process.argv.slice(2);
 const now = () => new Date();
 
 /** A store whose write transactions report how long their first statement took to come back. */
-function measured(store: Store, onFirst: (ms: number) => void): Store {
+function measured(store: Store, onFirst: (ms: number) => void, onAttempt: () => void = () => {}): Store {
   const write = store.write.bind(store);
   return Object.assign(Object.create(store) as Store, {
     write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       const asked = performance.now();
       return write((tx) => {
+        // Once per attempt: a transaction the store ended (STORE_BUSY) runs again.
+        onAttempt();
         let first = true;
         const once =
           <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
@@ -167,9 +169,17 @@ async function admins(): Promise<void> {
         const op = n % 5 === 0 ? 'list' : n % 2 === 0 && mine.length ? 'set-role' : 'invite';
         const t0 = performance.now();
         lastFirst = 0;
+        let attempts = 0;
         let code = 'OK';
         const raw = await open();
-        const svc = { store: measured(raw, (ms) => (lastFirst = ms)), now };
+        const svc = {
+          store: measured(
+            raw,
+            (ms) => (lastFirst = ms),
+            () => attempts++,
+          ),
+          now,
+        };
         try {
           if (op === 'invite') {
             const email = `w${worker}a${a}n${n}@scale.example`;
@@ -191,7 +201,7 @@ async function admins(): Promise<void> {
           await raw.close();
         }
         const ms = performance.now() - t0;
-        record({ op, ms, first: op === 'list' ? null : lastFirst, code });
+        record({ op, ms, first: op === 'list' ? null : lastFirst, attempts, code });
         await sleep(op === 'list' ? 0 : Math.max(0, period * (0.5 + Math.random()) - ms));
       }
     }),

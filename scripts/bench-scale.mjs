@@ -55,7 +55,9 @@ async function bundleWorker(dir) {
     target: 'node20',
     external: Object.keys(pkg.dependencies),
     nodePaths: [join(ROOT, 'node_modules')],
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);",
+    },
     plugins: [
       {
         name: 'sql-raw',
@@ -290,6 +292,11 @@ function summarise(r) {
   const exit7 = during.filter((x) => ['STORE_BUSY', 'STORE_UNAVAILABLE'].includes(x.code)).length;
   lines.push(
     `  write-lock wait during the import: p50 ${ms(pct(w, 50))}, p99 ${ms(pct(w, 99))}, max ${ms(Math.max(0, ...w))} over ${w.length} writes (before it: p99 ${ms(pct(waits(before), 99))}); exit 7: ${exit7}`,
+  );
+  // Writes whose transaction the store ended (STORE_BUSY) and that ran again.
+  const retried = writes(during).filter((x) => (x.attempts ?? 1) > 1);
+  lines.push(
+    `  writes run more than once during the import: ${retried.length} of ${writes(during).length} (attempts max ${Math.max(1, ...retried.map((x) => x.attempts))}); over 1 s of lock wait: ${w.filter((x) => x > 1000).length}`,
   );
   return {
     lines,

@@ -89,26 +89,32 @@ export async function checkEmailAvailable(svc: Services, emailInput: string): Pr
 /**
  * Creates the user and their main company "<last name> Company" with the user as
  * OWNER; turns pending invitations for the e-mail into INVITED memberships; opens a session.
+ * Registering proves the password as a sign-in does, so `source` (this config directory's
+ * id, src/device-id.ts) is known to the e-mail from then on, exactly as after a login.
  */
-export async function register(svc: Services, input: RegisterInput): Promise<RegisteredAccount> {
+export async function register(svc: Services, input: RegisterInput, source: string): Promise<RegisteredAccount> {
+  const src = checkSource(source);
   const fields = validateRegistration(input);
   checkNewPassword(input.password, 'Password');
   const hash = await hashPassword(input.password, kdfOf(svc));
   const now = svc.now();
-  return write(svc, (r) => createAccount(r, fields, hash, now));
+  return write(svc, (r) => createAccount(r, fields, hash, now, src));
 }
 
 export type RegisteredAccount = SessionResult & { company: { id: number; name: string }; invitations: number };
 
 /**
  * The registration itself, inside the caller's write transaction, for a password that is
- * already hashed (the hash is slow, so it is made before the transaction).
+ * already hashed (the hash is slow, so it is made before the transaction). `source`, the
+ * sign-in source it was made from, becomes known to the e-mail as after a successful
+ * login (src/domain/throttle.ts); set-up without a device (tests, tools) gives none.
  */
 export async function createAccount(
   r: Repo,
   fields: ReturnType<typeof validateRegistration>,
   passwordHash: string,
   now: Date,
+  source?: string,
 ): Promise<RegisteredAccount> {
   if (await r.userByEmail(fields.email)) throw alreadyRegistered(fields.email);
   const plan = await r.defaultPlan();
@@ -131,6 +137,8 @@ export async function createAccount(
   }
   await r.deleteInvitationsFor(fields.email);
   const token = await openSession(r, userId, now);
+  // This device's counter reset and known from now on; other sources' counters untouched.
+  if (source !== undefined) await r.putThrottle(afterSuccess(fields.email, checkSource(source), now), iso(now));
   const actor = { id: userId, email: fields.email };
   await audit(r, now, actor, 'account.register', {
     company: { id: companyId, name: companyName },

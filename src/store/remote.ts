@@ -85,7 +85,16 @@ function toObjects<T>(rs: ResultSet): T[] {
   });
 }
 
-class RequestTimeout extends Error {}
+/** One request went past its own deadline (PLATFORMCTL_STORE_TIMEOUT_MS). */
+class RequestTimeout extends Error {
+  constructor(readonly ms: number) {
+    super(`no answer within ${ms} ms`);
+    this.name = 'RequestTimeout';
+  }
+}
+
+/** A read pinned to this caller's last write waited PLATFORMCTL_REPLICA_WAIT_MS for a replica. */
+class PinWaitOver extends Error {}
 
 /**
  * The store turned out to be another one than the caller expected, and the caller's
@@ -204,15 +213,17 @@ type Lib = typeof LibsqlHttp;
 /**
  * The one fetch of both clients: basic auth from the URL, no compression (sqld gzips in
  * ~64-byte chunks that cost seconds of CPU per MB to decode), replication indexes seen
- * and (reads only) sent, error bodies kept, every request aborted with the command. It
- * goes over node:http (http-transport.ts), not Node's fetch.
+ * and (reads only) sent, error bodies kept. Every HTTP request has a deadline of its own
+ * (`timeoutMs`) and its own AbortSignal: one that times out is aborted alone, and no
+ * request leaves a listener on anything that outlives it. It goes over node:http
+ * (http-transport.ts), not Node's fetch.
  */
 function hranaFetch(
   lib: Lib,
   transport: InstanceType<Lib['Transport']>,
   o: {
     basicAuth: string | undefined;
-    abort: AbortSignal;
+    timeoutMs: number;
     replication: Replication;
     pin: boolean;
     waitMs: number;
@@ -227,8 +238,20 @@ function hranaFetch(
     if (o.basicAuth) headers.set('authorization', `Basic ${o.basicAuth}`);
     headers.set('accept-encoding', 'identity');
     const body = req.method === 'POST' ? await req.text() : undefined;
-    const send = (b: string | undefined, signal: AbortSignal) =>
-      transport.send({ url: req.url, method: req.method, headers, text: async () => b ?? '' }, b, signal);
+    /** One HTTP exchange, aborted (alone) with `reason` once `ms` have passed. */
+    const send = async (b: string | undefined, ms: number, reason: Error) => {
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(reason), ms);
+      try {
+        return await transport.send(
+          { url: req.url, method: req.method, headers, text: async () => b ?? '' },
+          b,
+          deadline.signal,
+        );
+      } finally {
+        clearTimeout(timer);
+      }
+    };
     const rep = o.replication;
     let res: InstanceType<Lib['Response']>;
     let fellBack = false;
@@ -242,26 +265,21 @@ function hranaFetch(
       above(rep.index, rep.confirmed)
     ) {
       // A replica waits, without a limit of its own, until it has the index: bounded here.
-      const wait = new AbortController();
-      const onAbort = () => wait.abort();
-      o.abort.addEventListener('abort', onAbort, { once: true });
-      const timer = setTimeout(() => wait.abort(new RequestTimeout()), o.waitMs);
+      const waitMs = Math.min(o.waitMs, o.timeoutMs);
+      const over = waitMs < o.timeoutMs ? new PinWaitOver() : new RequestTimeout(o.timeoutMs);
       try {
-        res = await send(pinned(body, rep.index), wait.signal);
+        res = await send(pinned(body, rep.index), waitMs, over);
       } catch (e) {
-        if (o.abort.aborted || !(wait.signal.reason instanceof RequestTimeout)) throw e;
+        if (!(e instanceof PinWaitOver)) throw e;
         // The replica has not caught up with this caller's last change in time (its
         // primary may be down): answered from what it has, and said to be possibly stale.
         fellBack = true;
         rep.stale = true;
         o.onStale?.(o.waitMs);
-        res = await send(body, o.abort);
-      } finally {
-        clearTimeout(timer);
-        o.abort.removeEventListener('abort', onAbort);
+        res = await send(body, o.timeoutMs, new RequestTimeout(o.timeoutMs));
       }
     } else {
-      res = await send(body, o.abort);
+      res = await send(body, o.timeoutMs, new RequestTimeout(o.timeoutMs));
     }
     const type = res.headers.get('content-type') ?? '';
     if (!type.includes('application/json')) return res;
@@ -409,9 +427,15 @@ export class RemoteStore implements Store {
   /** Write transactions (and the one snapshot transaction a backup needs). */
   private readonly writer: Client;
   private readonly secrets: string[];
-  /** Aborts every HTTP request in flight once one has timed out: the command is over. */
-  private readonly abort: AbortController;
   private readonly timeoutMs: number;
+  /**
+   * How long `call` waits for one client call before it gives up itself: the request
+   * timeout over WebSockets; over HTTP a backstop only, since every HTTP request is
+   * bounded (and aborted) by hranaFetch first.
+   */
+  private readonly callTimeoutMs: number;
+  /** close() was called: nothing more is sent. */
+  private closed = false;
   private readonly busyMs: number;
   readonly replication: Replication;
   private readonly opts: RemoteOptions;
@@ -432,8 +456,8 @@ export class RemoteStore implements Store {
     clients: { reader: Client; writer: Client },
     display: string,
     secrets: string[],
-    abort: AbortController,
     timeouts: StoreTimeouts,
+    overHttp: boolean,
     replication: Replication,
     opts: RemoteOptions,
   ) {
@@ -441,8 +465,8 @@ export class RemoteStore implements Store {
     this.writer = clients.writer;
     this.displayLocation = display;
     this.secrets = secrets;
-    this.abort = abort;
     this.timeoutMs = timeouts.requestMs;
+    this.callTimeoutMs = timeouts.requestMs + (overHttp ? CALL_BACKSTOP_MS : 0);
     this.busyMs = timeouts.busyMs;
     this.replication = replication;
     this.opts = opts;
@@ -458,7 +482,6 @@ export class RemoteStore implements Store {
     opts: RemoteOptions = {},
   ): Promise<RemoteStore> {
     const t = target(url, authToken);
-    const abort = new AbortController();
     const replication: Replication = { index: opts.replicationIndex ?? '', stale: false };
     let clients: { reader: Client; writer: Client };
     let transport: { close(): void } | undefined;
@@ -480,7 +503,7 @@ export class RemoteStore implements Store {
             intMode: 'number',
             fetch: hranaFetch(lib, http, {
               basicAuth: t.basicAuth,
-              abort: abort.signal,
+              timeoutMs: timeouts.requestMs,
               replication,
               pin,
               waitMs: opts.replicaWaitMs ?? DEFAULT_REPLICA_WAIT_MS,
@@ -494,7 +517,7 @@ export class RemoteStore implements Store {
       const msg = redact(String((e as Error)?.message ?? e), t.secrets);
       throw new PlatformError('USAGE', `The store URL ${display} cannot be used: ${msg.replace(/^[A-Z_]+: /, '')}`);
     }
-    const store = new RemoteStore(clients, display, t.secrets, abort, timeouts, replication, opts);
+    const store = new RemoteStore(clients, display, t.secrets, timeouts, transport !== undefined, replication, opts);
     store.transport = transport;
     return store;
   }
@@ -503,7 +526,7 @@ export class RemoteStore implements Store {
   private fail(e: unknown, phase: Phase): unknown {
     if (e instanceof PlatformError || e instanceof IdentityChanged) return e;
     const where = this.displayLocation;
-    if (e instanceof RequestTimeout) {
+    if (e instanceof RequestTimeout || (e as { cause?: unknown })?.cause instanceof RequestTimeout) {
       return new PlatformError(
         'STORE_UNAVAILABLE',
         `The store ${where} did not answer within ${this.timeoutMs / 1000} s (PLATFORMCTL_STORE_TIMEOUT_MS). ${outcome(phase)}`,
@@ -635,14 +658,16 @@ export class RemoteStore implements Store {
     );
   }
 
-  /** One request to the server, bounded by the request timeout. */
+  /**
+   * One request to the server, bounded by the request timeout: over HTTP, hranaFetch
+   * aborts that request (and only it) at its deadline; this timer is a backstop there,
+   * and the bound itself over WebSockets. A timeout ends nothing else: the next request
+   * of the command is sent as usual (the bulk engine, say, still records a failed run).
+   */
   private async call<T>(phase: Phase, fn: () => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        this.abort.abort();
-        reject(new RequestTimeout());
-      }, this.timeoutMs);
+      timer = setTimeout(() => reject(new RequestTimeout(this.timeoutMs)), this.callTimeoutMs);
     });
     try {
       const r = await Promise.race([fn(), timeout]);
@@ -852,7 +877,7 @@ export class RemoteStore implements Store {
       return result;
     } catch (e) {
       await tx.settled().catch(() => undefined);
-      if (!t.closed && !this.abort.signal.aborted && ended === undefined) {
+      if (!t.closed && !this.closed && ended === undefined) {
         try {
           await this.call('statement', () => t.rollback());
         } catch {
@@ -901,11 +926,15 @@ export class RemoteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.reader.close();
     if (this.writer !== this.reader) this.writer.close();
     this.transport?.close();
   }
 }
+
+/** How much longer than the request timeout `call` waits over HTTP before giving up itself. */
+const CALL_BACKSTOP_MS = 1000;
 
 /** Mapped failures of a statement the server refused (it was reached and answered). */
 const STATEMENT_FAILURES = new WeakSet<object>();

@@ -40,12 +40,16 @@ describe('the scrypt cost comes from the services', () => {
 
   it('register, login (rehash) and password change hash with the injected parameters', async () => {
     const fast: Services = { store, now: () => new Date(), kdf: FAST_KDF };
-    const { token } = await register(fast, {
-      email: 'ann@example.com',
-      firstName: 'Ann',
-      lastName: 'Smith',
-      password: 'correct horse battery',
-    });
+    const { token } = await register(
+      fast,
+      {
+        email: 'ann@example.com',
+        firstName: 'Ann',
+        lastName: 'Smith',
+        password: 'correct horse battery',
+      },
+      'unit-test-register-01',
+    );
     expect(await paramsOf(store, 'ann@example.com')).toEqual(FAST_KDF);
     // Services that ask for more than the stored hash has upgrade it at sign-in, to theirs.
     const stronger: Services = { ...fast, kdf: { ...FAST_KDF, logN: FAST_KDF.logN + 1 } };

@@ -50,12 +50,16 @@ describe('login costs the same for an unknown e-mail and a wrong password', () =
       now: () => new Date(),
       kdf: FAST_KDF,
     };
-    await register(svc, {
-      email: 'ann@example.com',
-      firstName: 'Ann',
-      lastName: 'Smith',
-      password: 'correct horse battery',
-    });
+    await register(
+      svc,
+      {
+        email: 'ann@example.com',
+        firstName: 'Ann',
+        lastName: 'Smith',
+        password: 'correct horse battery',
+      },
+      'unit-test-register-01',
+    );
     // Tests' cheap parameters have no precomputed placeholder: made once here, before counting.
     await dummyHash(FAST_KDF);
   });

@@ -115,7 +115,12 @@ describe('sign-in throttle through login() and password change', () => {
       now: () => clock,
       kdf: FAST_KDF,
     };
-    await register(svc, { email: 'ann@example.com', firstName: 'Ann', lastName: 'Smith', password: PW });
+    // Ann registers from her desktop: it is known to her account from then on.
+    await register(
+      svc,
+      { email: 'ann@example.com', firstName: 'Ann', lastName: 'Smith', password: PW },
+      device('desktop'),
+    );
   });
   afterEach(async () => {
     await svc.store.close();
@@ -147,6 +152,12 @@ describe('sign-in throttle through login() and password change', () => {
     expect(await attempt('ann@example.com', PW, device('new-phone'))).toBe('THROTTLED');
     advance(LOCK_MINUTES);
     expect(await attempt('ann@example.com', 'guess', device('s-late'))).toBe('THROTTLED');
+  });
+
+  it('the device an account was registered from is known, as after a sign-in: strangers at the ceiling do not hold it back', async () => {
+    for (let i = 0; i < ACCOUNT_LIMIT; i++) await attempt('ann@example.com', 'guess', device(`s${i}`));
+    expect(await attempt('ann@example.com', PW, device('new-phone'))).toBe('THROTTLED');
+    expect(await attempt('ann@example.com', PW, device('desktop'))).toBe('OK');
   });
 
   it('an e-mail without an account is answered and throttled exactly like one with a wrong password', async () => {
@@ -212,7 +223,11 @@ describe('sign-in throttle through login() and password change', () => {
   });
 
   it('staff unlock lifts every lock at once; staff signout revokes every session and token', async () => {
-    const staff = await register(svc, { email: 'sue@example.com', firstName: 'Sue', lastName: 'Port', password: PW });
+    const staff = await register(
+      svc,
+      { email: 'sue@example.com', firstName: 'Sue', lastName: 'Port', password: PW },
+      'unit-test-register-01',
+    );
     await grantStaff(svc, { token: staff.token }, 'sue@example.com');
     const { token } = await login(svc, 'ann@example.com', PW, device('laptop'));
     for (let i = 0; i < ACCOUNT_LIMIT; i++) await attempt('ann@example.com', 'guess', device(`s${i}`));

@@ -72,7 +72,11 @@ export class Fixture {
 
   /** Registers a user (and their main company "<last> Company") and returns their session. */
   async register(email: string, firstName = 'Test', lastName = email.split('@')[0]!, phone?: string) {
-    const r = await register(this.services, { email, firstName, lastName, phone, password: TEST_PASSWORD });
+    const r = await register(
+      this.services,
+      { email, firstName, lastName, phone, password: TEST_PASSWORD },
+      'unit-test-register-01',
+    );
     const user: TestUser = {
       id: r.user.id,
       email: r.user.email,

@@ -13,6 +13,7 @@ import { checkPasswordStdin, passwordLines } from '../../io/password-input.js';
 import { printJson } from '../../output/json.js';
 import { success, warn } from '../../output/messages.js';
 import { stillSignedIn } from './shared/signed-in.js';
+import { deviceId } from '../../device-id.js';
 
 export interface RegisterOptions {
   io: IOStreams;
@@ -20,6 +21,8 @@ export interface RegisterOptions {
   services: () => Promise<Services>;
   config: () => Config;
   storeKey: () => string;
+  /** This config directory's sign-in source id (src/device-id.ts): known to the new account. */
+  source: () => string;
   json: boolean;
   /** Left out: asked on a terminal, a usage error without one. */
   email?: string | undefined;
@@ -92,7 +95,7 @@ export async function run(o: RegisterOptions): Promise<void> {
   if (!prompting && !o.passwordStdin) throw nothingToAsk(o.io, [], true);
   const password = await newPassword(o);
   const svc = await services();
-  const result = await register(svc, { ...fields, password });
+  const result = await register(svc, { ...fields, password }, o.source());
   // Added to the accounts signed in on this store, and made the active one.
   const saved = await o.config().saveSession(o.storeKey(), { token: result.token, email: result.user.email });
   const previous = saved?.previous ?? null;
@@ -138,6 +141,7 @@ export function newCmdRegister(f: ContextFactory, runF = run): Command {
           services: () => ctx.services('create'),
           config: ctx.config,
           storeKey: () => ctx.location().key,
+          source: () => deviceId(ctx.config().dir),
           json: ctx.json,
           email: opts.email,
           firstName: opts.firstName,

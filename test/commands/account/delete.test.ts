@@ -27,12 +27,16 @@ describe('account delete run()', () => {
     // Registered in parallel: scrypt runs in libuv's thread pool.
     await Promise.all(
       ['no', 'tty-off', 'proof', 'yes', 'flag'].map(async (n) => {
-        const r = await register(env, {
-          email: `${n}@example.com`,
-          firstName: 'T',
-          lastName: n,
-          password: 'correct horse battery',
-        });
+        const r = await register(
+          env,
+          {
+            email: `${n}@example.com`,
+            firstName: 'T',
+            lastName: n,
+            password: 'correct horse battery',
+          },
+          'unit-test-register-01',
+        );
         tokens[n] = r.token;
       }),
     );

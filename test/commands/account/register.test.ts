@@ -28,7 +28,11 @@ beforeAll(async () => {
     now: () => new Date(),
     kdf: FAST_KDF,
   };
-  await registerAccount(svc, { email: 'taken@example.com', firstName: 'T', lastName: 'Aken', password: 'long enough' });
+  await registerAccount(
+    svc,
+    { email: 'taken@example.com', firstName: 'T', lastName: 'Aken', password: 'long enough' },
+    'unit-test-register-01',
+  );
 });
 afterAll(async () => {
   await svc.store.close();
@@ -53,6 +57,7 @@ function registerOptions(o: {
     services: o.store ? async () => svc : unreachable,
     config: () => ({ saveSession }) as unknown as Config,
     storeKey: () => 'k',
+    source: () => 'unit-test-device-0001',
     json: false,
     email: 'email' in o ? o.email : 'ann@example.com',
     firstName: 'firstName' in o ? o.firstName : 'Ann',
@@ -200,7 +205,11 @@ describe('account register run()', () => {
 
   it('the write checks again (an account made between the read and the write): ALREADY_EXISTS', async () => {
     await expect(
-      registerAccount(svc, { email: 'Taken@example.com', firstName: 'T', lastName: 'Wice', password: 'long enough' }),
+      registerAccount(
+        svc,
+        { email: 'Taken@example.com', firstName: 'T', lastName: 'Wice', password: 'long enough' },
+        'unit-test-register-01',
+      ),
     ).rejects.toMatchObject({ code: 'ALREADY_EXISTS', exitCode: 6 });
   });
 

@@ -33,9 +33,25 @@ describe('member set-role / remove on oneself', () => {
       kdf: FAST_KDF,
     };
     const pw = 'correct horse battery';
-    ann = (await register(svc, { email: 'ann@example.com', firstName: 'Ann', lastName: 'Smith', password: pw })).token;
-    bob = (await register(svc, { email: 'bob@example.com', firstName: 'Bob', lastName: 'Jones', password: pw })).token;
-    await register(svc, { email: 'cat@example.com', firstName: 'Cat', lastName: 'Brown', password: pw });
+    ann = (
+      await register(
+        svc,
+        { email: 'ann@example.com', firstName: 'Ann', lastName: 'Smith', password: pw },
+        'unit-test-register-01',
+      )
+    ).token;
+    bob = (
+      await register(
+        svc,
+        { email: 'bob@example.com', firstName: 'Bob', lastName: 'Jones', password: pw },
+        'unit-test-register-01',
+      )
+    ).token;
+    await register(
+      svc,
+      { email: 'cat@example.com', firstName: 'Cat', lastName: 'Brown', password: pw },
+      'unit-test-register-01',
+    );
     await invite(svc, { token: ann }, { emails: ['bob@example.com', 'cat@example.com'], role: 'ADMINISTRATOR' });
     await switchCompany(svc, { token: bob }, 'Smith Company');
   });

@@ -24,12 +24,16 @@ describe('member sync', () => {
     const store = await openStore({ engine: 'local', path: join(dir, 'p.db'), key: 'k' });
     env = { store, now: () => new Date(), kdf: FAST_KDF };
     token = (
-      await register(env, {
-        email: 'ann@example.com',
-        firstName: 'Ann',
-        lastName: 'Smith',
-        password: 'correct horse battery',
-      })
+      await register(
+        env,
+        {
+          email: 'ann@example.com',
+          firstName: 'Ann',
+          lastName: 'Smith',
+          password: 'correct horse battery',
+        },
+        'unit-test-register-01',
+      )
     ).token;
     await invite(env, { token }, { emails: ['old@example.org'], role: 'MANAGER' });
     file = join(dir, 'team.csv');

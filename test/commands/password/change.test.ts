@@ -31,12 +31,16 @@ describe('password change run()', () => {
       kdf: FAST_KDF,
     };
     token = (
-      await register(env, {
-        email: 'ann@example.com',
-        firstName: 'Ann',
-        lastName: 'Smith',
-        password: 'correct horse battery',
-      })
+      await register(
+        env,
+        {
+          email: 'ann@example.com',
+          firstName: 'Ann',
+          lastName: 'Smith',
+          password: 'correct horse battery',
+        },
+        'unit-test-register-01',
+      )
     ).token;
   });
   afterAll(async () => {

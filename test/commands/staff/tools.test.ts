@@ -28,8 +28,20 @@ describe('staff tools and the support contact', () => {
       now: () => new Date(),
       kdf: FAST_KDF,
     };
-    sue = (await register(svc, { email: 'sue@example.com', firstName: 'Sue', lastName: 'Port', password: PW })).token;
-    ann = (await register(svc, { email: 'ann@example.com', firstName: 'Ann', lastName: 'Smith', password: PW })).token;
+    sue = (
+      await register(
+        svc,
+        { email: 'sue@example.com', firstName: 'Sue', lastName: 'Port', password: PW },
+        'unit-test-register-01',
+      )
+    ).token;
+    ann = (
+      await register(
+        svc,
+        { email: 'ann@example.com', firstName: 'Ann', lastName: 'Smith', password: PW },
+        'unit-test-register-01',
+      )
+    ).token;
     await grantStaff(svc, { token: sue }, 'sue@example.com');
   });
   afterEach(async () => {
