@@ -8,6 +8,7 @@ import { printFields } from '../../output/table.js';
 import { success, warn } from '../../output/messages.js';
 import { bulkTuning, openBulkInput, readingBar } from './shared/bulk-input.js';
 import { printErrors, printJsonStreamed } from './shared/bulk-output.js';
+import { watchInterrupts } from './shared/interrupt.js';
 
 export interface ImportOptions extends Deps {
   /** Overrides of the bulk engine's limits (PLATFORMCTL_BULK_*). */
@@ -25,6 +26,8 @@ export async function run(o: ImportOptions): Promise<void> {
   const svc = await o.services();
   const input = openBulkInput(o.io, o.file, 'import');
   const bar = await readingBar(o.io, input);
+  // Ends a standard input that never ends; the job itself notices the signal.
+  const interrupts = watchInterrupts(o.io, () => input.stream.destroy(new Error('interrupted')));
   const tapped = fingerprinted(input.stream, JSON.stringify({ kind: 'import', format, company: o.company ?? null }));
   try {
     await importMembers(
@@ -43,6 +46,7 @@ export async function run(o: ImportOptions): Promise<void> {
         onProgress: bar?.update,
         onNote: (t) => warn(o.io, t),
         tuning: o.tuning,
+        signal: interrupts.signal,
       },
       async (report) => {
         await print(o, report);
@@ -56,6 +60,7 @@ export async function run(o: ImportOptions): Promise<void> {
       },
     );
   } finally {
+    interrupts.dispose();
     bar?.stop();
     input.stream.destroy();
   }

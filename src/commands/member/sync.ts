@@ -11,6 +11,7 @@ import { palette } from '../../output/color.js';
 import { success, warn } from '../../output/messages.js';
 import { bulkTuning, openBulkInput, readingBar } from './shared/bulk-input.js';
 import { printErrors, printJsonStreamed } from './shared/bulk-output.js';
+import { watchInterrupts } from './shared/interrupt.js';
 
 export interface SyncOptions extends Deps {
   /** Overrides of the bulk engine's limits (PLATFORMCTL_BULK_*). */
@@ -80,6 +81,8 @@ export async function run(o: SyncOptions): Promise<void> {
   const svc = await o.services();
   const input = openBulkInput(o.io, o.file, 'sync');
   const bar = await readingBar(o.io, input);
+  // Ends a standard input that never ends; the job itself notices the signal.
+  const interrupts = watchInterrupts(o.io, () => input.stream.destroy(new Error('interrupted')));
   const tapped = fingerprinted(
     input.stream,
     JSON.stringify({ kind: 'sync', format, company: o.company ?? null, prune: o.prune }),
@@ -100,6 +103,7 @@ export async function run(o: SyncOptions): Promise<void> {
         onProgress: bar?.update,
         onNote: (t) => warn(o.io, t),
         tuning: o.tuning,
+        signal: interrupts.signal,
       },
       async (p) => {
         const first = p.firstError;
@@ -151,6 +155,7 @@ export async function run(o: SyncOptions): Promise<void> {
       },
     );
   } finally {
+    interrupts.dispose();
     bar?.stop();
     input.stream.destroy();
   }

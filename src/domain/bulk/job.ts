@@ -1,7 +1,7 @@
 import type { CompanyRow, PlanRow, Repo } from '../../store/repo.js';
 import type { EngineName } from '../../store/types.js';
 import { WorkFile, type PlannedRow, type Removal, type RowError, type WorkRow } from '../../store/work-file.js';
-import { type ErrorCode, PlatformError, invalid, notFound } from '../../errors.js';
+import { type ErrorCode, PlatformError, cancelled, invalid, notFound } from '../../errors.js';
 import { printable } from '../../text.js';
 import { parseRole } from '../roles.js';
 import { seatLimitError } from '../members.js';
@@ -135,6 +135,11 @@ export interface JobOptions {
   onNote?: ((text: string) => void) | undefined;
   /** Overrides of the engine's limits (PLATFORMCTL_BULK_* variables: tests and tuning). */
   tuning?: BulkTuning | undefined;
+  /**
+   * Aborted when the user interrupts (Ctrl-C, SIGTERM): the job stops at its next safe
+   * point (between chunks; a single transaction is rolled back) and throws CANCELLED.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /** Overrides of ENGINE_LIMITS: the one-transaction size, a fixed chunk size, the pause between chunks. */
@@ -183,7 +188,20 @@ function validate(row: RawRow): WorkRow {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((r) => {
+    if (signal?.aborted) return r();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      r();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+/** Thrown inside a write transaction when the user interrupts: the transaction rolls back. */
+class Interrupted extends Error {}
 
 export class BulkJob {
   private readonly companies = new Map<number, CompanyInfo>();
@@ -216,6 +234,15 @@ export class BulkJob {
     return this.opts.kind === 'import' ? 'import members' : 'sync members';
   }
 
+  private get interruptedByUser(): boolean {
+    return this.opts.signal?.aborted === true;
+  }
+
+  /** While nothing is written (reading, planning): an interruption ends the job, nothing changed. */
+  private stopIfInterrupted(doing: string): void {
+    if (this.interruptedByUser) throw cancelled(`Interrupted while ${doing}; nothing was changed.`);
+  }
+
   /**
    * Before any input is read: the caller is signed in and, with --company, manages that
    * company. A user without rights learns it at once, and nothing waits on their input.
@@ -230,11 +257,19 @@ export class BulkJob {
 
   /** Reads, validates and spools every row; `fingerprint` gives the input's hash once it is read. */
   async load(rows: AsyncIterable<RawRow[]>, fingerprint: () => string): Promise<number> {
-    for await (const batch of rows) {
-      this.work.addRows(batch.map(validate));
-      this.rowsRead += batch.length;
-      this.opts.onProgress?.(this.rowsRead);
+    try {
+      for await (const batch of rows) {
+        this.stopIfInterrupted('reading the input');
+        this.work.addRows(batch.map(validate));
+        this.rowsRead += batch.length;
+        this.opts.onProgress?.(this.rowsRead);
+      }
+    } catch (e) {
+      // An interrupted read may end the input early (its stream is destroyed): never a short file.
+      this.stopIfInterrupted('reading the input');
+      throw e;
     }
+    this.stopIfInterrupted('reading the input');
     this.sha256 = fingerprint();
     this.work.indexRows();
     return this.rowsRead;
@@ -342,6 +377,7 @@ export class BulkJob {
     const { company } = info;
     let after = '';
     for (;;) {
+      this.stopIfInterrupted('planning');
       const page = this.work.emailsPage(company.id, after, CHUNK_SIZE);
       if (page.length === 0) return;
       after = page[page.length - 1]!.email;
@@ -372,6 +408,7 @@ export class BulkJob {
     const { company } = info;
     let after = '';
     for (;;) {
+      this.stopIfInterrupted('planning');
       const page = await read(this.svc, (r) => r.memberEmailsPage(company.id, after, 5 * CHUNK_SIZE));
       if (page.length === 0) return;
       after = page[page.length - 1]!.email;
@@ -479,6 +516,7 @@ export class BulkJob {
 
   /** Applies the plan; returns the run (undefined when there was nothing to change). */
   async apply(): Promise<RunInfo | undefined> {
+    this.stopIfInterrupted('planning');
     const planned = this.changes();
     if (planned === 0) {
       // An interrupted run whose every change is in the store already: its record says so now.
@@ -506,6 +544,10 @@ export class BulkJob {
     const ts = iso(now);
     let outcome: PageOutcome | undefined;
     const t0 = performance.now();
+    // Interrupted inside the transaction (between pages): it rolls back, nothing changed.
+    const check = () => {
+      if (this.interruptedByUser) throw new Interrupted();
+    };
     const run = await write(this.svc, async (r) => {
       const ctx = await this.enter(r, now);
       const prior = (await r.runningBulkRuns(this.sha256)).filter((p) => p.updated_at < ts);
@@ -525,6 +567,7 @@ export class BulkJob {
           const page = this.work.removalsPage(cid, after, CHUNK_SIZE);
           if (page.length === 0) break;
           after = page[page.length - 1]!.email;
+          check();
           await this.applyPage(r, ctx, runId, ts, [], page, outcome);
         }
       }
@@ -533,11 +576,19 @@ export class BulkJob {
         const page = this.work.changesPage(afterLine, CHUNK_SIZE);
         if (page.length === 0) break;
         afterLine = page[page.length - 1]!.line;
+        check();
         await this.applyPage(r, ctx, runId, ts, page, [], outcome);
       }
+      check();
       this.failIfStrict(outcome);
       await this.finishRun(r, ctx, runId, ts, outcome, afterLine, prior);
       return { runId, finished: prior.map((p) => p.id) };
+    }).catch((e: unknown) => {
+      if (e instanceof Interrupted || (this.interruptedByUser && isInterruptedStoreError(e)))
+        throw cancelled(
+          `Interrupted: the ${this.opts.kind} was one transaction and was rolled back; nothing was changed.`,
+        );
+      throw e;
     });
     const took = performance.now() - t0;
     this.record(outcome!);
@@ -599,6 +650,8 @@ export class BulkJob {
     const held: number[] = [];
     try {
       for (;;) {
+        // The safe point: between two chunks, nothing is half written.
+        if (this.interruptedByUser) throw new Interrupted();
         const page = this.work.changesPage(afterLine, size);
         if (page.length === 0) break;
         const lastLine = page[page.length - 1]!.line;
@@ -654,7 +707,7 @@ export class BulkJob {
               Math.max(limits.minChunk, (size * limits.chunkTargetMs) / Math.max(1, took), size / 2),
             ),
           );
-        await sleep(pause);
+        await sleep(pause, this.opts.signal);
       }
       return {
         id: runId,
@@ -665,27 +718,60 @@ export class BulkJob {
         txMs: txStats(held),
       };
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
+      const byUser = e instanceof Interrupted;
+      const message = byUser ? 'interrupted (Ctrl-C or SIGTERM)' : e instanceof Error ? e.message : String(e);
+      let recorded = false;
       try {
         const ts = iso(this.svc.now());
-        await write(this.svc, (r) =>
-          r.updateBulkRun(runId, {
+        await write(this.svc, async (r) => {
+          await r.updateBulkRun(runId, {
             rows: total.applied,
             lastLine: afterLine,
             counts: this.countsOf(total),
             now: ts,
             status: 'failed',
             error: message,
-          }),
-        );
+          });
+          // Visible with `audit list --action member.import.stop` (or --run): how far it got.
+          const actor = await authenticate(r, this.cred, this.svc.now()).catch(() => undefined);
+          if (actor)
+            await r.bulkRunAudit(
+              runId,
+              actorRef(actor),
+              ts,
+              [...this.companies.values()].map(({ company }) => [
+                company.id,
+                company.name,
+                `member.${this.opts.kind}.stop`,
+                this.opts.source,
+                {
+                  run: runId,
+                  status: 'failed',
+                  error: message,
+                  applied: total.applied,
+                  planned,
+                  lastLine: afterLine,
+                  ...this.countsOf(total),
+                },
+              ]),
+            );
+        });
+        recorded = true;
       } catch {
         /* the run stays 'running'; re-running the same input finishes it all the same */
       }
-      const code: ErrorCode = e instanceof PlatformError ? e.code : 'INTERNAL';
+      const code: ErrorCode = byUser ? 'CANCELLED' : e instanceof PlatformError ? e.code : 'INTERNAL';
       if (code === 'INTERNAL') throw e;
+      const progress = `${total.applied.toLocaleString('en')} of ${planned.toLocaleString('en')} changes (input lines up to ${afterLine})`;
+      const applied =
+        total.applied === 0
+          ? `Nothing of it was applied; its record (run ${runId}, \`${recorded ? 'failed' : 'running'}\`) stays`
+          : `Those ${total.applied.toLocaleString('en')} changes are in the store and in the audit log (\`audit list --run ${runId}\`); the record is \`${recorded ? 'failed' : 'running'}\``;
       throw new PlatformError(
         code,
-        `Import run ${runId} stopped after ${total.applied.toLocaleString('en')} of ${planned.toLocaleString('en')} changes (input lines up to ${afterLine}): ${message} Those changes are in the store and in the audit log (run ${runId}); run the same import again to finish it.`,
+        byUser
+          ? `Interrupted: import run ${runId} stopped after ${progress}. ${applied}. Run the same import again to finish it.`
+          : `Import run ${runId} stopped after ${progress}: ${stripNothingChanged(message)} ${applied}. Run the same import again to finish it.`,
         { run: runId, applied: total.applied, planned, lastLine: afterLine },
       );
     }
@@ -750,6 +836,7 @@ export class BulkJob {
           ...(this.opts.kind === 'sync' ? { removed: c.removed } : {}),
           unchanged: (p?.unchanged ?? 0) + c.unchanged,
           failed: (p?.failed ?? 0) + c.failed,
+          ...(prior.length ? { finished: prior.map((x) => x.id) } : {}),
         },
       ]);
     }
@@ -878,6 +965,19 @@ export class BulkJob {
     ]);
     this.work.markRemoved(o.removedEmails);
   }
+}
+
+/** A store error caused by the interruption itself (a request cut short): the transaction rolled back. */
+function isInterruptedStoreError(e: unknown): boolean {
+  return e instanceof PlatformError && e.exitCode === 7;
+}
+
+/**
+ * A store error's own "Nothing was changed." speaks of the transaction that failed; inside
+ * a chunked run earlier chunks did change the store, so the run's message says that instead.
+ */
+function stripNothingChanged(message: string): string {
+  return message.replace(/\s*Nothing (?:was|has been) changed(?:[;,][^.]*)?\./gi, '').trim();
 }
 
 /** What one row means against a member's current state; throws for rows that may not apply. */
