@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { defineCommand, depsOf, type ContextFactory, type Deps } from '../command.js';
 import { syncMembers, type SyncPlan } from '../../domain/bulk/sync.js';
-import type { RunInfo } from '../../domain/bulk/job.js';
+import { syncTooLarge, type RunInfo } from '../../domain/bulk/job.js';
 import { fingerprinted, formatFor, readRows } from '../../domain/bulk/rows.js';
 import { CONFIRMATIONS, confirmer, type Confirm } from '../../io/confirm.js';
 import { PlatformError } from '../../errors.js';
@@ -115,6 +115,9 @@ export async function run(o: SyncOptions): Promise<void> {
             `Nothing was changed: ${plural(p.totals.failed, 'bad line')}; the first is line ${first.line}: ${first.message} A sync applies a file whole: fix them and run it again.`,
           );
         }
+        // Too large to apply: refused before thousands of plan lines scroll by.
+        if (!o.check && !o.dryRun && p.blocking === undefined && p.changes > p.limit)
+          throw syncTooLarge(p.totals, p.limit);
         const stopping = o.check || o.dryRun || p.blocking !== undefined || p.changes === 0;
         if (!o.json) printPlan(o, p);
         else if (stopping) printJson(o, p, null, false);
@@ -131,9 +134,10 @@ export async function run(o: SyncOptions): Promise<void> {
         }
         if (o.dryRun) {
           warn(o.io, `Dry run: nothing was written (${describe(p)}).`);
+          if (p.changes > p.limit)
+            warn(o.io, syncTooLarge(p.totals, p.limit).message.replace(/ Nothing was changed\./, ''));
           return false;
         }
-        if (p.changes > p.limit) return true; // refused by apply, with the reason, before any prompt
         if (p.totals.removed > 0) {
           const where = p.companies
             .filter((co) => co.removed > 0)

@@ -531,10 +531,7 @@ export class BulkJob {
     }
     const limits = this.limits;
     if (planned <= limits.oneTransaction) return this.applySingle(planned);
-    if (this.opts.kind === 'sync')
-      throw invalid(
-        `This sync makes ${planned.toLocaleString('en')} changes; a sync applies at most ${limits.oneTransaction.toLocaleString('en')} on this store, in one transaction. Nothing was changed. Import the additions first with \`member import\` (which commits large files in chunks), then sync.`,
-      );
+    if (this.opts.kind === 'sync') throw syncTooLarge((this.planned ?? this.summary()).totals, limits.oneTransaction);
     return this.applyChunked(planned);
   }
 
@@ -965,6 +962,26 @@ export class BulkJob {
     ]);
     this.work.markRemoved(o.removedEmails);
   }
+}
+
+/**
+ * A sync larger than one transaction, refused before its plan is printed or anything
+ * changes, with advice that fits what most of it is: additions and re-roles can go
+ * first through `member import` (which chunks); removals have no chunked path (a removal
+ * could free a seat that someone else takes before the rest applies), so they go in steps.
+ */
+export function syncTooLarge(t: Totals, limit: number): PlatformError {
+  const n = (x: number) => x.toLocaleString('en');
+  const changes = t.invited + t.updated + t.removed;
+  const head = `This sync would make ${n(changes)} changes (${n(t.invited)} to invite, ${n(t.updated)} to re-role, ${n(t.removed)} to remove); a sync applies at most ${n(limit)} on this store, in one transaction. Nothing was changed.`;
+  const additions = t.invited + t.updated;
+  const advice =
+    t.removed <= limit && additions > 0
+      ? `Import the additions and re-roles first with \`member import\` on the same file (it commits large files in chunks), then run this sync again: it will only remove.`
+      : additions > limit
+        ? `Import the additions and re-roles first with \`member import\` on the same file (it commits in chunks); then remove in steps of at most ${n(limit)}: sync with --prune a file that still lists the members to remove later.`
+        : `Remove in steps of at most ${n(limit)}: run the sync with --prune on a file that still lists the members to remove in a later step (\`member sync FILE --prune --dry-run --json\` lists the removals), or remove them with \`member remove\`.`;
+  return invalid(`${head} ${advice}`, { invite: t.invited, update: t.updated, remove: t.removed, limit });
 }
 
 /** A store error caused by the interruption itself (a request cut short): the transaction rolled back. */
