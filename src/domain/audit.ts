@@ -2,7 +2,7 @@ import { denied, invalid } from '../errors.js';
 import type { AuditFilter, AuditRow } from '../store/repo.js';
 import { canManageMembers } from './roles.js';
 import { type Credential, authenticate } from './auth.js';
-import { type Services, read } from './services.js';
+import { type PageReader, type Services, readPages } from './services.js';
 import { type CompanyRef, resolveCompany } from './access.js';
 import { AUDIT_PAGE, type Listing, parseLimit } from './paging.js';
 import * as v from './validation.js';
@@ -152,6 +152,11 @@ const entry = (e: AuditRow): AuditEntry => ({
  * company's keep the name it had).
  */
 export async function streamAudit(svc: Services, cred: Credential, opts: AuditListOptions) {
+  // Every page from one snapshot where the engine allows it (readPages).
+  return readPages(svc, (read) => streamAuditPages(svc, read, cred, opts));
+}
+
+async function streamAuditPages(svc: Services, read: PageReader, cred: Credential, opts: AuditListOptions) {
   const limit = parseLimit(opts.limit);
   const since = isoTime('--since', opts.since);
   const until = isoTime('--until', opts.until);
@@ -170,7 +175,7 @@ export async function streamAudit(svc: Services, cred: Credential, opts: AuditLi
   let first = true;
   while (full && left > 0) {
     const asked = Math.min(AUDIT_PAGE, left);
-    const page = await read(svc, async (r) => {
+    const page = await read(async (r) => {
       if (first) {
         // Who may read which entries is settled once, in the first page's read.
         const actor = await authenticate(r, cred, svc.now());
@@ -197,7 +202,7 @@ export async function streamAudit(svc: Services, cred: Credential, opts: AuditLi
     }
   }
   let more = 0;
-  if (left === 0 && opts.countMore) more = await read(svc, (r) => r.countAudit(filter));
+  if (left === 0 && opts.countMore) more = await read((r) => r.countAudit(filter));
   const listing: Listing = { shown, more, last };
   return listing;
 }
