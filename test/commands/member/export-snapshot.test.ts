@@ -61,7 +61,7 @@ describe('member export on a local file is one snapshot', () => {
       },
       (c) => run({ ...c.deps, company: String(cid) }),
     );
-    const rows = parse<string[]>(c.stdout());
+    const rows: string[][] = parse(c.stdout(), {});
     const exported = rows.slice(2).map((r) => r[0]);
     expect(exported).toEqual(emails);
     expect(exported).not.toContain('zzzz@example.com');
