@@ -52,9 +52,14 @@ export async function run(o: ImportOptions): Promise<void> {
         await print(o, report);
         const first = report.firstError;
         if (first && !o.continueOnError) {
+          // Rows you may not change are not "bad": --continue-on-error would only skip them.
+          const advice =
+            first.code === 'PERMISSION_DENIED'
+              ? 'Only an OWNER or ADMINISTRATOR of a company (or SUPPORT) can import into it: ask one of them, or leave those rows out.'
+              : 'Fix them, or pass --continue-on-error to import the good rows.';
           throw new PlatformError(
             first.code,
-            `${o.dryRun ? 'Dry run: the import would fail' : 'Nothing was imported'}: ${report.failed} bad line(s); the first is line ${first.line}: ${first.message} Fix them, or pass --continue-on-error to import the good rows.`,
+            `${o.dryRun ? 'Dry run: the import would fail' : 'Nothing was imported'}: ${report.failed} bad line(s); the first is line ${first.line}: ${first.message} ${advice}`,
           );
         }
       },

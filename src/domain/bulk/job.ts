@@ -353,12 +353,15 @@ export class BulkJob {
       if (this.opts.kind === 'import') {
         // Rows fill the plan in file order; later new members fail (updates need no seat).
         const keep = Math.max(0, plan.max_users - used);
+        // The count is the company's own; the file's earlier rows take what room is left.
         if (c.invite > keep)
           w.failInvitesAfter(
             c.cid,
             keep,
             'SEAT_LIMIT',
-            seatLimitError(company, plan, Math.max(used, plan.max_users), 1).message,
+            keep === 0
+              ? seatLimitError(company, plan, used, 1).message
+              : `Plan ${plan.name} of "${printable(company.name)}" allows ${plan.max_users.toLocaleString('en')} users; it has ${used.toLocaleString('en')}, and the ${keep.toLocaleString('en')} invitations on earlier lines of the file take the rest. Ask support to change the plan.`,
           );
       } else if (used - c.remove + c.invite > plan.max_users) {
         // A sync is judged on its final state: removals free seats for its additions.
@@ -929,8 +932,9 @@ export class BulkJob {
             tally.updated++;
           } else {
             if (free < 1) {
+              // The company's members now, this run's earlier invitations included.
               const used = plan.max_users! - free;
-              throw seatLimitError(company, plan, Math.max(used, plan.max_users!), 1);
+              throw seatLimitError(company, plan, used, 1);
             }
             free--;
             const status = k?.user_id ? 'INVITED' : 'PENDING';
