@@ -159,3 +159,16 @@ export function printable(text: string, max = 80): string {
 export function withoutRefused(text: string): string {
   return text.replace(REFUSED_ALL, '');
 }
+
+/** Space separators other than U+0020: no-break, thin, ideographic … */
+const OTHER_SPACES = /(?! )\p{Zs}/gu;
+
+/**
+ * printable() for an e-mail address: also every space other than U+0020 escaped. An
+ * address holds no spaces, so a no-break space pasted from a web page ("ann\u{a0}smith@…")
+ * must be told apart from what it looks like; names keep such spaces as they are
+ * (docs/identity.md), so this is not the general escaping.
+ */
+export function printableAddress(text: string, max = 80): string {
+  return printable(text, max).replace(OTHER_SPACES, (c: string) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}

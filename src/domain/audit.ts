@@ -2,7 +2,7 @@ import { denied, invalid } from '../errors.js';
 import type { AuditFilter, AuditRow } from '../store/repo.js';
 import { canManageMembers } from './roles.js';
 import { type Credential, authenticate } from './auth.js';
-import { type Services, read } from './services.js';
+import { type PageReader, type Services, readPages } from './services.js';
 import { type CompanyRef, resolveCompany } from './access.js';
 import { AUDIT_PAGE, type Listing, parseLimit } from './paging.js';
 import * as v from './validation.js';
@@ -51,15 +51,85 @@ function positiveId(flag: string, value: number | undefined): number | undefined
   return value;
 }
 
-/** --action: one action (has a dot: member.invite) or a group (no dot: member → member.*). */
-function actionFilter(value: string | undefined): Pick<AuditFilter, 'action' | 'actionPrefix'> {
+/**
+ * Every action the program writes to the audit log (test/domain/audit-actions.test.ts
+ * checks this list against the source). `--action` accepts one of them, or a group: the
+ * part before a dot (`member`, `member.import`), which selects the actions under it.
+ */
+export const AUDIT_ACTIONS = [
+  'account.delete',
+  'account.login',
+  'account.login_failed',
+  'account.logout',
+  'account.register',
+  'account.update',
+  'company.leave',
+  'company.rename',
+  'company.switch',
+  'member.import',
+  'member.import.start',
+  'member.import.stop',
+  'member.invite',
+  'member.remove',
+  'member.set_role',
+  'member.sync',
+  'member.sync.start',
+  'member.sync.stop',
+  'password.change',
+  'password.change_failed',
+  'plan.create',
+  'plan.set',
+  'staff.contact',
+  'staff.grant',
+  'staff.revoke',
+  'staff.signout',
+  'staff.unlock',
+  'token.create',
+  'token.revoke',
+] as const;
+
+/** Groups: every proper prefix of an action at a dot (member, member.import, …). */
+const AUDIT_GROUPS = [
+  ...new Set(
+    AUDIT_ACTIONS.flatMap((a) =>
+      a
+        .split('.')
+        .slice(0, -1)
+        .map((_, i, parts) => parts.slice(0, i + 1).join('.')),
+    ),
+  ),
+].sort();
+
+/** Actions and groups that look like what was typed (same group, or one contains the other). */
+function lookalikes(a: string): string[] {
+  const all = [...AUDIT_GROUPS, ...AUDIT_ACTIONS];
+  const head = a.split('.')[0]!;
+  const tail = a.split('.').pop()!;
+  const close = all.filter((x) => x.includes(a) || a.includes(x) || (tail.length > 2 && x.endsWith(`.${tail}`)));
+  return (close.length ? close : all.filter((x) => x.startsWith(`${head}.`))).slice(0, 8);
+}
+
+/**
+ * --action: one action the program writes (member.invite), or a group of them (member,
+ * member.import; also written member.*). Anything else is refused, with the closest
+ * actions or the groups, rather than matching nothing.
+ */
+export function actionFilter(value: string | undefined): Pick<AuditFilter, 'action' | 'actionPrefix'> {
   if (value === undefined) return {};
-  const a = value.trim().toLowerCase();
-  if (!/^[a-z_]+(\.[a-z_]+)?$/.test(a))
-    throw invalid(
-      `--action takes an action such as member.invite, or a group such as member; got "${printable(value)}".`,
-    );
-  return a.includes('.') ? { action: a } : { actionPrefix: `${a}.` };
+  const typed = value.trim().toLowerCase();
+  // An action that is also a group (member.import) means the action; member.import.* the group.
+  const wildcard = typed.endsWith('.*');
+  const a = wildcard ? typed.slice(0, -2) : typed;
+  if (!wildcard && (AUDIT_ACTIONS as readonly string[]).includes(a)) return { action: a };
+  if (AUDIT_GROUPS.includes(a)) return { actionPrefix: `${a}.` };
+  const near = lookalikes(a);
+  throw invalid(
+    `--action takes an action the log records, such as member.invite, or a group such as member; "${printable(value)}" is neither. ${
+      near.length
+        ? `Did you mean ${near.join(', ')}?`
+        : `Groups: ${AUDIT_GROUPS.filter((g) => !g.includes('.')).join(', ')}.`
+    } Every action is listed in \`platformctl audit list --help\`.`,
+  );
 }
 
 const entry = (e: AuditRow): AuditEntry => ({
@@ -82,6 +152,11 @@ const entry = (e: AuditRow): AuditEntry => ({
  * company's keep the name it had).
  */
 export async function streamAudit(svc: Services, cred: Credential, opts: AuditListOptions) {
+  // Every page from one snapshot where the engine allows it (readPages).
+  return readPages(svc, (read) => streamAuditPages(svc, read, cred, opts));
+}
+
+async function streamAuditPages(svc: Services, read: PageReader, cred: Credential, opts: AuditListOptions) {
   const limit = parseLimit(opts.limit);
   const since = isoTime('--since', opts.since);
   const until = isoTime('--until', opts.until);
@@ -102,7 +177,7 @@ export async function streamAudit(svc: Services, cred: Credential, opts: AuditLi
   let company: { id: number; name: string } | undefined;
   while (full && left > 0) {
     const asked = Math.min(AUDIT_PAGE, left);
-    const page = await read(svc, async (r) => {
+    const page = await read(async (r) => {
       if (first) {
         // Who may read which entries is settled once, in the first page's read.
         const actor = await authenticate(r, cred, svc.now());
@@ -130,7 +205,7 @@ export async function streamAudit(svc: Services, cred: Credential, opts: AuditLi
     }
   }
   let more = 0;
-  if (left === 0 && opts.countMore) more = await read(svc, (r) => r.countAudit(filter));
+  if (left === 0 && opts.countMore) more = await read((r) => r.countAudit(filter));
   const listing: Listing = { shown, more, last };
   return { ...listing, company };
 }

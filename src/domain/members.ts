@@ -9,7 +9,7 @@ import {
   parseStatus,
 } from './roles.js';
 import { type Credential, actorRef } from './auth.js';
-import { type Services, iso, read, write } from './services.js';
+import { type PageReader, type Services, iso, read, readPages, write } from './services.js';
 import { audit, auditMany } from './audit-trail.js';
 import { type CompanyRef, enterCompany } from './access.js';
 import * as v from './validation.js';
@@ -56,6 +56,11 @@ const view = (m: MemberRow): MemberView => ({
  * later page is its own read (one request on sqld), keyed on the last e-mail seen.
  */
 export async function streamMembers(svc: Services, cred: Credential, opts: MemberListOptions) {
+  // Every page from one snapshot where the engine allows it (readPages).
+  return readPages(svc, (read) => streamMemberPages(svc, read, cred, opts));
+}
+
+async function streamMemberPages(svc: Services, read: PageReader, cred: Credential, opts: MemberListOptions) {
   const role = opts.role === undefined ? undefined : parseRole(opts.role);
   const status: MemberStatus | undefined = opts.status === undefined ? undefined : parseStatus(opts.status);
   const limit = parseLimit(opts.limit);
@@ -67,7 +72,7 @@ export async function streamMembers(svc: Services, cred: Credential, opts: Membe
   // E-mails are stored trimmed and lower-case; a cursor typed differently still continues.
   const requested = opts.after?.trim().normalize('NFC').toLowerCase();
 
-  const first = await read(svc, async (r) => {
+  const first = await read(async (r) => {
     const { company } = await enterCompany(r, cred, svc.now(), opts.company);
     // The OWNER and the first page together: one request to a remote store. The page is
     // asked for as if the OWNER were not shown and cut to size once it is known.
@@ -102,14 +107,14 @@ export async function streamMembers(svc: Services, cred: Credential, opts: Membe
   let full = first.page.length === first.asked;
   while (full && left > 0) {
     const asked = Math.min(MEMBER_PAGE, left);
-    const page = await read(svc, (r) => r.membersPage(company.id, after, filter, asked, names));
+    const page = await read((r) => r.membersPage(company.id, after, filter, asked, names));
     full = page.length === asked;
     if (page.length) after = page[page.length - 1]!.email;
     await emit(page);
   }
   let more = 0;
   if (left === 0 && opts.countMore) {
-    more = await read(svc, (r) => r.countMembersAfter(company.id, after, filter));
+    more = await read((r) => r.countMembersAfter(company.id, after, filter));
   }
   const listing: Listing = { shown, more, last };
   return { company, ...listing };

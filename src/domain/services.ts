@@ -30,3 +30,20 @@ export function write<T>(services: Services, fn: (r: Repo) => Promise<T>): Promi
 export function read<T>(services: Services, fn: (r: Repo) => Promise<T>): Promise<T> {
   return services.store.read((tx) => fn(new Repo(tx)));
 }
+
+/** A read as streaming functions issue them, page after page. */
+export type PageReader = <T>(fn: (r: Repo) => Promise<T>) => Promise<T>;
+
+/**
+ * Runs fn, whose reads (a page each) see one moment where the engine allows it: on a
+ * local file they all run inside ONE read transaction (in WAL mode a reader blocks no
+ * writer; the write-ahead log only cannot be checkpointed past it until it ends), so an
+ * export taken while an import writes is one snapshot. On a remote store each page stays
+ * its own request: a transaction spanning requests would have to run on the primary (a
+ * replica cannot serve it) and hold server state for the whole stream, so there pages
+ * may see different moments (docs/output.md says what that means for an export).
+ */
+export function readPages<T>(svc: Services, fn: (read: PageReader) => Promise<T>): Promise<T> {
+  if (svc.store.engine !== 'local') return fn((g) => read(svc, g));
+  return read(svc, (r) => fn((g) => g(r)));
+}

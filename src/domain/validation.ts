@@ -1,5 +1,5 @@
 import { invalid } from '../errors.js';
-import { codePointName, printable, refusedCodePoint } from '../text.js';
+import { codePointName, printable, printableAddress, refusedCodePoint } from '../text.js';
 
 // Identity text: what is refused and why is docs/identity.md; the character rule itself
 // is src/text.ts (one rule for input and for display).
@@ -31,11 +31,11 @@ export function refusalMessage(r: Refusal): string {
     case 'too-long':
       return `${r.field} must be at most ${r.max} characters long.`;
     case 'email-syntax':
-      return `Invalid e-mail address "${printable(r.typed)}".`;
+      return `Invalid e-mail address "${printableAddress(r.typed)}".`;
     case 'email-hidden':
-      return `Invalid e-mail address "${printable(r.typed)}": it holds ${codePointName(r.codePoint)}, a control, invisible or unassigned character.`;
+      return `Invalid e-mail address "${printableAddress(r.typed)}": it holds ${codePointName(r.codePoint)}, a control, invisible or unassigned character.`;
     case 'email-compat':
-      return `Invalid e-mail address "${printable(r.typed)}": "${printable(r.char)}" (${codePointName(r.char.codePointAt(0)!)}) is a compatibility form (full-width, ligature, superscript …); type the plain character.`;
+      return `Invalid e-mail address "${printableAddress(r.typed)}": "${printableAddress(r.char)}" (${codePointName(r.char.codePointAt(0)!)}) is a compatibility form (full-width, ligature, superscript …); type the plain character.`;
   }
 }
 

@@ -820,7 +820,11 @@ export class Repo {
       },
     );
   }
-  /** Runs of the same input that are still marked running (interrupted, or going on elsewhere). */
+  /**
+   * Runs of the same input not finished: still marked running (killed, or going on
+   * elsewhere), or stopped with their error recorded (Ctrl-C, a store error) and not
+   * finished by a later run since (supersedeBulkRuns appends "finished by run N").
+   */
   runningBulkRuns(sha256: string) {
     return this.tx.all<{
       id: number;
@@ -831,15 +835,23 @@ export class Repo {
       updated_at: string;
     }>(
       `SELECT id, actor_email, rows, planned, last_line, updated_at FROM bulk_runs
-        WHERE input_sha256 = :sha AND status = 'running' ORDER BY id`,
+        WHERE input_sha256 = :sha
+          AND (status = 'running'
+               OR (status = 'failed' AND error NOT LIKE '%finished by run %'
+                   AND error NOT LIKE '%found every change applied'))
+        ORDER BY id`,
       { sha: sha256 },
     );
   }
   /** Marks interrupted runs of the same input as finished by a later run. */
   supersedeBulkRuns(ids: number[], byRun: number | null, now: string) {
+    // A run stopped with an error keeps it: "interrupted (Ctrl-C or SIGTERM); finished by run 9".
     return this.tx.run(
-      `UPDATE bulk_runs SET status = 'failed', error = :error, updated_at = :now, finished_at = :now
-        WHERE status = 'running' AND id IN (SELECT value FROM json_each(:ids))`,
+      `UPDATE bulk_runs
+          SET error = CASE WHEN status = 'failed' AND error IS NOT NULL
+                           THEN error || substr(:error, length('interrupted') + 1) ELSE :error END,
+              status = 'failed', updated_at = :now, finished_at = :now
+        WHERE status IN ('running', 'failed') AND id IN (SELECT value FROM json_each(:ids))`,
       {
         ids: JSON.stringify(ids),
         error:

@@ -259,7 +259,7 @@ export class WorkFile {
       ? `SELECT cid, min(line) AS first_line,
                 sum(code IS NULL AND action = 'invite' AND outcome IS NULL) AS invite,
                 sum(code IS NULL AND action = 'update' AND outcome IS NULL) AS update_,
-                sum(code IS NULL AND (action IN ('same', 'dup') OR outcome = 'unchanged')) AS same,
+                sum(code IS NULL AND (action IN ('same', 'dup') OR outcome IS 'unchanged')) AS same,
                 sum(code IS NOT NULL) AS failed,
                 (SELECT count(*) FROM removals m WHERE m.cid = rows.cid AND m.done = 1) AS remove
            FROM rows WHERE cid IS NOT NULL GROUP BY cid ORDER BY first_line`

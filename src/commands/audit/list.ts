@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { defineCommand, depsOf, intOption, type ContextFactory, type Deps } from '../command.js';
-import { streamAudit, type AuditEntry } from '../../domain/audit.js';
+import { AUDIT_ACTIONS, streamAudit, type AuditEntry } from '../../domain/audit.js';
 import { PlatformError } from '../../errors.js';
 import { printable } from '../../text.js';
 import { JsonArrayWriter, JsonLinesWriter } from '../../output/json.js';
@@ -20,6 +20,8 @@ export interface ListOptions extends Deps {
   limit?: number | undefined;
   all: boolean;
   format?: string | undefined;
+  /** --csv: the same as --format csv (as `member list --csv`). */
+  csv?: boolean | undefined;
 }
 
 const companyText = (e: AuditEntry) => (e.company ? (e.company.name ?? String(e.company.id)) : '—');
@@ -61,10 +63,18 @@ function writerFor(o: ListOptions, format: 'table' | 'json' | 'jsonl' | 'csv'): 
       human: (e) => humanDetails(e.details),
       drop: 2,
     },
+    // Last, so scripts reading the columns by position keep working; `--before ID` takes it.
+    { header: 'ID', value: (e) => e.id, fit: 'keep' },
   ]);
 }
 
 function formatOf(o: ListOptions): 'table' | 'json' | 'jsonl' | 'csv' {
+  if (o.csv) {
+    if (o.json) throw new PlatformError('USAGE', '--json and --csv cannot be used together.');
+    if (o.format !== undefined && o.format.trim().toLowerCase() !== 'csv')
+      throw new PlatformError('USAGE', '--csv and --format cannot be used together.');
+    return 'csv';
+  }
   if (o.format === undefined) return o.json ? 'json' : 'table';
   if (o.json) throw new PlatformError('USAGE', '--json and --format cannot be used together.');
   const f = o.format.trim().toLowerCase();
@@ -128,7 +138,10 @@ export function newCmdList(f: ContextFactory, runF = run): Command {
     .option('--actor <email>', 'only entries by this user')
     .option('--since <iso>', 'only entries at or after this ISO date/time')
     .option('--until <iso>', 'only entries before this ISO date/time')
-    .option('--action <action>', 'only this action (member.invite) or group of actions (member)')
+    .option(
+      '--action <action>',
+      `only this action or group of actions (member, member.import.*); actions: ${AUDIT_ACTIONS.join(', ')}`,
+    )
     .option('--run <id>', 'only the changes of this member import / sync run', intOption)
     .option(
       '--limit <n>',
@@ -142,6 +155,7 @@ export function newCmdList(f: ContextFactory, runF = run): Command {
     )
     .option('--all', 'every matching entry, also on a terminal')
     .option('--format <format>', 'csv or jsonl, streamed (for exports; the default is a table, or --json)')
+    .option('--csv', 'the same as --format csv (as in member list)')
     .action(
       async (
         opts: {
@@ -155,6 +169,7 @@ export function newCmdList(f: ContextFactory, runF = run): Command {
           limit?: number;
           all?: boolean;
           format?: string;
+          csv?: boolean;
         },
         cmd: Command,
       ) =>

@@ -9,6 +9,7 @@ import { printFields } from '../../output/table.js';
 import { success, warn } from '../../output/messages.js';
 import { bulkTuning, openBulkInput, readingBar } from './shared/bulk-input.js';
 import { printErrors, printJsonStreamed } from './shared/bulk-output.js';
+import { watchInterrupts } from './shared/interrupt.js';
 
 export interface ImportOptions extends Deps {
   /** Overrides of the bulk engine's limits (PLATFORMCTL_BULK_*). */
@@ -26,6 +27,8 @@ export async function run(o: ImportOptions): Promise<void> {
   const svc = await o.services();
   const input = openBulkInput(o.io, o.file, 'import');
   const bar = await readingBar(o.io, input);
+  // Ends a standard input that never ends; the job itself notices the signal.
+  const interrupts = watchInterrupts(o.io, () => input.stream.destroy(new Error('interrupted')));
   const tapped = fingerprinted(input.stream, JSON.stringify({ kind: 'import', format, company: o.company ?? null }));
   try {
     await importMembers(
@@ -44,19 +47,26 @@ export async function run(o: ImportOptions): Promise<void> {
         onProgress: bar?.update,
         onNote: (t) => warn(o.io, t),
         tuning: o.tuning,
+        signal: interrupts.signal,
       },
       async (report) => {
         await print(o, report);
         const first = report.firstError;
         if (first && !o.continueOnError) {
+          // Rows you may not change are not "bad": --continue-on-error would only skip them.
+          const advice =
+            first.code === 'PERMISSION_DENIED'
+              ? 'Only an OWNER or ADMINISTRATOR of a company (or SUPPORT) can import into it: ask one of them, or leave those rows out.'
+              : 'Fix them, or pass --continue-on-error to import the good rows.';
           throw new PlatformError(
             first.code,
-            `${o.dryRun ? 'Dry run: the import would fail' : 'Nothing was imported'}: ${plural(report.failed, 'bad line')}; the first is line ${first.line}: ${first.message} Fix them, or pass --continue-on-error to import the good rows.`,
+            `${o.dryRun ? 'Dry run: the import would fail' : 'Nothing was imported'}: ${plural(report.failed, 'bad line')}; the first is line ${first.line}: ${first.message} ${advice}`,
           );
         }
       },
     );
   } finally {
+    interrupts.dispose();
     bar?.stop();
     input.stream.destroy();
   }

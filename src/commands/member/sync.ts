@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { defineCommand, depsOf, type ContextFactory, type Deps } from '../command.js';
 import { syncMembers, type SyncPlan } from '../../domain/bulk/sync.js';
-import type { RunInfo } from '../../domain/bulk/job.js';
+import { syncTooLarge, type RunInfo } from '../../domain/bulk/job.js';
 import { fingerprinted, formatFor, readRows } from '../../domain/bulk/rows.js';
 import { CONFIRMATIONS, confirmer, type Confirm } from '../../io/confirm.js';
 import { PlatformError } from '../../errors.js';
@@ -11,6 +11,7 @@ import { palette } from '../../output/color.js';
 import { success, warn } from '../../output/messages.js';
 import { bulkTuning, openBulkInput, readingBar } from './shared/bulk-input.js';
 import { printErrors, printJsonStreamed } from './shared/bulk-output.js';
+import { watchInterrupts } from './shared/interrupt.js';
 
 export interface SyncOptions extends Deps {
   /** Overrides of the bulk engine's limits (PLATFORMCTL_BULK_*). */
@@ -78,6 +79,8 @@ export async function run(o: SyncOptions): Promise<void> {
   const svc = await o.services();
   const input = openBulkInput(o.io, o.file, 'sync');
   const bar = await readingBar(o.io, input);
+  // Ends a standard input that never ends; the job itself notices the signal.
+  const interrupts = watchInterrupts(o.io, () => input.stream.destroy(new Error('interrupted')));
   const tapped = fingerprinted(
     input.stream,
     JSON.stringify({ kind: 'sync', format, company: o.company ?? null, prune: o.prune }),
@@ -98,6 +101,7 @@ export async function run(o: SyncOptions): Promise<void> {
         onProgress: bar?.update,
         onNote: (t) => warn(o.io, t),
         tuning: o.tuning,
+        signal: interrupts.signal,
       },
       async (p) => {
         const first = p.firstError;
@@ -109,6 +113,9 @@ export async function run(o: SyncOptions): Promise<void> {
             `Nothing was changed: ${plural(p.totals.failed, 'bad line')}; the first is line ${first.line}: ${first.message} A sync applies a file whole: fix them and run it again.`,
           );
         }
+        // Too large to apply: refused before thousands of plan lines scroll by.
+        if (!o.check && !o.dryRun && p.blocking === undefined && p.changes > p.limit)
+          throw syncTooLarge(p.totals, p.limit);
         const stopping = o.check || o.dryRun || p.blocking !== undefined || p.changes === 0;
         if (!o.json) printPlan(o, p);
         else if (stopping) printJson(o, p, null, false);
@@ -125,9 +132,10 @@ export async function run(o: SyncOptions): Promise<void> {
         }
         if (o.dryRun) {
           warn(o.io, `Dry run: nothing was written (${describe(p)}).`);
+          if (p.changes > p.limit)
+            warn(o.io, syncTooLarge(p.totals, p.limit).message.replace(/ Nothing was changed\./, ''));
           return false;
         }
-        if (p.changes > p.limit) return true; // refused by apply, with the reason, before any prompt
         if (p.totals.removed > 0) {
           const where = p.companies
             .filter((co) => co.removed > 0)
@@ -149,6 +157,7 @@ export async function run(o: SyncOptions): Promise<void> {
       },
     );
   } finally {
+    interrupts.dispose();
     bar?.stop();
     input.stream.destroy();
   }

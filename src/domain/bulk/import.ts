@@ -35,6 +35,8 @@ export interface ImportOptions {
   onProgress?: ((rows: number) => void) | undefined;
   onNote?: ((text: string) => void) | undefined;
   tuning?: BulkTuning | undefined;
+  /** Aborted when the user interrupts (Ctrl-C): see JobOptions.signal. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -58,6 +60,7 @@ export async function importMembers(
     onProgress: opts.onProgress,
     onNote: opts.onNote,
     tuning: opts.tuning,
+    signal: opts.signal,
   });
   try {
     await job.preflight();

@@ -1,7 +1,7 @@
 import type { CompanyRow, PlanRow, Repo } from '../../store/repo.js';
 import type { EngineName } from '../../store/types.js';
 import { WorkFile, type PlannedRow, type Removal, type RowError, type WorkRow } from '../../store/work-file.js';
-import { type ErrorCode, PlatformError, invalid, notFound } from '../../errors.js';
+import { type ErrorCode, PlatformError, cancelled, invalid, notFound } from '../../errors.js';
 import { printable } from '../../text.js';
 import { parseRowRole } from '../roles.js';
 import { seatLimitError } from '../members.js';
@@ -135,6 +135,11 @@ export interface JobOptions {
   onNote?: ((text: string) => void) | undefined;
   /** Overrides of the engine's limits (PLATFORMCTL_BULK_* variables: tests and tuning). */
   tuning?: BulkTuning | undefined;
+  /**
+   * Aborted when the user interrupts (Ctrl-C, SIGTERM): the job stops at its next safe
+   * point (between chunks; a single transaction is rolled back) and throws CANCELLED.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /** Overrides of ENGINE_LIMITS: the one-transaction size, a fixed chunk size, the pause between chunks. */
@@ -183,7 +188,20 @@ function validate(row: RawRow): WorkRow {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((r) => {
+    if (signal?.aborted) return r();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      r();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+/** Thrown inside a write transaction when the user interrupts: the transaction rolls back. */
+class Interrupted extends Error {}
 
 export class BulkJob {
   private readonly companies = new Map<number, CompanyInfo>();
@@ -216,6 +234,15 @@ export class BulkJob {
     return this.opts.kind === 'import' ? 'import members' : 'sync members';
   }
 
+  private get interruptedByUser(): boolean {
+    return this.opts.signal?.aborted === true;
+  }
+
+  /** While nothing is written (reading, planning): an interruption ends the job, nothing changed. */
+  private stopIfInterrupted(doing: string): void {
+    if (this.interruptedByUser) throw cancelled(`Interrupted while ${doing}; nothing was changed.`);
+  }
+
   /**
    * Before any input is read: the caller is signed in and, with --company, manages that
    * company. A user without rights learns it at once, and nothing waits on their input.
@@ -230,11 +257,19 @@ export class BulkJob {
 
   /** Reads, validates and spools every row; `fingerprint` gives the input's hash once it is read. */
   async load(rows: AsyncIterable<RawRow[]>, fingerprint: () => string): Promise<number> {
-    for await (const batch of rows) {
-      this.work.addRows(batch.map(validate));
-      this.rowsRead += batch.length;
-      this.opts.onProgress?.(this.rowsRead);
+    try {
+      for await (const batch of rows) {
+        this.stopIfInterrupted('reading the input');
+        this.work.addRows(batch.map(validate));
+        this.rowsRead += batch.length;
+        this.opts.onProgress?.(this.rowsRead);
+      }
+    } catch (e) {
+      // An interrupted read may end the input early (its stream is destroyed): never a short file.
+      this.stopIfInterrupted('reading the input');
+      throw e;
     }
+    this.stopIfInterrupted('reading the input');
     this.sha256 = fingerprint();
     this.work.indexRows();
     return this.rowsRead;
@@ -318,12 +353,15 @@ export class BulkJob {
       if (this.opts.kind === 'import') {
         // Rows fill the plan in file order; later new members fail (updates need no seat).
         const keep = Math.max(0, plan.max_users - used);
+        // The count is the company's own; the file's earlier rows take what room is left.
         if (c.invite > keep)
           w.failInvitesAfter(
             c.cid,
             keep,
             'SEAT_LIMIT',
-            seatLimitError(company, plan, Math.max(used, plan.max_users), 1).message,
+            keep === 0
+              ? seatLimitError(company, plan, used, 1).message
+              : `Plan ${plan.name} of "${printable(company.name)}" allows ${plan.max_users.toLocaleString('en')} users; it has ${used.toLocaleString('en')}, and the ${keep.toLocaleString('en')} invitations on earlier lines of the file take the rest. Ask support to change the plan.`,
           );
       } else if (used - c.remove + c.invite > plan.max_users) {
         // A sync is judged on its final state: removals free seats for its additions.
@@ -342,6 +380,7 @@ export class BulkJob {
     const { company } = info;
     let after = '';
     for (;;) {
+      this.stopIfInterrupted('planning');
       const page = this.work.emailsPage(company.id, after, CHUNK_SIZE);
       if (page.length === 0) return;
       after = page[page.length - 1]!.email;
@@ -372,6 +411,7 @@ export class BulkJob {
     const { company } = info;
     let after = '';
     for (;;) {
+      this.stopIfInterrupted('planning');
       const page = await read(this.svc, (r) => r.memberEmailsPage(company.id, after, 5 * CHUNK_SIZE));
       if (page.length === 0) return;
       after = page[page.length - 1]!.email;
@@ -479,6 +519,7 @@ export class BulkJob {
 
   /** Applies the plan; returns the run (undefined when there was nothing to change). */
   async apply(): Promise<RunInfo | undefined> {
+    this.stopIfInterrupted('planning');
     const planned = this.changes();
     if (planned === 0) {
       // An interrupted run whose every change is in the store already: its record says so now.
@@ -493,10 +534,7 @@ export class BulkJob {
     }
     const limits = this.limits;
     if (planned <= limits.oneTransaction) return this.applySingle(planned);
-    if (this.opts.kind === 'sync')
-      throw invalid(
-        `This sync makes ${planned.toLocaleString('en')} changes; a sync applies at most ${limits.oneTransaction.toLocaleString('en')} on this store, in one transaction. Nothing was changed. Import the additions first with \`member import\` (which commits large files in chunks), then sync.`,
-      );
+    if (this.opts.kind === 'sync') throw syncTooLarge((this.planned ?? this.summary()).totals, limits.oneTransaction);
     return this.applyChunked(planned);
   }
 
@@ -506,6 +544,10 @@ export class BulkJob {
     const ts = iso(now);
     let outcome: PageOutcome | undefined;
     const t0 = performance.now();
+    // Interrupted inside the transaction (between pages): it rolls back, nothing changed.
+    const check = () => {
+      if (this.interruptedByUser) throw new Interrupted();
+    };
     const run = await write(this.svc, async (r) => {
       const ctx = await this.enter(r, now);
       const prior = (await r.runningBulkRuns(this.sha256)).filter((p) => p.updated_at < ts);
@@ -525,6 +567,7 @@ export class BulkJob {
           const page = this.work.removalsPage(cid, after, CHUNK_SIZE);
           if (page.length === 0) break;
           after = page[page.length - 1]!.email;
+          check();
           await this.applyPage(r, ctx, runId, ts, [], page, outcome);
         }
       }
@@ -533,11 +576,19 @@ export class BulkJob {
         const page = this.work.changesPage(afterLine, CHUNK_SIZE);
         if (page.length === 0) break;
         afterLine = page[page.length - 1]!.line;
+        check();
         await this.applyPage(r, ctx, runId, ts, page, [], outcome);
       }
+      check();
       this.failIfStrict(outcome);
       await this.finishRun(r, ctx, runId, ts, outcome, afterLine, prior);
       return { runId, finished: prior.map((p) => p.id) };
+    }).catch((e: unknown) => {
+      if (e instanceof Interrupted || (this.interruptedByUser && isInterruptedStoreError(e)))
+        throw cancelled(
+          `Interrupted: the ${this.opts.kind} was one transaction and was rolled back; nothing was changed.`,
+        );
+      throw e;
     });
     const took = performance.now() - t0;
     this.record(outcome!);
@@ -599,6 +650,8 @@ export class BulkJob {
     const held: number[] = [];
     try {
       for (;;) {
+        // The safe point: between two chunks, nothing is half written.
+        if (this.interruptedByUser) throw new Interrupted();
         const page = this.work.changesPage(afterLine, size);
         if (page.length === 0) break;
         const lastLine = page[page.length - 1]!.line;
@@ -654,7 +707,7 @@ export class BulkJob {
               Math.max(limits.minChunk, (size * limits.chunkTargetMs) / Math.max(1, took), size / 2),
             ),
           );
-        await sleep(pause);
+        await sleep(pause, this.opts.signal);
       }
       return {
         id: runId,
@@ -665,27 +718,60 @@ export class BulkJob {
         txMs: txStats(held),
       };
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
+      const byUser = e instanceof Interrupted;
+      const message = byUser ? 'interrupted (Ctrl-C or SIGTERM)' : e instanceof Error ? e.message : String(e);
+      let recorded = false;
       try {
         const ts = iso(this.svc.now());
-        await write(this.svc, (r) =>
-          r.updateBulkRun(runId, {
+        await write(this.svc, async (r) => {
+          await r.updateBulkRun(runId, {
             rows: total.applied,
             lastLine: afterLine,
             counts: this.countsOf(total),
             now: ts,
             status: 'failed',
             error: message,
-          }),
-        );
+          });
+          // Visible with `audit list --action member.import.stop` (or --run): how far it got.
+          const actor = await authenticate(r, this.cred, this.svc.now()).catch(() => undefined);
+          if (actor)
+            await r.bulkRunAudit(
+              runId,
+              actorRef(actor),
+              ts,
+              [...this.companies.values()].map(({ company }) => [
+                company.id,
+                company.name,
+                `member.${this.opts.kind}.stop`,
+                this.opts.source,
+                {
+                  run: runId,
+                  status: 'failed',
+                  error: message,
+                  applied: total.applied,
+                  planned,
+                  lastLine: afterLine,
+                  ...this.countsOf(total),
+                },
+              ]),
+            );
+        });
+        recorded = true;
       } catch {
         /* the run stays 'running'; re-running the same input finishes it all the same */
       }
-      const code: ErrorCode = e instanceof PlatformError ? e.code : 'INTERNAL';
+      const code: ErrorCode = byUser ? 'CANCELLED' : e instanceof PlatformError ? e.code : 'INTERNAL';
       if (code === 'INTERNAL') throw e;
+      const progress = `${total.applied.toLocaleString('en')} of ${planned.toLocaleString('en')} changes (input lines up to ${afterLine})`;
+      const applied =
+        total.applied === 0
+          ? `Nothing of it was applied; its record (run ${runId}, \`${recorded ? 'failed' : 'running'}\`) stays`
+          : `Those ${total.applied.toLocaleString('en')} changes are in the store and in the audit log (\`audit list --run ${runId}\`); the record is \`${recorded ? 'failed' : 'running'}\``;
       throw new PlatformError(
         code,
-        `Import run ${runId} stopped after ${total.applied.toLocaleString('en')} of ${planned.toLocaleString('en')} changes (input lines up to ${afterLine}): ${message} Those changes are in the store and in the audit log (run ${runId}); run the same import again to finish it.`,
+        byUser
+          ? `Interrupted: import run ${runId} stopped after ${progress}. ${applied}. Run the same import again to finish it.`
+          : `Import run ${runId} stopped after ${progress}: ${stripNothingChanged(message)} ${applied}. Run the same import again to finish it.`,
         { run: runId, applied: total.applied, planned, lastLine: afterLine },
       );
     }
@@ -750,6 +836,7 @@ export class BulkJob {
           ...(this.opts.kind === 'sync' ? { removed: c.removed } : {}),
           unchanged: (p?.unchanged ?? 0) + c.unchanged,
           failed: (p?.failed ?? 0) + c.failed,
+          ...(prior.length ? { finished: prior.map((x) => x.id) } : {}),
         },
       ]);
     }
@@ -845,8 +932,9 @@ export class BulkJob {
             tally.updated++;
           } else {
             if (free < 1) {
+              // The company's members now, this run's earlier invitations included.
               const used = plan.max_users! - free;
-              throw seatLimitError(company, plan, Math.max(used, plan.max_users!), 1);
+              throw seatLimitError(company, plan, used, 1);
             }
             free--;
             const status = k?.user_id ? 'INVITED' : 'PENDING';
@@ -878,6 +966,39 @@ export class BulkJob {
     ]);
     this.work.markRemoved(o.removedEmails);
   }
+}
+
+/**
+ * A sync larger than one transaction, refused before its plan is printed or anything
+ * changes, with advice that fits what most of it is: additions and re-roles can go
+ * first through `member import` (which chunks); removals have no chunked path (a removal
+ * could free a seat that someone else takes before the rest applies), so they go in steps.
+ */
+export function syncTooLarge(t: Totals, limit: number): PlatformError {
+  const n = (x: number) => x.toLocaleString('en');
+  const changes = t.invited + t.updated + t.removed;
+  const head = `This sync would make ${n(changes)} changes (${n(t.invited)} to invite, ${n(t.updated)} to re-role, ${n(t.removed)} to remove); a sync applies at most ${n(limit)} on this store, in one transaction. Nothing was changed.`;
+  const additions = t.invited + t.updated;
+  const advice =
+    t.removed <= limit && additions > 0
+      ? `Import the additions and re-roles first with \`member import\` on the same file (it commits large files in chunks), then run this sync again: it will only remove.`
+      : additions > limit
+        ? `Import the additions and re-roles first with \`member import\` on the same file (it commits in chunks); then remove in steps of at most ${n(limit)}: sync with --prune a file that still lists the members to remove later.`
+        : `Remove in steps of at most ${n(limit)}: run the sync with --prune on a file that still lists the members to remove in a later step (\`member sync FILE --prune --dry-run --json\` lists the removals), or remove them with \`member remove\`.`;
+  return invalid(`${head} ${advice}`, { invite: t.invited, update: t.updated, remove: t.removed, limit });
+}
+
+/** A store error caused by the interruption itself (a request cut short): the transaction rolled back. */
+function isInterruptedStoreError(e: unknown): boolean {
+  return e instanceof PlatformError && e.exitCode === 7;
+}
+
+/**
+ * A store error's own "Nothing was changed." speaks of the transaction that failed; inside
+ * a chunked run earlier chunks did change the store, so the run's message says that instead.
+ */
+function stripNothingChanged(message: string): string {
+  return message.replace(/\s*Nothing (?:was|has been) changed(?:[;,][^.]*)?\./gi, '').trim();
 }
 
 /** What one row means against a member's current state; throws for rows that may not apply. */

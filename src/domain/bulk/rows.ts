@@ -150,6 +150,13 @@ async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
   input.on('error', (e) => guard.destroy(e));
   guard.on('error', (e) => parser.destroy(e));
   input.pipe(guard).pipe(parser);
+  // The start of the file, to explain a header the parser cannot read (`"Email";"Role"`).
+  let head = '';
+  const peek = (c: Buffer | string) => {
+    head += c.toString();
+    if (head.length >= 4096) input.off('data', peek);
+  };
+  input.on('data', peek);
   let cols: { email?: number; role?: number; company?: number } | undefined;
   let next = 1;
   let count = 0;
@@ -161,6 +168,12 @@ async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
         next += 1 + extraLines(record);
         if (record.length === 1 && record[0] === '') continue;
         if (!cols) {
+          // Excel's hint line naming the separator: `sep=,` is skipped, another is explained.
+          const hint = /^sep=(.?)$/i.exec(record.join(','));
+          if (hint) {
+            if (hint[1] === ',') continue;
+            throw wrongSeparator(line, hint[1] === '\t' ? '\t' : (hint[1] ?? ''));
+          }
           const names = record.map((h) => h.trim().toLowerCase());
           cols = {};
           for (const k of ['email', 'role', 'company'] as const) {
@@ -168,8 +181,10 @@ async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
             if (i >= 0) cols[k] = i;
           }
           if (cols.email === undefined || cols.role === undefined) {
+            const sep = separatorOf(record.join(','));
+            if (sep) throw wrongSeparator(line, sep);
             throw invalid(
-              `Line ${line}: the CSV header must name the columns email and role (and optionally company); found "${printable(record.join(','))}".`,
+              `Line ${line}: the CSV header must name the columns email and role (and optionally company), as in "email,role,company"; found "${printable(record.join(','))}".${headerHint(names)}`,
             );
           }
           continue;
@@ -187,16 +202,56 @@ async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
   } catch (e) {
     if (e instanceof PlatformError) throw e;
     if (e instanceof CsvError && e.code === 'CSV_MAX_RECORD_SIZE') throw tooLong(next);
-    if (e instanceof CsvError)
-      throw invalid(
-        `The CSV cannot be read (${e.message.replace(/\s+/g, ' ')}); nothing was imported. (JSON Lines need --format jsonl or a .jsonl file.)`,
-      );
+    if (e instanceof CsvError) {
+      const sep = cols ? undefined : separatorOf(head.replace(/^\ufeff/, '').split(/\r\n|\n|\r/)[0] ?? '');
+      if (sep) throw wrongSeparator(next, sep);
+      throw csvError(e.code, next);
+    }
     throw e;
   }
   if (!cols)
     throw invalid(
       'The CSV is empty: it needs a header line naming the columns email and role (and optionally company).',
     );
+}
+
+/** The separator a header line uses instead of commas (`;` from Excel in many languages, tab), if any. */
+function separatorOf(header: string): ';' | '\t' | undefined {
+  if (header.includes(',')) return undefined;
+  const names = (sep: string) => header.split(sep).map((h) => h.trim().replace(/^"|"$/g, '').trim().toLowerCase());
+  for (const sep of [';', '\t'] as const) {
+    const n = names(sep);
+    if (n.length > 1 && (n.includes('email') || n.includes('role'))) return sep;
+  }
+  return undefined;
+}
+
+const wrongSeparator = (line: number, sep: string) =>
+  invalid(
+    `Line ${line}: the file separates its fields with ${sep === '\t' ? 'tabs' : `"${printable(sep)}"`}, not commas (Excel saves "CSV" that way in languages where the comma is the decimal separator). Save it as "CSV UTF-8 (comma delimited)", or replace the separators with commas; the header must be email,role[,company]. Nothing was imported.`,
+  );
+
+/** A hint for a header that names the e-mail or role column differently ("Email Address"). */
+function headerHint(names: string[]): string {
+  const near = names.filter((n) => n !== 'email' && n !== 'role' && /e-?mail|role/.test(n));
+  return near.length
+    ? ` Rename ${near.map((n) => `"${printable(n)}"`).join(' and ')} to ${near.map((n) => (/e-?mail/.test(n) ? 'email' : 'role')).join(' and ')}.`
+    : '';
+}
+
+/** csv-parse's errors in our words, at the line where the record that failed starts. */
+function csvError(code: string, line: number): PlatformError {
+  const what =
+    code === 'CSV_QUOTE_NOT_CLOSED'
+      ? 'a field opens a quote (") that is never closed: the rest of the file would be one field'
+      : code === 'CSV_INVALID_CLOSING_QUOTE' || code === 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE'
+        ? 'a quoted field goes on after its closing quote (a quote inside a quoted field is written twice: "")'
+        : code === 'INVALID_OPENING_QUOTE' || code === 'CSV_INVALID_OPENING_QUOTE'
+          ? 'a quote (") in the middle of a field that does not start with one'
+          : 'this line is not valid CSV';
+  return invalid(`Line ${line}: ${what}. Nothing was imported. (JSON Lines need --format jsonl or a .jsonl file.)`, {
+    line,
+  });
 }
 
 async function* jsonlRows(input: Readable): AsyncGenerator<RawRow[]> {

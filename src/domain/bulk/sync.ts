@@ -36,6 +36,8 @@ export interface SyncOptions {
   onProgress?: ((rows: number) => void) | undefined;
   onNote?: ((text: string) => void) | undefined;
   tuning?: BulkTuning | undefined;
+  /** Aborted when the user interrupts (Ctrl-C): see JobOptions.signal. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function syncMembers(
     onProgress: opts.onProgress,
     onNote: opts.onNote,
     tuning: opts.tuning,
+    signal: opts.signal,
   });
   try {
     await job.preflight();

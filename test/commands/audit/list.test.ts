@@ -149,6 +149,7 @@ describe('audit list run()', () => {
       'company.rename',
       String(smith),
       JSON.stringify({ from: 'Smith Company', to: 'Smith & Co' }),
+      String((await json(ann))[0]!.id),
     ]);
   });
 
@@ -169,8 +170,11 @@ describe('audit list run()', () => {
       [{ until: 'tomorrow' }, '--until needs an ISO date or time, such as 2026-01-31 or 2026-01-31T12:00:00Z.'],
       [
         { action: 'member;drop' },
-        '--action takes an action such as member.invite, or a group such as member; got "member;drop".',
+        '--action takes an action the log records, such as member.invite, or a group such as member; "member;drop" is neither. Did you mean member? Every action is listed in `platformctl audit list --help`.',
       ],
+      [{ action: 'bogus' }, expect.stringContaining('"bogus" is neither. Groups: account, company, member,')],
+      [{ csv: true, json: true }, '--json and --csv cannot be used together.'],
+      [{ csv: true, format: 'jsonl' }, '--csv and --format cannot be used together.'],
       [{ run: 0 }, '--run must be an id: a whole number of at least 1.'],
       [{ before: Number.NaN }, '--before must be an id: a whole number of at least 1.'],
       [{ limit: 0 }, '--limit must be a whole number of at least 1.'],
@@ -286,10 +290,13 @@ describe('audit list run()', () => {
     const r = await list(zed, { tty: true });
     const lines = r.out.trimEnd().split('\n');
     expect(lines).toHaveLength(51);
-    expect(lines[0]).toMatch(/^TIME\s+ACTOR\s+COMPANY\s+ACTION\s+TARGET\s+DETAILS$/);
+    expect(lines[0]).toMatch(/^TIME\s+ACTOR\s+COMPANY\s+ACTION\s+TARGET\s+DETAILS\s+ID$/);
     expect(lines[1]).toMatch(
-      /^\d{4}-\d\d-\d\d \d\d:\d\d\s+zed@example\.com\s+Zed Company\s+company\.rename\s+p1199@example\.com\s+i=1199 note==1\+1$/,
+      /^\d{4}-\d\d-\d\d \d\d:\d\d\s+zed@example\.com\s+Zed Company\s+company\.rename\s+p1199@example\.com\s+i=1199 note==1\+1\s+\d+$/,
     );
+    // The last column is the id that --before takes.
+    const newest = (await json(zed))[0]!;
+    expect(lines[1]!.split(/\s+/).at(-1)).toBe(String(newest.id));
     expect(r.err).toMatch(/^… and 1,151 more entries: add --before \d+ for the next 50, or --all for every one\.\n$/);
     const everything = (await list(zed, { tty: true, all: true })).out.trimEnd().split('\n');
     expect(everything.filter((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d /.test(l))).toHaveLength(1201);
@@ -312,6 +319,7 @@ describe('audit list run()', () => {
   it('--format csv streams every match through the one CSV writer (formulas neutralised); jsonl is the JSON, a line each', async () => {
     const all = await json(zed);
     const csv = await list(zed, { format: 'CSV', run: 7 });
+    expect((await list(zed, { csv: true, run: 7 })).out).toBe(csv.out);
     const rows = parse(csv.out);
     expect(rows[0]).toEqual(['id', 'at', 'actor', 'company_id', 'company_name', 'action', 'target', 'details', 'run']);
     expect(rows).toHaveLength(301);
