@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engines, useStore, PASSWORD } from './harness.js';
+import { useStore, PASSWORD } from './harness.js';
 import { PtySession } from './pty.js';
 
 const ENTER = '\r';
@@ -12,8 +12,12 @@ const CTRL_C = '\u0003';
  * Enter answer yes; `account delete` then wants the e-mail typed. No or Ctrl-C: exit 8
  * with a calm line, not an error.
  */
-describe.each(engines())('confirmations on a terminal on %s', (engine) => {
-  const fresh = useStore(engine);
+// The subject is the terminal dialogue, the same on any engine: run on the local store only.
+// What a confirmed or refused command does to the store is covered on both engines without a
+// terminal (confirm.test.ts: account delete with and without --yes; company.test.ts: leave;
+// member.test.ts: member remove; self-demotion.test.ts: --yes).
+describe('confirmations on a terminal (local store: the dialogue does not depend on the engine)', () => {
+  const fresh = useStore('local');
 
   it('account delete: y + Enter and Ctrl-C change nothing (exit 8, calm); ↓ Enter and the typed e-mail delete', async () => {
     const t = await fresh();

@@ -1,12 +1,16 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { engines, useStore, PASSWORD } from './harness.js';
+import { useStore, PASSWORD } from './harness.js';
 import { PtySession } from './pty.js';
 
 const ENTER = '\r';
 
-describe.each(engines())('prompts on a terminal on %s', (engine) => {
-  const fresh = useStore(engine);
+// The subject is the terminal dialogue (what is asked, in which order, again after a wrong
+// answer), which is the same whatever the store's engine: run on the local store only. What
+// the answers do to the store (registration, password change, refusals) is covered on both
+// engines by account.test.ts, password.test.ts and session.test.ts.
+describe('prompts on a terminal (local store: the dialogue does not depend on the engine)', () => {
+  const fresh = useStore('local');
 
   it('account register with nothing given asks for each field and each password, again after a wrong answer', async () => {
     const t = await fresh();
