@@ -237,9 +237,27 @@ export class WorkFile {
     })();
   }
 
-  /** Later copies of a row already planned (same company, e-mail and role) are unchanged duplicates. */
+  /**
+   * Later copies of a row already planned (same company, e-mail and role) are unchanged
+   * duplicates — or, when the first copy failed, fail the same way: a refused row repeated
+   * further down must not count as unchanged (found by fuzz-import: `bob,OWNER` twice
+   * under --continue-on-error reported one failure and one unchanged row).
+   */
   markDuplicates(): void {
-    this.db.exec(`UPDATE rows SET action = 'dup' WHERE code IS NULL AND action IS NULL AND cid IS NOT NULL`);
+    this.db.exec(`
+      CREATE TEMP TABLE IF NOT EXISTS failed_keys (cid INTEGER, email TEXT, role TEXT, line INTEGER, code TEXT, message TEXT,
+        PRIMARY KEY (cid, email, role));
+      DELETE FROM failed_keys;
+      INSERT INTO failed_keys
+        SELECT cid, email, role, min(line), code, message FROM rows
+         WHERE code IS NOT NULL AND cid IS NOT NULL AND email IS NOT NULL AND role IS NOT NULL
+         GROUP BY cid, email, role;
+      UPDATE rows SET (code, message) = (SELECT f.code, f.message FROM failed_keys f
+                                          WHERE f.cid = rows.cid AND f.email = rows.email AND f.role = rows.role)
+       WHERE code IS NULL AND action IS NULL AND cid IS NOT NULL
+         AND EXISTS (SELECT 1 FROM failed_keys f
+                      WHERE f.cid = rows.cid AND f.email = rows.email AND f.role = rows.role AND f.line < rows.line);
+      UPDATE rows SET action = 'dup' WHERE code IS NULL AND action IS NULL AND cid IS NOT NULL;`);
   }
 
   /** Fails, with the error given, a company's planned invitations after the first `keep` (file order). */

@@ -232,6 +232,19 @@ describe('member import run()', () => {
     expect(report(await imp(dan, { stdin: twice }, { json: true }))).toMatchObject({ invited: 1, unchanged: 1 });
   });
 
+  it('a refused row repeated further down fails again, never counts as unchanged (found by fuzz-import)', async () => {
+    // OWNER can never be given: both copies fail the same way, with --continue-on-error too.
+    const twice = 'email,role\nowner.twice@example.org,OWNER\nz@example.org,DESIGNER\nowner.twice@example.org,owner\n';
+    const r = await imp(dan, { stdin: twice }, { json: true, continueOnError: true });
+    const rep = report(r);
+    expect(rep.errors.map((e) => [e.line, e.email])).toEqual([
+      [2, 'owner.twice@example.org'],
+      [4, 'owner.twice@example.org'],
+    ]);
+    expect(rep.errors[1]!.message).toBe(rep.errors[0]!.message);
+    expect(rep).toMatchObject({ invited: 1, unchanged: 0, failed: 2 });
+  });
+
   it('rows are checked against their company: rights (exit 4 from the first), seats filling up mid-file, unknown companies', async () => {
     // Eve (ADMINISTRATOR of Fay's company, MANAGER of Gil's); her own company is FREE (3 users).
     const f = fx();
