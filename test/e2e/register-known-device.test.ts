@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,7 +29,9 @@ describe.each(engines())('registration marks its device known on %s', (engine: E
     const t = await fresh();
     const ann = await t.register('ann@example.com', 'Ann', 'Smith');
     // That device's counter, as a successful login leaves it; no other source's.
-    const device = readFileSync(join(ann.configDir, 'device-id'), 'utf8').trim();
+    // The store knows the device by the SHA-256 of its device-id file (src/device-id.ts).
+    const secret = readFileSync(join(ann.configDir, 'device-id'), 'utf8').trim();
+    const device = createHash('sha256').update(secret).digest('base64url');
     const rows = await t.query((r) => r.throttleRows('ann@example.com', device));
     expect(rows.map((r) => [r.source, r.failures, r.locked_until, r.last_success_at !== null])).toEqual([
       [device, 0, null, true],
