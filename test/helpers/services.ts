@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { Deps } from '../../src/commands/command.js';
+import { Config } from '../../src/config.js';
 import { register } from '../../src/domain/accounts.js';
 import type { Credential } from '../../src/domain/auth.js';
 import { switchCompany } from '../../src/domain/companies.js';
@@ -208,6 +209,29 @@ export class Fixture {
       );
     });
     return emails;
+  }
+
+  /** The location key a command's storeKey() gives for this store (a local store's is its path). */
+  get storeKey(): string {
+    return this.path;
+  }
+
+  /**
+   * A config directory of its own for `name` (its sessions, its device-id: one person's
+   * machine), read afresh from disk as each CLI command does, and bound to this store's
+   * identity as the Context binds it. Nothing is written until a command saves a session.
+   */
+  async config(name: string): Promise<Config> {
+    const c = new Config(join(this.dir, `config-${name}`));
+    c.bind(this.storeKey, await this.store.identity());
+    return c;
+  }
+
+  /** A call acting as the active account of a config directory (as the Context picks it), or nobody. */
+  callAs(config: Config, o: { tty?: boolean; json?: boolean; stdin?: string } = {}): Call {
+    const c = this.call(undefined, o);
+    c.deps.credential = () => ({ token: config.session(this.storeKey)?.token });
+    return c;
   }
 
   /** Buffered IO and the Deps a command's run() takes, acting as `who` (undefined: signed out). */
