@@ -67,7 +67,8 @@ export async function run(o: LogoutOptions): Promise<void> {
   }
   const after = useEnv ? {} : await o.config().forgetSession(o.storeKey(), saved!.email);
   const active = useEnv ? null : (after.active ?? null);
-  const next = active ? ` ${active} is now the active account on this store.` : '';
+  // Named only when it changed: signing out another account (--email) leaves the active one as it was.
+  const next = active && saved!.active ? ` ${active} is now the active account on this store.` : '';
   report(
     o,
     { signedOut: true, email, active },
