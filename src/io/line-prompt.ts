@@ -53,7 +53,9 @@ export function useSuspend(core: Core, hidesCursor: boolean): void {
         }
         redraw(++continued);
       });
-      process.kill(process.pid, 'SIGTSTP');
+      // The whole process group, as the terminal's own Ctrl-Z does: run through `npx`, stopping
+      // only this process left npm in the foreground and the shell without its prompt.
+      process.kill(0, 'SIGTSTP');
     };
     // A listener for SIGTSTP makes readline hand Ctrl-Z over instead of handling it.
     rl.on('SIGTSTP', onStop);

@@ -232,6 +232,16 @@ describe('member import run()', () => {
     expect(report(await imp(dan, { stdin: twice }, { json: true }))).toMatchObject({ invited: 1, unchanged: 1 });
   });
 
+  it('on a terminal the error table shows the first 20 bad lines and counts the rest; piped lists them all', async () => {
+    const rows = Array.from({ length: 45 }, (_, i) => `bad${i}@,DESIGNER`).join('\n');
+    const tty = await imp(dan, { file: file('bad.csv', `email,role\n${rows}\n`) }, { tty: true });
+    expect(tty.error).toMatchObject({ code: 'INVALID_INPUT' });
+    expect(tty.out.match(/^\d+ +bad\d+@/gm)).toHaveLength(20);
+    expect(tty.out).toContain('… and 25 more bad lines (--json lists them all).');
+    const piped = await imp(dan, { stdin: `email,role\n${rows}\n` });
+    expect(piped.out.match(/^\d+\tbad\d+@/gm)).toHaveLength(45);
+  });
+
   it('a refused row repeated further down fails again, never counts as unchanged (found by fuzz-import)', async () => {
     // OWNER can never be given: both copies fail the same way, with --continue-on-error too.
     const twice = 'email,role\nowner.twice@example.org,OWNER\nz@example.org,DESIGNER\nowner.twice@example.org,owner\n';

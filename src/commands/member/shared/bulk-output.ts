@@ -2,6 +2,7 @@ import type { IOStreams } from '../../../io/streams.js';
 import type { RowFailure } from '../../../domain/bulk/job.js';
 import { safeJson } from '../../../output/json.js';
 import { printTable, type Column } from '../../../output/table.js';
+import { plural } from '../../../text.js';
 
 const MARK = '"\\u0000STREAMED\\u0000"';
 
@@ -32,8 +33,12 @@ export function printJsonStreamed(
   io.out.write('\n');
 }
 
-/** On a terminal, errors shown in the table; more are counted (all of them are in --json). */
-const TTY_ERRORS = 1000;
+/**
+ * On a terminal, errors shown in the table; more are counted (all of them are in --json,
+ * and piped output lists them all). A seat limit hit by 299 rows of a 300-row file was
+ * 4,000 lines of the same message on a 100-column terminal.
+ */
+export const TTY_ERRORS = 20;
 
 /** The failed rows: a table on a terminal, every row tab-separated when piped. */
 export async function printErrors(io: IOStreams, errors: Iterable<RowFailure>): Promise<void> {
@@ -57,5 +62,5 @@ export async function printErrors(io: IOStreams, errors: Iterable<RowFailure>): 
     }
   }
   if (page.length) await printTable(io, page, columns);
-  if (more) io.out.write(`… and ${more} more bad lines (--json lists them all).\n`);
+  if (more) io.out.write(`… and ${plural(more, 'more bad line')} (--json lists them all).\n`);
 }
