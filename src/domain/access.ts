@@ -34,10 +34,11 @@ export function parseCompanyRef(ref: string): { id: number } | { name: string } 
 const noSuchCompany = (what: string) => notFound(`No company ${what} among yours. See \`platformctl company list\`.`);
 
 /** The current company, which is gone once the user was removed from it or it was deleted. */
-export const noCurrentCompany = () =>
+export const noCurrentCompany = (o: { orCompanyFlag?: boolean } = {}) =>
   notFound(
     'You have no current company: you were removed from it, or it was deleted. ' +
-      'Choose one with `platformctl company switch COMPANY` (see `platformctl company list`), or pass --company.',
+      'Choose one with `platformctl company switch COMPANY` (see `platformctl company list`)' +
+      (o.orCompanyFlag === false ? '.' : ', or pass --company.'),
   );
 
 /**

@@ -303,7 +303,8 @@ export async function update(
     if (next.phone !== u.phone) changed.push('phone');
     if (companyName !== undefined) {
       const company = u.current_company_id == null ? undefined : await r.companyById(u.current_company_id);
-      if (!company) throw noCurrentCompany();
+      // account update renames the current company only: it has no --company to offer.
+      if (!company) throw noCurrentCompany({ orCompanyFlag: false });
       if (company.owner_id !== u.id) throw denied(`Only the OWNER of "${printable(company.name)}" can rename it.`);
       if (company.name !== companyName) {
         await r.renameCompany(company.id, companyName, iso(now));

@@ -101,6 +101,9 @@ describe('account update run()', () => {
     const e = await failure(update(gus, { companyName: 'Mine' }));
     expect(e).toMatchObject({ code: 'NOT_FOUND', exitCode: 5 });
     expect(e.message).toMatch(/^You have no current company/);
+    // account update has no --company: the hint offers only what works (found at a terminal).
+    expect(e.message).toMatch(/company switch COMPANY`[^,]*\.$/);
+    expect(e.message).not.toContain('--company');
   });
 
   it('control characters, escapes, bidi overrides, blanks, overlong names and bad phones are INVALID_INPUT (exit 2); nothing changes', async () => {
