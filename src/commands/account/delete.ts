@@ -25,11 +25,15 @@ export async function run(o: DeleteOptions): Promise<void> {
     proof: { label: 'your e-mail address', expected: plan.email },
   });
   const result = await deleteAccount(svc, o.credential());
-  await o.config().forgetSession(o.storeKey());
+  // The deleted account's saved session, by its e-mail: with PLATFORMCTL_TOKEN in effect the
+  // active saved account may be someone else, who stays signed in.
+  const wasActive = o.config().session(o.storeKey())?.email === result.email;
+  const after = await o.config().forgetSession(o.storeKey(), result.email);
   if (o.json) return printJson(o.io, result);
   success(
     o.io,
-    `Deleted the account ${result.email}${result.company ? ` and the company "${result.company.name}"` : ''}.`,
+    `Deleted the account ${result.email}${result.company ? ` and the company "${result.company.name}"` : ''}.` +
+      (wasActive && after.active ? ` ${after.active} is now the active account on this store.` : ''),
   );
 }
 

@@ -48,7 +48,7 @@ describe('account delete run()', () => {
 
   const options = (who: string, tty: boolean, prompter: Prompter, yes = false) => {
     const b = bufferIO({ tty });
-    const forgetSession = vi.fn(async () => {});
+    const forgetSession = vi.fn(async () => ({}));
     return {
       b,
       forgetSession,
@@ -58,7 +58,7 @@ describe('account delete run()', () => {
         credential: () => ({ token: tokens[who] }),
         json: false,
         confirm: confirmer(b.io, prompter, yes),
-        config: () => ({ forgetSession }) as unknown as Config,
+        config: () => ({ forgetSession, session: () => undefined }) as unknown as Config,
         storeKey: () => 'k',
       },
     };
@@ -120,7 +120,7 @@ describe('account delete run()', () => {
     const { opts, forgetSession, b } = options('yes', true, p.prompter);
     await run(opts);
     expect(p.left()).toBe(0);
-    expect(forgetSession).toHaveBeenCalledWith('k');
+    expect(forgetSession).toHaveBeenCalledWith('k', 'yes@example.com');
     expect(b.stderr()).toBe(
       '! That is not yes@example.com. Type it as shown, or press Enter on an empty line to stop here.\n' +
         '✓ Deleted the account yes@example.com and the company "yes Company".\n',
@@ -162,11 +162,11 @@ describe('account delete run(): what goes with the account', () => {
     const p = scriptedPrompter(
       o.answer === undefined ? [] : [{ kind: 'choose', message: /^Delete the account/, answer: o.answer }],
     );
-    const forgetSession = vi.fn(async () => {});
+    const forgetSession = vi.fn(async () => ({}));
     await run({
       ...c.deps,
       confirm: confirmer(c.io, p.prompter, o.yes ?? o.answer === undefined),
-      config: () => ({ forgetSession }) as unknown as Config,
+      config: () => ({ forgetSession, session: () => undefined }) as unknown as Config,
       storeKey: () => 'k',
     });
     return { out: c.stdout(), err: c.stderr(), asked: p.asked, forgetSession };
@@ -209,7 +209,7 @@ describe('account delete run(): what goes with the account', () => {
       company: { id: ann.company.id, name: 'Smith Company' },
       removedMembers: 2,
     });
-    expect(r.forgetSession).toHaveBeenCalledWith('k');
+    expect(r.forgetSession).toHaveBeenCalledWith('k', 'ann@example.com');
     await expect(show(fx().services, ann.cred)).rejects.toMatchObject({ code: 'AUTH_REQUIRED' });
     const bobNow = await show(fx().services, bob.cred);
     expect(bobNow.currentCompany).toBeNull();

@@ -1,0 +1,65 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../../src/commands/account/delete.js';
+import { deviceId } from '../../../src/device-id.js';
+import { login } from '../../../src/domain/accounts.js';
+import { TEST_PASSWORD, useFixture } from '../../helpers/services.js';
+
+/**
+ * What `account delete` leaves in the config file when several accounts are signed in on
+ * one store (docs/sessions.md). Found at a terminal: after Bob deleted his account the
+ * next command silently ran as Cat; now the message names the account that became active,
+ * as `account logout` does. And a delete through PLATFORMCTL_TOKEN forgets the deleted
+ * account's saved session, never the active saved account of someone else.
+ */
+describe('account delete run(): saved sessions', () => {
+  const fx = useFixture();
+
+  beforeAll(async () => {
+    await fx().registerAll([
+      ['ann@example.com', 'Ann', 'Smith'],
+      ['bob@example.com', 'Bob', 'Jones'],
+      ['cat@example.com', 'Cat', 'Cole'],
+      ['dan@example.com', 'Dan', 'Dean'],
+    ]);
+  });
+
+  const machine = async (name: string, emails: string[]) => {
+    const cfg = await fx().config(name);
+    const tokens: Record<string, string> = {};
+    for (const email of emails) {
+      const r = await login(fx().services, email, TEST_PASSWORD, deviceId(cfg.dir));
+      await cfg.saveSession(fx().storeKey, { token: r.token, email });
+      tokens[email] = r.token;
+    }
+    return tokens;
+  };
+  const del = async (name: string, token?: string) => {
+    const cfg = await fx().config(name);
+    const c = fx().callAs(cfg);
+    if (token) c.deps.credential = () => ({ token });
+    await run({
+      ...c.deps,
+      confirm: () => Promise.resolve(),
+      config: () => cfg,
+      storeKey: () => fx().storeKey,
+    });
+    const after = await fx().config(name);
+    return { err: c.stderr(), accounts: after.accounts(fx().storeKey).map((a) => `${a.email}${a.active ? ' *' : ''}`) };
+  };
+
+  it('deleting the active account names the one that becomes active', async () => {
+    await machine('desk', ['ann@example.com', 'bob@example.com']);
+    const r = await del('desk');
+    expect(r.err).toBe(
+      '✓ Deleted the account bob@example.com and the company "Jones Company". ann@example.com is now the active account on this store.\n',
+    );
+    expect(r.accounts).toEqual(['ann@example.com *']);
+  });
+
+  it('through PLATFORMCTL_TOKEN, the deleted account is forgotten and the active saved one stays', async () => {
+    const tokens = await machine('ci', ['dan@example.com', 'cat@example.com']);
+    const r = await del('ci', tokens['dan@example.com']);
+    expect(r.err).toBe('✓ Deleted the account dan@example.com and the company "Dean Company".\n');
+    expect(r.accounts).toEqual(['cat@example.com *']);
+  });
+});
