@@ -337,9 +337,22 @@ async function refuseLastSupport(r: Repo, u: UserRow) {
 }
 
 /** Checks the caller is signed in and says what account delete would remove. */
+/**
+ * Deleting an account takes its company and every membership in it, for good: a personal
+ * API token (a CI credential, perhaps leaked from a build log) may not do it, only a
+ * session someone signed in to with the password (found from outside).
+ */
+function refuseApiToken(actor: { tokenKind: string }) {
+  if (actor.tokenKind !== 'session')
+    throw denied(
+      'A personal API token cannot delete the account. Sign in with `platformctl account login` and delete it from that session.',
+    );
+}
+
 export async function describeDelete(svc: Services, cred: Credential) {
   return read(svc, async (r) => {
     const actor = await authenticate(r, cred, svc.now());
+    refuseApiToken(actor);
     await refuseLastSupport(r, actor.user);
     const company = await r.mainCompanyOf(actor.user.id);
     const members = company ? (await r.seatsUsed(company.id)) - 1 : 0;
@@ -360,6 +373,7 @@ export async function deleteAccount(svc: Services, cred: Credential) {
   const now = svc.now();
   return write(svc, async (r) => {
     const actor = await authenticate(r, cred, now);
+    refuseApiToken(actor);
     const u = actor.user;
     await refuseLastSupport(r, u);
     const company = await r.mainCompanyOf(u.id);

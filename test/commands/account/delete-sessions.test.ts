@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/account/delete.js';
 import { deviceId } from '../../../src/device-id.js';
-import { login } from '../../../src/domain/accounts.js';
-import { TEST_PASSWORD, useFixture } from '../../helpers/services.js';
+import { login, show } from '../../../src/domain/accounts.js';
+import { createToken } from '../../../src/domain/api-tokens.js';
+import { failure, TEST_PASSWORD, useFixture } from '../../helpers/services.js';
 
 /**
  * What `account delete` leaves in the config file when several accounts are signed in on
@@ -61,5 +62,14 @@ describe('account delete run(): saved sessions', () => {
     const r = await del('ci', tokens['dan@example.com']);
     expect(r.err).toBe('✓ Deleted the account dan@example.com and the company "Dean Company".\n');
     expect(r.accounts).toEqual(['cat@example.com *']);
+  });
+
+  it('a personal API token cannot delete the account: PERMISSION_DENIED before anything is asked or changed', async () => {
+    const [eve] = await fx().registerAll([['eve@example.com', 'Eve', 'Evans']]);
+    const { token } = await createToken(fx().services, eve.cred, 'ci', 30);
+    const e = await failure(del('nobody', token));
+    expect(e).toMatchObject({ code: 'PERMISSION_DENIED', exitCode: 4 });
+    expect(e.message).toMatch(/A personal API token cannot delete the account/);
+    expect((await show(fx().services, eve.cred)).user.email).toBe('eve@example.com');
   });
 });
