@@ -223,6 +223,8 @@ function hranaFetch(
   transport: InstanceType<Lib['Transport']>,
   o: {
     basicAuth: string | undefined;
+    /** The store's own origin: every request goes there, whatever `base_url` a server answers. */
+    origin: string;
     timeoutMs: number;
     replication: Replication;
     pin: boolean;
@@ -233,6 +235,9 @@ function hranaFetch(
   return async (input: OutgoingRequest | string | URL): Promise<InstanceType<Lib['Response']>> => {
     const req: OutgoingRequest =
       typeof input === 'string' || input instanceof URL ? new lib.Request(String(input)) : input;
+    // Hrana lets a server name another `base_url` for the rest of a stream; the client would
+    // follow it with the store token (found from outside: to any host, https to http).
+    if (new URL(req.url).origin !== o.origin) throw new ForeignRedirect(new URL(req.url).origin);
     const headers = new lib.Headers();
     req.headers.forEach((v, k) => headers.set(k, v));
     if (o.basicAuth) headers.set('authorization', `Basic ${o.basicAuth}`);
@@ -503,6 +508,7 @@ export class RemoteStore implements Store {
             intMode: 'number',
             fetch: hranaFetch(lib, http, {
               basicAuth: t.basicAuth,
+              origin: httpOrigin(t.clientUrl),
               timeoutMs: timeouts.requestMs,
               replication,
               pin,
@@ -526,6 +532,13 @@ export class RemoteStore implements Store {
   private fail(e: unknown, phase: Phase): unknown {
     if (e instanceof PlatformError || e instanceof IdentityChanged) return e;
     const where = this.displayLocation;
+    const redirect = e instanceof ForeignRedirect ? e : (e as { cause?: unknown })?.cause;
+    if (redirect instanceof ForeignRedirect) {
+      return new PlatformError(
+        'STORE_UNAVAILABLE',
+        `The store ${where} told this program to send the rest of the command to another server (${redirect.target}); refused, nothing was sent there. ${outcome(phase)}`,
+      );
+    }
     if (e instanceof RequestTimeout || (e as { cause?: unknown })?.cause instanceof RequestTimeout) {
       return new PlatformError(
         'STORE_UNAVAILABLE',
@@ -951,6 +964,24 @@ function statementFailure(e: unknown): boolean {
 function noMetaTable(e: unknown): boolean {
   const text = `${(e as Error)?.message ?? ''} ${(e as { cause?: Error })?.cause?.message ?? ''}`;
   return /no such table:? platformctl_meta/i.test(text);
+}
+
+/** The HTTP origin the client sends a store URL's requests to (libsql: is https, or http with ?tls=0). */
+function httpOrigin(url: string): string {
+  const u = new URL(url);
+  if (u.protocol === 'libsql:') {
+    const scheme = u.searchParams.get('tls') === '0' ? 'http:' : 'https:';
+    return new URL(`${scheme}//${u.host}`).origin;
+  }
+  return u.origin;
+}
+
+/** A server's `base_url` naming another origin than the store's. */
+class ForeignRedirect extends Error {
+  constructor(readonly target: string) {
+    super(`a redirection to ${target}`);
+    this.name = 'ForeignRedirect';
+  }
 }
 
 function outcome(phase: Phase): string {

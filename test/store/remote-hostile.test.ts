@@ -13,7 +13,7 @@ import type { Store } from '../../src/store/types.js';
 
 type Stmt = { sql?: string; sql_id?: number };
 type HranaRequest = { type: string; sql?: string; sql_id?: number; stmt?: Stmt; batch?: { steps: { stmt: Stmt }[] } };
-type Mode = 'html502' | 'empty200' | 'cut' | 'bigint' | 'endless';
+type Mode = 'html502' | 'empty200' | 'cut' | 'bigint' | 'endless' | 'baseurl';
 
 let server: Server | undefined;
 let store: Store | undefined;
@@ -34,7 +34,7 @@ const result = (rows: unknown[][]) => ({
 });
 
 /** A server that answers well until a statement's SQL contains `when`, then answers in `mode`. */
-async function hostile(mode: Mode, when: string) {
+async function hostile(mode: Mode, when: string, elsewhere = '') {
   const stored = new Map<number, string>();
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -59,9 +59,9 @@ async function hostile(mode: Mode, when: string) {
         }
         return { type: 'ok', response: { type: r.type } };
       });
-      if (!bad) {
+      if (!bad || mode === 'baseurl') {
         res.writeHead(200, { 'content-type': 'application/json' });
-        return res.end(JSON.stringify({ baton: 'b', base_url: null, results }));
+        return res.end(JSON.stringify({ baton: 'b', base_url: bad ? elsewhere : null, results }));
       }
       if (mode === 'html502') {
         res.writeHead(502, { 'content-type': 'text/html' });
@@ -139,3 +139,24 @@ it.each<Mode>(['html502', 'empty200', 'cut'])(
     expect(e.message, e.message).toMatch(/may or may not have been applied/);
   },
 );
+
+it('a base_url naming another server is not followed: the store token and SQL never go there (exit 7)', async () => {
+  let reached = 0;
+  const other = createServer((_req, res) => {
+    reached++;
+    res.writeHead(500).end();
+  });
+  await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()));
+  try {
+    const elsewhere = `http://127.0.0.1:${(other.address() as { port: number }).port}`;
+    const s = await hostile('baseurl', 'INSERT', elsewhere);
+    await s.read((tx) => tx.all(`SELECT 1 AS v`));
+    const e = await failure(s.write((tx) => tx.run(`INSERT INTO t VALUES (1)`)));
+    expect(e.code).toBe('STORE_UNAVAILABLE');
+    expect(e.message).toMatch(/another server \(http:\/\/127\.0\.0\.1:\d+\); refused, nothing was sent there/);
+    expect(reached).toBe(0);
+  } finally {
+    other.closeAllConnections();
+    await new Promise<void>((r) => other.close(() => r()));
+  }
+});
