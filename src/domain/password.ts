@@ -60,11 +60,23 @@ export async function hashPassword(pw: string, params: KdfParams = SCRYPT_PARAMS
   return Buffer.from(key).toString('base64');
 }
 
-/** Verifies a password against a stored hash; a malformed hash never matches. */
+/**
+ * The most a stored hash may ask of one verification: 4 times today's memory and work.
+ * Its parameters travel inside the hash, and whoever can write the store (or a server
+ * answering for it) could otherwise make a sign-in run for hours or take gigabytes.
+ */
+const MAX_KDF_MEMORY = 4 * 128 * SCRYPT_PARAMS.r * 2 ** SCRYPT_PARAMS.logN;
+const MAX_KDF_WORK = 4 * SCRYPT_PARAMS.p * SCRYPT_PARAMS.r * 2 ** SCRYPT_PARAMS.logN;
+const withinBounds = (p: KdfParams) =>
+  p.logN <= 30 && 128 * p.r * 2 ** p.logN <= MAX_KDF_MEMORY && p.p * p.r * 2 ** p.logN <= MAX_KDF_WORK;
+
+/** Verifies a password against a stored hash; a malformed or out-of-bounds hash never matches. */
 export async function verifyPassword(hash: string, pw: string): Promise<boolean> {
   const s = await scrypt();
   try {
-    return await s.verify(Buffer.from(hash, 'base64'), Buffer.from(normalizePassword(pw), 'utf8'));
+    const stored = Buffer.from(hash, 'base64');
+    if (!withinBounds(s.viewParams(stored))) return false;
+    return await s.verify(stored, Buffer.from(normalizePassword(pw), 'utf8'));
   } catch {
     return false;
   }

@@ -114,3 +114,28 @@ describe('hashing', () => {
     expect(await verifyPassword(weak, 'pw')).toBe(true);
   });
 });
+
+describe('verifyPassword and the parameters a stored hash asks for', () => {
+  /** A well-formed scrypt-kdf hash of `pw` at {logN 10, r 8, p 1}, relabelled with other parameters. */
+  async function relabelled(pw: string, logN: number, r: number, p: number): Promise<string> {
+    const { createHash } = await import('node:crypto');
+    const b = Buffer.from(await hashPassword(pw, { logN: 10, r: 8, p: 1 }), 'base64');
+    b.writeUInt8(logN, 7);
+    b.writeUInt32BE(r, 8);
+    b.writeUInt32BE(p, 12);
+    createHash('sha256').update(b.subarray(0, 48)).digest().subarray(0, 16).copy(b, 48);
+    return b.toString('base64');
+  }
+
+  it('a hash asking for far more work or memory than today never matches, and is not run (found from outside)', async () => {
+    // p = 200,000 would run for hours; logN 20 takes 1 GiB. Both come back false at once
+    // (were they run, this test would time out).
+    expect(await verifyPassword(await relabelled('pw', 14, 8, 200_000), 'pw')).toBe(false);
+    expect(await verifyPassword(await relabelled('pw', 20, 8, 1), 'pw')).toBe(false);
+  });
+
+  it('hashes within the bound still verify: weaker ones (upgraded at sign-in) and today', async () => {
+    expect(await verifyPassword(await hashPassword('pw', { logN: 10, r: 8, p: 1 }), 'pw')).toBe(true);
+    expect(await verifyPassword(await hashPassword('pw', { logN: 11, r: 8, p: 2 }), 'pw')).toBe(true);
+  });
+});
