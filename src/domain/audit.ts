@@ -4,7 +4,7 @@ import { canManageMembers } from './roles.js';
 import { type Credential, authenticate } from './auth.js';
 import { type PageReader, type Services, readPages } from './services.js';
 import { type CompanyRef, resolveCompany } from './access.js';
-import { AUDIT_PAGE, type Listing, parseLimit } from './paging.js';
+import { AUDIT_PAGE, checkPageMovesOn, type Listing, parseLimit } from './paging.js';
 import * as v from './validation.js';
 import { printable } from '../text.js';
 
@@ -195,6 +195,11 @@ async function streamAuditPages(svc: Services, read: PageReader, cred: Credentia
       }
       return r.auditPage(filter, asked);
     });
+    checkPageMovesOn(
+      page.map((e) => e.id),
+      filter.beforeId,
+      { descending: true },
+    );
     full = page.length === asked;
     if (page.length) {
       filter.beforeId = page[page.length - 1]!.id;

@@ -14,7 +14,7 @@ import { audit, auditMany } from './audit-trail.js';
 import { type CompanyRef, enterCompany } from './access.js';
 import * as v from './validation.js';
 import { printable } from '../text.js';
-import { type Listing, MEMBER_PAGE, parseLimit } from './paging.js';
+import { checkPageMovesOn, type Listing, MEMBER_PAGE, parseLimit } from './paging.js';
 
 export interface MemberView {
   email: string;
@@ -108,6 +108,10 @@ async function streamMemberPages(svc: Services, read: PageReader, cred: Credenti
   while (full && left > 0) {
     const asked = Math.min(MEMBER_PAGE, left);
     const page = await read((r) => r.membersPage(company.id, after, filter, asked, names));
+    checkPageMovesOn(
+      page.map((m) => m.email),
+      after,
+    );
     full = page.length === asked;
     if (page.length) after = page[page.length - 1]!.email;
     await emit(page);

@@ -1,4 +1,4 @@
-import { invalid } from '../errors.js';
+import { PlatformError, invalid } from '../errors.js';
 
 // Lists are read in keyset pages: each page is one query (one request on sqld) that
 // starts where the last one ended, so a list of any length costs constant memory and
@@ -28,4 +28,31 @@ export interface Listing {
   more: number;
   /** The key of the last row written, to continue after it (--after / --before). */
   last: string | undefined;
+}
+
+/**
+ * Checks that a page starts past the previous one and is in order (keys strictly rising,
+ * or falling with `descending`). A store, or a server answering for it, that sends the
+ * same page again would otherwise keep a `--all` list or an export writing forever
+ * (found from outside with a proxy replaying sqld's answers).
+ */
+export function checkPageMovesOn<K extends string | number>(
+  keys: readonly K[],
+  after: K | undefined,
+  o: { descending?: boolean } = {},
+): void {
+  // Strings in the store's order (SQLite's BINARY: UTF-8 bytes), which is not JavaScript's
+  // (UTF-16 code units) beyond the Basic Multilingual Plane.
+  const cmp = (a: K, b: K) =>
+    typeof a === 'string' ? Buffer.compare(Buffer.from(a), Buffer.from(b as string)) : (a) - (b as number);
+  const before = (a: K, b: K) => (o.descending ? cmp(a, b) > 0 : cmp(a, b) < 0);
+  let prev = after;
+  for (const k of keys) {
+    if (prev !== undefined && !before(prev, k))
+      throw new PlatformError(
+        'STORE_UNAVAILABLE',
+        'The store answered a page of a list out of order (rows already listed came again); stopped. Nothing was changed.',
+      );
+    prev = k;
+  }
 }
