@@ -44,7 +44,7 @@ export function checkPageMovesOn<K extends string | number>(
   // Strings in the store's order (SQLite's BINARY: UTF-8 bytes), which is not JavaScript's
   // (UTF-16 code units) beyond the Basic Multilingual Plane.
   const cmp = (a: K, b: K) =>
-    typeof a === 'string' ? Buffer.compare(Buffer.from(a), Buffer.from(b as string)) : (a) - (b as number);
+    typeof a === 'string' ? Buffer.compare(Buffer.from(a), Buffer.from(String(b))) : Number(a) - Number(b);
   const before = (a: K, b: K) => (o.descending ? cmp(a, b) > 0 : cmp(a, b) < 0);
   let prev = after;
   for (const k of keys) {
