@@ -100,7 +100,12 @@ function idOf(ref: CompanyRef, current: number | null | undefined): number | nul
   return 'id' in parsed ? parsed.id : 'name';
 }
 
-function findCompany(actor: Actor, ref: CompanyRef, facts: CompanyFacts): CompanyRow {
+function findCompany(
+  actor: Actor,
+  ref: CompanyRef,
+  facts: CompanyFacts,
+  opts: { invited?: 'accept-or-leave' } = {},
+): CompanyRow {
   if (ref === undefined) {
     const company = facts.candidates[0];
     if (!company) throw noCurrentCompany();
@@ -119,8 +124,16 @@ function findCompany(actor: Actor, ref: CompanyRef, facts: CompanyFacts): Compan
   }
   let found = facts.candidates as (CompanyRow & { owner_email: string })[];
   if (!actor.isSupport) {
-    const mine = new Set(facts.memberships.map((m) => m.company_id));
+    const mine = new Map(facts.memberships.map((m) => [m.company_id, m.status]));
     found = found.filter((c) => mine.has(c.id));
+    // An invitation grants nothing, names included: a stranger who renames their company
+    // like yours and invites you must not make your name references ambiguous (found from
+    // outside: a CI drift check turned into exit 2). Only switch and leave, which act on
+    // invitations, see invited companies among same-named ones.
+    if (opts.invited !== 'accept-or-leave' && found.length > 1) {
+      const accepted = found.filter((c) => mine.get(c.id) !== 'INVITED');
+      if (accepted.length > 0) found = accepted;
+    }
   }
   if (found.length === 0) throw noSuchCompany(`named "${printable(parsed.name)}"`);
   if (found.length > 1) {
@@ -157,7 +170,7 @@ function decideCompany(
   facts: CompanyFacts,
   opts: { invited?: 'accept-or-leave' },
 ): CompanyAccess {
-  const company = findCompany(actor, ref, facts);
+  const company = findCompany(actor, ref, facts, opts);
   const m = facts.memberships.find((x) => x.company_id === company.id && x.user_id === actor.user.id);
   if (!actor.isSupport) {
     if (!m) {
