@@ -26,6 +26,13 @@ const tooLong = (line: number) =>
     `Line ${line}: a row longer than ${MAX_ROW_BYTES / (1 << 20)} MiB, the limit for one row; nothing was imported. (An unclosed quote makes the rest of a CSV file one row; a file with no line breaks is one row.)`,
     { line },
   );
+/** A failure of reading the input itself (EIO, EISDIR, …), in our words: exit 2, not a crash. */
+function readFailure(e: unknown): unknown {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (e instanceof PlatformError || typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) return e;
+  return invalid(`The input cannot be read (${code}); nothing was imported.`);
+}
+
 const tooMany = () =>
   invalid(
     `The file has more than ${MAX_ROWS.toLocaleString('en')} rows, the limit for one file; nothing was imported. Split it into several files.`,
@@ -145,6 +152,8 @@ async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
     max_record_size: MAX_ROW_BYTES,
     readableHighWaterMark: PARSER_BUFFER_RECORDS,
   };
+  // The input failed before this reader started (fingerprinted keeps its error).
+  if (input.errored) throw readFailure(input.errored);
   const parser = parse(options);
   const guard = rowSizeGuard();
   input.on('error', (e) => guard.destroy(e));
@@ -207,7 +216,7 @@ async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
       if (sep) throw wrongSeparator(next, sep);
       throw csvError(e.code, next);
     }
-    throw e;
+    throw readFailure(e);
   }
   if (!cols)
     throw invalid(
@@ -255,13 +264,18 @@ function csvError(code: string, line: number): PlatformError {
 }
 
 async function* jsonlRows(input: Readable): AsyncGenerator<RawRow[]> {
+  if (input.errored) throw readFailure(input.errored);
   let batch: RawRow[] = [];
-  for await (const row of jsonlRow(input)) {
-    batch.push(row);
-    if (batch.length >= CHUNK_SIZE) {
-      yield batch;
-      batch = [];
+  try {
+    for await (const row of jsonlRow(input)) {
+      batch.push(row);
+      if (batch.length >= CHUNK_SIZE) {
+        yield batch;
+        batch = [];
+      }
     }
+  } catch (e) {
+    throw readFailure(e);
   }
   if (batch.length) yield batch;
 }
@@ -360,6 +374,9 @@ export function fingerprinted(input: Readable, options: string): { stream: Reada
     },
   });
   input.on('error', (e) => tap.destroy(e));
+  // The reader may not have started yet: the error stays on the tap (`errored`), where it
+  // looks first, instead of crashing the process as an unhandled 'error' event.
+  tap.on('error', () => {});
   input.pipe(tap);
   let digest: string | undefined;
   return { stream: tap, digest: () => (digest ??= hash.digest('hex')) };
