@@ -187,6 +187,7 @@ export class TestStore {
     return Promise.all(
       people.map(async ({ spec, fields, password }, i) => {
         const user = new User(this, spec.email, this.configDirOf(spec.email), password);
+        user.sessionToken = tokens[i]!;
         // Saved as the CLI saves it: under the store's identity, shared by every spelling of its location.
         const config = new Config(user.configDir);
         config.bind(loc.key, storeId);
@@ -325,6 +326,9 @@ export class TestStore {
 
 /** A registered user: runs commands with their own saved session. */
 export class User {
+  /** The session token a seeded user was signed in with (for PLATFORMCTL_TOKEN); undefined when registered through the CLI. */
+  sessionToken: string | undefined;
+
   constructor(
     readonly t: TestStore,
     readonly email: string,
