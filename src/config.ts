@@ -403,7 +403,10 @@ export class StateFile {
     return this.load().locations?.[locationKey];
   }
   replicationIndex(storeId: string): string | undefined {
-    return this.load().replication?.[storeId];
+    const v = this.load().replication?.[storeId];
+    // A cache: a value that is not a replication index (a damaged or edited file) is no
+    // value, never sent to the server (which refused "-5" with HTTP 400 on every command).
+    return v !== undefined && /^\d{1,20}$/.test(v) ? v : undefined;
   }
 
   /** Records what this command learnt; writes only when something changed. */

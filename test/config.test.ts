@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -173,5 +173,18 @@ describe('StateFile', () => {
     expect(readdirSync(join(dir, 'cfg'))).toEqual(['state.json']);
     writeFileSync(join(dir, 'cfg', 'state.json'), '{not json');
     expect(new StateFile(join(dir, 'cfg')).storeIdOf('http://r/')).toBeUndefined();
+  });
+
+  it('a replication index that is not one (an edited or damaged file) is no index: never sent to a server', () => {
+    // Found from outside: "-5" or "abc" there made every command on that store exit 7
+    // ("answered HTTP 400") until the file was deleted.
+    mkdirSync(join(dir, 'cfg'), { mode: 0o700 });
+    writeFileSync(join(dir, 'cfg', 'state.json'), JSON.stringify({ replication: { S: '-5', T: 'abc', U: '7' } }));
+    const s = new StateFile(join(dir, 'cfg'));
+    expect([s.replicationIndex('S'), s.replicationIndex('T'), s.replicationIndex('U')]).toEqual([
+      undefined,
+      undefined,
+      '7',
+    ]);
   });
 });

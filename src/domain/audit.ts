@@ -116,7 +116,9 @@ function lookalikes(a: string): string[] {
  */
 export function actionFilter(value: string | undefined): Pick<AuditFilter, 'action' | 'actionPrefix'> {
   if (value === undefined) return {};
-  const typed = value.trim().toLowerCase();
+  // Commands are spelled with hyphens (member set-role), actions with underscores
+  // (member.set_role): either is taken.
+  const typed = value.trim().toLowerCase().replace(/-/g, '_');
   // An action that is also a group (member.import) means the action; member.import.* the group.
   const wildcard = typed.endsWith('.*');
   const a = wildcard ? typed.slice(0, -2) : typed;
