@@ -52,6 +52,8 @@ describe('audit list --action', () => {
     expect(actionFilter('MEMBER')).toEqual({ actionPrefix: 'member.' });
     expect(actionFilter('member.*')).toEqual({ actionPrefix: 'member.' });
     expect(actionFilter('member.import.*')).toEqual({ actionPrefix: 'member.import.' });
+    // Spelled as the command is (found at a terminal: `--action member.set-role` was refused).
+    expect(actionFilter('member.set-role')).toEqual({ action: 'member.set_role' });
   });
 
   it('refuses anything else (exit 2), with the closest actions or the groups', () => {
