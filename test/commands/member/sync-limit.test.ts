@@ -1,66 +1,38 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { run, type SyncOptions } from '../../../src/commands/member/sync.js';
-import { register } from '../../../src/domain/accounts.js';
-import { invite, listMembers } from '../../../src/domain/members.js';
-import type { Services } from '../../../src/domain/services.js';
+import { listMembers } from '../../../src/domain/members.js';
 import { confirmer } from '../../../src/io/confirm.js';
-import { setPlan } from '../../../src/domain/plans.js';
-import { grantStaff } from '../../../src/domain/staff.js';
-import { openStore } from '../../../src/store/open.js';
-import { bufferIO } from '../../helpers/io.js';
-import { FAST_KDF } from '../../helpers/kdf.js';
+import { useFixture, type TestUser } from '../../helpers/services.js';
 import { scriptedPrompter } from '../scripted-prompter.js';
 
 /** A sync larger than one transaction is refused before its plan is printed, with counts and fitting advice. */
 describe('member sync beyond the one-transaction size', () => {
-  let dir: string;
-  let env: Services;
-  let token: string;
+  const fx = useFixture();
+  let ann: TestUser;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'platformctl-unit-'));
-    const store = await openStore({ engine: 'local', path: join(dir, 'p.db'), key: 'k' });
-    env = { store, now: () => new Date(), kdf: FAST_KDF };
-    token = (
-      await register(
-        env,
-        {
-          email: 'ann@example.com',
-          firstName: 'Ann',
-          lastName: 'Smith',
-          password: 'correct horse battery',
-        },
-        'unit-test-register-01',
-      )
-    ).token;
-    await grantStaff(env, { token }, 'ann@example.com');
-    await setPlan(env, { token }, 'Smith Company', 'ENTERPRISE');
-    await invite(
-      env,
-      { token },
-      { emails: Array.from({ length: 12 }, (_, i) => `old${i}@example.org`), role: 'MANAGER' },
+    const f = fx();
+    [ann] = await f.registerAll([['ann@example.com', 'Ann', 'Smith']]);
+    await f.grantSupport(ann);
+    await f.setPlan(ann.company.id, 'ENTERPRISE');
+    await f.invite(
+      ann,
+      Array.from({ length: 12 }, (_, i) => `old${i}@example.org`),
+      'MANAGER',
     );
   });
-  afterAll(async () => {
-    await env.store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
-  const members = async () => (await listMembers(env, { token }, {})).members.length;
+  const members = async () => (await listMembers(fx().services, ann.cred, {})).members.length;
 
   const sync = async (rows: string[], over: Partial<SyncOptions> = {}) => {
-    const file = join(dir, `f${Math.random()}.csv`);
+    const file = join(fx().dir, `f${Math.random()}.csv`);
     writeFileSync(file, ['email,role', ...rows].join('\n') + '\n');
-    const b = bufferIO({ tty: false });
+    const c = fx().call(ann);
     const opts: SyncOptions = {
-      io: b.io,
-      services: async () => env,
-      credential: () => ({ token }),
-      json: false,
-      confirm: confirmer(b.io, scriptedPrompter([]).prompter, true),
+      ...c.deps,
+      confirm: confirmer(c.io, scriptedPrompter([]).prompter, true),
       file,
       prune: true,
       dryRun: false,
@@ -72,7 +44,7 @@ describe('member sync beyond the one-transaction size', () => {
       () => undefined,
       (e: unknown) => e as { exitCode: number; message: string },
     );
-    return { error, out: b.stdout(), err: b.stderr() };
+    return { error, out: c.stdout(), err: c.stderr() };
   };
 
   it('mostly removals: states the counts and the limit, prints no plan, and does not advise importing', async () => {

@@ -38,7 +38,7 @@ export function printJsonStreamed(
  * and piped output lists them all). A seat limit hit by 299 rows of a 300-row file was
  * 4,000 lines of the same message on a 100-column terminal.
  */
-export const TTY_ERRORS = 20;
+const TTY_ERRORS = 20;
 
 /** The failed rows: a table on a terminal, every row tab-separated when piped. */
 export async function printErrors(io: IOStreams, errors: Iterable<RowFailure>): Promise<void> {
