@@ -48,7 +48,11 @@ const escaped = (v: CellValue) => (v === null || v === undefined ? '' : printabl
 
 // ---- display width ----
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Made on first use: building a grapheme segmenter loads ICU data (~7-14 ms), which JSON
+// output and all-ASCII tables never need.
+let graphemeSegmenter: Intl.Segmenter | undefined;
+const segmenter = (): Intl.Segmenter =>
+  (graphemeSegmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' }));
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]+$/u;
 const WIDE_EMOJI = /\p{Emoji_Presentation}|\ufe0f/u;
 
@@ -89,12 +93,12 @@ const ASCII = /^[\x20-\x7e]*$/;
 export function displayWidth(text: string): number {
   if (ASCII.test(text)) return text.length;
   let w = 0;
-  for (const { segment } of segmenter.segment(text)) w += graphemeWidth(segment);
+  for (const { segment } of segmenter().segment(text)) w += graphemeWidth(segment);
   return w;
 }
 
 function graphemes(text: string): string[] {
-  return ASCII.test(text) ? [...text] : [...segmenter.segment(text)].map((s) => s.segment);
+  return ASCII.test(text) ? [...text] : [...segmenter().segment(text)].map((s) => s.segment);
 }
 
 /**
