@@ -41,7 +41,7 @@ export default tseslint.config(
   },
   {
     // Plain JavaScript (bin, scripts, this file): linted without type information.
-    files: ['**/*.mjs', '**/*.js'],
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,
@@ -64,8 +64,11 @@ export default tseslint.config(
   },
   {
     // The launcher is CommonJS (bin/package.json): it loads faster than ESM.
-    files: ['bin/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+    files: ['bin/*.js', '**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

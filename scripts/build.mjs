@@ -10,7 +10,11 @@
 //
 // bin/platformctl.js (CommonJS too: bin/package.json) requires dist/main.js.
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -85,12 +89,37 @@ await build({
   // commander, which every run needs: bundled, it is one file to read instead of seven.
   external: Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d)),
   // The source is ESM: its import.meta.url is this file's URL.
-  banner: { js: "const __platformctlUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // The first line names this build: bin/load-main.js uses dist/main.js.cache only if it
+  // was made from the same build (see codeCache below).
+  // `$import` stands for import() (see lazyImports below).
+  banner: {
+    js: [
+      `/* platformctl build ${randomBytes(16).toString('hex')} */`,
+      "const __platformctlUrl = require('node:url').pathToFileURL(__filename).href;",
+      "const $import = typeof __platformctlImport === 'function' ? __platformctlImport : (s) => import(s);",
+    ].join('\n'),
+  },
   sourcemap: 'linked',
   define: { __PLATFORMCTL_VERSION__: JSON.stringify(pkg.version), 'import.meta.url': '__platformctlUrl' },
   plugins: [sqlRaw, lazyLibsql, lazyChildProcess],
   logLevel: 'warning',
 });
+
+// The bundle's import() calls become $import(), the same length (the source map stays
+// right): code compiled through node:vm with a code cache (bin/load-main.js) cannot run
+// import() itself on Node 20 (it needs --experimental-vm-modules), so the loader hands in
+// its own as __platformctlImport; a plain require() of dist/main.js uses import() as before.
+function lazyImports(file) {
+  const text = readFileSync(file, 'utf8');
+  const all = text.match(/\bimport\(/g)?.length ?? 0;
+  let n = 0;
+  const out = text.replace(/\bawait import\("/g, () => (n++, 'await $import("'));
+  // One import() is ours, in the banner; every other one must have been rewritten.
+  if (all - n !== 1)
+    throw new Error(`build: ${all - n - 1} import() calls in ${file} are not of the form await import("…")`);
+  writeFileSync(file, out);
+}
+lazyImports('dist/main.js');
 
 // The remote client: @libsql/client/http and everything it needs in one file, with the
 // light Request and Headers of src/store/http-transport.ts in place of Node's (undici).
@@ -114,3 +143,46 @@ if (process.argv.includes('--man') || !process.argv.includes('--no-man')) {
   const { generateManPages } = await import('./man.mjs').catch(() => ({ generateManPages: null }));
   if (generateManPages) await generateManPages();
 }
+
+/**
+ * dist/main.js.cache: V8's code cache of the bundle (bin/load-main.js), made by running a few
+ * common commands on a throw-away store so that the functions they need are in it. Without
+ * it (or if this fails) the program works the same, only starting ~10-15 ms slower.
+ */
+function codeCache() {
+  const dir = mkdtempSync(join(tmpdir(), 'platformctl-code-cache-'));
+  const common = ['--store', join(dir, 'store.db'), '--config-dir', join(dir, 'config')];
+  const env = { ...process.env, XDG_CONFIG_HOME: join(dir, 'xdg'), XDG_DATA_HOME: join(dir, 'xdg') };
+  for (const k of Object.keys(env)) if (k.startsWith('PLATFORMCTL_')) delete env[k];
+  const runs = [
+    [
+      'account',
+      'register',
+      '--email',
+      'cache@example.invalid',
+      '--first-name',
+      'Code',
+      '--last-name',
+      'Cache',
+      '--password-stdin',
+    ],
+    ['--json', 'company', 'list'],
+    ['member', 'list'],
+  ];
+  try {
+    for (const args of runs) {
+      const r = spawnSync(process.execPath, ['scripts/code-cache.cjs', ...common, ...args], {
+        env,
+        input: 'code cache password\n',
+        stdio: ['pipe', 'ignore', 'pipe'],
+      });
+      if (r.status !== 0) throw new Error(`platformctl ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+    }
+  } catch (e) {
+    rmSync('dist/main.js.cache', { force: true });
+    console.warn(`build: no code cache (the program only starts a little slower): ${e.message}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+codeCache();
