@@ -18,8 +18,8 @@ const CHUNK = 500;
 
 async function setup(t: TestStore) {
   const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
-  expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
-  expect((await ann.run(['plan', 'set', 'Smith Company', 'ENTERPRISE'])).exitCode).toBe(0);
+  await ann.grantStaff('ann@example.com');
+  await ann.setPlan('Smith Company', 'ENTERPRISE');
   const token = (await ann.json(['account', 'token', 'create', '--name', 'interrupt'])).token as string;
   const file = join(t.dir, 'big.csv');
   writeFileSync(

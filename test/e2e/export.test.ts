@@ -90,9 +90,9 @@ describe.each(engines())('member export on %s', (engine) => {
   it('pages through more rows than one query returns', async () => {
     const t = await fresh();
     const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
-    expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
+    await ann.grantStaff('ann@example.com');
     const id = String((await ann.json(['account', 'show'])).currentCompany.id);
-    expect((await ann.run(['plan', 'set', id, 'ENTERPRISE'])).exitCode).toBe(0);
+    await ann.setPlan(id, 'ENTERPRISE');
     const n = 2500; // export pages are 1000 rows
     const input =
       'email,role\n' +

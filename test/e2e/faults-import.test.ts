@@ -75,9 +75,8 @@ async function seed(t: TestStore, engine: Engine): Promise<string> {
     { email: 'ann@example.com', first: 'Ann', last: 'Smith' },
     { email: 'bob@example.com', first: 'Bob', last: 'Jones' },
   ]);
-  expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
-  for (const c of ['Smith Company', 'Jones Company'])
-    expect((await ann.run(['plan', 'set', c, 'ENTERPRISE'])).exitCode).toBe(0);
+  await ann.grantStaff('ann@example.com');
+  for (const c of ['Smith Company', 'Jones Company']) await ann.setPlan(c, 'ENTERPRISE');
   expect((await bob.run(['member', 'invite', 'ann@example.com', '--role', 'ADMINISTRATOR'])).exitCode).toBe(0);
   const s = await ann.json(['member', 'import', files[engine].seed]);
   expect(s).toMatchObject({ invited: SIZES[engine].seeded, failed: 0 });
@@ -324,8 +323,8 @@ describe.each(engines())('member import holds no lock while it reads, on %s', (e
         t.seed('ann@example.com', 'Ann', 'Smith'),
         t.seed('bob@example.com', 'Bob', 'Jones'),
       ]);
-      expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
-      expect((await ann.run(['plan', 'set', 'Smith Company', 'ENTERPRISE'])).exitCode).toBe(0);
+      await ann.grantStaff('ann@example.com');
+      await ann.setPlan('Smith Company', 'ENTERPRISE');
       const cli = (user: typeof ann, args: string[], input: PassThrough) =>
         execa('node', [BIN, '--store', t.store, '--config-dir', user.configDir, ...args], { reject: false, input });
 
@@ -374,8 +373,8 @@ describe.each(engines())('a chunked member import killed mid-way on %s', (engine
     async () => {
       const t = await fresh();
       const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
-      expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
-      expect((await ann.run(['plan', 'set', 'Smith Company', 'ENTERPRISE'])).exitCode).toBe(0);
+      await ann.grantStaff('ann@example.com');
+      await ann.setPlan('Smith Company', 'ENTERPRISE');
       const token = (await ann.json(['account', 'token', 'create', '--name', 'chunked'])).token as string;
       const file = join(t.dir, 'chunked.csv');
       writeFileSync(
@@ -475,8 +474,8 @@ describe.each(engines())('member sync killed mid-way on %s', (engine: Engine) =>
     async () => {
       const t = await fresh();
       const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
-      expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
-      expect((await ann.run(['plan', 'set', 'Smith Company', 'ENTERPRISE'])).exitCode).toBe(0);
+      await ann.grantStaff('ann@example.com');
+      await ann.setPlan('Smith Company', 'ENTERPRISE');
       const token = (await ann.json(['account', 'token', 'create', '--name', 'sync-kill'])).token as string;
       const n = engine === 'local' ? 3000 : 1500;
       const seed = join(t.dir, 'seed.csv');

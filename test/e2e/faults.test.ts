@@ -107,10 +107,10 @@ async function seedBigCompany(t: TestStore, pending: number) {
     t.seed('bob@example.com', 'Bob', 'Member'),
     t.seed('cat@example.com', 'Cat', 'Switcher'),
   ]);
-  expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
+  await ann.grantStaff('ann@example.com');
   // Ann deletes her account below: the last SUPPORT user may not, so she is not the last.
-  expect((await ann.run(['staff', 'grant', 'bob@example.com'])).exitCode).toBe(0);
-  expect((await ann.run(['plan', 'set', 'Owner Company', 'ENTERPRISE'])).exitCode).toBe(0);
+  await ann.grantStaff('bob@example.com');
+  await ann.setPlan('Owner Company', 'ENTERPRISE');
   // One call invites many: all-or-nothing, so one transaction either way.
   const emails = Array.from({ length: pending }, (_, i) => `pending${i}@example.org`);
   for (let i = 0; i < emails.length; i += 5000) {
@@ -231,8 +231,8 @@ describe.each(engineList)('faults on %s', (engine: Engine) => {
   it('`store backup` taken while another process writes is a consistent store', async () => {
     const t = await fresh();
     const ann = await t.seed('ann@example.com', 'Ann', 'Owner');
-    expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
-    expect((await ann.run(['plan', 'set', 'Owner Company', 'ENTERPRISE'])).exitCode).toBe(0);
+    await ann.grantStaff('ann@example.com');
+    await ann.setPlan('Owner Company', 'ENTERPRISE');
     let stop = false;
     let writes = 0;
     const writer = (async () => {

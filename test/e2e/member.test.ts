@@ -12,8 +12,8 @@ async function team(t: TestStore) {
     t.seed('des@example.com', 'Dee', 'Designer'),
     t.seed('sue@example.com', 'Sue', 'Staff'),
   ]);
-  expect((await sue.run(['staff', 'grant', 'sue@example.com'])).exitCode).toBe(0);
-  expect((await sue.run(['plan', 'set', 'Smith Company', 'TEAM'])).exitCode).toBe(0);
+  await sue.grantStaff('sue@example.com');
+  await sue.setPlan('Smith Company', 'TEAM');
   return { ann, adm, mgr, des, sue };
 }
 

@@ -8,9 +8,9 @@ describe.each(engines())('seat limit under concurrency on %s', (engine) => {
     const t = await fresh();
     const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
     // Ann makes herself staff (bootstrap), creates a 10-user plan and moves her company onto it.
-    expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
+    await ann.grantStaff('ann@example.com');
     expect((await ann.run(['plan', 'create', 'CAP10', '--max-users', '10'])).exitCode).toBe(0);
-    expect((await ann.run(['plan', 'set', 'Smith Company', 'CAP10'])).exitCode).toBe(0);
+    await ann.setPlan('Smith Company', 'CAP10');
     const { token } = await ann.json(['account', 'token', 'create', '--name', 'ci']);
     expect(await ann.json(['billing', 'show'])).toMatchObject({ plan: { name: 'CAP10', maxUsers: 10 }, users: 1 });
 

@@ -36,8 +36,8 @@ describe.each(engines())('soak on %s', (engine: Engine) => {
       const names = ['ann', 'bob', 'cat', 'dan', 'eve'];
       const users = await Promise.all(names.map((n, i) => t.seed(`${n}@example.com`, n, `Soak${i}`)));
       const [ann, bob, cat, dan, eve] = users as [User, User, User, User, User];
-      expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
-      expect((await ann.run(['plan', 'set', 'Soak0 Company', 'TEAM'])).exitCode).toBe(0);
+      await ann.grantStaff('ann@example.com');
+      await ann.setPlan('Soak0 Company', 'TEAM');
       const company = 'Soak0 Company';
       const pool = [
         ...names.slice(1).map((n) => `${n}@example.com`),

@@ -15,8 +15,8 @@ describe.each(engines())('member sync on %s', (engine) => {
       t.seed('ann@example.com', 'Ann', 'Smith'),
       t.seed('bob@example.com', 'Bob', 'Jones'),
     ]);
-    expect((await ann.run(['staff', 'grant', 'ann@example.com'])).exitCode).toBe(0);
-    expect((await ann.run(['plan', 'set', 'Smith Company', 'TEAM'])).exitCode).toBe(0);
+    await ann.grantStaff('ann@example.com');
+    await ann.setPlan('Smith Company', 'TEAM');
     expect(
       (await bob.run(['member', 'invite', 'ann@example.com', 'keep@example.org', '--role', 'MANAGER'])).exitCode,
     ).toBe(0);

@@ -112,7 +112,7 @@ describe.each(engines())('sign-in throttle on %s', (engine: Engine) => {
   it('a stranger cannot lock the owner out of a device that signed in before; staff unlock lifts the rest', async () => {
     const t = await fresh();
     const [ann, sue] = await Promise.all([t.seed('ann@example.com'), t.seed('sue@example.com', 'Sue', 'Port')]);
-    expect((await sue.run(['staff', 'grant', 'sue@example.com'])).exitCode).toBe(0);
+    await sue.grantStaff('sue@example.com');
     expect(seen(await login(t, 'ann@example.com', PASSWORD, 'laptop'))).toBe('signed in');
     // Strangers, each from a new device, have failed 19 times: one short of the ceiling.
     await sql(
