@@ -1,215 +1,229 @@
 /**
- * JSON.parse of a server's answer without ever making one string of the whole answer.
+ * JSON.parse of a server's large answer, read from its bytes so that nothing of it lands
+ * in V8's old generation.
  *
- * A page of a list on sqld is a ~100-400 KB JSON answer. V8 puts any string over
- * 128 KiB in its large-object space, and a large object still referenced when a
- * scavenge runs (the text is, for as long as JSON.parse reads it) goes straight to the
- * old generation, which only a full mark-compact frees. Read whole, every few pages left
- * one dead answer there: over a 1,000,000-member list about 10× what the local engine
- * promotes, and a peak RSS that grew with the old generation (docs/performance.md).
+ * A page of a list on sqld is a 100-400 KB JSON answer. Parsed as JSON.parse(text), it left
+ * garbage in the old generation on every page, which only a full mark-compact frees, so
+ * the old generation of a 1,000,000-member list grew between full GCs, and more so on a
+ * loaded machine (docs/performance.md):
+ *  - the text itself: any string over 128 KiB is a large object, and a large object that
+ *    a scavenge finds alive (the text is, while JSON.parse reads it) is promoted at once;
+ *  - every string value of at most 10 characters: JSON.parse internalizes those, and
+ *    internalized strings are made in the old generation (`Last123456`, an id as text).
+ * Here the bytes are parsed directly: strings are made from the bytes (short ASCII ones
+ * shared through a small cache: keys, type names, roles), young like any other value.
  *
- * Here an answer over SLICE_BYTES is scanned once for its structure and parsed in pieces
- * of at most SLICE_BYTES (a whole run of an array's elements or of an object's
- * members at once), so every string handed to JSON.parse stays small and dies young.
- * The value is the one JSON.parse gives (same order of keys, the last of duplicate
- * keys, `__proto__` an ordinary key); anything the scan does not expect makes it parse
- * the whole text after all, which gives JSON.parse's own value or error.
+ * The value is JSON.parse's (same order of keys, the last of duplicate keys wins,
+ * `__proto__` an ordinary key, the same numbers and the same U+FFFD for bytes that are not
+ * UTF-8); anything unexpected (not JSON, nesting too deep) makes it parse the whole text
+ * with JSON.parse after all, which gives JSON.parse's own value or error.
  */
 
-/** The most bytes decoded into one string (well below V8's 128 KiB large-object size). */
-export const SLICE_BYTES = 32 * 1024;
+/** Answers up to this size go to JSON.parse as they are: what they leave behind is small. */
+export const DIRECT_BYTES = 16 * 1024;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const COLON = 0x3a;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 
-/** A container (array or object) larger than SLICE_BYTES: where it ends, and where it is cut. */
-interface Big {
-  /** The offset just after its closing bracket. */
-  end: number;
-  /**
-   * Offsets of commas between its members, cutting it into runs of members that are
-   * each at most SLICE_BYTES long, or a single member longer than that.
-   */
-  cuts: number[];
-}
+/** Short ASCII strings met again and again (keys, `text`, roles): made once per cache slot. */
+const CACHE_SLOTS = 512;
+const CACHE_MAX_LENGTH = 16;
 
 class Unexpected extends Error {}
 
-function isSpace(c: number | undefined): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
 /** The parsed value of a JSON text in UTF-8, as JSON.parse(bytes.toString('utf8')) gives it. */
-export function parseJsonBytes(bytes: Buffer, sliceBytes = SLICE_BYTES): unknown {
-  if (bytes.length > sliceBytes) {
+export function parseJsonBytes(bytes: Buffer): unknown {
+  if (bytes.length > DIRECT_BYTES) {
     try {
-      return new Pieces(bytes, sliceBytes).document();
-    } catch (e) {
-      if (!(e instanceof Unexpected) && !(e instanceof SyntaxError)) throw e;
-      // Not what the scan expects (not JSON, cut off…): JSON.parse says what it is.
+      return new Parser(bytes).document();
+    } catch {
+      // Not JSON, or not as expected (nesting too deep for this parser…): JSON.parse says what it is.
     }
   }
   return JSON.parse(bytes.toString('utf8'));
 }
 
-class Pieces {
-  private readonly bigs = new Map<number, Big>();
+class Parser {
+  private i = 0;
+  private readonly cache: (string | undefined)[] = new Array<string | undefined>(CACHE_SLOTS);
 
-  constructor(
-    private readonly b: Buffer,
-    private readonly limit: number,
-  ) {}
+  constructor(private readonly b: Buffer) {}
 
   document(): unknown {
-    this.scan();
-    const start = this.skipSpace(0);
-    const big = this.bigs.get(start);
-    // A big string or number at the top: nothing to cut.
-    if (!big) throw new Unexpected();
-    if (this.skipSpace(big.end) !== this.b.length) throw new Unexpected();
-    return this.build(start, big);
+    const v = this.value();
+    this.space();
+    if (this.i !== this.b.length) throw new Unexpected();
+    return v;
   }
 
-  private skipSpace(i: number): number {
-    while (isSpace(this.b[i])) i++;
+  private space(): void {
+    const b = this.b;
+    let i = this.i;
+    for (;;) {
+      const c = b[i];
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+      else break;
+    }
+    this.i = i;
+  }
+
+  private value(): unknown {
+    this.space();
+    switch (this.b[this.i]) {
+      case QUOTE:
+        return this.string();
+      case OPEN_OBJECT:
+        return this.object();
+      case OPEN_ARRAY:
+        return this.array();
+      case 0x74: // t
+        return this.literal('true', true);
+      case 0x66: // f
+        return this.literal('false', false);
+      case 0x6e: // n
+        return this.literal('null', null);
+      default:
+        return this.number();
+    }
+  }
+
+  private literal<T>(word: string, v: T): T {
+    const b = this.b;
+    for (let k = 0; k < word.length; k++) if (b[this.i + k] !== word.charCodeAt(k)) throw new Unexpected();
+    this.i += word.length;
+    return v;
+  }
+
+  private number(): number {
+    const b = this.b;
+    const start = this.i;
+    let i = start;
+    if (b[i] === MINUS) i++;
+    let n = 0;
+    const first = b[i];
+    if (first === ZERO) i++;
+    else if (first !== undefined && first > ZERO && first <= NINE) {
+      for (let c = b[i]; c !== undefined && c >= ZERO && c <= NINE; c = b[++i]) n = n * 10 + (c - ZERO);
+    } else throw new Unexpected();
+    let simple = i - start <= 15;
+    if (b[i] === DOT) {
+      simple = false;
+      i = this.digits(i + 1);
+    }
+    if (b[i] === 0x65 || b[i] === 0x45) {
+      simple = false;
+      i++;
+      if (b[i] === PLUS || b[i] === MINUS) i++;
+      i = this.digits(i);
+    }
+    this.i = i;
+    // A whole number of at most 15 digits is exact as it was summed; anything else is
+    // converted as JSON.parse converts it.
+    if (simple) return b[start] === MINUS ? -n : n;
+    return Number(b.toString('latin1', start, i));
+  }
+
+  /** Past one or more digits from i. */
+  private digits(i: number): number {
+    const b = this.b;
+    const from = i;
+    for (let c = b[i]; c !== undefined && c >= ZERO && c <= NINE; c = b[++i]);
+    if (i === from) throw new Unexpected();
     return i;
   }
 
-  private text(from: number, to: number): string {
-    return this.b.toString('utf8', from, to);
-  }
-
-  /**
-   * One pass over the bytes: every array and object longer than the limit is recorded
-   * with its end and the commas that cut it into runs of members.
-   */
-  private scan(): void {
+  private string(): string {
     const b = this.b;
-    const n = b.length;
-    const limit = this.limit;
-    // Per open container: where it starts, where its current run starts, the last comma
-    // between its members, and its cuts so far.
-    const starts: number[] = [];
-    const runs: number[] = [];
-    const commas: number[] = [];
-    const cuts: (number[] | undefined)[] = [];
-    let top = -1;
-    for (let i = 0; i < n; i++) {
-      const c = b[i]!;
-      if (c === QUOTE) {
-        // Skip the string: nothing in it is structure.
-        for (i++; ; i++) {
-          if (i >= n) throw new Unexpected();
-          const d = b[i]!;
-          if (d === QUOTE) break;
-          if (d === BACKSLASH) i++;
-        }
-      } else if (c === OPEN_ARRAY || c === OPEN_OBJECT) {
-        top++;
-        starts[top] = i;
-        runs[top] = i;
-        commas[top] = -1;
-        cuts[top] = undefined;
-      } else if (c === COMMA) {
-        if (top < 0) throw new Unexpected();
-        // The member that ends here closes the current run if the run got too long:
-        // the run ends at the comma before it (it was short enough there) and this
-        // member starts the next one, or ends it too when it is itself too long.
-        if (i - runs[top]! > limit) {
-          const prev = commas[top]!;
-          if (prev > runs[top]!) {
-            (cuts[top] ??= []).push(prev);
-            runs[top] = prev;
-          }
-          if (i - runs[top]! > limit) {
-            (cuts[top] ??= []).push(i);
-            runs[top] = i;
-          }
-        }
-        commas[top] = i;
-      } else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
-        if (top < 0) throw new Unexpected();
-        const start = starts[top]!;
-        if (b[start] !== (c === CLOSE_ARRAY ? OPEN_ARRAY : OPEN_OBJECT)) throw new Unexpected();
-        if (i + 1 - start > limit) {
-          let own = cuts[top];
-          const prev = commas[top]!;
-          if (i - runs[top]! > limit && prev > runs[top]!) (own ??= []).push(prev);
-          this.bigs.set(start, { end: i + 1, cuts: own ?? [] });
-        }
-        top--;
+    const start = this.i + 1;
+    let i = start;
+    let ascii = true;
+    let escaped = false;
+    for (;;) {
+      const c = b[i];
+      if (c === QUOTE) break;
+      // The end of the bytes, or a control character JSON does not allow in a string.
+      if (c === undefined || c < 0x20) throw new Unexpected();
+      if (c === BACKSLASH) {
+        escaped = true;
+        i += 2;
+        continue;
       }
+      if (c > 0x7f) ascii = false;
+      i++;
     }
-    if (top !== -1) throw new Unexpected();
+    this.i = i + 1;
+    // Escapes are rare: JSON.parse reads those strings (a few bytes each).
+    if (escaped) return JSON.parse(b.toString('utf8', start - 1, i + 1)) as string;
+    const length = i - start;
+    if (!ascii || length > CACHE_MAX_LENGTH) return b.toString('utf8', start, i);
+    if (length === 0) return '';
+    const slot = (length * 31 + b[start]! * 7 + b[i - 1]! * 3 + b[start + (length >> 1)]!) & (CACHE_SLOTS - 1);
+    const known = this.cache[slot];
+    if (known !== undefined && known.length === length) {
+      let k = 0;
+      while (k < length && known.charCodeAt(k) === b[start + k]) k++;
+      if (k === length) return known;
+    }
+    const s = b.toString('latin1', start, i);
+    this.cache[slot] = s;
+    return s;
   }
 
-  /** A big array or object, from its runs of members. */
-  private build(start: number, big: Big): unknown {
-    const isArray = this.b[start] === OPEN_ARRAY;
+  private array(): unknown[] {
+    const b = this.b;
+    this.i++;
     const out: unknown[] = [];
-    const obj: Record<string, unknown> = {};
-    // Runs lie between the opening bracket, the cuts and the closing bracket.
-    let from = start + 1;
-    for (let k = 0; k <= big.cuts.length; k++) {
-      const to = k < big.cuts.length ? big.cuts[k]! : big.end - 1;
-      if (isArray) this.arrayRun(from, to, out);
-      else this.objectRun(from, to, obj);
-      from = to + 1;
+    this.space();
+    if (b[this.i] === CLOSE_ARRAY) {
+      this.i++;
+      return out;
     }
-    return isArray ? out : obj;
+    for (;;) {
+      out.push(this.value());
+      this.space();
+      const c = b[this.i++];
+      if (c === COMMA) continue;
+      if (c === CLOSE_ARRAY) return out;
+      throw new Unexpected();
+    }
   }
 
-  private arrayRun(from: number, to: number, out: unknown[]): void {
-    if (to - from <= this.limit) {
-      // Several members at once: ~limit bytes of elements, parsed as one small array.
-      const items = JSON.parse(`[${this.text(from, to)}]`) as unknown[];
-      // Nothing between two commas (or a comma and a bracket) is no member at all.
-      if (items.length === 0) throw new Unexpected();
-      for (const item of items) out.push(item);
-      return;
+  private object(): Record<string, unknown> {
+    const b = this.b;
+    this.i++;
+    const out: Record<string, unknown> = {};
+    this.space();
+    if (b[this.i] === CLOSE_OBJECT) {
+      this.i++;
+      return out;
     }
-    out.push(this.member(from, to));
-  }
-
-  private objectRun(from: number, to: number, obj: Record<string, unknown>): void {
-    if (to - from <= this.limit) {
-      const part = JSON.parse(`{${this.text(from, to)}}`) as Record<string, unknown>;
-      const keys = Object.keys(part);
-      if (keys.length === 0) throw new Unexpected();
-      for (const key of keys) define(obj, key, part[key]);
-      return;
+    for (;;) {
+      this.space();
+      if (b[this.i] !== QUOTE) throw new Unexpected();
+      const key = this.string();
+      this.space();
+      if (b[this.i++] !== COLON) throw new Unexpected();
+      const v = this.value();
+      // As JSON.parse: an own data property, also for `__proto__` (which `=` would not make).
+      if (key === '__proto__')
+        Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
+      else out[key] = v;
+      this.space();
+      const c = b[this.i++];
+      if (c === COMMA) continue;
+      if (c === CLOSE_OBJECT) return out;
+      throw new Unexpected();
     }
-    // One member longer than the limit: its key, then its value.
-    const k = this.skipSpace(from);
-    if (this.b[k] !== QUOTE) throw new Unexpected();
-    let e = k + 1;
-    for (; this.b[e] !== QUOTE; e++) {
-      if (e >= to) throw new Unexpected();
-      if (this.b[e] === BACKSLASH) e++;
-    }
-    const key = JSON.parse(this.text(k, e + 1)) as string;
-    const colon = this.skipSpace(e + 1);
-    if (this.b[colon] !== COLON) throw new Unexpected();
-    define(obj, key, this.member(colon + 1, to));
   }
-
-  /** The one value between from and to (a big container, or a big string or number). */
-  private member(from: number, to: number): unknown {
-    const s = this.skipSpace(from);
-    const big = this.bigs.get(s);
-    if (!big) return JSON.parse(this.text(from, to));
-    if (this.skipSpace(big.end) !== to) throw new Unexpected();
-    return this.build(s, big);
-  }
-}
-
-/** Sets a key as JSON.parse does: an own data property (`__proto__` too), the last value winning. */
-function define(obj: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
 }
