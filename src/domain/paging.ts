@@ -41,10 +41,7 @@ export function checkPageMovesOn<K extends string | number>(
   after: K | undefined,
   o: { descending?: boolean } = {},
 ): void {
-  // Strings in the store's order (SQLite's BINARY: UTF-8 bytes), which is not JavaScript's
-  // (UTF-16 code units) beyond the Basic Multilingual Plane.
-  const cmp = (a: K, b: K) =>
-    typeof a === 'string' ? Buffer.compare(Buffer.from(a), Buffer.from(String(b))) : Number(a) - Number(b);
+  const cmp = (a: K, b: K) => (typeof a === 'string' ? compareStored(a, String(b)) : Number(a) - Number(b));
   const before = (a: K, b: K) => (o.descending ? cmp(a, b) > 0 : cmp(a, b) < 0);
   let prev = after;
   for (const k of keys) {
@@ -55,4 +52,17 @@ export function checkPageMovesOn<K extends string | number>(
       );
     prev = k;
   }
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Compares two strings in the store's order (SQLite's BINARY: UTF-8 bytes). That is
+ * JavaScript's own order (UTF-16 code units) unless a string holds a character beyond the
+ * Basic Multilingual Plane (a surrogate pair, or a lone surrogate that UTF-8 writes as
+ * U+FFFD): only then are the strings encoded, which cost ~0.4 s of CPU per 1,000,000 keys.
+ */
+export function compareStored(a: string, b: string): number {
+  if (SURROGATE.test(a) || SURROGATE.test(b)) return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -186,13 +186,21 @@ function metaOf(rs: ResultSet | undefined): Meta {
   return { version: versionOf(row?.[0]), id: typeof id === 'string' && id !== '' ? id : undefined };
 }
 
-const INDEX_RE = /"replication_index":"(\d+)"/g;
+const INDEX_KEY = Buffer.from('"replication_index":"');
 
-/** The highest replication index in a Hrana JSON answer, or undefined. */
-function highestIndex(text: string): bigint | undefined {
+/**
+ * The highest replication index in a Hrana JSON answer (`"replication_index":"<digits>"`),
+ * or undefined. Read from the bytes: decoding a long page into a string only for this
+ * would cost a copy of it (http-transport.ts, Response.json).
+ */
+function highestIndex(bytes: Buffer): bigint | undefined {
   let max: bigint | undefined;
-  for (const m of text.matchAll(INDEX_RE)) {
-    const v = BigInt(m[1]!);
+  for (let at = bytes.indexOf(INDEX_KEY); at >= 0; at = bytes.indexOf(INDEX_KEY, at + 1)) {
+    const from = at + INDEX_KEY.length;
+    let end = from;
+    while (end < bytes.length && bytes[end]! >= 0x30 && bytes[end]! <= 0x39) end++;
+    if (end === from || bytes[end] !== 0x22) continue;
+    const v = BigInt(bytes.toString('latin1', from, end));
     if (max === undefined || v > max) max = v;
   }
   return max;
@@ -288,8 +296,8 @@ function hranaFetch(
     }
     const type = res.headers.get('content-type') ?? '';
     if (!type.includes('application/json')) return res;
-    const text = await res.text();
     if (!res.ok) {
+      const text = await res.text();
       // sqld explains refusals as {"error": "..."}, which the client would drop: kept as text.
       try {
         const j = JSON.parse(text) as { error?: unknown; message?: unknown };
@@ -305,7 +313,7 @@ function hranaFetch(
       }
       return res;
     }
-    const seen = highestIndex(text);
+    const seen = highestIndex(await res.bytes());
     if (seen !== undefined) {
       if (fellBack) rep.index = seen.toString();
       else if (rep.index === '' || seen > BigInt(rep.index)) rep.index = seen.toString();
