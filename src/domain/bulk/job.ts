@@ -1,6 +1,13 @@
 import type { CompanyRow, PlanRow, Repo } from '../../store/repo.js';
 import type { EngineName } from '../../store/types.js';
-import { WorkFile, type PlannedRow, type Removal, type RowError, type WorkRow } from '../../store/work-file.js';
+import {
+  WorkFile,
+  type CompanyCounts,
+  type PlannedRow,
+  type Removal,
+  type RowError,
+  type WorkRow,
+} from '../../store/work-file.js';
 import { type ErrorCode, PlatformError, cancelled, invalid, notFound } from '../../errors.js';
 import { printable } from '../../text.js';
 import { parseRowRole } from '../roles.js';
@@ -271,7 +278,6 @@ export class BulkJob {
     }
     this.stopIfInterrupted('reading the input');
     this.sha256 = fingerprint();
-    this.work.indexRows();
     return this.rowsRead;
   }
 
@@ -337,6 +343,7 @@ export class BulkJob {
       }
     });
     w.bindCompanies();
+    w.indexRows();
     w.failConflictingDuplicates(
       (email, lines) =>
         `${email} is listed for one company with different roles, on lines ${lines}; a file must give each member one role.`,
@@ -347,7 +354,10 @@ export class BulkJob {
       if (this.opts.prune) await this.planRemovals(info);
     }
     w.markDuplicates();
-    for (const c of w.counts()) {
+    // One pass counts the plan; it is counted again only if seat limits failed rows.
+    let counts = w.counts();
+    let seatFailures = 0;
+    for (const c of counts) {
       const { company, plan, used } = this.companies.get(c.cid)!;
       if (plan.max_users === null) continue;
       if (this.opts.kind === 'import') {
@@ -355,7 +365,7 @@ export class BulkJob {
         const keep = Math.max(0, plan.max_users - used);
         // The count is the company's own; the file's earlier rows take what room is left.
         if (c.invite > keep)
-          w.failInvitesAfter(
+          seatFailures += w.failInvitesAfter(
             c.cid,
             keep,
             'SEAT_LIMIT',
@@ -372,7 +382,8 @@ export class BulkJob {
         );
       }
     }
-    this.planned = this.summary();
+    if (seatFailures > 0) counts = w.counts();
+    this.planned = this.summaryOf(counts);
   }
 
   /** Compares a company's rows with its members, a page of e-mails per read transaction. */
@@ -429,9 +440,13 @@ export class BulkJob {
 
   /** What the plan would do, per company and in total (before apply, or for a dry run). */
   summary(applied = false): { companies: CompanySummary[]; totals: Totals } {
-    if (!applied && this.planned) return this.planned;
+    if (this.planned && (!applied || !this.work.appliedDiffers())) return this.planned;
+    return this.summaryOf(this.work.counts(applied));
+  }
+
+  private summaryOf(counts: CompanyCounts[]): { companies: CompanySummary[]; totals: Totals } {
     const totals: Totals = { invited: 0, updated: 0, removed: 0, unchanged: 0, failed: 0 };
-    const companies = this.work.counts(applied).map((c) => {
+    const companies = counts.map((c) => {
       const s: CompanySummary = {
         id: c.cid,
         name: this.companies.get(c.cid)?.company.name ?? '',
