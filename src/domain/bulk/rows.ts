@@ -21,6 +21,10 @@ export const MAX_ROWS = 10_000_000;
 /** Records the CSV parser may buffer ahead of the reader: with MAX_ROW_BYTES, bounds its memory. */
 const PARSER_BUFFER_RECORDS = 64;
 
+const QUOTE = 0x22;
+const CR = 0x0d;
+const LF = 0x0a;
+
 const tooLong = (line: number) =>
   invalid(
     `Line ${line}: a row longer than ${MAX_ROW_BYTES / (1 << 20)} MiB, the limit for one row; nothing was imported. (An unclosed quote makes the rest of a CSV file one row; a file with no line breaks is one row.)`,
@@ -106,7 +110,7 @@ async function* recordBatches(parser: Readable): AsyncGenerator<string[][]> {
  * 100 million strings (4.7 GB, found from outside). Quotes are tracked by parity, which
  * doubled quotes ("") keep right.
  */
-function rowSizeGuard(): Transform {
+export function rowSizeGuard(max = MAX_ROW_BYTES): Transform {
   let quoted = false;
   let size = 0;
   let line = 1;
@@ -114,28 +118,42 @@ function rowSizeGuard(): Transform {
   let afterCr = false;
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
-      for (let i = 0; i < chunk.length; i++) {
-        const b = chunk[i]!;
+      // Only quotes and line breaks change anything: the bytes between are skipped with
+      // indexOf (a byte at a time in JavaScript was ~30 ms per 100,000 rows).
+      const n = chunk.length;
+      let quote = -2; // the next of each at or after i (-1: none left; -2: not looked for yet)
+      let lf = -2;
+      let cr = -2;
+      for (let i = 0; ;) {
+        if (quote !== -1 && quote < i) quote = chunk.indexOf(QUOTE, i);
+        if (lf !== -1 && lf < i) lf = chunk.indexOf(LF, i);
+        if (cr !== -1 && cr < i) cr = chunk.indexOf(CR, i);
+        let j = n;
+        if (quote >= 0 && quote < j) j = quote;
+        if (lf >= 0 && lf < j) j = lf;
+        if (cr >= 0 && cr < j) j = cr;
+        size += j - i;
+        if (size > max) return done(tooLong(rowLine));
+        if (j === n) break;
+        const b = chunk[j]!;
         size++;
-        if (b === 0x22) quoted = !quoted;
-        else if (b === 0x0a || b === 0x0d) {
-          if (b === 0x0d || !afterCr) line++;
+        if (b === QUOTE) quoted = !quoted;
+        else {
+          if (b === CR || !(j > 0 ? chunk[j - 1] === CR : afterCr)) line++;
           if (!quoted) {
             size = 0;
             rowLine = line;
           }
         }
-        afterCr = b === 0x0d;
-        if (size > MAX_ROW_BYTES) return done(tooLong(rowLine));
+        if (size > max) return done(tooLong(rowLine));
+        i = j + 1;
       }
+      if (n > 0) afterCr = chunk[n - 1] === CR;
       done(null, chunk);
     },
   });
 }
 
-const QUOTE = 0x22;
-const CR = 0x0d;
-const LF = 0x0a;
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const UTF16LE_BOM = Buffer.from([0xff, 0xfe]);
 
