@@ -33,6 +33,14 @@ export interface PlannedRow {
   from_role: string | null;
 }
 
+/** A planned change as applying reads it: it decides the change again against the store. */
+export interface ChangeRow {
+  line: number;
+  cid: number;
+  email: string;
+  role: string;
+}
+
 export interface RowError {
   line: number;
   email: string | null;
@@ -105,6 +113,13 @@ export class WorkFile {
   private q(sql: string): BetterSqlite3.Statement {
     let s = this.stmts.get(sql);
     if (!s) this.stmts.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
+
+  /** A statement that returns rows as arrays: reading 100,000 rows as objects costs half as much again. */
+  private qRaw(sql: string): BetterSqlite3.Statement {
+    let s = this.stmts.get(`raw:${sql}`);
+    if (!s) this.stmts.set(`raw:${sql}`, (s = this.db.prepare(sql).raw(true)));
     return s;
   }
 
@@ -245,10 +260,11 @@ export class WorkFile {
   // ---- planning ----
   /** A page of a company's distinct valid e-mails (e-mail order) with the first row of each. */
   emailsPage(cid: number, after: string, limit: number): { email: string; line: number; role: string }[] {
-    return this.q(
+    const rows = this.qRaw(
       `SELECT email, min(line) AS line, role FROM rows WHERE code IS NULL AND cid = :cid AND email > :after
         GROUP BY email ORDER BY email LIMIT :limit`,
-    ).all({ cid, after, limit }) as { email: string; line: number; role: string }[];
+    ).all({ cid, after, limit }) as [string, number, string][];
+    return rows.map(([email, line, role]) => ({ email, line, role }));
   }
 
   /** Records planning decisions: an action, or a failure. */
@@ -351,11 +367,21 @@ export class WorkFile {
   }
 
   /** A page of planned changes (invitations and role changes) in line order. */
-  changesPage(afterLine: number, limit: number): PlannedRow[] {
-    return this.q(
-      `SELECT line, cid, email, role, action, from_role FROM rows
+  changesPage(afterLine: number, limit: number): ChangeRow[] {
+    const rows = this.qRaw(
+      `SELECT line, cid, email, role FROM rows
         WHERE line > ? AND code IS NULL AND action IN ('invite', 'update') ORDER BY line LIMIT ?`,
-    ).all(afterLine, limit) as PlannedRow[];
+    ).all(afterLine, limit) as [number, number, string, string][];
+    return rows.map(([line, cid, email, role]) => ({ line, cid, email, role }));
+  }
+
+  /** Whether a planned change follows the line. */
+  hasChangesAfter(line: number): boolean {
+    return (
+      this.q(`SELECT 1 FROM rows WHERE line > ? AND code IS NULL AND action IN ('invite', 'update') LIMIT 1`).get(
+        line,
+      ) !== undefined
+    );
   }
 
   /** A company's planned changes in e-mail order, for showing a plan. */

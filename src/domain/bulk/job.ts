@@ -3,7 +3,7 @@ import type { EngineName } from '../../store/types.js';
 import {
   WorkFile,
   type CompanyCounts,
-  type PlannedRow,
+  type ChangeRow,
   type Removal,
   type RowError,
   type WorkRow,
@@ -671,7 +671,7 @@ export class BulkJob {
         if (page.length === 0) break;
         const lastLine = page[page.length - 1]!.line;
         // The last chunk also closes the run: "every row applied" and "run done" commit together.
-        const isLast = this.work.changesPage(lastLine, 1).length === 0;
+        const isLast = !this.work.hasChangesAfter(lastLine);
         const now = this.svc.now();
         const ts = iso(now);
         const t0 = performance.now();
@@ -875,13 +875,13 @@ export class BulkJob {
     ctx: { actor: Actor },
     runId: number,
     ts: string,
-    rows: PlannedRow[],
+    rows: ChangeRow[],
     removals: Removal[],
     out: PageOutcome,
   ): Promise<void> {
     const via = this.opts.kind;
     const audit: [number, string, string, string | null, Record<string, unknown>][] = [];
-    const byCompany = new Map<number, { rows: PlannedRow[]; removals: Removal[] }>();
+    const byCompany = new Map<number, { rows: ChangeRow[]; removals: Removal[] }>();
     for (const row of rows) {
       let g = byCompany.get(row.cid);
       if (!g) byCompany.set(row.cid, (g = { rows: [], removals: [] }));
