@@ -41,6 +41,19 @@ export interface ChangeRow {
   role: string;
 }
 
+/** One e-mail of a company as the file lists it (emailsPage). */
+export interface EmailGroup {
+  email: string;
+  /** Its first line. */
+  line: number;
+  /** The role its rows give it (when `mixed`, one of them). */
+  role: string;
+  /** How many valid rows name it. */
+  rows: number;
+  /** Whether those rows give it different roles. */
+  mixed: boolean;
+}
+
 export interface RowError {
   line: number;
   email: string | null;
@@ -96,6 +109,10 @@ export class WorkFile {
   private readonly stmts = new Map<string, BetterSqlite3.Statement>();
   /** Set once applying recorded an outcome or a removal (counts(true) then differ from the plan's). */
   private recorded = false;
+  /** Later copies of rows (same company and e-mail) that planning left to markDuplicates. */
+  private copies = 0;
+  /** The company of every row when the file names one company cell (bindCompanies). */
+  private single: { cid: number | null } | undefined;
   private constructor(private readonly db: BetterSqlite3.Database) {}
 
   /** Opens a new, empty work file (see above). */
@@ -128,31 +145,36 @@ export class WorkFile {
   }
 
   // ---- reading ----
+  /**
+   * A valid row goes in planned as an invitation, what nearly every row of a large file
+   * turns out to be: planning then writes only the other decisions (setPlan).
+   */
   addRows(rows: WorkRow[]): void {
     // Rows go in ADD_BATCH at a time, one statement each: a third less than one per row.
-    const one = this.q(`INSERT INTO rows (line, email, role, ref, code, message) VALUES (?, ?, ?, ?, ?, ?)`);
+    const one = this.q(`INSERT INTO rows (line, email, role, ref, code, message, action) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     const many = this.q(
-      `INSERT INTO rows (line, email, role, ref, code, message) VALUES ${Array<string>(ADD_BATCH).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
+      `INSERT INTO rows (line, email, role, ref, code, message, action) VALUES ${Array<string>(ADD_BATCH).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
     );
-    const args = new Array<unknown>(ADD_BATCH * 6);
+    const args = new Array<unknown>(ADD_BATCH * 7);
     this.db.transaction(() => {
       let i = 0;
       for (; i + ADD_BATCH <= rows.length; i += ADD_BATCH) {
         for (let j = 0; j < ADD_BATCH; j++) {
           const r = rows[i + j]!;
-          const k = j * 6;
+          const k = j * 7;
           args[k] = r.line;
           args[k + 1] = r.email;
           args[k + 2] = r.role;
           args[k + 3] = r.ref;
           args[k + 4] = r.code;
           args[k + 5] = r.message;
+          args[k + 6] = r.code === null ? 'invite' : null;
         }
         many.run(args);
       }
       for (; i < rows.length; i++) {
         const r = rows[i]!;
-        one.run(r.line, r.email, r.role, r.ref, r.code, r.message);
+        one.run(r.line, r.email, r.role, r.ref, r.code, r.message, r.code === null ? 'invite' : null);
       }
     })();
   }
@@ -213,6 +235,7 @@ export class WorkFile {
     if (refs.length === 1) {
       // One company for the whole file (the usual case): no lookup per row.
       const r = refs[0]!;
+      this.single = { cid: r.cid };
       this.q(`UPDATE rows SET cid = ?`).run(r.cid);
       if (r.code) this.q(`UPDATE rows SET code = ?, message = ? WHERE code IS NULL`).run(r.code, r.message);
       return;
@@ -225,62 +248,76 @@ export class WorkFile {
   }
 
   /**
-   * Fails every row of an e-mail listed for one company with different roles (each row
-   * names the others); returns how many rows failed. The same row twice is harmless.
+   * Fails every row of these e-mails of a company (each listed with different roles: see
+   * emailsPage), each row naming the others. The same row twice is harmless.
    */
-  failConflictingDuplicates(message: (email: string, others: string) => string): number {
-    const groups = this.q(
-      `SELECT cid, email FROM rows WHERE code IS NULL AND cid IS NOT NULL
-        GROUP BY cid, email HAVING min(role) <> max(role)`,
-    ).all() as { cid: number; email: string }[];
-    let n = 0;
+  failConflicting(cid: number, emails: string[], message: (email: string, others: string) => string): void {
     const lines = this.q(
       `SELECT line, role FROM rows WHERE code IS NULL AND cid = :cid AND email = :email ORDER BY line`,
     );
     const fail = this.q(`UPDATE rows SET code = 'INVALID_INPUT', message = :message WHERE line = :line`);
     this.db.transaction(() => {
-      for (const g of groups) {
-        const rows = lines.all(g) as { line: number; role: string }[];
+      for (const email of emails) {
+        const rows = lines.all({ cid, email }) as { line: number; role: string }[];
         const listed = rows.slice(0, 6).map((r) => `${r.line} (${r.role})`);
         const all = listed.join(', ') + (rows.length > 6 ? `, and ${rows.length - 6} more` : '');
-        for (const r of rows) fail.run({ line: r.line, message: message(g.email, all) });
-        n += rows.length;
+        for (const r of rows) fail.run({ line: r.line, message: message(email, all) });
       }
     })();
-    return n;
   }
 
   /** Companies the valid rows go to, in order of the first line naming each. */
   companies(): { cid: number; first_line: number }[] {
+    if (this.single) {
+      // Every row has the one company: the first line is the first row's.
+      const first = this.q(`SELECT min(line) AS line FROM rows`).get() as { line: number | null };
+      return this.single.cid === null || first.line === null ? [] : [{ cid: this.single.cid, first_line: first.line }];
+    }
     return this.q(
       `SELECT cid, min(line) AS first_line FROM rows WHERE cid IS NOT NULL GROUP BY cid ORDER BY first_line`,
     ).all() as { cid: number; first_line: number }[];
   }
 
   // ---- planning ----
-  /** A page of a company's distinct valid e-mails (e-mail order) with the first row of each. */
-  emailsPage(cid: number, after: string, limit: number): { email: string; line: number; role: string }[] {
+  /**
+   * A page of a company's distinct valid e-mails (e-mail order) with the first row of each,
+   * how many rows name it, and whether they give it different roles (`mixed`: then `role`
+   * is one of them; otherwise every row's).
+   */
+  emailsPage(cid: number, after: string, limit: number): EmailGroup[] {
     const rows = this.qRaw(
-      `SELECT email, min(line) AS line, role FROM rows WHERE code IS NULL AND cid = :cid AND email > :after
-        GROUP BY email ORDER BY email LIMIT :limit`,
-    ).all({ cid, after, limit }) as [string, number, string][];
-    return rows.map(([email, line, role]) => ({ email, line, role }));
+      `SELECT email, min(line), min(role), count(*), min(role) <> max(role) FROM rows
+        WHERE code IS NULL AND cid = :cid AND email > :after GROUP BY email ORDER BY email LIMIT :limit`,
+    ).all({ cid, after, limit }) as [string, number, string, number, number][];
+    return rows.map(([email, line, role, rows, mixed]) => ({ email, line, role, rows, mixed: mixed === 1 }));
   }
 
-  /** Records planning decisions: an action, or a failure. */
-  setPlan(entries: { line: number; action?: RowAction; from?: string | null; code?: string; message?: string }[]) {
+  /**
+   * Records planning decisions for the first row of each e-mail of a company: a failure,
+   * or an action other than the invitation it was loaded as. The e-mail's later rows
+   * (`copies`) are left for markDuplicates.
+   */
+  setPlan(
+    cid: number,
+    entries: {
+      line: number;
+      email: string;
+      copies: boolean;
+      action?: RowAction;
+      from?: string | null;
+      code?: string;
+      message?: string;
+    }[],
+  ) {
     const act = this.q(`UPDATE rows SET action = ?, from_role = ? WHERE line = ?`);
     const fail = this.q(`UPDATE rows SET code = ?, message = ? WHERE line = ?`);
-    // The common case, a new member, is one statement for the whole page.
-    const invites = this.q(`UPDATE rows SET action = 'invite' WHERE line IN (SELECT value FROM json_each(?))`);
-    const lines: number[] = [];
+    const later = this.q(`UPDATE rows SET action = NULL WHERE code IS NULL AND cid = ? AND email = ? AND line > ?`);
     this.db.transaction(() => {
       for (const e of entries) {
         if (e.code) fail.run(e.code, e.message ?? '', e.line);
-        else if (e.action === 'invite') lines.push(e.line);
-        else act.run(e.action ?? null, e.from ?? null, e.line);
+        else if (e.action !== 'invite') act.run(e.action ?? null, e.from ?? null, e.line);
+        if (e.copies) this.copies += later.run(cid, e.email, e.line).changes;
       }
-      if (lines.length) invites.run(JSON.stringify(lines));
     })();
   }
 
@@ -291,6 +328,8 @@ export class WorkFile {
    * under --continue-on-error reported one failure and one unchanged row).
    */
   markDuplicates(): void {
+    // Later copies are the valid rows without an action (setPlan): without any, nothing to do.
+    if (this.copies === 0) return;
     this.db.exec(`
       CREATE TEMP TABLE IF NOT EXISTS failed_keys (cid INTEGER, email TEXT, role TEXT, line INTEGER, code TEXT, message TEXT,
         PRIMARY KEY (cid, email, role));

@@ -344,10 +344,6 @@ export class BulkJob {
     });
     w.bindCompanies();
     w.indexRows();
-    w.failConflictingDuplicates(
-      (email, lines) =>
-        `${email} is listed for one company with different roles, on lines ${lines}; a file must give each member one role.`,
-    );
     for (const { cid } of w.companies()) {
       const info = this.companies.get(cid)!;
       await this.planCompany(info);
@@ -395,22 +391,35 @@ export class BulkJob {
       const page = this.work.emailsPage(company.id, after, CHUNK_SIZE);
       if (page.length === 0) return;
       after = page[page.length - 1]!.email;
+      // An e-mail listed with different roles fails on every line naming it, unplanned.
+      const mixed = page.filter((p) => p.mixed);
+      if (mixed.length)
+        this.work.failConflicting(
+          company.id,
+          mixed.map((p) => p.email),
+          (email, lines) =>
+            `${email} is listed for one company with different roles, on lines ${lines}; a file must give each member one role.`,
+        );
+      const groups = mixed.length ? page.filter((p) => !p.mixed) : page;
+      if (groups.length === 0) continue;
       const known = await read(this.svc, (r) =>
         r.bulkLookup(
           company.id,
-          page.map((p) => p.email),
+          groups.map((p) => p.email),
         ),
       );
       const byEmail = new Map(known.map((k) => [k.email, k]));
       this.work.setPlan(
-        page.map((p) => {
+        company.id,
+        groups.map((p) => {
           const k = byEmail.get(p.email);
+          const row = { line: p.line, email: p.email, copies: p.rows > 1 };
           try {
-            if (this.rebound && p.role === 'OWNER') return { line: p.line, action: 'same' as const, from: null };
+            if (this.rebound && p.role === 'OWNER') return { ...row, action: 'same' as const, from: null };
             const d = decide(company, p.email, p.role, k?.user_id ?? null, k?.m_role ?? k?.i_role ?? null);
-            return { line: p.line, action: d.action, from: d.from };
+            return { ...row, action: d.action, from: d.from };
           } catch (e) {
-            return { line: p.line, ...failure(e) };
+            return { ...row, ...failure(e) };
           }
         }),
       );
