@@ -46,12 +46,22 @@ export interface EmailGroup {
   email: string;
   /** Its first line. */
   line: number;
-  /** The role its rows give it (when `mixed`, one of them). */
+  /** The role of that line when it is the only one (otherwise see rowsOf). */
   role: string;
   /** How many valid rows name it. */
   rows: number;
-  /** Whether those rows give it different roles. */
-  mixed: boolean;
+}
+
+/** A planning decision for the first row of an e-mail (setPlan): an action, or a failure. */
+export interface PlanEntry {
+  line: number;
+  email: string;
+  /** Later rows name the same e-mail (left for markDuplicates). */
+  copies: boolean;
+  action?: RowAction;
+  from?: string | null;
+  code?: string;
+  message?: string;
 }
 
 export interface RowError {
@@ -252,22 +262,27 @@ export class WorkFile {
        WHERE code IS NULL AND (SELECT code FROM refs WHERE refs.ref = rows.ref) IS NOT NULL;`);
   }
 
+  /** The valid rows of a company naming an e-mail, in line order. */
+  rowsOf(cid: number, email: string): { line: number; role: string }[] {
+    return this.q(`SELECT line, role FROM rows WHERE code IS NULL AND cid = :cid AND email = :email ORDER BY line`).all(
+      { cid, email },
+    ) as { line: number; role: string }[];
+  }
+
   /**
-   * Fails every row of these e-mails of a company (each listed with different roles: see
-   * emailsPage), each row naming the others. The same row twice is harmless.
+   * Fails the rows (rowsOf) of an e-mail listed for one company with different roles,
+   * each row naming the others. The same row twice is harmless.
    */
-  failConflicting(cid: number, emails: string[], message: (email: string, others: string) => string): void {
-    const lines = this.q(
-      `SELECT line, role FROM rows WHERE code IS NULL AND cid = :cid AND email = :email ORDER BY line`,
-    );
+  failConflicting(
+    email: string,
+    rows: { line: number; role: string }[],
+    message: (email: string, others: string) => string,
+  ): void {
     const fail = this.q(`UPDATE rows SET code = 'INVALID_INPUT', message = :message WHERE line = :line`);
+    const listed = rows.slice(0, 6).map((r) => `${r.line} (${r.role})`);
+    const all = listed.join(', ') + (rows.length > 6 ? `, and ${rows.length - 6} more` : '');
     this.db.transaction(() => {
-      for (const email of emails) {
-        const rows = lines.all({ cid, email }) as { line: number; role: string }[];
-        const listed = rows.slice(0, 6).map((r) => `${r.line} (${r.role})`);
-        const all = listed.join(', ') + (rows.length > 6 ? `, and ${rows.length - 6} more` : '');
-        for (const r of rows) fail.run({ line: r.line, message: message(email, all) });
-      }
+      for (const r of rows) fail.run({ line: r.line, message: message(email, all) });
     })();
   }
 
@@ -285,35 +300,23 @@ export class WorkFile {
 
   // ---- planning ----
   /**
-   * A page of a company's distinct valid e-mails (e-mail order) with the first row of each,
-   * how many rows name it, and whether they give it different roles (`mixed`: then `role`
-   * is one of them; otherwise every row's).
+   * A page of a company's distinct valid e-mails (e-mail order) with the first row of each
+   * and how many rows name it.
    */
   emailsPage(cid: number, after: string, limit: number): EmailGroup[] {
     const rows = this.qRaw(
-      `SELECT email, min(line), min(role), count(*), min(role) <> max(role) FROM rows
+      `SELECT email, min(line), role, count(*) FROM rows
         WHERE code IS NULL AND cid = :cid AND email > :after GROUP BY email ORDER BY email LIMIT :limit`,
-    ).all({ cid, after, limit }) as [string, number, string, number, number][];
-    return rows.map(([email, line, role, rows, mixed]) => ({ email, line, role, rows, mixed: mixed === 1 }));
+    ).all({ cid, after, limit }) as [string, number, string, number][];
+    return rows.map(([email, line, role, rows]) => ({ email, line, role, rows }));
   }
 
   /**
-   * Records planning decisions for the first row of each e-mail of a company: a failure,
-   * or an action other than the invitation it was loaded as. The e-mail's later rows
-   * (`copies`) are left for markDuplicates.
+   * Records planning decisions for the first row of an e-mail of a company where it is
+   * not the invitation the row was loaded as: a failure, or another action; and, for an
+   * e-mail with later rows (`copies`), leaves those to markDuplicates.
    */
-  setPlan(
-    cid: number,
-    entries: {
-      line: number;
-      email: string;
-      copies: boolean;
-      action?: RowAction;
-      from?: string | null;
-      code?: string;
-      message?: string;
-    }[],
-  ) {
+  setPlan(cid: number, entries: PlanEntry[]) {
     const act = this.q(`UPDATE rows SET action = ?, from_role = ? WHERE line = ?`);
     const fail = this.q(`UPDATE rows SET code = ?, message = ? WHERE line = ?`);
     const later = this.q(`UPDATE rows SET action = NULL WHERE code IS NULL AND cid = ? AND email = ? AND line > ?`);

@@ -4,6 +4,7 @@ import {
   WorkFile,
   type CompanyCounts,
   type ChangeRow,
+  type PlanEntry,
   type Removal,
   type RowError,
   type WorkRow,
@@ -391,16 +392,24 @@ export class BulkJob {
       const page = this.work.emailsPage(company.id, after, CHUNK_SIZE);
       if (page.length === 0) return;
       after = page[page.length - 1]!.email;
-      // An e-mail listed with different roles fails on every line naming it, unplanned.
-      const mixed = page.filter((p) => p.mixed);
-      if (mixed.length)
-        this.work.failConflicting(
-          company.id,
-          mixed.map((p) => p.email),
-          (email, lines) =>
-            `${email} is listed for one company with different roles, on lines ${lines}; a file must give each member one role.`,
-        );
-      const groups = mixed.length ? page.filter((p) => !p.mixed) : page;
+      // An e-mail on several rows: an e-mail listed with different roles fails on every
+      // line naming it; otherwise its first row is planned (its role is every row's).
+      const groups: { email: string; line: number; role: string; copies: boolean }[] = [];
+      for (const p of page) {
+        if (p.rows === 1) {
+          groups.push({ email: p.email, line: p.line, role: p.role, copies: false });
+          continue;
+        }
+        const rows = this.work.rowsOf(company.id, p.email);
+        if (rows.some((r) => r.role !== rows[0]!.role))
+          this.work.failConflicting(
+            p.email,
+            rows,
+            (email, lines) =>
+              `${email} is listed for one company with different roles, on lines ${lines}; a file must give each member one role.`,
+          );
+        else groups.push({ email: p.email, line: rows[0]!.line, role: rows[0]!.role, copies: true });
+      }
       if (groups.length === 0) continue;
       const known = await read(this.svc, (r) =>
         r.bulkLookup(
@@ -409,20 +418,22 @@ export class BulkJob {
         ),
       );
       const byEmail = new Map(known.map((k) => [k.email, k]));
-      this.work.setPlan(
-        company.id,
-        groups.map((p) => {
-          const k = byEmail.get(p.email);
-          const row = { line: p.line, email: p.email, copies: p.rows > 1 };
-          try {
-            if (this.rebound && p.role === 'OWNER') return { ...row, action: 'same' as const, from: null };
-            const d = decide(company, p.email, p.role, k?.user_id ?? null, k?.m_role ?? k?.i_role ?? null);
-            return { ...row, action: d.action, from: d.from };
-          } catch (e) {
-            return { ...row, ...failure(e) };
-          }
-        }),
-      );
+      // Only what differs from the invitation each row was loaded as is written.
+      const entries: PlanEntry[] = [];
+      for (const p of groups) {
+        const k = byEmail.get(p.email);
+        try {
+          const d =
+            this.rebound && p.role === 'OWNER'
+              ? { action: 'same' as const, from: null }
+              : decide(company, p.email, p.role, k?.user_id ?? null, k?.m_role ?? k?.i_role ?? null);
+          if (d.action !== 'invite' || p.copies)
+            entries.push({ line: p.line, email: p.email, copies: p.copies, action: d.action, from: d.from });
+        } catch (e) {
+          entries.push({ line: p.line, email: p.email, copies: p.copies, ...failure(e) });
+        }
+      }
+      if (entries.length) this.work.setPlan(company.id, entries);
     }
   }
 
