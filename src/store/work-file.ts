@@ -367,6 +367,8 @@ export class WorkFile {
    * planned changes that found the member already so count as unchanged.
    */
   counts(applied = false): CompanyCounts[] {
+    // One company (bindCompanies): one aggregate, without sorting every row by company.
+    const by = this.single ? 'HAVING count(*) > 0' : 'GROUP BY cid ORDER BY first_line';
     const sql = applied
       ? `SELECT cid, min(line) AS first_line,
                 sum(code IS NULL AND action = 'invite' AND outcome IS NULL) AS invite,
@@ -374,14 +376,14 @@ export class WorkFile {
                 sum(code IS NULL AND (action IN ('same', 'dup') OR outcome IS 'unchanged')) AS same,
                 sum(code IS NOT NULL) AS failed,
                 (SELECT count(*) FROM removals m WHERE m.cid = rows.cid AND m.done = 1) AS remove
-           FROM rows WHERE cid IS NOT NULL GROUP BY cid ORDER BY first_line`
+           FROM rows WHERE cid IS NOT NULL ${by}`
       : `SELECT cid, min(line) AS first_line,
                 sum(code IS NULL AND action = 'invite') AS invite,
                 sum(code IS NULL AND action = 'update') AS update_,
                 sum(code IS NULL AND action IN ('same', 'dup')) AS same,
                 sum(code IS NOT NULL) AS failed,
                 (SELECT count(*) FROM removals m WHERE m.cid = rows.cid) AS remove
-           FROM rows WHERE cid IS NOT NULL GROUP BY cid ORDER BY first_line`;
+           FROM rows WHERE cid IS NOT NULL ${by}`;
     return this.q(sql).all() as CompanyCounts[];
   }
 
