@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 
 /**
@@ -127,7 +128,9 @@ export class WorkFile {
 
   /** Opens a new, empty work file (see above). */
   static async open(): Promise<WorkFile> {
-    const Database = (await import('better-sqlite3')).default;
+    // A CommonJS package: required, not imported (as LocalStore does): import() would
+    // start the ES module loader and scan the package for its exports (~10 ms).
+    const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
     const db = new Database('');
     // Scratch data: no journal to sync, 8 MB of cache before pages spill to the file.
     // better-sqlite3's defensive mode refuses journal_mode OFF without a word unless unsafe
