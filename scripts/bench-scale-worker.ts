@@ -46,6 +46,7 @@ function measured(store: Store, onFirst: (ms: number) => void, onAttempt: () => 
             return r;
           };
         return fn({
+          jsonEach: tx.jsonEach,
           get: once(tx.get.bind(tx)) as Tx['get'],
           all: once(tx.all.bind(tx)) as Tx['all'],
           run: once(tx.run.bind(tx)),

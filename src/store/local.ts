@@ -159,6 +159,7 @@ export class LocalStore implements Store {
       return s;
     };
     this.tx = {
+      jsonEach: 'jsonb_each',
       get: async <T>(sql: string, p?: Params) => prepare(sql).get(...asArgs(p)) as T | undefined,
       all: async <T>(sql: string, p?: Params) => prepare(sql).all(...asArgs(p)) as T[],
       run: async (sql: string, p?: Params): Promise<RunResult> => {

@@ -396,6 +396,8 @@ class QueuedTx implements Tx {
     await this.chain;
   }
 
+  /** libsql's SQLite (3.45.1 as shipped) has no jsonb_each. */
+  readonly jsonEach = 'json_each';
   get = async <T>(sql: string, p?: Params) => toObjects<T>(await this.enqueue(stmt(sql, p)))[0];
   all = async <T>(sql: string, p?: Params) => toObjects<T>(await this.enqueue(stmt(sql, p)));
   run = async (sql: string, p?: Params): Promise<RunResult> => {

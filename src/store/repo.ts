@@ -635,7 +635,7 @@ export class Repo {
     ]);
     await this.tx.run(
       `INSERT INTO audit_log (at, actor_id, actor_email, company_id, company_name, action, target, details)
-       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7 FROM json_each(:rows)`,
+       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7 FROM ${this.tx.jsonEach}(:rows)`,
       { rows: JSON.stringify(rows) },
     );
   }
@@ -685,9 +685,8 @@ export class Repo {
   bulkInsertMemberships(rows: BulkRow<number>[], invitedBy: number, now: string) {
     return this.tx.run(
       `INSERT INTO memberships (company_id, user_id, email, role, status, invited_by, created_at, updated_at)
-       SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
-              (SELECT email FROM users WHERE id = json_extract(value, '$[1]')),
-              json_extract(value, '$[2]'), 'INVITED', :by, :now, :now FROM json_each(:rows)`,
+       SELECT value ->> 0, value ->> 1, (SELECT email FROM users WHERE id = value ->> 1),
+              value ->> 2, 'INVITED', :by, :now, :now FROM ${this.tx.jsonEach}(:rows)`,
       { rows: JSON.stringify(rows), by: invitedBy, now },
     );
   }
@@ -695,7 +694,7 @@ export class Repo {
   bulkInsertInvitations(rows: BulkRow<string>[], invitedBy: number, now: string) {
     return this.tx.run(
       `INSERT INTO invitations (company_id, email, role, invited_by, created_at, updated_at)
-       SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), :by, :now, :now FROM json_each(:rows)`,
+       SELECT value ->> 0, value ->> 1, value ->> 2, :by, :now, :now FROM ${this.tx.jsonEach}(:rows)`,
       { rows: JSON.stringify(rows), by: invitedBy, now },
     );
   }
@@ -729,14 +728,14 @@ export class Repo {
   bulkDeleteMemberships(rows: [number, number][]) {
     return this.tx.run(
       `DELETE FROM memberships WHERE role <> 'OWNER' AND (company_id, user_id) IN
-         (SELECT value ->> 0, value ->> 1 FROM json_each(:rows))`,
+         (SELECT value ->> 0, value ->> 1 FROM ${this.tx.jsonEach}(:rows))`,
       { rows: JSON.stringify(rows) },
     );
   }
   /** Removes pending invitations: rows [company, e-mail]. */
   bulkDeleteInvitations(rows: [number, string][]) {
     return this.tx.run(
-      `DELETE FROM invitations WHERE (company_id, email) IN (SELECT value ->> 0, value ->> 1 FROM json_each(:rows))`,
+      `DELETE FROM invitations WHERE (company_id, email) IN (SELECT value ->> 0, value ->> 1 FROM ${this.tx.jsonEach}(:rows))`,
       { rows: JSON.stringify(rows) },
     );
   }
@@ -758,7 +757,7 @@ export class Repo {
     return this.tx.run(
       `INSERT INTO audit_log (at, actor_id, actor_email, company_id, company_name, action, target, details, run_id)
        SELECT :at, :actor, :actorEmail, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, :run
-         FROM json_each(:rows)`,
+         FROM ${this.tx.jsonEach}(:rows)`,
       {
         at,
         actor: actor.id,

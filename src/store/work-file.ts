@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 
 /**
@@ -31,6 +32,37 @@ export interface PlannedRow {
   role: string;
   action: RowAction;
   from_role: string | null;
+}
+
+/** A planned change as applying reads it: it decides the change again against the store. */
+export interface ChangeRow {
+  line: number;
+  cid: number;
+  email: string;
+  role: string;
+}
+
+/** One e-mail of a company as the file lists it (emailsPage). */
+export interface EmailGroup {
+  email: string;
+  /** Its first line. */
+  line: number;
+  /** The role of that line when it is the only one (otherwise see rowsOf). */
+  role: string;
+  /** How many valid rows name it. */
+  rows: number;
+}
+
+/** A planning decision for the first row of an e-mail (setPlan): an action, or a failure. */
+export interface PlanEntry {
+  line: number;
+  email: string;
+  /** Later rows name the same e-mail (left for markDuplicates). */
+  copies: boolean;
+  action?: RowAction;
+  from?: string | null;
+  code?: string;
+  message?: string;
 }
 
 export interface RowError {
@@ -81,16 +113,32 @@ CREATE TABLE removals (
 ) WITHOUT ROWID;
 `;
 
+/** Rows per INSERT statement in addRows (7 parameters each, well under SQLite's limit). */
+const ADD_BATCH = 20;
+
 export class WorkFile {
   private readonly stmts = new Map<string, BetterSqlite3.Statement>();
+  /** Set once applying recorded an outcome or a removal (counts(true) then differ from the plan's). */
+  private recorded = false;
+  /** Later copies of rows (same company and e-mail) that planning left to markDuplicates. */
+  private copies = 0;
+  /** The company of every row when the file names one company cell (bindCompanies). */
+  private single: { cid: number | null } | undefined;
   private constructor(private readonly db: BetterSqlite3.Database) {}
 
   /** Opens a new, empty work file (see above). */
   static async open(): Promise<WorkFile> {
-    const Database = (await import('better-sqlite3')).default;
+    // A CommonJS package: required, not imported (as LocalStore does): import() would
+    // start the ES module loader and scan the package for its exports (~10 ms).
+    const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
     const db = new Database('');
     // Scratch data: no journal to sync, 8 MB of cache before pages spill to the file.
+    // better-sqlite3's defensive mode refuses journal_mode OFF without a word unless unsafe
+    // mode is on while it is set: the work file kept a rollback journal (~40 MB of writes
+    // for 100,000 rows). Nothing here is ever rolled back: any error ends the whole run.
+    db.unsafeMode(true);
     db.pragma('journal_mode = OFF');
+    db.unsafeMode(false);
     db.pragma('synchronous = OFF');
     db.pragma('cache_size = -8000');
     db.exec(SCHEMA);
@@ -103,22 +151,62 @@ export class WorkFile {
     return s;
   }
 
+  /** A statement that returns rows as arrays: reading 100,000 rows as objects costs half as much again. */
+  private qRaw(sql: string): BetterSqlite3.Statement {
+    let s = this.stmts.get(`raw:${sql}`);
+    if (!s) this.stmts.set(`raw:${sql}`, (s = this.db.prepare(sql).raw(true)));
+    return s;
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
 
   // ---- reading ----
+  /**
+   * A valid row goes in planned as an invitation, what nearly every row of a large file
+   * turns out to be: planning then writes only the other decisions (setPlan).
+   */
   addRows(rows: WorkRow[]): void {
-    const ins = this.q(`INSERT INTO rows (line, email, role, ref, code, message) VALUES (?, ?, ?, ?, ?, ?)`);
+    // Rows go in ADD_BATCH at a time, one statement each, its values passed as arguments
+    // (better-sqlite3 reads an array's elements one property lookup at a time): ~40% less
+    // than one statement per row.
+    const one = this.q(`INSERT INTO rows (line, email, role, ref, code, message, action) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    const many = this.q(
+      `INSERT INTO rows (line, email, role, ref, code, message, action) VALUES ${Array<string>(ADD_BATCH).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    );
+    const args = new Array<unknown>(ADD_BATCH * 7);
     this.db.transaction(() => {
-      for (const r of rows) ins.run(r.line, r.email, r.role, r.ref, r.code, r.message);
+      let i = 0;
+      for (; i + ADD_BATCH <= rows.length; i += ADD_BATCH) {
+        for (let j = 0; j < ADD_BATCH; j++) {
+          const r = rows[i + j]!;
+          const k = j * 7;
+          args[k] = r.line;
+          args[k + 1] = r.email;
+          args[k + 2] = r.role;
+          args[k + 3] = r.ref;
+          args[k + 4] = r.code;
+          args[k + 5] = r.message;
+          args[k + 6] = r.code === null ? 'invite' : null;
+        }
+        many.run(...args);
+      }
+      for (; i < rows.length; i++) {
+        const r = rows[i]!;
+        one.run(r.line, r.email, r.role, r.ref, r.code, r.message, r.code === null ? 'invite' : null);
+      }
     })();
   }
 
-  /** Once every row is in: the indexes planning reads by (built at once, faster than row by row). */
+  /**
+   * Once every row has its company (bindCompanies): the indexes planning reads by, built
+   * at once (faster than row by row, and before binding every row's company would have
+   * been written into the index too). The role makes the first one cover the e-mail pages.
+   */
   indexRows(): void {
     this.db.exec(`
-      CREATE INDEX IF NOT EXISTS rows_company_email ON rows (cid, email, line) WHERE code IS NULL;
+      CREATE INDEX IF NOT EXISTS rows_company_email ON rows (cid, email, line, role) WHERE code IS NULL;
       CREATE INDEX IF NOT EXISTS rows_failed ON rows (line) WHERE code IS NOT NULL;`);
   }
 
@@ -167,6 +255,7 @@ export class WorkFile {
     if (refs.length === 1) {
       // One company for the whole file (the usual case): no lookup per row.
       const r = refs[0]!;
+      this.single = { cid: r.cid };
       this.q(`UPDATE rows SET cid = ?`).run(r.cid);
       if (r.code) this.q(`UPDATE rows SET code = ?, message = ? WHERE code IS NULL`).run(r.code, r.message);
       return;
@@ -178,62 +267,70 @@ export class WorkFile {
        WHERE code IS NULL AND (SELECT code FROM refs WHERE refs.ref = rows.ref) IS NOT NULL;`);
   }
 
+  /** The valid rows of a company naming an e-mail, in line order. */
+  rowsOf(cid: number, email: string): { line: number; role: string }[] {
+    return this.q(`SELECT line, role FROM rows WHERE code IS NULL AND cid = :cid AND email = :email ORDER BY line`).all(
+      { cid, email },
+    ) as { line: number; role: string }[];
+  }
+
   /**
-   * Fails every row of an e-mail listed for one company with different roles (each row
-   * names the others); returns how many rows failed. The same row twice is harmless.
+   * Fails the rows (rowsOf) of an e-mail listed for one company with different roles,
+   * each row naming the others. The same row twice is harmless.
    */
-  failConflictingDuplicates(message: (email: string, others: string) => string): number {
-    const groups = this.q(
-      `SELECT cid, email FROM rows WHERE code IS NULL AND cid IS NOT NULL
-        GROUP BY cid, email HAVING count(DISTINCT role) > 1`,
-    ).all() as { cid: number; email: string }[];
-    let n = 0;
-    const lines = this.q(
-      `SELECT line, role FROM rows WHERE code IS NULL AND cid = :cid AND email = :email ORDER BY line`,
-    );
+  failConflicting(
+    email: string,
+    rows: { line: number; role: string }[],
+    message: (email: string, others: string) => string,
+  ): void {
     const fail = this.q(`UPDATE rows SET code = 'INVALID_INPUT', message = :message WHERE line = :line`);
+    const listed = rows.slice(0, 6).map((r) => `${r.line} (${r.role})`);
+    const all = listed.join(', ') + (rows.length > 6 ? `, and ${rows.length - 6} more` : '');
     this.db.transaction(() => {
-      for (const g of groups) {
-        const rows = lines.all(g) as { line: number; role: string }[];
-        const listed = rows.slice(0, 6).map((r) => `${r.line} (${r.role})`);
-        const all = listed.join(', ') + (rows.length > 6 ? `, and ${rows.length - 6} more` : '');
-        for (const r of rows) fail.run({ line: r.line, message: message(g.email, all) });
-        n += rows.length;
-      }
+      for (const r of rows) fail.run({ line: r.line, message: message(email, all) });
     })();
-    return n;
   }
 
   /** Companies the valid rows go to, in order of the first line naming each. */
   companies(): { cid: number; first_line: number }[] {
+    if (this.single) {
+      // Every row has the one company: the first line is the first row's.
+      const first = this.q(`SELECT min(line) AS line FROM rows`).get() as { line: number | null };
+      return this.single.cid === null || first.line === null ? [] : [{ cid: this.single.cid, first_line: first.line }];
+    }
     return this.q(
       `SELECT cid, min(line) AS first_line FROM rows WHERE cid IS NOT NULL GROUP BY cid ORDER BY first_line`,
     ).all() as { cid: number; first_line: number }[];
   }
 
   // ---- planning ----
-  /** A page of a company's distinct valid e-mails (e-mail order) with the first row of each. */
-  emailsPage(cid: number, after: string, limit: number): { email: string; line: number; role: string }[] {
-    return this.q(
-      `SELECT email, min(line) AS line, role FROM rows WHERE code IS NULL AND cid = :cid AND email > :after
-        GROUP BY email ORDER BY email LIMIT :limit`,
-    ).all({ cid, after, limit }) as { email: string; line: number; role: string }[];
+  /**
+   * A page of a company's distinct valid e-mails (e-mail order) with the first row of each
+   * and how many rows name it.
+   */
+  emailsPage(cid: number, after: string, limit: number): EmailGroup[] {
+    const rows = this.qRaw(
+      `SELECT email, min(line), role, count(*) FROM rows
+        WHERE code IS NULL AND cid = :cid AND email > :after GROUP BY email ORDER BY email LIMIT :limit`,
+    ).all({ cid, after, limit }) as [string, number, string, number][];
+    return rows.map(([email, line, role, rows]) => ({ email, line, role, rows }));
   }
 
-  /** Records planning decisions: an action, or a failure. */
-  setPlan(entries: { line: number; action?: RowAction; from?: string | null; code?: string; message?: string }[]) {
+  /**
+   * Records planning decisions for the first row of an e-mail of a company where it is
+   * not the invitation the row was loaded as: a failure, or another action; and, for an
+   * e-mail with later rows (`copies`), leaves those to markDuplicates.
+   */
+  setPlan(cid: number, entries: PlanEntry[]) {
     const act = this.q(`UPDATE rows SET action = ?, from_role = ? WHERE line = ?`);
     const fail = this.q(`UPDATE rows SET code = ?, message = ? WHERE line = ?`);
-    // The common case, a new member, is one statement for the whole page.
-    const invites = this.q(`UPDATE rows SET action = 'invite' WHERE line IN (SELECT value FROM json_each(?))`);
-    const lines: number[] = [];
+    const later = this.q(`UPDATE rows SET action = NULL WHERE code IS NULL AND cid = ? AND email = ? AND line > ?`);
     this.db.transaction(() => {
       for (const e of entries) {
         if (e.code) fail.run(e.code, e.message ?? '', e.line);
-        else if (e.action === 'invite') lines.push(e.line);
-        else act.run(e.action ?? null, e.from ?? null, e.line);
+        else if (e.action !== 'invite') act.run(e.action ?? null, e.from ?? null, e.line);
+        if (e.copies) this.copies += later.run(cid, e.email, e.line).changes;
       }
-      if (lines.length) invites.run(JSON.stringify(lines));
     })();
   }
 
@@ -244,6 +341,8 @@ export class WorkFile {
    * under --continue-on-error reported one failure and one unchanged row).
    */
   markDuplicates(): void {
+    // Later copies are the valid rows without an action (setPlan): without any, nothing to do.
+    if (this.copies === 0) return;
     this.db.exec(`
       CREATE TEMP TABLE IF NOT EXISTS failed_keys (cid INTEGER, email TEXT, role TEXT, line INTEGER, code TEXT, message TEXT,
         PRIMARY KEY (cid, email, role));
@@ -273,6 +372,8 @@ export class WorkFile {
    * planned changes that found the member already so count as unchanged.
    */
   counts(applied = false): CompanyCounts[] {
+    // One company (bindCompanies): one aggregate, without sorting every row by company.
+    const by = this.single ? 'HAVING count(*) > 0' : 'GROUP BY cid ORDER BY first_line';
     const sql = applied
       ? `SELECT cid, min(line) AS first_line,
                 sum(code IS NULL AND action = 'invite' AND outcome IS NULL) AS invite,
@@ -280,19 +381,28 @@ export class WorkFile {
                 sum(code IS NULL AND (action IN ('same', 'dup') OR outcome IS 'unchanged')) AS same,
                 sum(code IS NOT NULL) AS failed,
                 (SELECT count(*) FROM removals m WHERE m.cid = rows.cid AND m.done = 1) AS remove
-           FROM rows WHERE cid IS NOT NULL GROUP BY cid ORDER BY first_line`
+           FROM rows WHERE cid IS NOT NULL ${by}`
       : `SELECT cid, min(line) AS first_line,
                 sum(code IS NULL AND action = 'invite') AS invite,
                 sum(code IS NULL AND action = 'update') AS update_,
                 sum(code IS NULL AND action IN ('same', 'dup')) AS same,
                 sum(code IS NOT NULL) AS failed,
                 (SELECT count(*) FROM removals m WHERE m.cid = rows.cid) AS remove
-           FROM rows WHERE cid IS NOT NULL GROUP BY cid ORDER BY first_line`;
+           FROM rows WHERE cid IS NOT NULL ${by}`;
     return this.q(sql).all() as CompanyCounts[];
+  }
+
+  /**
+   * Whether counts(true) may differ from counts(): applying recorded an outcome that
+   * differs from the plan, or there are removals (counted only once done).
+   */
+  appliedDiffers(): boolean {
+    return this.recorded || this.q(`SELECT 1 FROM removals LIMIT 1`).get() !== undefined;
   }
 
   /** Marks removals as done once their transaction committed. */
   markRemoved(rows: [number, string][]): void {
+    if (rows.length) this.recorded = true;
     const done = this.q(`UPDATE removals SET done = 1 WHERE cid = :cid AND email = :email`);
     this.db.transaction(() => {
       for (const [cid, email] of rows) done.run({ cid, email });
@@ -311,11 +421,21 @@ export class WorkFile {
   }
 
   /** A page of planned changes (invitations and role changes) in line order. */
-  changesPage(afterLine: number, limit: number): PlannedRow[] {
-    return this.q(
-      `SELECT line, cid, email, role, action, from_role FROM rows
+  changesPage(afterLine: number, limit: number): ChangeRow[] {
+    const rows = this.qRaw(
+      `SELECT line, cid, email, role FROM rows
         WHERE line > ? AND code IS NULL AND action IN ('invite', 'update') ORDER BY line LIMIT ?`,
-    ).all(afterLine, limit) as PlannedRow[];
+    ).all(afterLine, limit) as [number, number, string, string][];
+    return rows.map(([line, cid, email, role]) => ({ line, cid, email, role }));
+  }
+
+  /** Whether a planned change follows the line. */
+  hasChangesAfter(line: number): boolean {
+    return (
+      this.q(`SELECT 1 FROM rows WHERE line > ? AND code IS NULL AND action IN ('invite', 'update') LIMIT 1`).get(
+        line,
+      ) !== undefined
+    );
   }
 
   /** A company's planned changes in e-mail order, for showing a plan. */
@@ -359,6 +479,7 @@ export class WorkFile {
    * other planned changes were applied as planned.
    */
   setOutcomes(entries: { line: number; outcome?: 'unchanged'; code?: string; message?: string }[]): void {
+    if (entries.length) this.recorded = true;
     const ok = this.q(`UPDATE rows SET outcome = ? WHERE line = ?`);
     const fail = this.q(`UPDATE rows SET code = ?, message = ?, outcome = NULL WHERE line = ?`);
     this.db.transaction(() => {

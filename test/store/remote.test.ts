@@ -172,6 +172,30 @@ describe.each(engines)('Store semantics on %s', (engine) => {
     }
   });
 
+  it('rows walked with tx.jsonEach (jsonb_each locally, json_each on sqld) give back every value as sent', async () => {
+    // What bulk writes store: odd text (quotes, escapes, control characters, non-BMP,
+    // JSON-looking), the JSON text of audit details, integers past 2^53 in details, nulls.
+    const odd = [
+      'a"b',
+      'a\\b',
+      '\n\t\b\f\r\u0001\u001f\u007f',
+      'é€😀',
+      '\u2028\u2029',
+      '',
+      ' x ',
+      '{"not":"json"}',
+      '\\u0041',
+    ];
+    const rows = odd.map((s, i) => [i, s, JSON.stringify({ error: s, big: 2 ** 53 + 2, f: 1.5 }), i % 2 ? null : -7]);
+    const got = await store.read((tx) =>
+      tx.all<{ i: number; s: string; d: string; n: number | null }>(
+        `SELECT value ->> 0 AS i, value ->> 1 AS s, value ->> 2 AS d, value ->> 3 AS n FROM ${tx.jsonEach}(:rows) ORDER BY key`,
+        { rows: JSON.stringify(rows) },
+      ),
+    );
+    expect(got).toEqual(rows.map(([i, s, d, n]) => ({ i, s, d, n })));
+  });
+
   it('integrityCheck is empty on a healthy store', async () => {
     expect(await store.integrityCheck()).toEqual([]);
   });

@@ -1,6 +1,14 @@
 import type { CompanyRow, PlanRow, Repo } from '../../store/repo.js';
 import type { EngineName } from '../../store/types.js';
-import { WorkFile, type PlannedRow, type Removal, type RowError, type WorkRow } from '../../store/work-file.js';
+import {
+  WorkFile,
+  type CompanyCounts,
+  type ChangeRow,
+  type PlanEntry,
+  type Removal,
+  type RowError,
+  type WorkRow,
+} from '../../store/work-file.js';
 import { type ErrorCode, PlatformError, cancelled, invalid, notFound } from '../../errors.js';
 import { printable } from '../../text.js';
 import { parseRowRole } from '../roles.js';
@@ -271,7 +279,6 @@ export class BulkJob {
     }
     this.stopIfInterrupted('reading the input');
     this.sha256 = fingerprint();
-    this.work.indexRows();
     return this.rowsRead;
   }
 
@@ -337,17 +344,17 @@ export class BulkJob {
       }
     });
     w.bindCompanies();
-    w.failConflictingDuplicates(
-      (email, lines) =>
-        `${email} is listed for one company with different roles, on lines ${lines}; a file must give each member one role.`,
-    );
+    w.indexRows();
     for (const { cid } of w.companies()) {
       const info = this.companies.get(cid)!;
       await this.planCompany(info);
       if (this.opts.prune) await this.planRemovals(info);
     }
     w.markDuplicates();
-    for (const c of w.counts()) {
+    // One pass counts the plan; it is counted again only if seat limits failed rows.
+    let counts = w.counts();
+    let seatFailures = 0;
+    for (const c of counts) {
       const { company, plan, used } = this.companies.get(c.cid)!;
       if (plan.max_users === null) continue;
       if (this.opts.kind === 'import') {
@@ -355,7 +362,7 @@ export class BulkJob {
         const keep = Math.max(0, plan.max_users - used);
         // The count is the company's own; the file's earlier rows take what room is left.
         if (c.invite > keep)
-          w.failInvitesAfter(
+          seatFailures += w.failInvitesAfter(
             c.cid,
             keep,
             'SEAT_LIMIT',
@@ -372,7 +379,8 @@ export class BulkJob {
         );
       }
     }
-    this.planned = this.summary();
+    if (seatFailures > 0) counts = w.counts();
+    this.planned = this.summaryOf(counts);
   }
 
   /** Compares a company's rows with its members, a page of e-mails per read transaction. */
@@ -384,25 +392,48 @@ export class BulkJob {
       const page = this.work.emailsPage(company.id, after, CHUNK_SIZE);
       if (page.length === 0) return;
       after = page[page.length - 1]!.email;
+      // An e-mail on several rows: an e-mail listed with different roles fails on every
+      // line naming it; otherwise its first row is planned (its role is every row's).
+      const groups: { email: string; line: number; role: string; copies: boolean }[] = [];
+      for (const p of page) {
+        if (p.rows === 1) {
+          groups.push({ email: p.email, line: p.line, role: p.role, copies: false });
+          continue;
+        }
+        const rows = this.work.rowsOf(company.id, p.email);
+        if (rows.some((r) => r.role !== rows[0]!.role))
+          this.work.failConflicting(
+            p.email,
+            rows,
+            (email, lines) =>
+              `${email} is listed for one company with different roles, on lines ${lines}; a file must give each member one role.`,
+          );
+        else groups.push({ email: p.email, line: rows[0]!.line, role: rows[0]!.role, copies: true });
+      }
+      if (groups.length === 0) continue;
       const known = await read(this.svc, (r) =>
         r.bulkLookup(
           company.id,
-          page.map((p) => p.email),
+          groups.map((p) => p.email),
         ),
       );
       const byEmail = new Map(known.map((k) => [k.email, k]));
-      this.work.setPlan(
-        page.map((p) => {
-          const k = byEmail.get(p.email);
-          try {
-            if (this.rebound && p.role === 'OWNER') return { line: p.line, action: 'same' as const, from: null };
-            const d = decide(company, p.email, p.role, k?.user_id ?? null, k?.m_role ?? k?.i_role ?? null);
-            return { line: p.line, action: d.action, from: d.from };
-          } catch (e) {
-            return { line: p.line, ...failure(e) };
-          }
-        }),
-      );
+      // Only what differs from the invitation each row was loaded as is written.
+      const entries: PlanEntry[] = [];
+      for (const p of groups) {
+        const k = byEmail.get(p.email);
+        try {
+          const d =
+            this.rebound && p.role === 'OWNER'
+              ? { action: 'same' as const, from: null }
+              : decide(company, p.email, p.role, k?.user_id ?? null, k?.m_role ?? k?.i_role ?? null);
+          if (d.action !== 'invite' || p.copies)
+            entries.push({ line: p.line, email: p.email, copies: p.copies, action: d.action, from: d.from });
+        } catch (e) {
+          entries.push({ line: p.line, email: p.email, copies: p.copies, ...failure(e) });
+        }
+      }
+      if (entries.length) this.work.setPlan(company.id, entries);
     }
   }
 
@@ -429,9 +460,13 @@ export class BulkJob {
 
   /** What the plan would do, per company and in total (before apply, or for a dry run). */
   summary(applied = false): { companies: CompanySummary[]; totals: Totals } {
-    if (!applied && this.planned) return this.planned;
+    if (this.planned && (!applied || !this.work.appliedDiffers())) return this.planned;
+    return this.summaryOf(this.work.counts(applied));
+  }
+
+  private summaryOf(counts: CompanyCounts[]): { companies: CompanySummary[]; totals: Totals } {
     const totals: Totals = { invited: 0, updated: 0, removed: 0, unchanged: 0, failed: 0 };
-    const companies = this.work.counts(applied).map((c) => {
+    const companies = counts.map((c) => {
       const s: CompanySummary = {
         id: c.cid,
         name: this.companies.get(c.cid)?.company.name ?? '',
@@ -656,7 +691,7 @@ export class BulkJob {
         if (page.length === 0) break;
         const lastLine = page[page.length - 1]!.line;
         // The last chunk also closes the run: "every row applied" and "run done" commit together.
-        const isLast = this.work.changesPage(lastLine, 1).length === 0;
+        const isLast = !this.work.hasChangesAfter(lastLine);
         const now = this.svc.now();
         const ts = iso(now);
         const t0 = performance.now();
@@ -860,13 +895,13 @@ export class BulkJob {
     ctx: { actor: Actor },
     runId: number,
     ts: string,
-    rows: PlannedRow[],
+    rows: ChangeRow[],
     removals: Removal[],
     out: PageOutcome,
   ): Promise<void> {
     const via = this.opts.kind;
     const audit: [number, string, string, string | null, Record<string, unknown>][] = [];
-    const byCompany = new Map<number, { rows: PlannedRow[]; removals: Removal[] }>();
+    const byCompany = new Map<number, { rows: ChangeRow[]; removals: Removal[] }>();
     for (const row of rows) {
       let g = byCompany.get(row.cid);
       if (!g) byCompany.set(row.cid, (g = { rows: [], removals: [] }));
