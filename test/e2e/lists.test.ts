@@ -222,11 +222,14 @@ function csvOf(m: Member): string {
 describe.each(engines())('large lists on %s', (engine) => {
   const fresh = useStore(engine);
 
-  it('a company of 60,000 members with long names lists, filters and exports (on sqld: no response-size failure)', async () => {
+  // On sqld the company must be bigger than one answer may be (10 MB): 60,000 members with
+  // long names. A local file has no such limit; there the same checks run on 6,000 (the
+  // 1,000,000-member runs are the benchmark's: scripts/bench/lists.mjs).
+  const total = engine === 'libsql' ? 60_000 : 6_000;
+  it(`a company of ${total.toLocaleString('en')} members with long names lists, filters and exports (on sqld: no response-size failure)`, async () => {
     const t = await fresh();
-    const total = 60_000;
     const long = (i: number) => `${'Long'.repeat(24)}${String(i).padStart(4, '0')}`.slice(-100);
-    const { zed } = await bigCompany(t, 20_000, total - 20_000, {
+    const { zed } = await bigCompany(t, total / 3, total - total / 3, {
       email: (i) => `${'a.very.long.mailbox.name'.repeat(2)}.${String((i * 37) % total).padStart(6, '0')}@example.com`,
       name: long,
       lastName: long,
