@@ -11,7 +11,6 @@
 // bin/platformctl.js (CommonJS too: bin/package.json) requires dist/main.js.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,13 +87,10 @@ await build({
   // npm packages stay external (heavy ones are imported lazily by the code) except
   // commander, which every run needs: bundled, it is one file to read instead of seven.
   external: Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d)),
-  // The source is ESM: its import.meta.url is this file's URL.
-  // The first line names this build: bin/load-main.js uses dist/main.js.cache only if it
-  // was made from the same build (see codeCache below).
-  // `$import` stands for import() (see lazyImports below).
+  // The source is ESM: its import.meta.url is this file's URL. `$import` stands for
+  // import() (see lazyImports below).
   banner: {
     js: [
-      `/* platformctl build ${randomBytes(16).toString('hex')} */`,
       "const __platformctlUrl = require('node:url').pathToFileURL(__filename).href;",
       "const $import = typeof __platformctlImport === 'function' ? __platformctlImport : (s) => import(s);",
     ].join('\n'),
