@@ -27,7 +27,7 @@ const MAX_CACHE_BYTES = 32 * 1024 * 1024;
 
 const sha256 = (data) => require('node:crypto').createHash('sha256').update(data).digest('hex');
 
-/** The first line of a cache made from `source` whose V8 data is `payload`. */
+/** The first line of a cache made from `source` (the bytes of dist/main.js) whose V8 data is `payload`. */
 function cacheHeader(source, payload) {
   return JSON.stringify({ source: sha256(source), payload: sha256(payload), file: MAIN }) + '\n';
 }
@@ -58,7 +58,7 @@ function readRegularFile(file) {
   }
 }
 
-/** The V8 data of the cache if it was made from exactly this source, at this path, and is intact. */
+/** The V8 data of the cache if it was made from exactly these bytes of dist/main.js, at this path, and is intact. */
 function readCache(source) {
   const data = readRegularFile(CACHE);
   if (!data) return undefined;
@@ -80,18 +80,19 @@ function importFromDist(specifier) {
 }
 
 /**
- * Returns { exports, script, source }: the bundle's exports (main), the compiled script and
- * its source, from which scripts/code-cache.cjs makes the cache.
+ * Returns { exports, script, bytes }: the bundle's exports (main), the compiled script and
+ * the bytes of its source, from which scripts/code-cache.cjs makes the cache.
  */
 function loadMain({ useCache = true } = {}) {
-  const source = fs.readFileSync(MAIN, 'utf8');
+  const bytes = fs.readFileSync(MAIN);
+  const source = bytes.toString('utf8');
   // CommonJS's wrapper, plus the import() the bundle uses instead of its own ($import).
   const wrapped = `(function (exports, require, module, __filename, __dirname, __platformctlImport) { ${source}\n});`;
-  const script = new vm.Script(wrapped, { filename: MAIN, cachedData: useCache ? readCache(source) : undefined });
+  const script = new vm.Script(wrapped, { filename: MAIN, cachedData: useCache ? readCache(bytes) : undefined });
   const mod = new Module(MAIN, module);
   mod.filename = MAIN;
   script.runInThisContext()(mod.exports, Module.createRequire(MAIN), mod, MAIN, DIST, importFromDist);
-  return { exports: mod.exports, script, source };
+  return { exports: mod.exports, script, bytes };
 }
 
 module.exports = { loadMain, cacheHeader, CACHE };

@@ -8,10 +8,10 @@
 const { writeFileSync } = require('node:fs');
 const { loadMain, cacheHeader, CACHE } = require('../bin/load-main.js');
 
-const { exports: program, script, source } = loadMain();
+const { exports: program, script, bytes } = loadMain();
 process.on('exit', () => {
   const payload = script.createCachedData();
-  writeFileSync(CACHE, Buffer.concat([Buffer.from(cacheHeader(source, payload)), payload]));
+  writeFileSync(CACHE, Buffer.concat([Buffer.from(cacheHeader(bytes, payload)), payload]));
 });
 void program.main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;

@@ -1,3 +1,5 @@
+import { isatty } from 'node:tty';
+
 /** A place text goes: stdout or stderr (a buffer in tests). */
 export interface Sink {
   write(text: string): void;
@@ -98,14 +100,18 @@ export function colorFor(isTTY: boolean, env: NodeJS.ProcessEnv, noColorFlag: bo
 
 /** The real process streams. */
 export function systemIO(opts: { noColor: boolean; env: NodeJS.ProcessEnv }): IOStreams {
-  const isStdinTTY = Boolean(process.stdin.isTTY);
+  // Asked of the descriptor, not of process.stdin: making that stream (a socket or a file
+  // stream for a pipe) costs ~3 ms, and most commands never read their input.
+  const isStdinTTY = isatty(0);
   const isStdoutTTY = Boolean(process.stdout.isTTY);
   const isStderrTTY = Boolean(process.stderr.isTTY);
   return {
     out: { write: (t) => void process.stdout.write(t), drain: () => drained(process.stdout) },
     err: { write: (t) => void process.stderr.write(t) },
     errStream: process.stderr,
-    stdin: process.stdin,
+    get stdin() {
+      return process.stdin;
+    },
     isStdinTTY,
     isStdoutTTY,
     isStderrTTY,
