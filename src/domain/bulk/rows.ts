@@ -344,6 +344,14 @@ async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
               `Line ${line}: the CSV header must name the columns email and role (and optionally company), as in "email,role,company"; found "${printable(record.join(','))}".${headerHint(names)}`,
             );
           }
+          // A column named twice: which one holds the value would be a guess.
+          const twice = (['email', 'role', 'company'] as const).find(
+            (k) => cols![k] !== undefined && names.lastIndexOf(k) !== cols![k],
+          );
+          if (twice)
+            throw invalid(
+              `Line ${line}: the CSV header names the column ${twice} twice (columns ${cols[twice]! + 1} and ${names.lastIndexOf(twice) + 1}); keep one of them.`,
+            );
           continue;
         }
         if (++count > MAX_ROWS) throw tooMany();

@@ -40,6 +40,16 @@ describe('readRows (CSV)', () => {
     await expect(rows('', 'csv')).rejects.toThrow(/CSV is empty/);
   });
 
+  it('refuses a header naming a column twice, whichever column and whatever its spelling', async () => {
+    await expect(rows('email,role,EMAIL\na@example.com,MANAGER,b@example.com\n', 'csv')).rejects.toThrow(
+      'Line 1: the CSV header names the column email twice (columns 1 and 3); keep one of them.',
+    );
+    await expect(rows('\n role ,email,Role\n', 'csv')).rejects.toThrow(
+      'Line 2: the CSV header names the column role twice (columns 1 and 3); keep one of them.',
+    );
+    await expect(rows('email,role,company,company\n', 'csv')).rejects.toThrow(/column company twice/);
+  });
+
   it('turns an unclosed quote into INVALID_INPUT for the whole file', async () => {
     const e = await rows('email,role\n"x@example.com,MANAGER\n', 'csv').catch((x: unknown) => x);
     expect(e).toBeInstanceOf(PlatformError);
