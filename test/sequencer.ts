@@ -1,50 +1,61 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The slowest files, slowest first (as measured by a whole run on two cores).
+ * The slowest files, slowest first (as measured by a whole run: CI on two cores, 2026-12-01).
  * CI has no vitest cache, so without this list the files would start in order of their
  * size in bytes, and a long file starting last leaves one worker alone at the end. Longest
- * first lets the two workers finish together; files not listed follow in vitest's own order
+ * first lets the workers finish together; files not listed follow in vitest's own order
  * (its cache of durations when there is one, else size). Keep it roughly up to date when a
  * file becomes much slower or faster; a stale order only costs wall time, never coverage.
  */
 export const SLOWEST = [
-  'test/e2e/lists.test.ts',
   'test/e2e/faults-import.test.ts',
+  'test/e2e/lists.test.ts',
   'test/e2e/throttle.test.ts',
-  'test/e2e/member.test.ts',
   'test/e2e/company.test.ts',
+  'test/e2e/member.test.ts',
   'test/e2e/fuzz.test.ts',
   'test/e2e/store-paths.test.ts',
   'test/e2e/session.test.ts',
   'test/e2e/replica.test.ts',
-  'test/e2e/import.test.ts',
-  'test/e2e/faults.test.ts',
-  'test/e2e/fuzz-import.test.ts',
   'test/e2e/password.test.ts',
-  'test/e2e/staff.test.ts',
+  'test/e2e/staff-tools.test.ts',
+  'test/e2e/plan.test.ts',
+  'test/e2e/import.test.ts',
+  'test/e2e/sync.test.ts',
   'test/e2e/audit-coverage.test.ts',
   'test/e2e/security.test.ts',
-  'test/e2e/identity.test.ts',
-  'test/e2e/staff-tools.test.ts',
-  'test/e2e/soak.test.ts',
+  'test/e2e/fuzz-import.test.ts',
   'test/e2e/remote.test.ts',
+  'test/e2e/soak.test.ts',
+  'test/e2e/identity.test.ts',
+  'test/e2e/faults.test.ts',
+  'test/e2e/device-source.test.ts',
+  'test/e2e/newcomer.test.ts',
+  'test/e2e/staff.test.ts',
   'test/e2e/store.test.ts',
-  'test/e2e/plan.test.ts',
-  'test/e2e/sync.test.ts',
   'test/e2e/completion-shells.test.ts',
-  'test/e2e/account.test.ts',
-  'test/e2e/confirm.test.ts',
   'test/e2e/audit.test.ts',
-  'test/e2e/seats.test.ts',
-  'test/store/remote.test.ts',
-  'test/e2e/seed.test.ts',
-  'test/e2e/pty.test.ts',
+  'test/e2e/account.test.ts',
   'test/e2e/export.test.ts',
+  'test/e2e/bulk-interrupt.test.ts',
+  'test/store/remote.test.ts',
+  'test/e2e/password-stdin-tty.test.ts',
+  'test/e2e/confirm.test.ts',
+  'test/e2e/register-known-device.test.ts',
   'test/e2e/ids.test.ts',
-  'test/e2e/self-demotion.test.ts',
-  'test/e2e/confirm-pty.test.ts',
   'test/e2e/completion.test.ts',
+  'test/e2e/confirm-pty.test.ts',
+  'test/e2e/seats.test.ts',
+  'test/e2e/pty.test.ts',
+  'test/domain/identity-text.test.ts',
+  'test/e2e/remote-lock-wait.test.ts',
+  'test/e2e/self-demotion.test.ts',
+  'test/e2e/seed.test.ts',
+  'test/e2e/completion-ambiguous.test.ts',
+  'test/scripts/code-cache.test.ts',
+  'test/reporters/cannot-run.test.ts',
+  'test/domain/bulk/csv-records.test.ts',
 ];
 
 export default class SlowestFirst extends BaseSequencer {
