@@ -14,8 +14,13 @@ import { grantStaff } from '../../src/domain/staff.js';
 import { openStore } from '../../src/store/open.js';
 import type { Repo } from '../../src/store/repo.js';
 import type { Params, Store } from '../../src/store/types.js';
+import { Sqld, sqldBinary } from '../e2e/sqld.js';
 import { bufferIO } from './io.js';
 import { FAST_KDF } from './kdf.js';
+
+/** The two engines every rule is checked on: a local SQLite file and a libSQL server (sqld). */
+export type Engine = 'local' | 'libsql';
+export const ENGINES: readonly Engine[] = ['local', 'libsql'];
 
 /** The password every fixture user registers with (hashed with FAST_KDF: microseconds). */
 export const TEST_PASSWORD = 'correct horse battery';
@@ -53,22 +58,46 @@ export class Fixture {
   private staff: TestUser | undefined;
 
   private constructor(
+    readonly engine: Engine,
     readonly dir: string,
     readonly store: Store,
     readonly services: Services,
+    private readonly sqld?: Sqld,
   ) {}
 
-  /** A new, migrated store in a temporary directory. */
-  static async open(): Promise<Fixture> {
+  /**
+   * A new, migrated store in a temporary directory: a local file, or (`libsql`) an empty
+   * sqld server of its own, opened through @libsql/client as the CLI opens a URL.
+   */
+  static async open(engine: Engine = 'local'): Promise<Fixture> {
     const dir = mkdtempSync(join(tmpdir(), 'platformctl-unit-'));
     const path = join(dir, 'platform.db');
-    const store = await openStore({ engine: 'local', path, key: path });
-    return new Fixture(dir, store, { store, now: () => new Date(), kdf: FAST_KDF });
+    let sqld: Sqld | undefined;
+    try {
+      if (engine === 'libsql') {
+        if (!sqldBinary()) throw new Error('sqld not found: run scripts/fetch-sqld.sh (npm test does) or set SQLD_BIN');
+        sqld = await new Sqld({ dataDir: join(dir, 'sqld') }).start();
+      }
+      const store = sqld
+        ? await openStore({ engine: 'libsql', url: sqld.url, key: sqld.url, display: sqld.url })
+        : await openStore({ engine: 'local', path, key: path });
+      return new Fixture(engine, dir, store, { store, now: () => new Date(), kdf: FAST_KDF }, sqld);
+    } catch (e) {
+      await sqld?.stop();
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
   }
 
-  /** The store's file (for a second connection, a backup, a look from outside). */
+  /** The local store's file (for a second connection, a backup, a look from outside). */
   get path(): string {
+    if (this.sqld) throw new Error('fixture.path: a libsql fixture has no file (use fixture.location)');
     return join(this.dir, 'platform.db');
+  }
+
+  /** The store's location as a --store value: the file's path, or the server's URL. */
+  get location(): string {
+    return this.sqld ? this.sqld.url : this.path;
   }
 
   /** Registers a user (and their main company "<last> Company") and returns their session. */
@@ -211,9 +240,9 @@ export class Fixture {
     return emails;
   }
 
-  /** The location key a command's storeKey() gives for this store (a local store's is its path). */
+  /** The location key a command's storeKey() gives for this store (a local store's path, a server's URL). */
   get storeKey(): string {
-    return this.path;
+    return this.location;
   }
 
   /**
@@ -251,16 +280,24 @@ export class Fixture {
   }
 
   async close(): Promise<void> {
-    await this.store.close();
-    rmSync(this.dir, { recursive: true, force: true });
+    try {
+      await this.store.close();
+    } finally {
+      await this.sqld?.stop();
+      rmSync(this.dir, { recursive: true, force: true });
+    }
   }
 }
 
-/** One Fixture for the tests of a describe block (or file): opened before them, removed after. */
-export function useFixture(): () => Fixture {
+/**
+ * One Fixture for the tests of a describe block (or file): opened before them, removed
+ * after. Rules that the store enforces (or that a dialect could bend) are checked on both
+ * engines: `describe.each(ENGINES)('… on %s', (engine) => { const fx = useFixture(engine); … })`.
+ */
+export function useFixture(engine: Engine = 'local'): () => Fixture {
   let fx: Fixture | undefined;
   beforeAll(async () => {
-    fx = await Fixture.open();
+    fx = await Fixture.open(engine);
   });
   afterAll(async () => {
     await fx?.close();

@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/member/invite.js';
 import { listMembers } from '../../../src/domain/members.js';
 import { deleteAccount } from '../../../src/domain/accounts.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 
-describe('member invite run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('member invite run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, bob: TestUser, adm: TestUser, mgr: TestUser, des: TestUser, inv: TestUser;
   let carol: TestUser, sue: TestUser, gus: TestUser;
 
