@@ -28,9 +28,10 @@ export const walSize = (p: string) => {
 
 /**
  * Starts the CLI on the test's store and SIGKILLs it at the kill point. A "wal" point
- * polls the write-ahead log with a busy loop (a commit lasts milliseconds) and kills a
- * spin after it starts growing (past minWalBytes: a WAL's 32-byte header alone is no commit
- * yet, which matters when the command reads for long before it writes). Returns whether the process finished first, with its result.
+ * polls the write-ahead log every millisecond and kills a spin after it starts growing
+ * (past minWalBytes: a WAL's 32-byte header alone is no commit yet, which matters when the
+ * command reads for long before it writes). Returns whether the process finished first,
+ * with its result.
  */
 export async function runAndKill(
   t: TestStore,
@@ -62,8 +63,10 @@ export async function runAndKill(
         while (performance.now() < until);
         break;
       }
-      // Yield now and then so the child's exit can be noticed.
-      await new Promise((r) => setImmediate(r));
+      // Poll every millisecond: a commit writes to the log for longer than that, and a
+      // loop that only yielded (setImmediate) kept one of CI's two cores busy for the
+      // seconds the child reads and checks its input before it writes (~19 s CPU a run).
+      await new Promise((r) => setTimeout(r, 1));
     }
   }
   const early = finished || child.exitCode !== null;
