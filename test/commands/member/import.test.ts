@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { run, type ImportOptions } from '../../../src/commands/member/import.js';
 import { update } from '../../../src/domain/accounts.js';
 import { listMembers } from '../../../src/domain/members.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { billing } from '../../../src/domain/plans.js';
+import { run as exportRun } from '../../../src/commands/member/export.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 
 type Report = {
   invited: number;
@@ -20,12 +22,12 @@ type Report = {
 };
 
 /**
- * member import's rules through run(), on a local store (docs/bulk.md). What needs a
- * process or the other engine stays in e2e: import.test.ts (exit codes, both engines),
- * faults-import.test.ts (kills, sqld dying, chunked runs), fuzz-import.test.ts.
+ * member import's rules through run(), on both engines (docs/bulk.md). What needs a
+ * process stays in e2e: import.test.ts (the real file reader and stdin, exit codes as the
+ * shell sees them), faults-import.test.ts (kills, sqld dying, chunked runs), fuzz-import.test.ts.
  */
-describe('member import run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('member import run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, bob: TestUser, carol: TestUser, dan: TestUser, sue: TestUser;
   let n = 0;
 
@@ -79,6 +81,12 @@ describe('member import run()', () => {
   const report = (r: { out: string }) => JSON.parse(r.out) as Report;
   const members = async (who: TestUser, company?: string) =>
     (await listMembers(fx().services, who.cred, { company })).members.map((m) => `${m.email} ${m.role} ${m.status}`);
+  /** A company's audit log, newest first, with its details parsed. */
+  const audit = async (companyId: number) =>
+    (await fx().read((r) => r.auditPage({ companyId }, 1000))).map((e) => ({
+      ...e,
+      details: e.details === null ? null : (JSON.parse(e.details) as Record<string, unknown>),
+    }));
 
   it('quoted CSV (BOM, CRLF, commas, quotes, line breaks, non-ASCII): bad lines numbered as in the file; any bad line writes nothing', async () => {
     await update(fx().services, ann.cred, { companyName: 'Müller, "Söhne" & Co' });
@@ -131,6 +139,27 @@ describe('member import run()', () => {
       'bob@example.com DESIGNER INVITED',
       'jürgen@example.com MANAGER PENDING',
     ]);
+
+    // A re-run changes nothing (the bad lines are listed again) and leaves no new audit entry.
+    const again = await imp(ann, { file: csv }, { json: true, continueOnError: true });
+    expect(again.error).toBeUndefined();
+    expect(report(again)).toMatchObject({ invited: 0, updated: 0, unchanged: 2, failed: 4, run: null });
+    const log = await audit(ann.company.id);
+    const summary = log.filter((e) => e.action === 'member.import');
+    expect(summary).toHaveLength(1);
+    expect(summary[0]).toMatchObject({
+      actor_email: 'ann@example.com',
+      company_name: 'Müller, "Söhne" & Co',
+      target: csv,
+      details: { run: expect.any(Number), invited: 2, updated: 0, unchanged: 0, failed: 4 },
+    });
+    // Every change has its own entry, carrying the run's id.
+    const runId = summary[0]!.details!.run;
+    const changes = log.filter((e) => e.details?.run === runId && e.action !== 'member.import');
+    expect(changes.map((e) => [e.action, e.target, e.details!.role, e.details!.status, e.actor_email]).sort()).toEqual([
+      ['member.invite', 'bob@example.com', 'DESIGNER', 'INVITED', 'ann@example.com'],
+      ['member.invite', 'jürgen@example.com', 'MANAGER', 'PENDING', 'ann@example.com'],
+    ]);
   });
 
   it('a re-run changes nothing and writes no audit entry; the first run audited a summary and each change with its run', async () => {
@@ -158,13 +187,19 @@ describe('member import run()', () => {
     expect(dry.err).toBe('! Dry run: nothing was written (would be 2 invited, 0 updated, 0 unchanged).\n');
     expect(report(await imp(carol, { stdin: jsonl }, { format: 'jsonl', dryRun: true, json: true }))).toMatchObject({
       invited: 2,
+      updated: 0,
+      unchanged: 0,
+      failed: 0,
+      errors: [],
       dryRun: true,
       applied: false,
       run: null,
     });
     expect(await members(carol)).toEqual(['carol@example.com OWNER ACTIVE']);
+    expect((await audit(carol.company.id)).filter((e) => e.action.startsWith('member.'))).toEqual([]);
     expect(report(await imp(carol, { stdin: jsonl }, { format: 'jsonl', json: true }))).toMatchObject({
       invited: 2,
+      failed: 0,
       applied: true,
     });
     // By extension, .jsonl is JSON Lines: one role changes, one stays, one line is not JSON.
@@ -191,8 +226,10 @@ describe('member import run()', () => {
       'Line 1: a quote (") in the middle of a field that does not start with one. Nothing was imported. (JSON Lines need --format jsonl or a .jsonl file.)',
     );
     const header = await imp(dan, { stdin: 'mail,role\nq@example.com,MANAGER\n' });
+    expect(header.error).toMatchObject({ code: 'INVALID_INPUT', exitCode: 2 });
     expect(header.error!.message).toMatch(/^Line 1: the CSV header must name the columns email and role/);
     const broken = await imp(dan, { stdin: 'email,role\n"z@example.com,MANAGER\n' }, { continueOnError: true });
+    expect(broken.error).toMatchObject({ code: 'INVALID_INPUT', exitCode: 2 });
     expect(broken.error!.message).toMatch(/^Line 2: a field opens a quote \("\) that is never closed/);
     const missing = await imp(dan, { file: join(fx().dir, 'nope.csv') });
     expect(missing.error).toMatchObject({ code: 'INVALID_INPUT', exitCode: 2 });
@@ -230,6 +267,16 @@ describe('member import run()', () => {
     expect(await members(dan)).toEqual(['dan@example.com OWNER ACTIVE']);
     const twice = 'email,role\ny@example.org,DESIGNER\ny@example.org,designer\n';
     expect(report(await imp(dan, { stdin: twice }, { json: true }))).toMatchObject({ invited: 1, unchanged: 1 });
+    // Re-runs report no change and write no audit entry.
+    const entries = (await audit(dan.company.id)).length;
+    for (let i = 0; i < 2; i++)
+      expect(report(await imp(dan, { stdin: twice }, { json: true }))).toMatchObject({
+        invited: 0,
+        updated: 0,
+        unchanged: 2,
+        run: null,
+      });
+    expect((await audit(dan.company.id)).length).toBe(entries);
   });
 
   it('on a terminal the error table shows the first 20 bad lines and counts the rest; piped lists them all', async () => {
@@ -274,37 +321,65 @@ describe('member import run()', () => {
         'p1@example.com,MANAGER,\n' + // 4
         'p2@example.com,MANAGER,\n' + // 5
         'p3@example.com,MANAGER,\n' + // 6: seat limit (FREE: Eve and two more)
-        'p1@example.com,manager,\n' + // 7: the same row again (unchanged)
-        'x3@example.com,MANAGER,No Such Company\n' + // 8
-        'x2@example.com,DESIGNER,Fox Company\n', // 9: Fox is full too (Fay, Eve, Gil)
+        'p4@example.com,DESIGNER,\n' + // 7: seat limit
+        'p1@example.com,manager,\n' + // 8: the same row again (unchanged)
+        'x3@example.com,MANAGER,No Such Company\n' + // 9
+        'x2@example.com,DESIGNER,Fox Company\n', // 10: Fox is full too (Fay, Eve, Gil)
     );
     const r = await imp(eve, { file: csv }, { json: true });
     expect(r.error).toMatchObject({ code: 'PERMISSION_DENIED', exitCode: 4 });
     expect(report(r).errors.map((e) => [e.line, e.code])).toEqual([
       [2, 'PERMISSION_DENIED'],
       [6, 'SEAT_LIMIT'],
-      [8, 'NOT_FOUND'],
-      [9, 'SEAT_LIMIT'],
+      [7, 'SEAT_LIMIT'],
+      [9, 'NOT_FOUND'],
+      [10, 'SEAT_LIMIT'],
     ]);
     expect(report(r).errors[1]!.message).toBe(
       'Plan FREE of "Evans Company" allows 3 users; it has 1, and the 2 invitations on earlier lines of the file take the rest. Ask support to change the plan.',
     );
+    // All or nothing: no company was changed.
+    expect(await members(fay)).toEqual(['fay@example.com OWNER ACTIVE', 'eve@example.com ADMINISTRATOR ACTIVE']);
+    expect(await members(eve)).toEqual(['eve@example.com OWNER ACTIVE']);
+
     const ok = report(await imp(eve, { file: csv }, { json: true, continueOnError: true }));
-    expect(ok).toMatchObject({ invited: 3, updated: 0, unchanged: 1, failed: 4 });
+    expect(ok).toMatchObject({ invited: 3, updated: 0, unchanged: 1, failed: 5 });
     // Per company, in the order the file first names them.
     expect(ok.companies.map((c) => [c.name, c.invited, c.updated, c.unchanged, c.failed])).toEqual([
       ['Fox Company', 1, 0, 0, 1],
-      ['Evans Company', 2, 0, 1, 1],
+      ['Evans Company', 2, 0, 1, 2],
     ]);
     expect(await members(fay)).toEqual([
       'fay@example.com OWNER ACTIVE',
       'eve@example.com ADMINISTRATOR ACTIVE',
       'gil@example.com MANAGER INVITED',
     ]);
+    expect(await members(eve)).toEqual([
+      'eve@example.com OWNER ACTIVE',
+      'p1@example.com MANAGER PENDING',
+      'p2@example.com MANAGER PENDING',
+    ]);
+    expect((await billing(fx().services, eve.cred, { id: eve.company.id })).users).toBe(3);
+    // Where Eve is only MANAGER nothing changed.
+    expect(await members(gil)).toEqual(['gil@example.com OWNER ACTIVE', 'eve@example.com MANAGER ACTIVE']);
     // A role change needs no seat, even in a full company.
     expect(report(await imp(eve, { stdin: 'email,role\np1@example.com,DESIGNER\n' }, { json: true }))).toMatchObject({
+      invited: 0,
       updated: 1,
+      unchanged: 0,
       failed: 0,
+    });
+    // One summary entry per company, in each company's log, and one entry per change.
+    const fox = (await audit(fay.company.id)).filter(
+      (e) => e.details?.via === 'import' || e.action === 'member.import',
+    );
+    expect(fox.map((e) => [e.action, e.target]).sort()).toEqual([
+      ['member.import', csv],
+      ['member.invite', 'gil@example.com'],
+    ]);
+    expect(fox.find((e) => e.action === 'member.import')).toMatchObject({
+      actor_email: 'eve@example.com',
+      details: { invited: 1, updated: 0, failed: 1 },
     });
   });
 
@@ -330,7 +405,14 @@ describe('member import run()', () => {
     ]);
     await fx().join(kim, lee, 'administrator');
     await fx().switchTo(kim, kim.company.id);
-    const exported = `email,role,company\nkim@example.com,OWNER,${kim.company.id}\ny@example.org,DESIGNER,${kim.company.id}\n`;
+    // The shipped example: export one company (member export's own output), import it into another.
+    await fx().invite(kim, ['y@example.org'], 'DESIGNER');
+    const ex = fx().call(kim);
+    await exportRun({ ...ex.deps, company: String(kim.company.id) });
+    const exported = ex.stdout();
+    expect(exported).toBe(
+      `email,role,company\nkim@example.com,OWNER,${kim.company.id}\ny@example.org,DESIGNER,${kim.company.id}\n`,
+    );
     const copy = await imp(kim, { stdin: exported }, { company: 'Lane Company', json: true });
     expect(copy.error).toBeUndefined();
     expect(report(copy)).toMatchObject({ invited: 1, updated: 0, unchanged: 1, failed: 0, errors: [] });
