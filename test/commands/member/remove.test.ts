@@ -4,12 +4,12 @@ import { show } from '../../../src/domain/accounts.js';
 import { listCompanies } from '../../../src/domain/companies.js';
 import { listMembers } from '../../../src/domain/members.js';
 import { CONFIRMATIONS, confirmer } from '../../../src/io/confirm.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 import { scriptedPrompter, type Step } from '../scripted-prompter.js';
 
 /** Removing oneself is in self-demotion.test.ts; the confirmation on a real terminal in e2e/confirm-pty. */
-describe('member remove run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('member remove run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, adm: TestUser, mgr: TestUser, des: TestUser, sue: TestUser;
 
   beforeAll(async () => {
