@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/member/remove.js';
 import { show } from '../../../src/domain/accounts.js';
 import { listCompanies } from '../../../src/domain/companies.js';
+import { checkStore } from '../../../src/domain/health.js';
 import { listMembers } from '../../../src/domain/members.js';
 import { CONFIRMATIONS, confirmer } from '../../../src/io/confirm.js';
 import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
@@ -150,6 +151,8 @@ describe.each(ENGINES)('member remove run() on %s', (engine) => {
     expect((await listCompanies(fx().services, mgr.cred)).map((c) => [c.name, c.current])).toEqual([
       ['Manager Company', false],
     ]);
+    // Cleared in the store, not only hidden: `store check` finds no current company that is not theirs.
+    expect((await checkStore(fx().store)).problems).toEqual([]);
     const e = await failure(remove(mgr, 'x@example.com', { yes: true }));
     expect(e).toMatchObject({ code: 'NOT_FOUND', exitCode: 5 });
     expect(e.message).toMatch(/^You have no current company/);
