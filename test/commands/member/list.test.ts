@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run, type ListOptions } from '../../../src/commands/member/list.js';
 import { deleteAccount } from '../../../src/domain/accounts.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 
 type Member = { email: string; firstName: string | null; lastName: string | null; role: string; status: string };
 
@@ -11,8 +11,8 @@ type Member = { email: string; firstName: string | null; lastName: string | null
  * more than two pages (MEMBER_PAGE), for order, filters and paging. Process-level
  * behaviour (exit codes, pipes, sqld's response size) stays in e2e/lists.test.ts.
  */
-describe('member list run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('member list run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, adm: TestUser, mgr: TestUser, des: TestUser, inv: TestUser, bob: TestUser, zed: TestUser;
   let sue: TestUser, gus: TestUser;
   let order: string[];
@@ -217,9 +217,11 @@ describe('member list run()', () => {
       });
   });
 
-  it('every member may list (MANAGER and DESIGNER too); SUPPORT any company by id', async () => {
-    for (const who of [adm, mgr, des]) expect(await emailsOf(who, { company: 'Smith Company' })).toHaveLength(6);
-    expect(await emailsOf(sue, { company: String(ann.company.id) })).toHaveLength(6);
+  it('every member may list (MANAGER and DESIGNER too) and sees what the OWNER sees; SUPPORT any company by id', async () => {
+    const owners = await json(ann);
+    expect(owners).toHaveLength(6);
+    for (const who of [adm, mgr, des]) expect(await json(who, { company: 'Smith Company' }), who.email).toEqual(owners);
+    expect(await json(sue, { company: String(ann.company.id) })).toEqual(owners);
   });
 
   it('an invitation not accepted (exit 4), a company not yours (exit 5), no current company (exit 5), signed out (exit 3)', async () => {

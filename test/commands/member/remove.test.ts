@@ -2,14 +2,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/member/remove.js';
 import { show } from '../../../src/domain/accounts.js';
 import { listCompanies } from '../../../src/domain/companies.js';
+import { checkStore } from '../../../src/domain/health.js';
 import { listMembers } from '../../../src/domain/members.js';
 import { CONFIRMATIONS, confirmer } from '../../../src/io/confirm.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 import { scriptedPrompter, type Step } from '../scripted-prompter.js';
 
 /** Removing oneself is in self-demotion.test.ts; the confirmation on a real terminal in e2e/confirm-pty. */
-describe('member remove run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('member remove run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, adm: TestUser, mgr: TestUser, des: TestUser, sue: TestUser;
 
   beforeAll(async () => {
@@ -150,6 +151,8 @@ describe('member remove run()', () => {
     expect((await listCompanies(fx().services, mgr.cred)).map((c) => [c.name, c.current])).toEqual([
       ['Manager Company', false],
     ]);
+    // Cleared in the store, not only hidden: `store check` finds no current company that is not theirs.
+    expect((await checkStore(fx().store)).problems).toEqual([]);
     const e = await failure(remove(mgr, 'x@example.com', { yes: true }));
     expect(e).toMatchObject({ code: 'NOT_FOUND', exitCode: 5 });
     expect(e.message).toMatch(/^You have no current company/);

@@ -2,12 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/member/set-role.js';
 import { listMembers } from '../../../src/domain/members.js';
 import { confirmer } from '../../../src/io/confirm.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 import { scriptedPrompter } from '../scripted-prompter.js';
 
 /** Asking oneself before a self-demotion is in self-demotion.test.ts; here, everyone else's rules. */
-describe('member set-role run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('member set-role run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, adm: TestUser, mgr: TestUser, des: TestUser, inv: TestUser, bob: TestUser, sue: TestUser;
 
   beforeAll(async () => {
