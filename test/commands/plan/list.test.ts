@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/plan/list.js';
 import { createPlan } from '../../../src/domain/plans.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 
-describe('plan list run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('plan list run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser;
 
   beforeAll(async () => {

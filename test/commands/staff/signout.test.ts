@@ -3,12 +3,12 @@ import { run } from '../../../src/commands/staff/signout.js';
 import { login } from '../../../src/domain/accounts.js';
 import { createToken } from '../../../src/domain/api-tokens.js';
 import { tokenStates } from '../../../src/domain/auth.js';
-import { failure, TEST_PASSWORD, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, TEST_PASSWORD, useFixture, type TestUser } from '../../helpers/services.js';
 
 // What test/commands/staff/tools.test.ts does not cover already: the line for someone
 // else, the store afterwards (sessions and API tokens refused), an unknown e-mail.
-describe('staff signout run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('staff signout run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let sue: TestUser, ann: TestUser, bob: TestUser;
 
   beforeAll(async () => {

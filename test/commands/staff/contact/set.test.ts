@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../../src/commands/staff/contact/set.js';
-import { failure, useFixture, type TestUser } from '../../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../../helpers/services.js';
 
 /** What a contact may be is checked in staff/tools.test.ts (checkContact); here, the command. */
-describe('staff contact set run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('staff contact set run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, sue: TestUser;
 
   beforeAll(async () => {
