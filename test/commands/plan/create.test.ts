@@ -56,6 +56,23 @@ describe.each(ENGINES)('plan create run() on %s', (engine) => {
     });
   });
 
+  it('--json: a custom plan as stored, maxUsers null when unlimited', async () => {
+    expect(
+      JSON.parse((await create(sue, { name: 'OPEN-DEAL', unlimited: true, custom: true }, { json: true })).out),
+    ).toEqual({
+      name: 'OPEN-DEAL',
+      maxUsers: null,
+      custom: true,
+    });
+    expect(
+      JSON.parse((await create(sue, { name: 'HUGE-DEAL', maxUsers: 500, custom: true }, { json: true })).out),
+    ).toEqual({
+      name: 'HUGE-DEAL',
+      maxUsers: 500,
+      custom: true,
+    });
+  });
+
   it('a name taken (in any case) is ALREADY_EXISTS (exit 6)', async () => {
     expect(await failure(create(sue, { name: 'free', maxUsers: 5 }))).toMatchObject({
       code: 'ALREADY_EXISTS',

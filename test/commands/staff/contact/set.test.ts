@@ -48,7 +48,12 @@ describe.each(ENGINES)('staff contact set run() on %s', (engine) => {
 
   it('the same contact again says so; something that is not a contact is INVALID_INPUT (exit 2), unchanged', async () => {
     expect((await set(sue, 'tel:+15550100')).err).toBe('✓ The support contact is already tel:+15550100.\n');
-    for (const bad of ['call Sue', 'https://example.com/\u001b[2J', 'javascript:alert(1)'])
+    for (const bad of [
+      'call Sue',
+      'https://example.com/\u001b[2J',
+      'https://evil.example/\u001b]8;;x\u0007',
+      'javascript:alert(1)',
+    ])
       expect(await failure(set(sue, bad)), JSON.stringify(bad)).toMatchObject({ code: 'INVALID_INPUT', exitCode: 2 });
     expect((await failure(set(sue, 'call Sue'))).message).toBe(
       '"call Sue" is not a support contact: give an e-mail address, a URL (https://…, mailto:…) or a phone number.',
