@@ -3,11 +3,11 @@ import { run } from '../../../src/commands/billing/show.js';
 import { deleteAccount } from '../../../src/domain/accounts.js';
 import { createPlan } from '../../../src/domain/plans.js';
 import { setSupportContact } from '../../../src/domain/staff.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 
 /** The support contact's own rules (what it may be, who sets it) are in staff/tools.test.ts. */
-describe('billing show run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('billing show run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, bob: TestUser, dan: TestUser, carol: TestUser, sue: TestUser, gus: TestUser;
 
   beforeAll(async () => {

@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { run, type CreateOptions } from '../../../src/commands/plan/create.js';
 import { intOption } from '../../../src/commands/command.js';
 import { listPlans } from '../../../src/domain/plans.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 
-describe('plan create run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('plan create run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, sue: TestUser;
 
   beforeAll(async () => {
@@ -53,6 +53,23 @@ describe('plan create run()', () => {
       maxUsers: null,
       custom: true,
       default: false,
+    });
+  });
+
+  it('--json: a custom plan as stored, maxUsers null when unlimited', async () => {
+    expect(
+      JSON.parse((await create(sue, { name: 'OPEN-DEAL', unlimited: true, custom: true }, { json: true })).out),
+    ).toEqual({
+      name: 'OPEN-DEAL',
+      maxUsers: null,
+      custom: true,
+    });
+    expect(
+      JSON.parse((await create(sue, { name: 'HUGE-DEAL', maxUsers: 500, custom: true }, { json: true })).out),
+    ).toEqual({
+      name: 'HUGE-DEAL',
+      maxUsers: 500,
+      custom: true,
     });
   });
 

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/plan/list.js';
 import { createPlan } from '../../../src/domain/plans.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 
-describe('plan list run()', () => {
-  const fx = useFixture();
-  let ann: TestUser;
+describe.each(ENGINES)('plan list run() on %s', (engine) => {
+  const fx = useFixture(engine);
+  let ann: TestUser, sue: TestUser;
 
   beforeAll(async () => {
     ann = await fx().register('ann@example.com', 'Ann', 'Smith');
@@ -48,7 +48,7 @@ describe('plan list run()', () => {
   });
 
   it('a plan staff created appears in its place', async () => {
-    const sue = await fx().grantSupport(await fx().register('sue@example.com', 'Sue', 'Staff'));
+    sue = await fx().grantSupport(await fx().register('sue@example.com', 'Sue', 'Staff'));
     await createPlan(fx().services, sue.cred, { name: 'DUO', maxUsers: 2 });
     expect(JSON.parse((await list(ann, { json: true })).out)[0]).toEqual({
       name: 'DUO',
@@ -56,6 +56,21 @@ describe('plan list run()', () => {
       custom: false,
       default: false,
     });
+  });
+
+  it('custom plans take their place too: capped ones by size, unlimited ones by name before ENTERPRISE', async () => {
+    await createPlan(fx().services, sue.cred, { name: 'BIG-DEAL', maxUsers: 500, custom: true });
+    await createPlan(fx().services, sue.cred, { name: 'ACME-DEAL', unlimited: true, custom: true });
+    expect(JSON.parse((await list(ann, { json: true })).out).map((p: { name: string }) => p.name)).toEqual([
+      'DUO',
+      'FREE',
+      'TEAM',
+      'BUSINESS',
+      'BIG-DEAL',
+      'ACME-DEAL',
+      'ENTERPRISE',
+    ]);
+    expect((await list(ann)).out).toMatch(/^BIG-DEAL\t500\tcustom\t\nACME-DEAL\tunlimited\tcustom\t\nENTERPRISE\t/m);
   });
 
   it('signed out: AUTH_REQUIRED (exit 3), nothing printed', async () => {

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/plan/set.js';
 import { createPlan, billing } from '../../../src/domain/plans.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 
-describe('plan set run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('plan set run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, bob: TestUser, al: TestUser, sue: TestUser;
 
   beforeAll(async () => {

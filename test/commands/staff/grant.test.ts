@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/staff/grant.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 
 /**
  * The first grant on a store that never had staff is open to any signed-in user, and
  * never again (docs/security.md, "Bootstrap"). The tests run in order on one store.
  */
-describe('staff grant run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('staff grant run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, bob: TestUser, carol: TestUser, dan: TestUser;
 
   beforeAll(async () => {

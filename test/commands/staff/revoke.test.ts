@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/staff/revoke.js';
 import { setPlan } from '../../../src/domain/plans.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 
-describe('staff revoke run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('staff revoke run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, sue: TestUser, tom: TestUser;
 
   beforeAll(async () => {

@@ -1,56 +1,34 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { run as contactSet } from '../../../src/commands/staff/contact/set.js';
 import { run as unlock } from '../../../src/commands/staff/unlock.js';
 import { run as signout } from '../../../src/commands/staff/signout.js';
 import { run as billingShow } from '../../../src/commands/billing/show.js';
-import { login, register } from '../../../src/domain/accounts.js';
-import { checkContact, grantStaff } from '../../../src/domain/staff.js';
+import { login } from '../../../src/domain/accounts.js';
+import { checkContact } from '../../../src/domain/staff.js';
 import type { Services } from '../../../src/domain/services.js';
-import { openStore } from '../../../src/store/open.js';
-import { bufferIO } from '../../helpers/io.js';
-import { FAST_KDF } from '../../helpers/kdf.js';
+import { ENGINES, TEST_PASSWORD as PW, useFixture } from '../../helpers/services.js';
 
-const PW = 'correct horse battery';
-
-describe('staff tools and the support contact', () => {
-  let dir: string;
+describe.each(ENGINES)('staff tools and the support contact on %s', (engine) => {
+  const fx = useFixture(engine);
   let svc: Services;
   let sue: string;
   let ann: string;
 
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'platformctl-staff-'));
-    svc = {
-      store: await openStore({ engine: 'local', path: join(dir, 'p.db'), key: 'k' }),
-      now: () => new Date(),
-      kdf: FAST_KDF,
-    };
-    sue = (
-      await register(
-        svc,
-        { email: 'sue@example.com', firstName: 'Sue', lastName: 'Port', password: PW },
-        'unit-test-register-01',
-      )
-    ).token;
-    ann = (
-      await register(
-        svc,
-        { email: 'ann@example.com', firstName: 'Ann', lastName: 'Smith', password: PW },
-        'unit-test-register-01',
-      )
-    ).token;
-    await grantStaff(svc, { token: sue }, 'sue@example.com');
-  });
-  afterEach(async () => {
-    await svc.store.close();
-    rmSync(dir, { recursive: true, force: true });
+  // One store for the tests below: none depends on another's changes (the contact is
+  // set only in the second, sign-ins and sign-outs only in the third).
+  beforeAll(async () => {
+    svc = fx().services;
+    const [s, a] = await fx().registerAll([
+      ['sue@example.com', 'Sue', 'Port'],
+      ['ann@example.com', 'Ann', 'Smith'],
+    ]);
+    [sue, ann] = [s.token, a.token];
+    await fx().grantSupport(s);
   });
   const deps = (token: string, json = false) => {
-    const b = bufferIO();
-    return { b, o: { io: b.io, services: async () => svc, credential: () => ({ token }), json } };
+    const c = fx().call(undefined, { json });
+    c.deps.credential = () => ({ token });
+    return { b: { stdout: c.stdout, stderr: c.stderr }, o: c.deps };
   };
 
   it('a support contact is an e-mail, a URL or a phone number; anything else is refused (exit 2)', () => {

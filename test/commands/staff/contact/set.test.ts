@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../../src/commands/staff/contact/set.js';
-import { failure, useFixture, type TestUser } from '../../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../../helpers/services.js';
 
 /** What a contact may be is checked in staff/tools.test.ts (checkContact); here, the command. */
-describe('staff contact set run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('staff contact set run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, sue: TestUser;
 
   beforeAll(async () => {
@@ -48,7 +48,12 @@ describe('staff contact set run()', () => {
 
   it('the same contact again says so; something that is not a contact is INVALID_INPUT (exit 2), unchanged', async () => {
     expect((await set(sue, 'tel:+15550100')).err).toBe('✓ The support contact is already tel:+15550100.\n');
-    for (const bad of ['call Sue', 'https://example.com/\u001b[2J', 'javascript:alert(1)'])
+    for (const bad of [
+      'call Sue',
+      'https://example.com/\u001b[2J',
+      'https://evil.example/\u001b]8;;x\u0007',
+      'javascript:alert(1)',
+    ])
       expect(await failure(set(sue, bad)), JSON.stringify(bad)).toMatchObject({ code: 'INVALID_INPUT', exitCode: 2 });
     expect((await failure(set(sue, 'call Sue'))).message).toBe(
       '"call Sue" is not a support contact: give an e-mail address, a URL (https://…, mailto:…) or a phone number.',
