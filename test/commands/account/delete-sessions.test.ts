@@ -3,7 +3,7 @@ import { run } from '../../../src/commands/account/delete.js';
 import { deviceId } from '../../../src/device-id.js';
 import { login, show } from '../../../src/domain/accounts.js';
 import { createToken } from '../../../src/domain/api-tokens.js';
-import { failure, TEST_PASSWORD, useFixture } from '../../helpers/services.js';
+import { ENGINES, failure, TEST_PASSWORD, useFixture } from '../../helpers/services.js';
 
 /**
  * What `account delete` leaves in the config file when several accounts are signed in on
@@ -12,8 +12,8 @@ import { failure, TEST_PASSWORD, useFixture } from '../../helpers/services.js';
  * as `account logout` does. And a delete through PLATFORMCTL_TOKEN forgets the deleted
  * account's saved session, never the active saved account of someone else.
  */
-describe('account delete run(): saved sessions', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('account delete run(): saved sessions, on %s', (engine) => {
+  const fx = useFixture(engine);
 
   beforeAll(async () => {
     await fx().registerAll([

@@ -13,7 +13,7 @@ import type { Prompter } from '../../../src/io/prompter.js';
 import { bufferIO } from '../../helpers/io.js';
 import { FAST_KDF } from '../../helpers/kdf.js';
 import { openStore } from '../../../src/store/open.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 
 describe('account delete run()', () => {
   let dir: string;
@@ -137,8 +137,8 @@ describe('account delete run()', () => {
   });
 });
 
-describe('account delete run(): what goes with the account', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('account delete run(): what goes with the account, on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, bob: TestUser, carol: TestUser, sue: TestUser;
 
   beforeAll(async () => {

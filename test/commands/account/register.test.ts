@@ -1,17 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { run as register, type RegisterOptions } from '../../../src/commands/account/register.js';
 import { run as login, type LoginOptions } from '../../../src/commands/account/login.js';
 import type { Config } from '../../../src/config.js';
-import { register as registerAccount } from '../../../src/domain/accounts.js';
+import { register as registerAccount, show } from '../../../src/domain/accounts.js';
 import type { Services } from '../../../src/domain/services.js';
-import { openStore } from '../../../src/store/open.js';
 import { inputSteps, passwordSteps, scriptedPrompter } from '../scripted-prompter.js';
 import type { Prompter } from '../../../src/io/prompter.js';
 import { bufferIO } from '../../helpers/io.js';
-import { FAST_KDF } from '../../helpers/kdf.js';
+import { ENGINES, failure, useFixture } from '../../helpers/services.js';
 
 /** Reaching the store is the signal in the tests that must stop before it. */
 const REACHED = new Error('reached the store');
@@ -19,68 +15,40 @@ const unreachable = async (): Promise<Services> => {
   throw REACHED;
 };
 
-let dir: string;
-let svc: Services;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'platformctl-unit-'));
-  svc = {
-    store: await openStore({ engine: 'local', path: join(dir, 'p.db'), key: 'k' }),
-    now: () => new Date(),
-    kdf: FAST_KDF,
-  };
-  await registerAccount(
-    svc,
-    { email: 'taken@example.com', firstName: 'T', lastName: 'Aken', password: 'long enough' },
-    'unit-test-register-01',
-  );
-});
-afterAll(async () => {
-  await svc.store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 function registerOptions(o: {
   tty: boolean;
   stdin?: string;
   prompter: Prompter;
   passwordStdin?: boolean;
-  store?: boolean;
+  /** The store run() may open; left out, reaching it fails the test. */
+  store?: Services;
+  json?: boolean;
   email?: string | undefined;
   firstName?: string | undefined;
   lastName?: string | undefined;
+  phone?: string | undefined;
 }) {
   const b = bufferIO({ tty: o.tty, ...(o.stdin === undefined ? {} : { stdin: o.stdin }) });
-  const saveSession = vi.fn(async () => {});
+  const saveSession = vi.fn(async (_key: string, _session: { token: string; email: string }) => {});
+  const store = o.store;
   const options: RegisterOptions = {
     io: b.io,
     prompter: o.prompter,
-    services: o.store ? async () => svc : unreachable,
+    services: store ? async () => store : unreachable,
     config: () => ({ saveSession }) as unknown as Config,
     storeKey: () => 'k',
     source: () => 'unit-test-device-0001',
-    json: false,
+    json: o.json ?? false,
     email: 'email' in o ? o.email : 'ann@example.com',
     firstName: 'firstName' in o ? o.firstName : 'Ann',
     lastName: 'lastName' in o ? o.lastName : 'Smith',
+    phone: o.phone,
     passwordStdin: o.passwordStdin ?? false,
   };
   return { options, b, saveSession };
 }
 
-describe('account register run()', () => {
-  it('without a terminal and without --password-stdin: USAGE naming --password-stdin (after the e-mail check), no prompt', async () => {
-    const p = scriptedPrompter([]);
-    await expect(
-      register(registerOptions({ tty: false, prompter: p.prompter, store: true }).options),
-    ).rejects.toMatchObject({
-      code: 'USAGE',
-      exitCode: 2,
-      message:
-        'The password cannot be asked: standard input is not a terminal. Pass --password-stdin and write it to standard input.',
-    });
-    expect(p.asked).toEqual([]);
-  });
-
+describe('account register run(): before the store', () => {
   it('without a terminal, every missing required option is named at once (and --password-stdin when needed)', async () => {
     const p = scriptedPrompter([]);
     const none = { email: undefined, firstName: undefined, lastName: undefined };
@@ -91,6 +59,25 @@ describe('account register run()', () => {
       exitCode: 2,
       message:
         'Missing required options --email <email>, --first-name <name>, --last-name <name>; standard input is not a terminal, so they cannot be asked. Pass the password with --password-stdin.',
+    });
+    await expect(
+      register(registerOptions({ tty: false, prompter: p.prompter, email: undefined, lastName: undefined }).options),
+    ).rejects.toMatchObject({
+      code: 'USAGE',
+      exitCode: 2,
+      message:
+        'Missing required options --email <email>, --last-name <name>; standard input is not a terminal, so they cannot be asked. Pass the password with --password-stdin.',
+    });
+    await expect(
+      register(
+        registerOptions({ tty: false, prompter: p.prompter, passwordStdin: true, stdin: 'long enough\n', ...none })
+          .options,
+      ),
+    ).rejects.toMatchObject({
+      code: 'USAGE',
+      exitCode: 2,
+      message:
+        'Missing required options --email <email>, --first-name <name>, --last-name <name>; standard input is not a terminal, so they cannot be asked.',
     });
     await expect(
       register(
@@ -109,6 +96,147 @@ describe('account register run()', () => {
     expect(p.asked).toEqual([]);
   });
 
+  it('checks the fields given as flags before anything else (exit 2), on a terminal too', async () => {
+    const bad = [
+      { email: 'nope' },
+      { email: 'not-an-email' },
+      { firstName: 'A\u001b[2J' },
+      { firstName: 'A\u0085' },
+      { lastName: 'B\u2066' },
+      { phone: 'x' },
+    ];
+    for (const tty of [true, false])
+      for (const o of bad) {
+        const p = scriptedPrompter([]);
+        const { options } = registerOptions({
+          tty,
+          prompter: p.prompter,
+          passwordStdin: !tty,
+          stdin: 'long enough\n',
+          ...o,
+        });
+        const e = await failure(register(options));
+        expect(e, `${JSON.stringify(o)} tty=${tty}`).toMatchObject({ code: 'INVALID_INPUT', exitCode: 2 });
+        expect(p.asked).toEqual([]);
+      }
+  });
+
+  it('--password-stdin with a terminal on stdin is refused at once', async () => {
+    const p = scriptedPrompter([]);
+    const tty = registerOptions({
+      tty: true,
+      stdin: 'long enough secret\n',
+      passwordStdin: true,
+      prompter: p.prompter,
+    });
+    await expect(register(tty.options)).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/^--password-stdin reads the password from standard input, which is a terminal/),
+    });
+    expect(p.asked).toEqual([]);
+  });
+});
+
+describe.each(ENGINES)('account register run() on %s', (engine) => {
+  const fx = useFixture(engine);
+  const store = () => fx().services;
+  beforeAll(async () => {
+    await fx().register('taken@example.com', 'T', 'Aken');
+  });
+
+  it('registers the user (e-mail trimmed, in lower case) and "<last name> Company" with them as OWNER on the FREE plan, and signs them in', async () => {
+    const { options, saveSession, b } = registerOptions({
+      tty: false,
+      prompter: scriptedPrompter([]).prompter,
+      store: store(),
+      email: ' Ann@Example.com ',
+      passwordStdin: true,
+      stdin: 'long enough secret\n',
+    });
+    await register(options);
+    expect(b.stdout()).toBe('');
+    expect(b.stderr()).toBe(
+      '✓ Registered ann@example.com; your company "Smith Company" was created and you are signed in.\n',
+    );
+    expect(saveSession).toHaveBeenCalledTimes(1);
+    const [key, session] = saveSession.mock.calls[0]!;
+    expect([key, session.email]).toEqual(['k', 'ann@example.com']);
+    // The saved session is a valid sign-in to the new account.
+    const me = await show(store(), { token: session.token });
+    expect(me.user).toEqual({
+      id: expect.any(Number),
+      email: 'ann@example.com',
+      firstName: 'Ann',
+      lastName: 'Smith',
+      phone: null,
+      support: false,
+    });
+    expect(me.currentCompany).toEqual({
+      id: expect.any(Number),
+      name: 'Smith Company',
+      role: 'OWNER',
+      plan: { name: 'FREE', maxUsers: 3, custom: false },
+    });
+    expect(me.companies).toEqual([
+      { id: me.currentCompany!.id, name: 'Smith Company', role: 'OWNER', status: 'ACTIVE', current: true, main: true },
+    ]);
+  });
+
+  it('--json: the user, the company and signedIn; a password is counted in characters, not UTF-16 units', async () => {
+    const reg = (password: string, email: string) =>
+      registerOptions({
+        tty: false,
+        prompter: scriptedPrompter([]).prompter,
+        store: store(),
+        json: true,
+        email,
+        firstName: 'Ann',
+        lastName: 'Bee',
+        phone: '+44 20 7946 0958',
+        passwordStdin: true,
+        stdin: password + '\n',
+      });
+    // Seven emoji are fourteen UTF-16 units, but seven characters: too short.
+    const short = reg('😀'.repeat(7), 'a@b.example');
+    expect(await failure(register(short.options))).toMatchObject({
+      code: 'INVALID_INPUT',
+      exitCode: 2,
+      message: 'Password must be at least 8 characters long.',
+    });
+    expect(short.saveSession).not.toHaveBeenCalled();
+    const ok = reg('😀'.repeat(8), ' A@B.Example ');
+    await register(ok.options);
+    const out = JSON.parse(ok.b.stdout());
+    expect(out).toEqual({
+      user: { id: expect.any(Number), email: 'a@b.example' },
+      company: { id: expect.any(Number), name: 'Bee Company' },
+      invitations: 0,
+      signedIn: true,
+      switchedFrom: null,
+    });
+    const session = ok.saveSession.mock.calls[0]![1];
+    expect((await show(store(), { token: session.token })).user).toMatchObject({
+      id: out.user.id,
+      firstName: 'Ann',
+      lastName: 'Bee',
+      phone: '+44 20 7946 0958',
+    });
+    expect(ok.b.stderr()).toBe('');
+  });
+
+  it('without a terminal and without --password-stdin: USAGE naming --password-stdin (after the e-mail check), no prompt', async () => {
+    const p = scriptedPrompter([]);
+    await expect(
+      register(registerOptions({ tty: false, prompter: p.prompter, store: store(), email: 'new@example.com' }).options),
+    ).rejects.toMatchObject({
+      code: 'USAGE',
+      exitCode: 2,
+      message:
+        'The password cannot be asked: standard input is not a terminal. Pass --password-stdin and write it to standard input.',
+    });
+    expect(p.asked).toEqual([]);
+  });
+
   it('on a terminal asks PASSWORD then CONFIRM PASSWORD, then goes to the store', async () => {
     const p = scriptedPrompter(
       passwordSteps([
@@ -116,11 +244,17 @@ describe('account register run()', () => {
         ['CONFIRM PASSWORD', 'long enough secret'],
       ]),
     );
-    const { options, saveSession, b } = registerOptions({ tty: true, prompter: p.prompter, store: true });
+    const { options, saveSession, b } = registerOptions({
+      tty: true,
+      prompter: p.prompter,
+      store: store(),
+      email: 'term@example.com',
+      lastName: 'Term',
+    });
     await register(options);
     expect(p.left()).toBe(0);
-    expect(saveSession).toHaveBeenCalledWith('k', expect.objectContaining({ email: 'ann@example.com' }));
-    expect(b.stderr()).toMatch(/^✓ Registered ann@example.com; your company "Smith Company" was created/);
+    expect(saveSession).toHaveBeenCalledWith('k', expect.objectContaining({ email: 'term@example.com' }));
+    expect(b.stderr()).toMatch(/^✓ Registered term@example.com; your company "Term Company" was created/);
   });
 
   it('on a terminal a short password is asked again, and a mismatched confirmation asks both again', async () => {
@@ -136,7 +270,7 @@ describe('account register run()', () => {
     const { options, b } = registerOptions({
       tty: true,
       prompter: p.prompter,
-      store: true,
+      store: store(),
       email: 'retry@example.com',
     });
     await register(options);
@@ -166,7 +300,7 @@ describe('account register run()', () => {
     const { options, b } = registerOptions({
       tty: true,
       prompter: p.prompter,
-      store: true,
+      store: store(),
       email: undefined,
       firstName: undefined,
       lastName: undefined,
@@ -183,16 +317,21 @@ describe('account register run()', () => {
     ]);
   });
 
-  it('an e-mail already registered (the flag) is refused before any password is asked: ALREADY_EXISTS, exit 6', async () => {
-    for (const tty of [true, false]) {
+  it('an e-mail already registered (the flag; compared trimmed and in any case) is refused before any password is read: ALREADY_EXISTS, exit 6', async () => {
+    for (const [tty, email] of [
+      [true, 'TAKEN@example.com'],
+      [false, ' TAKEN@example.com '],
+      [false, 'Taken@Example.com'],
+    ] as const) {
       const p = scriptedPrompter([]);
-      const { options } = registerOptions({
+      // No password on stdin at all: the e-mail is refused first.
+      const { options, b, saveSession } = registerOptions({
         tty,
         prompter: p.prompter,
-        store: true,
-        email: 'TAKEN@example.com',
+        store: store(),
+        email,
         passwordStdin: !tty,
-        stdin: 'long enough\n',
+        stdin: '',
       });
       await expect(register(options)).rejects.toMatchObject({
         code: 'ALREADY_EXISTS',
@@ -200,47 +339,29 @@ describe('account register run()', () => {
         message: 'An account for taken@example.com already exists. Sign in with `platformctl account login`.',
       });
       expect(p.asked).toEqual([]);
+      expect([b.stdout(), b.stderr()]).toEqual(['', '']);
+      expect(saveSession).not.toHaveBeenCalled();
     }
   });
 
   it('the write checks again (an account made between the read and the write): ALREADY_EXISTS', async () => {
     await expect(
       registerAccount(
-        svc,
+        store(),
         { email: 'Taken@example.com', firstName: 'T', lastName: 'Wice', password: 'long enough' },
         'unit-test-register-01',
       ),
     ).rejects.toMatchObject({ code: 'ALREADY_EXISTS', exitCode: 6 });
   });
 
-  it('checks the fields given as flags before anything else, on a terminal too', async () => {
-    for (const o of [{ email: 'nope' }, { firstName: 'A\u001b[2J' }]) {
-      const p = scriptedPrompter([]);
-      await expect(register(registerOptions({ tty: true, prompter: p.prompter, ...o }).options)).rejects.toMatchObject({
-        code: 'INVALID_INPUT',
-      });
-      expect(p.asked).toEqual([]);
-    }
-  });
-
-  it('with --password-stdin reads the first line and never prompts; a terminal on stdin is refused at once', async () => {
+  it('with --password-stdin reads the first line and never prompts; short or no password is refused', async () => {
     const p = scriptedPrompter([]);
-    const tty = registerOptions({
-      tty: true,
-      stdin: 'long enough secret\n',
-      passwordStdin: true,
-      prompter: p.prompter,
-    });
-    await expect(register(tty.options)).rejects.toMatchObject({
-      code: 'USAGE',
-      message: expect.stringMatching(/^--password-stdin reads the password from standard input, which is a terminal/),
-    });
     const { options } = registerOptions({
       tty: false,
       stdin: 'long enough secret\n',
       passwordStdin: true,
       prompter: p.prompter,
-      store: true,
+      store: store(),
       email: 'stdin@example.com',
     });
     await register(options);
@@ -249,7 +370,7 @@ describe('account register run()', () => {
       stdin: '1234567\n',
       passwordStdin: true,
       prompter: p.prompter,
-      store: true,
+      store: store(),
       email: 'short@example.com',
     });
     await expect(register(short.options)).rejects.toMatchObject({
@@ -261,11 +382,18 @@ describe('account register run()', () => {
       stdin: '',
       passwordStdin: true,
       prompter: p.prompter,
-      store: true,
+      store: store(),
       email: 'empty@example.com',
     });
     await expect(register(empty.options)).rejects.toMatchObject({ code: 'USAGE' });
     expect(p.asked).toEqual([]);
+    // Only the first registered.
+    for (const [email, exists] of [
+      ['stdin@example.com', true],
+      ['short@example.com', false],
+      ['empty@example.com', false],
+    ] as const)
+      expect(Boolean(await fx().read((r) => r.userByEmail(email))), email).toBe(exists);
   });
 });
 

@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/account/show.js';
 import { deleteAccount, logout } from '../../../src/domain/accounts.js';
 import { createPlan } from '../../../src/domain/plans.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 
-describe('account show run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('account show run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, bob: TestUser, carol: TestUser, gus: TestUser, sue: TestUser;
 
   beforeAll(async () => {

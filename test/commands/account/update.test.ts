@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../../../src/commands/command.js';
 import { inWords, run, type UpdateOptions } from '../../../src/commands/account/update.js';
 import { deleteAccount, show } from '../../../src/domain/accounts.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 
 describe('account update', () => {
   it('names the changed fields in words, not as field names', () => {
@@ -14,8 +14,8 @@ describe('account update', () => {
   });
 });
 
-describe('account update run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('account update run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, bob: TestUser, gus: TestUser;
 
   beforeAll(async () => {
@@ -120,9 +120,11 @@ describe('account update run()', () => {
     ];
     const before = await me(ann);
     for (const input of bad) {
-      const e = await failure(update(ann, input));
+      const c = fx().call(ann, { json: true });
+      const e = await failure(run({ ...c.deps, ...input }));
       expect(e, JSON.stringify(input)).toMatchObject({ code: 'INVALID_INPUT', exitCode: 2 });
       expect(e.message, JSON.stringify(input)).not.toMatch(/[\u001b\u202e\u200b\u0007\n]/);
+      expect([c.stdout(), c.stderr()], JSON.stringify(input)).toEqual(['', '']);
     }
     expect(await me(ann)).toEqual(before);
   });

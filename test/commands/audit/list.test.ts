@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { run, type ListOptions } from '../../../src/commands/audit/list.js';
 import { deleteAccount, update } from '../../../src/domain/accounts.js';
 import { removeMember, setRole } from '../../../src/domain/members.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 
 type Entry = {
   id: number;
@@ -17,11 +17,12 @@ type Entry = {
 };
 
 /**
- * Who reads which entries, filters, paging and formats. That every command writes its
- * entry is proven in e2e/audit-coverage.test.ts; pipes and exit codes in e2e.
+ * Who reads which entries, filters, paging and formats, on both engines. That every
+ * command writes its entry is proven in coverage.test.ts; the real process (exit status,
+ * stdout and stderr) in e2e/audit.test.ts.
  */
-describe('audit list run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('audit list run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, bob: TestUser, sue: TestUser, carol: TestUser, dan: TestUser, zed: TestUser;
   let smith: number;
   let started: string;
@@ -103,6 +104,7 @@ describe('audit list run()', () => {
       'account.register',
     ]);
     expect(mine.every((e) => e.company?.id === smith)).toBe(true);
+    expect(mine.map((e) => e.id)).toEqual([...mine.map((e) => e.id)].sort((a, b) => b - a));
     const role = mine.find((e) => e.action === 'member.set_role')!;
     expect(role).toEqual({
       id: role.id,
@@ -225,6 +227,10 @@ describe('audit list run()', () => {
       'Zed Company',
     ]);
     expect((await json(sue, { company: String(bob.company.id) })).map((e) => e.action)).toEqual(['account.register']);
+    // Every entry the OWNER reads, staff read too, the same.
+    const everything = await json(sue, { all: true });
+    const mine = await json(ann);
+    expect(mine.every((e) => everything.some((a) => JSON.stringify(a) === JSON.stringify(e)))).toBe(true);
   });
 
   it("a deleted company's entries stay, with the name it had, for SUPPORT only; older entries under a reused id are not its members'", async () => {
