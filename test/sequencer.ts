@@ -23,7 +23,6 @@ export const SLOWEST = [
   'test/e2e/plan.test.ts',
   'test/e2e/import.test.ts',
   'test/e2e/sync.test.ts',
-  'test/e2e/audit-coverage.test.ts',
   'test/e2e/security.test.ts',
   'test/e2e/fuzz-import.test.ts',
   'test/e2e/remote.test.ts',

@@ -310,13 +310,10 @@ describe.each(ENGINES)('audit list run() on %s', (engine) => {
   });
 
   it('--all on a terminal: an action longer than any on the first page stays on one line (docs/output.md)', async () => {
-    // BUG (fails today): docs/output.md says identifying text (e-mails, ids, times,
-    // actions) is kept whole on one line, but a streamed table sizes its columns from the
-    // first page (AUDIT_PAGE = 500 entries here, all member.* / company.* actions), so the
-    // older account.register entry on a later page wraps as "account.registe" + "r" even on
-    // a 150-column terminal. The same holds for a long e-mail past the first 1,000 rows of
-    // `member list --all`. Found by this file's terminal test; src/output/table.ts
-    // (TableWriter: "later pages keep that layout; their longer cells wrap").
+    // A streamed table sizes its columns from the first page (AUDIT_PAGE = 500 entries
+    // here, all member.* / company.* actions); the older account.register entry on a later
+    // page is identifying text, so it overflows its line rather than wrapping
+    // (src/output/table.ts, TableWriter).
     const lines = (await list(zed, { tty: true, all: true })).out.trimEnd().split('\n');
     expect(lines.filter((l) => !/^\d{4}-\d\d-\d\d \d\d:\d\d /.test(l))).toEqual([lines[0]]);
     expect(lines.at(-1)).toMatch(/\saccount\.register\s/);
