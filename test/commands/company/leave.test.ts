@@ -3,13 +3,13 @@ import { run } from '../../../src/commands/company/leave.js';
 import { deleteAccount, update } from '../../../src/domain/accounts.js';
 import { confirmer } from '../../../src/io/confirm.js';
 import type { Prompter } from '../../../src/io/prompter.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 import { scriptedPrompter, type Step } from '../scripted-prompter.js';
 
 const ANSWERS: [string, string] = ['YES, LEAVE IT', "NO, IT'S MISTAKE"];
 
-describe('company leave run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('company leave run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, bob: TestUser, carol: TestUser, dan: TestUser, al: TestUser, fay: TestUser;
   let eve: TestUser, gus: TestUser, ivy: TestUser, sue: TestUser;
 

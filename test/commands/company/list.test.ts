@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/company/list.js';
 import { loadColor } from '../../../src/output/color.js';
-import { useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, useFixture, type TestUser } from '../../helpers/services.js';
 
-describe('company list run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('company list run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let bob: TestUser;
   let ids: { jones: number; brown: number; smith: number };
 

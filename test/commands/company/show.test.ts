@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/company/show.js';
 import { deleteAccount, update } from '../../../src/domain/accounts.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 
-describe('company show run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('company show run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, bob: TestUser, carol: TestUser, dan: TestUser, al: TestUser, fay: TestUser;
   let eve: TestUser, gus: TestUser, sue: TestUser;
 

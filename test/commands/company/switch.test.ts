@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/company/switch.js';
 import { deleteAccount, update } from '../../../src/domain/accounts.js';
 import { listCompanies } from '../../../src/domain/companies.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 
-describe('company switch run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('company switch run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, bob: TestUser, carol: TestUser, al: TestUser, fay: TestUser, eve: TestUser;
   let gus: TestUser, sue: TestUser;
 
