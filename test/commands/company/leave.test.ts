@@ -1,15 +1,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/company/leave.js';
+import { run as showRun } from '../../../src/commands/company/show.js';
 import { deleteAccount, update } from '../../../src/domain/accounts.js';
+import { listCompanies } from '../../../src/domain/companies.js';
+import { listMembers } from '../../../src/domain/members.js';
 import { confirmer } from '../../../src/io/confirm.js';
 import type { Prompter } from '../../../src/io/prompter.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { checkStore } from '../../../src/domain/health.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 import { scriptedPrompter, type Step } from '../scripted-prompter.js';
 
 const ANSWERS: [string, string] = ['YES, LEAVE IT', "NO, IT'S MISTAKE"];
 
-describe('company leave run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('company leave run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, bob: TestUser, carol: TestUser, dan: TestUser, al: TestUser, fay: TestUser;
   let eve: TestUser, gus: TestUser, ivy: TestUser, sue: TestUser;
 
@@ -61,6 +65,11 @@ describe('company leave run()', () => {
   const memberOf = (u: TestUser, companyId: number) =>
     fx().read(async (r) => (await r.membership(companyId, u.id))?.status ?? null);
   const currentOf = (u: TestUser) => fx().read(async (r) => (await r.userById(u.id))!.current_company_id);
+  const show = async (who: TestUser, company: string) => {
+    const c = fx().call(who, { json: true });
+    await showRun({ ...c.deps, company });
+    return JSON.parse(c.stdout()) as { id: number };
+  };
 
   it("on a terminal asks with exactly YES, LEAVE IT / NO, IT'S MISTAKE; no cancels (exit 8) and keeps everything", async () => {
     const l = await leave(bob, undefined, {
@@ -129,6 +138,22 @@ describe('company leave run()', () => {
       target: 'bob@example.com',
     });
     expect(JSON.parse(entry!.details!)).toEqual({ role: 'ADMINISTRATOR' });
+    // Afterwards: only his main company is his, the OWNER's list no longer has him, and
+    // the company he left is answered like any company not his.
+    expect((await listCompanies(fx().services, bob.cred)).map((c) => [c.name, c.current])).toEqual([
+      ['Jones Company', true],
+    ]);
+    expect((await listMembers(fx().services, ann.cred, {})).members.map((m) => m.email)).toEqual([
+      'ann@example.com',
+      'dan@example.com',
+      'fay@example.com',
+      'ivy@example.com',
+    ]);
+    expect(await failure(show(bob, 'Smith Company'))).toMatchObject({
+      code: 'NOT_FOUND',
+      exitCode: 5,
+      message: 'No company named "Smith Company" among yours. See `platformctl company list`.',
+    });
   });
 
   it('the OWNER cannot leave: OWNER_CANNOT_LEAVE (exit 6) before any question, current or named', async () => {
@@ -182,6 +207,9 @@ describe('company leave run()', () => {
     expect(JSON.parse(byId.out())).toMatchObject({ company: { id: ann.company.id, name: 'Smith Company' } });
     expect(await memberOf(fay, eve.company.id)).toBe('ACTIVE');
     expect(await memberOf(fay, al.company.id)).toBe('ACTIVE');
+    // Ann's id now names no company of Fay's, although Eve's company is named like it.
+    expect(await failure(show(fay, String(ann.company.id)))).toMatchObject({ code: 'NOT_FOUND', exitCode: 5 });
+    expect((await show(fay, String(eve.company.id))).id).toBe(eve.company.id);
   });
 
   it('the company confirmed is the company left, even if a name changes while the question is open', async () => {
@@ -212,5 +240,12 @@ describe('company leave run()', () => {
   it('SUPPORT who is not a member has nothing to leave: NOT_FOUND', async () => {
     const e = await failure((await leave(sue, String(carol.company.id), { yes: true })).done);
     expect(e).toMatchObject({ code: 'NOT_FOUND', message: 'You are not a member of "Brown Company".' });
+  });
+
+  // As \`store check\` after each e2e scenario: what these commands left is a store without a fault.
+  it('afterwards the store passes store check', async () => {
+    const report = await checkStore(fx().store);
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
   });
 });

@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { run as accountShow } from '../../../src/commands/account/show.js';
 import { run } from '../../../src/commands/company/list.js';
 import { loadColor } from '../../../src/output/color.js';
-import { useFixture, type TestUser } from '../../helpers/services.js';
+import { checkStore } from '../../../src/domain/health.js';
+import { ENGINES, useFixture, type TestUser } from '../../helpers/services.js';
 
-describe('company list run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('company list run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let bob: TestUser;
   let ids: { jones: number; brown: number; smith: number };
 
@@ -21,7 +23,30 @@ describe('company list run()', () => {
     ids = { jones: bob.company.id, brown: carol.company.id, smith: ann.company.id };
   });
 
-  it('--json: the contract shape, main first then by name; INVITED until switched to', async () => {
+  const GREY = '\x1b[90m';
+  /** `company list --json` as Bob. */
+  const listed = async () => {
+    const c = fx().call(bob, { json: true });
+    await run(c.deps);
+    return JSON.parse(c.stdout()) as unknown[];
+  };
+  /** `account show` as Bob; its panel lists the companies exactly as `company list` does. */
+  const panel = async (o: { tty?: boolean; json?: boolean; color?: boolean } = {}) => {
+    const c = fx().call(bob, o);
+    if (o.color) {
+      await loadColor();
+      c.io.colorOut = true;
+    }
+    await accountShow(c.deps);
+    return c.stdout();
+  };
+  /** A company's row in the table under "Companies" (the panel above names the current one too). */
+  const panelRow = (out: string, name: string) => {
+    const lines = out.split('\n');
+    return lines.slice(lines.indexOf('Companies') + 1).find((l) => l.includes(name))!;
+  };
+
+  it('--json: the contract shape, main first then by name; INVITED until switched to; account show lists the same items', async () => {
     const c = fx().call(bob, { json: true });
     await run(c.deps);
     expect(JSON.parse(c.stdout())).toEqual([
@@ -30,6 +55,8 @@ describe('company list run()', () => {
       { id: ids.smith, name: 'Smith Company', role: 'MANAGER', status: 'INVITED', current: false, main: false },
     ]);
     expect(c.stderr()).toBe('');
+    // account show --json lists the same items.
+    expect(JSON.parse(await panel({ json: true })).companies).toEqual(JSON.parse(c.stdout()));
   });
 
   it('piped: tab-separated rows without a header (current "*", "main")', async () => {
@@ -59,12 +86,11 @@ describe('company list run()', () => {
     expect(c.stderr()).toBe('');
   });
 
-  it('with colour on: INVITED rows are grey, the others are not', async () => {
+  it('with colour on: INVITED rows are grey, the others are not, here and in the account panel', async () => {
     await loadColor();
     const c = fx().call(bob, { tty: true });
     c.io.colorOut = true;
     await run(c.deps);
-    const GREY = '\x1b[90m';
     const row = (name: string) =>
       c
         .stdout()
@@ -73,6 +99,44 @@ describe('company list run()', () => {
     for (const cell of ['Smith Company', 'MANAGER', 'INVITED']) expect(row('Smith Company')).toContain(GREY + cell);
     expect(row('Jones Company')).not.toContain(GREY);
     expect(row('Brown Company')).not.toContain(GREY);
+    // The account panel lists them the same way.
+    const out = await panel({ tty: true, color: true });
+    for (const cell of ['Smith Company', 'INVITED']) expect(panelRow(out, 'Smith Company')).toContain(GREY + cell);
+    expect(panelRow(out, 'Jones Company')).not.toContain(GREY);
+    expect(panelRow(out, 'Brown Company')).not.toContain(GREY);
+  });
+
+  it('once switched to, an INVITED company is ACTIVE and current (account show too), and no longer grey', async () => {
+    await loadColor();
+    await fx().switchTo(bob, ids.smith);
+    const c = fx().call(bob, { tty: true });
+    c.io.colorOut = true;
+    await run(c.deps);
+    const smith = c
+      .stdout()
+      .split('\n')
+      .find((l) => l.includes('Smith Company'))!;
+    expect(smith).toContain('ACTIVE');
+    expect(smith).not.toContain(GREY);
+    expect(panelRow(await panel({ tty: true, color: true }), 'Smith Company')).not.toContain(GREY);
+    const items = await listed();
+    expect(items).toContainEqual({
+      id: ids.smith,
+      name: 'Smith Company',
+      role: 'MANAGER',
+      status: 'ACTIVE',
+      current: true,
+      main: false,
+    });
+    // account show: the same items, and Smith Company current with Bob's role and its plan.
+    const me = JSON.parse(await panel({ json: true }));
+    expect(me.companies).toEqual(items);
+    expect(me.currentCompany).toEqual({
+      id: ids.smith,
+      name: 'Smith Company',
+      role: 'MANAGER',
+      plan: { name: 'FREE', maxUsers: 3, custom: false },
+    });
   });
 
   it('signed out: AUTH_REQUIRED (exit 3), nothing on stdout', async () => {
@@ -87,5 +151,12 @@ describe('company list run()', () => {
       code: 'AUTH_REQUIRED',
       message: expect.stringContaining('not valid for this store'),
     });
+  });
+
+  // As \`store check\` after each e2e scenario: what these commands left is a store without a fault.
+  it('afterwards the store passes store check', async () => {
+    const report = await checkStore(fx().store);
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
   });
 });

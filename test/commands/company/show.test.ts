@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { run as memberList } from '../../../src/commands/member/list.js';
 import { run } from '../../../src/commands/company/show.js';
 import { deleteAccount, update } from '../../../src/domain/accounts.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { checkStore } from '../../../src/domain/health.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 
-describe('company show run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('company show run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, bob: TestUser, carol: TestUser, dan: TestUser, al: TestUser, fay: TestUser;
   let eve: TestUser, gus: TestUser, sue: TestUser;
 
@@ -128,6 +130,23 @@ describe('company show run()', () => {
     expect(JSON.parse((await show(ann, 'Smith Company', { json: true })).out).id).toBe(ann.company.id);
   });
 
+  it('a --company of another command (member list) resolves the same way: AMBIGUOUS (exit 2); each id works', async () => {
+    const members = async (who: TestUser, company: string) => {
+      const c = fx().call(who, { json: true });
+      await memberList({ ...c.deps, company, csv: false, all: false });
+      return (JSON.parse(c.stdout()) as { email: string }[]).map((m) => m.email);
+    };
+    expect(await failure(members(fay, 'Smith Company'))).toMatchObject({
+      code: 'AMBIGUOUS',
+      exitCode: 2,
+      message: `2 companies are named "Smith Company"; name one by its id: ${ann.company.id} (owner ann@example.com), ${al.company.id} (owner al@example.com).`,
+    });
+    expect(await members(fay, String(al.company.id))).toEqual(['al@example.com', 'fay@example.com']);
+    expect(await members(fay, String(ann.company.id))).toContain('fay@example.com');
+    // For Ann only her own "Smith Company" is visible: not ambiguous.
+    expect(await members(ann, 'Smith Company')).toEqual(await members(fay, String(ann.company.id)));
+  });
+
   it("all digits is always an id: a company named like another's id never shadows it", async () => {
     const byDigits = JSON.parse((await show(bob, String(ann.company.id), { json: true })).out);
     expect(byDigits).toMatchObject({ id: ann.company.id, name: 'Smith Company' });
@@ -169,5 +188,12 @@ describe('company show run()', () => {
 
   it('signed out: AUTH_REQUIRED (exit 3)', async () => {
     expect(await failure(show(undefined, 'Smith Company'))).toMatchObject({ code: 'AUTH_REQUIRED', exitCode: 3 });
+  });
+
+  // As \`store check\` after each e2e scenario: what these commands left is a store without a fault.
+  it('afterwards the store passes store check', async () => {
+    const report = await checkStore(fx().store);
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
   });
 });

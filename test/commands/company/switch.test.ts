@@ -2,10 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/company/switch.js';
 import { deleteAccount, update } from '../../../src/domain/accounts.js';
 import { listCompanies } from '../../../src/domain/companies.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { listMembers } from '../../../src/domain/members.js';
+import { checkStore } from '../../../src/domain/health.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 
-describe('company switch run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('company switch run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, bob: TestUser, carol: TestUser, al: TestUser, fay: TestUser, eve: TestUser;
   let gus: TestUser, sue: TestUser;
 
@@ -49,6 +51,9 @@ describe('company switch run()', () => {
     expect(r.err).toBe('✓ Switched to "Smith Company" (MANAGER); your invitation is now ACTIVE.\n');
     expect(await statusIn(bob, ann.company.id)).toBe('ACTIVE');
     expect(await currentOf(bob)).toBe(ann.company.id);
+    // The OWNER's member list shows the invitation accepted.
+    const members = (await listMembers(fx().services, ann.cred, {})).members;
+    expect(members.find((m) => m.email === 'bob@example.com')?.status).toBe('ACTIVE');
     const [entry] = await fx().read((r) => r.auditPage({ action: 'company.switch', actor: 'bob@example.com' }, 5));
     expect(entry).toMatchObject({ company_id: ann.company.id, target: 'bob@example.com' });
     expect(JSON.parse(entry!.details!)).toEqual({ activated: true });
@@ -128,5 +133,12 @@ describe('company switch run()', () => {
 
   it('signed out: AUTH_REQUIRED (exit 3)', async () => {
     expect(await failure(sw(undefined, 'Smith Company'))).toMatchObject({ code: 'AUTH_REQUIRED', exitCode: 3 });
+  });
+
+  // As \`store check\` after each e2e scenario: what these commands left is a store without a fault.
+  it('afterwards the store passes store check', async () => {
+    const report = await checkStore(fx().store);
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
   });
 });
