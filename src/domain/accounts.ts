@@ -366,8 +366,8 @@ export async function describeDelete(svc: Services, cred: Credential) {
 
 /**
  * Deletes the user, their main company (every membership and invitation in it), their
- * other memberships and their sessions; members whose current company it was move
- * back to their own main company.
+ * other memberships and their sessions; members whose current company it was have no
+ * current company until they switch to one (docs/rules.md).
  */
 export async function deleteAccount(svc: Services, cred: Credential) {
   const now = svc.now();

@@ -175,11 +175,10 @@ describe.each(ENGINES)('company show run() on %s', (engine) => {
   });
 
   it('a name typed decomposed (NFD) reaches the company, whose name is stored composed (NFC)', async () => {
-    // BUG (fails today): names are stored NFC (docs/identity.md) and e-mails are compared
-    // after NFC, but a COMPANY reference is compared as typed, so "Société Company" typed
-    // with e + U+0301 (macOS, some input methods, a pasted file name) is NOT_FOUND, in a
-    // message that prints the very name the user sees in `company list`. The same lookup
-    // (src/domain/access.ts findCompany) serves switch, leave, plan set and every --company.
+    // Names are stored NFC (docs/identity.md), so a company reference is compared after
+    // NFC too: "Société Company" typed with e + U+0301 (macOS, some input methods, a
+    // pasted file name) is the company `company list` shows. The same lookup
+    // (src/domain/access.ts) serves switch, leave, plan set and every --company.
     const jo = await fx().register('jo@example.com', 'Jo', 'Société');
     expect(jo.company.name).toBe('Soci\u00e9t\u00e9 Company');
     const typed = 'Socie\u0301te\u0301 Company';
