@@ -6,13 +6,13 @@ import type { Config } from '../../../src/config.js';
 import { deviceId } from '../../../src/device-id.js';
 import { tokenStates } from '../../../src/domain/auth.js';
 import type { Prompter } from '../../../src/io/prompter.js';
-import { failure, TEST_PASSWORD, useFixture } from '../../helpers/services.js';
+import { ENGINES, failure, TEST_PASSWORD, useFixture } from '../../helpers/services.js';
 import { passwordSteps, scriptedPrompter } from '../scripted-prompter.js';
 
 const silent = scriptedPrompter([]).prompter;
 
-describe('account login run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('account login run() on %s', (engine) => {
+  const fx = useFixture(engine);
 
   beforeAll(async () => {
     await fx().registerAll([

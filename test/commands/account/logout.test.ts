@@ -6,10 +6,10 @@ import { login } from '../../../src/domain/accounts.js';
 import { createToken } from '../../../src/domain/api-tokens.js';
 import { tokenStates } from '../../../src/domain/auth.js';
 import { signOutEverywhere } from '../../../src/domain/staff.js';
-import { failure, TEST_PASSWORD, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, TEST_PASSWORD, useFixture, type TestUser } from '../../helpers/services.js';
 
-describe('account logout run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('account logout run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let sue: TestUser;
 
   beforeAll(async () => {

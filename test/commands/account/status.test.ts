@@ -4,10 +4,10 @@ import { deviceId } from '../../../src/device-id.js';
 import { login } from '../../../src/domain/accounts.js';
 import { createToken } from '../../../src/domain/api-tokens.js';
 import { signOutEverywhere } from '../../../src/domain/staff.js';
-import { TEST_PASSWORD, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, TEST_PASSWORD, useFixture, type TestUser } from '../../helpers/services.js';
 
-describe('account status run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('account status run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let sue: TestUser;
 
   beforeAll(async () => {
