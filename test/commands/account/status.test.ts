@@ -61,6 +61,16 @@ describe.each(ENGINES)('account status run() on %s', (engine) => {
     expect(lines[2]).toMatch(/^\*\s+bob@example\.com\s+signed in$/);
   });
 
+  it('piped: tab-separated rows without a header, the active one marked *', async () => {
+    await machine('piped', ['ann@example.com', 'bob@example.com']);
+    const r = await status('piped');
+    expect(r).toEqual({
+      out: '\tann@example.com\tsigned in\n*\tbob@example.com\tsigned in\n',
+      err: '',
+      error: undefined,
+    });
+  });
+
   it('--json: accounts with active and session; token null without PLATFORMCTL_TOKEN', async () => {
     await machine('json', ['bob@example.com', 'ann@example.com']);
     const r = await status('json', { json: true });
