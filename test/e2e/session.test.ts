@@ -1,9 +1,19 @@
 import type * as ScryptKdfModule from 'scrypt-kdf';
-import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Config } from '../../src/config.js';
+import { openStore, parseLocation } from '../../src/store/open.js';
 import { engines, useStore, PASSWORD, type TestStore, type User } from './harness.js';
+
+// What needs a process: the files the CLI writes in --config-dir (and their mode), the
+// environment (PLATFORMCTL_TOKEN, PLATFORMCTL_DEBUG), exit statuses, stdout vs stderr, one-line
+// errors and JSON errors, production's scrypt cost, each engine. The rules of login, logout,
+// status, switch, register's sessions and token create/list/revoke (messages, states, who may
+// do what, what the store holds) are checked in unit tests of their run() on both engines:
+// test/commands/account/{login,logout,status,switch,session-*}.test.ts and token/*.test.ts.
+// Throttling of failed sign-ins (per e-mail and device, the account ceiling, staff unlock):
+// throttle.test.ts.
 
 type ScryptKdf = typeof ScryptKdfModule;
 async function scrypt(): Promise<ScryptKdf> {
@@ -11,11 +21,24 @@ async function scrypt(): Promise<ScryptKdf> {
   return m.default ?? m;
 }
 
+const configFile = (u: User) => join(u.configDir, 'config.json');
+
 function sessionOf(u: User): string {
-  const cfg = JSON.parse(readFileSync(join(u.configDir, 'config.json'), 'utf8'));
+  const cfg = JSON.parse(readFileSync(configFile(u), 'utf8'));
   const all: { token: string }[] = Object.values(cfg.sessions ?? {});
   expect(all).toHaveLength(1);
   return all[0]!.token;
+}
+
+/** Set-up in this process: the store at `location` opened (created and migrated) as the CLI opens it. */
+async function storeAt(location: string): Promise<{ key: string; id: string | undefined }> {
+  const loc = parseLocation(location);
+  const store = await openStore(loc);
+  try {
+    return { key: loc.key, id: await store.identity() };
+  } finally {
+    await store.close();
+  }
 }
 
 const login = (t: TestStore, email: string, password: string, o: { configDir?: string; json?: boolean } = {}) =>
@@ -28,147 +51,99 @@ describe.each(engines())('sessions and tokens on %s', (engine) => {
   const fresh = useStore(engine);
   const local = engine === 'local';
 
-  it('login opens a session, logout revokes it in the store and forgets it locally', async () => {
+  it('logout and login as processes: the session file in --config-dir (0600), the store revokes, production scrypt (a weaker hash redone at logN 17), exit 0 and 3', async () => {
     const t = await fresh();
     const ann = await t.seed('ann@example.com');
     const first = sessionOf(ann);
+    const s = await scrypt();
+    const weak = Buffer.from(await s.kdf(PASSWORD, { logN: 14, r: 8, p: 1 })).toString('base64');
+    await t.write((tx) => tx.run(`UPDATE users SET password_hash = :h WHERE email = :e`, { h: weak, e: ann.email }));
+
     const out = await ann.run(['account', 'logout']);
     expect([out.exitCode, out.stdout, out.stderr]).toEqual([0, '', '✓ Signed out ann@example.com.']);
-    expect(JSON.parse(readFileSync(join(ann.configDir, 'config.json'), 'utf8')).sessions).toEqual({});
-    // Not signed in any more, and the old token is dead in the store.
-    for (const o of [{}, { token: first }]) {
-      const r = await ann.run(['--json', 'account', 'show'], o);
-      expect(r.exitCode).toBe(3);
-      expect(r.stdout).toBe('');
-      expect(JSON.parse(r.stderr).error.code).toBe('AUTH_REQUIRED');
-    }
-    // Already signed out is not an error (scripts may sign out twice).
-    const again = await ann.run(['account', 'logout']);
-    expect([again.exitCode, again.stdout, again.stderr]).toEqual([
-      0,
-      '',
-      'You are not signed in to this store; nothing to do.',
-    ]);
-    expect(JSON.parse((await ann.run(['--json', 'account', 'logout'])).stdout)).toEqual({
-      signedOut: false,
-      email: null,
-      active: null,
-    });
+    expect(JSON.parse(readFileSync(configFile(ann), 'utf8')).sessions).toEqual({});
+    // Revoked in the store, not only forgotten here (that a revoked session is refused: unit tests).
+    const revoked = await t.query((q) =>
+      q.tx.all<{ revoked_at: string | null }>(`SELECT revoked_at FROM tokens WHERE kind = 'session'`),
+    );
+    expect(revoked.map((x) => x.revoked_at !== null)).toEqual([true]);
 
     const r = await login(t, 'ANN@example.com ', PASSWORD, { configDir: ann.configDir, json: true });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ user: { email: 'ann@example.com' }, signedIn: true });
     expect(sessionOf(ann)).not.toBe(first);
-    expect((await ann.json(['account', 'whoami'])).user.email).toBe('ann@example.com');
-    // Sessions are per store location: the same config dir is not signed in elsewhere.
-    expect((await t.run(['--store', join(t.dir, 'other.db'), 'store', 'init'])).exitCode).toBe(0);
-    const elsewhere = await ann.run(['--store', join(t.dir, 'other.db'), 'account', 'show']);
-    expect(elsewhere.exitCode).toBe(3);
+    expect(statSync(configFile(ann)).mode & 0o777).toBe(0o600);
+    // The CLI hashes with production's parameters (unit tests inject cheap ones).
+    const now = (await t.query((q) =>
+      q.tx.get<{ h: string }>(`SELECT password_hash AS h FROM users WHERE email = :e`, { e: ann.email }),
+    ))!.h;
+    expect(now).not.toBe(weak);
+    expect(s.viewParams(Buffer.from(now, 'base64'))).toEqual({ logN: 17, r: 8, p: 1 });
 
     const unknown = await login(t, 'nobody@example.com', PASSWORD, { json: true });
-    expect(unknown.exitCode).toBe(3);
+    expect([unknown.exitCode, unknown.stdout]).toEqual([3, '']);
     expect(JSON.parse(unknown.stderr)).toEqual({
       error: { code: 'BAD_CREDENTIALS', message: 'Incorrect e-mail or password.' },
     });
   });
 
-  it('several accounts per store: register and login add one and make it active, switch changes it, logout removes it, status lists them', async () => {
+  it('several accounts in one --config-dir: the active one is kept from process to process; status and switch exit 0 and 3', async () => {
     const t = await fresh();
+    const [ann, bob] = await t.seedMany([{ email: 'ann@example.com' }, { email: 'bob@example.com' }]);
+    // One machine where Ann then Bob signed in, saved as the CLI saves sessions.
     const me = join(t.dir, 'me');
-    const as = (args: string[], o: { input?: string } = {}) => t.run(args, { configDir: me, ...o });
-    const register = (email: string, last: string) =>
-      as(['account', 'register', '--email', email, '--first-name', 'X', '--last-name', last, '--password-stdin'], {
-        input: PASSWORD + '\n',
-      });
-    const whoami = async () => JSON.parse((await as(['--json', 'account', 'whoami'])).stdout).user.email as string;
-    expect((await register('ann@example.com', 'Smith')).exitCode).toBe(0);
-    // Registering Bob does not sign Ann out: it says so, and how to go back.
-    const bob = await register('bob@example.com', 'Jones');
-    expect(bob.exitCode, bob.stderr).toBe(0);
-    expect(bob.stderr).toContain(
-      'ann@example.com stays signed in: `platformctl account switch ann@example.com` makes it active again.',
-    );
-    expect(await whoami()).toBe('bob@example.com');
-    const status = JSON.parse((await as(['--json', 'account', 'status'])).stdout);
-    expect(status).toEqual({
-      store: expect.any(String),
-      accounts: [
-        { email: 'ann@example.com', active: false, session: 'signed_in' },
-        { email: 'bob@example.com', active: true, session: 'signed_in' },
-      ],
-      token: null,
-    });
-    expect((await as(['account', 'status'])).stdout).toBe(
-      '\tann@example.com\tsigned in\n*\tbob@example.com\tsigned in',
-    );
+    const { key, id } = await storeAt(t.store);
+    const cfg = new Config(me);
+    cfg.bind(key, id);
+    for (const u of [ann, bob]) await cfg.saveSession(key, { token: u.sessionToken!, email: u.email });
+    const as = (args: string[]) => t.run(args, { configDir: me });
 
-    // Playing two people: Ann invites Bob, Bob sees the invitation.
-    const sw = await as(['account', 'switch', 'ANN@example.com']);
-    expect([sw.exitCode, sw.stderr]).toEqual([0, '✓ ann@example.com is now the active account on this store.']);
-    expect(await whoami()).toBe('ann@example.com');
-    expect((await as(['member', 'invite', 'bob@example.com', '--role', 'MANAGER'])).exitCode).toBe(0);
-    expect((await as(['account', 'switch', 'bob@example.com'])).exitCode).toBe(0);
-    const companies = JSON.parse((await as(['--json', 'company', 'list'])).stdout);
-    expect(companies.map((c: { name: string; status: string }) => [c.name, c.status])).toEqual([
-      ['Jones Company', 'ACTIVE'],
-      ['Smith Company', 'INVITED'],
+    const status = await as(['account', 'status']);
+    expect([status.exitCode, status.stdout, status.stderr]).toEqual([
+      0,
+      '\tann@example.com\tsigned in\n*\tbob@example.com\tsigned in',
+      '',
     ]);
-    const again = await as(['--json', 'account', 'switch', 'bob@example.com']);
-    expect(JSON.parse(again.stdout)).toEqual({ active: 'bob@example.com', changed: false });
+    const sw = await as(['account', 'switch', 'ANN@example.com']);
+    expect([sw.exitCode, sw.stdout, sw.stderr]).toEqual([
+      0,
+      '',
+      '✓ ann@example.com is now the active account on this store.',
+    ]);
     const nobody = await as(['account', 'switch', 'carol@example.com']);
-    expect([nobody.exitCode, nobody.stderr]).toEqual([
+    expect([nobody.exitCode, nobody.stdout, nobody.stderr]).toEqual([
       3,
+      '',
       'error: carol@example.com is not signed in on this store (signed in: ann@example.com, bob@example.com). Sign in with `platformctl account login --email carol@example.com`.',
     ]);
 
-    // Logout signs out the active account; the one signed in most recently before becomes active.
-    const out = await as(['account', 'logout']);
-    expect([out.exitCode, out.stderr]).toEqual([
-      0,
-      '✓ Signed out bob@example.com. ann@example.com is now the active account on this store.',
-    ]);
-    expect(await whoami()).toBe('ann@example.com');
-    // Bob's session is revoked in the store, not only forgotten.
-    const tokens = await t.query((r) =>
-      r.tx.all<{ revoked_at: string | null }>(`SELECT revoked_at FROM tokens ORDER BY id`),
-    );
-    expect(tokens.map((x) => x.revoked_at !== null)).toEqual([false, true]);
-    const notHere = await as(['account', 'logout', '--email', 'bob@example.com']);
-    expect([notHere.exitCode, notHere.stderr]).toEqual([
-      0,
-      'bob@example.com is not signed in on this store; nothing to do.',
-    ]);
-
-    // A session the store no longer accepts: status says so, logout forgets it calmly.
-    await t.query((r) => r.tx.run(`UPDATE tokens SET revoked_at = '2001-01-01T00:00:00.000Z'`));
-    expect(JSON.parse((await as(['--json', 'account', 'status'])).stdout).accounts).toEqual([
-      { email: 'ann@example.com', active: true, session: 'revoked' },
-    ]);
-    // Nobody usable is signed in: status lists the stale session on stderr and exits 3.
-    const only = await as(['account', 'status']);
-    expect(only.exitCode).toBe(3);
-    expect(only.stderr).toMatch(/ann@example\.com\s+revoked: sign in again/);
-    const stale = await as(['account', 'logout']);
-    expect([stale.exitCode, stale.stderr]).toEqual([
-      0,
-      '✓ The session of ann@example.com had already ended in the store (expired or revoked); it was forgotten here.',
-    ]);
-    const none = await as(['account', 'status']);
-    expect([none.exitCode, none.stderr]).toEqual([
+    // The store no longer accepts either session: the list goes to stderr with the error (Ann
+    // still marked active: the switch was saved), nothing on stdout, exit 3.
+    await t.write((tx) => tx.run(`UPDATE tokens SET revoked_at = '2001-01-01T00:00:00.000Z'`));
+    const stale = await as(['account', 'status']);
+    expect([stale.exitCode, stale.stdout, stale.stderr]).toEqual([
       3,
-      'error: You are not signed in. Run `platformctl account login` or set PLATFORMCTL_TOKEN.',
+      '',
+      '*\tann@example.com\trevoked: sign in again\n\tbob@example.com\trevoked: sign in again\nerror: Nobody is signed in to this store with a session it still accepts. Sign in again with `platformctl account login`.',
     ]);
   });
 
-  it('sessions belong to the store, not to the spelling of its location; older config files are taken over', async () => {
+  it('sessions belong to the store, not to the spelling of its location; another store is not signed in; older config files are taken over', async () => {
     const t = await fresh();
     const ann = await t.seed('ann@example.com');
     // Another spelling of the same store: a symbolic link to the file, or another host name for the server.
     const other = local ? join(t.dir, 'link.db') : t.store.replace('127.0.0.1', 'localhost');
     if (local) symlinkSync(t.store, other);
-    const r = await ann.run(['--store', other, '--json', 'account', 'show']);
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).user.email).toBe('ann@example.com');
+    // Another store: the same config dir is not signed in there. The refusal is one line,
+    // without a stack trace (PLATFORMCTL_DEBUG=1 adds one: see the errors test below).
+    const elsewhere = join(t.dir, 'other.db');
+    await storeAt(elsewhere);
+    const plain = await ann.run(['--store', elsewhere, 'account', 'show']);
+    expect([plain.exitCode, plain.stdout, plain.stderr]).toEqual([
+      3,
+      '',
+      'error: You are not signed in. Run `platformctl account login` or set PLATFORMCTL_TOKEN.',
+    ]);
 
     // A config file written before sessions had an owner: one session keyed by location.
     const token = sessionOf(ann);
@@ -186,28 +161,16 @@ describe.each(engines())('sessions and tokens on %s', (engine) => {
       { token, email: 'ann@example.com', store: expect.stringMatching(/^[0-9a-f]{32}$/) },
     ]);
     expect(statSync(join(old, 'config.json')).mode & 0o777).toBe(0o600);
-    // Taken over, it now works from every spelling too.
+    // Taken over (owned by the store's identity, as every session saved now is), it works
+    // from every spelling of the location.
     const then = await t.run(['--store', other, '--json', 'account', 'show'], { configDir: old });
     expect(then.exitCode, then.stderr).toBe(0);
+    expect(JSON.parse(then.stdout).user.email).toBe('ann@example.com');
   });
 
-  it('errors: one line without a stack trace, or one JSON object on stderr; a stack only with PLATFORMCTL_DEBUG=1', async () => {
+  it('errors: one line without a stack trace (the tests above), or one JSON object on stderr; a stack only with PLATFORMCTL_DEBUG=1', async () => {
     const t = await fresh();
-    await t.run(['store', 'init']);
-    const plain = await t.run(['account', 'show']);
-    expect(plain.exitCode).toBe(3);
-    expect(plain.stdout).toBe('');
-    expect(plain.stderr).toBe(
-      'error: You are not signed in. Run `platformctl account login` or set PLATFORMCTL_TOKEN.',
-    );
-    const json = await t.run(['account', 'show', '--json']);
-    expect(json.stdout).toBe('');
-    expect(JSON.parse(json.stderr)).toEqual({
-      error: {
-        code: 'AUTH_REQUIRED',
-        message: 'You are not signed in. Run `platformctl account login` or set PLATFORMCTL_TOKEN.',
-      },
-    });
+    await storeAt(t.store);
     const usage = await t.run(['--json', 'account', 'login']);
     expect(usage.exitCode).toBe(2);
     expect(JSON.parse(usage.stderr).error).toMatchObject({ code: 'USAGE', message: expect.stringMatching(/--email/) });
@@ -215,49 +178,37 @@ describe.each(engines())('sessions and tokens on %s', (engine) => {
     expect(debug.exitCode).toBe(3);
     expect(debug.stderr).toMatch(/^error: You are not signed in/);
     expect(debug.stderr).toMatch(/\n\s+at /);
-    expect(plain.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('personal API tokens: secret printed once on stdout, PLATFORMCTL_TOKEN works with an empty config dir, revoke → exit 3', async () => {
+  it('personal API tokens: the secret alone on stdout, PLATFORMCTL_TOKEN with an empty config dir and over a saved session; token commands exit 0, 2, 5, 6', async () => {
     const t = await fresh();
-    const [ann, bob] = await Promise.all([t.seed('ann@example.com'), t.seed('bob@example.com')]);
+    const [ann, bob] = await t.seedMany([{ email: 'ann@example.com' }, { email: 'bob@example.com' }]);
     const created = await ann.run(['account', 'token', 'create', '--name', 'ci', '--expires-in', '30']);
     expect(created.exitCode, created.stderr).toBe(0);
     const secret = created.stdout.trim();
     expect(created.stdout).toMatch(/^pct_[A-Za-z0-9_-]{40,}\n?$/);
     expect(created.stderr).toMatch(/Created token \d+ "ci", expires /);
     expect(created.stderr).not.toContain(secret);
+    const id = /Created token (\d+) /.exec(created.stderr)![1]!;
 
-    const list = await ann.run(['--json', 'account', 'token', 'list']);
+    // CI: only the token, an empty config dir; it acts as Ann.
+    const list = await t.run(['account', 'token', 'list'], { token: secret, configDir: join(t.dir, 'empty-config') });
+    expect(list.exitCode, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(new RegExp(`^${id}\\tci\\tACTIVE\\t`));
     expect(list.stdout).not.toContain(secret);
-    const tokens = JSON.parse(list.stdout);
-    expect(tokens).toEqual([
-      {
-        id: expect.any(Number),
-        name: 'ci',
-        createdAt: expect.any(String),
-        expiresAt: expect.any(String),
-        status: 'ACTIVE',
-      },
+
+    // PLATFORMCTL_TOKEN overrides Bob's saved session: logout acts on the token (an API token
+    // is not a session: exit 2), and Bob stays signed in.
+    const bobs = sessionOf(bob);
+    const lo = await bob.run(['account', 'logout'], { token: secret });
+    expect([lo.exitCode, lo.stderr]).toEqual([
+      2,
+      'error: This is a personal API token, not a session; revoke it with `platformctl account token revoke ID`.',
     ]);
-    const id = String(tokens[0].id);
-    const plainList = await ann.run(['account', 'token', 'list']);
-    expect(plainList.stdout).toMatch(new RegExp(`^${id}\\tci\\tACTIVE\\t`));
+    expect(sessionOf(bob)).toBe(bobs);
 
-    // CI: only the token, an empty config dir; PLATFORMCTL_TOKEN overrides Bob's saved session.
-    const empty = join(t.dir, 'empty-config');
-    expect(
-      JSON.parse((await t.run(['--json', 'account', 'show'], { token: secret, configDir: empty })).stdout).user.email,
-    ).toBe('ann@example.com');
-    expect((await bob.json(['account', 'show'], { token: secret })).user.email).toBe('ann@example.com');
-    // An API token is not a session: logout refuses it.
-    const lo = await t.run(['account', 'logout'], { token: secret, configDir: empty });
-    expect(lo.exitCode).toBe(2);
-
-    // Bob cannot revoke Ann's token; nobody can revoke what does not exist or a session.
-    expect((await bob.run(['account', 'token', 'revoke', id])).exitCode).toBe(5);
     const missing = await ann.run(['--json', 'account', 'token', 'revoke', '9999']);
-    expect(missing.exitCode).toBe(5);
+    expect([missing.exitCode, missing.stdout]).toEqual([5, '']);
     expect(JSON.parse(missing.stderr)).toEqual({
       error: { code: 'NOT_FOUND', message: 'No personal API token with id 9999.' },
     });
@@ -266,80 +217,7 @@ describe.each(engines())('sessions and tokens on %s', (engine) => {
 
     const revoked = await ann.run(['account', 'token', 'revoke', id]);
     expect([revoked.exitCode, revoked.stderr]).toEqual([0, `✓ Revoked token ${id} "ci".`]);
-    const dead = await t.run(['account', 'show'], { token: secret, configDir: empty });
-    expect(dead.exitCode).toBe(3);
-    expect(dead.stderr).toMatch(/revoked/);
     const twice = await ann.run(['account', 'token', 'revoke', id]);
     expect(twice.exitCode).toBe(6);
-    expect((await ann.json(['account', 'token', 'list']))[0].status).toBe('REVOKED');
   });
-
-  // Throttling of failed sign-ins (per e-mail and device, the account ceiling, staff
-  // unlock): throttle.test.ts.
-
-  it.runIf(local)(
-    'expired tokens and sessions are refused (exit 3); secrets and passwords are stored only as hashes',
-    async () => {
-      const t = await fresh();
-      const ann = await t.seed('ann@example.com');
-      const session = sessionOf(ann);
-      const api = (await ann.run(['account', 'token', 'create', '--name', 'ci', '--expires-in', '1'])).stdout.trim();
-      const db = new Database(t.store);
-      const files = [t.store, t.store + '-wal'].filter((f) => existsSync(f));
-      const bytes = files.map((f) => readFileSync(f).toString('latin1') + readFileSync(f).toString('utf8')).join('');
-      // (The password, which a seeded user never sent through the CLI, is looked for in
-      // the store's bytes by security.test.ts after a real register, login and change.)
-      for (const secret of [session, api]) {
-        expect(bytes).not.toContain(secret);
-        expect(bytes).not.toContain(secret.slice(4, 24));
-      }
-      const rows = db.prepare(`SELECT kind, token_hash FROM tokens ORDER BY id`).all() as {
-        kind: string;
-        token_hash: string;
-      }[];
-      expect(rows.map((r) => r.kind)).toEqual(['session', 'api']);
-      for (const r of rows) expect(r.token_hash).toMatch(/^[0-9a-f]{64}$/);
-
-      db.prepare(`UPDATE tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE kind = 'api'`).run();
-      db.close();
-      const expired = await t.run(['account', 'show'], { token: api });
-      expect([expired.exitCode, expired.stderr]).toEqual([
-        3,
-        'error: The token in PLATFORMCTL_TOKEN has expired. Unset PLATFORMCTL_TOKEN to use your saved sessions, or create a new token (`platformctl account token create`).',
-      ]);
-      expect((await ann.json(['account', 'token', 'list']))[0].status).toBe('EXPIRED');
-      const db2 = new Database(t.store);
-      db2.prepare(`UPDATE tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE kind = 'session'`).run();
-      db2.close();
-      expect((await ann.run(['account', 'show'])).exitCode).toBe(3);
-    },
-  );
-
-  it.runIf(local)(
-    'a password hash with weaker scrypt parameters is upgraded to logN 17 at the next successful login',
-    async () => {
-      const t = await fresh();
-      const ann = await t.seed('ann@example.com');
-      const s = await scrypt();
-      const weak = Buffer.from(await s.kdf(PASSWORD, { logN: 14, r: 8, p: 1 })).toString('base64');
-      const db = new Database(t.store);
-      db.prepare(`UPDATE users SET password_hash = ? WHERE email = ?`).run(weak, ann.email);
-      db.close();
-      const stored = () => {
-        const d = new Database(t.store, { readonly: true });
-        const h = (d.prepare(`SELECT password_hash AS h FROM users WHERE email = ?`).get(ann.email) as { h: string }).h;
-        d.close();
-        return h;
-      };
-      // A failed login leaves it alone.
-      expect((await login(t, ann.email, 'not the password')).exitCode).toBe(3);
-      expect(stored()).toBe(weak);
-      const ok = await login(t, ann.email, PASSWORD);
-      expect(ok.exitCode, ok.stderr).toBe(0);
-      const now = stored();
-      expect(now).not.toBe(weak);
-      expect(s.viewParams(Buffer.from(now, 'base64'))).toEqual({ logN: 17, r: 8, p: 1 });
-      expect(await s.verify(Buffer.from(now, 'base64'), PASSWORD)).toBe(true);
-    },
-  );
 });

@@ -1,3 +1,4 @@
+import type * as ScryptKdfModule from 'scrypt-kdf';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -5,14 +6,23 @@ import { run, type LoginOptions } from '../../../src/commands/account/login.js';
 import type { Config } from '../../../src/config.js';
 import { deviceId } from '../../../src/device-id.js';
 import { tokenStates } from '../../../src/domain/auth.js';
+import { hashPassword, verifyPassword } from '../../../src/domain/password.js';
 import type { Prompter } from '../../../src/io/prompter.js';
-import { failure, TEST_PASSWORD, useFixture } from '../../helpers/services.js';
+import { FAST_KDF } from '../../helpers/kdf.js';
+import { ENGINES, failure, TEST_PASSWORD, useFixture } from '../../helpers/services.js';
 import { passwordSteps, scriptedPrompter } from '../scripted-prompter.js';
 
 const silent = scriptedPrompter([]).prompter;
 
-describe('account login run()', () => {
-  const fx = useFixture();
+type ScryptKdf = typeof ScryptKdfModule;
+/** The scrypt parameters a stored hash was made with. */
+async function paramsOf(hash: string) {
+  const m = (await import('scrypt-kdf')) as ScryptKdf & { default?: ScryptKdf };
+  return (m.default ?? m).viewParams(Buffer.from(hash, 'base64'));
+}
+
+describe.each(ENGINES)('account login run() on %s', (engine) => {
+  const fx = useFixture(engine);
 
   beforeAll(async () => {
     await fx().registerAll([
@@ -20,6 +30,7 @@ describe('account login run()', () => {
       ['bob@example.com', 'Bob', 'Jones'],
       ['tim@example.com', 'Tim', 'Lock'],
       ['pat@example.com', 'Pat', 'Prompt'],
+      ['una@example.com', 'Una', 'Upgrade'],
     ]);
   });
 
@@ -182,5 +193,26 @@ describe('account login run()', () => {
         'The password cannot be asked: standard input is not a terminal. Pass --password-stdin and write it to standard input.',
     });
     expect(none.asked).toEqual([]);
+  });
+
+  it("a weaker stored hash: a failed sign-in leaves it alone, the next success redoes it with the services' parameters", async () => {
+    // (The CLI's own parameters, production's logN 17, are checked through the process in test/e2e/session.test.ts.)
+    const weak = await hashPassword(TEST_PASSWORD, { ...FAST_KDF, logN: FAST_KDF.logN - 1 });
+    await fx().sql(`UPDATE users SET password_hash = :h WHERE email = 'una@example.com'`, { h: weak });
+    const stored = async () =>
+      (await fx().read((rp) =>
+        rp.tx.get<{ h: string }>(`SELECT password_hash AS h FROM users WHERE email = 'una@example.com'`),
+      ))!.h;
+    const cfg = await fx().config('una-laptop');
+    expect(await failure(login(cfg, 'una@example.com', { password: 'not the password' }))).toMatchObject({
+      code: 'BAD_CREDENTIALS',
+      exitCode: 3,
+    });
+    expect(await stored()).toBe(weak);
+    expect((await login(cfg, 'una@example.com')).err).toBe('✓ Signed in as una@example.com.\n');
+    const now = await stored();
+    expect(now).not.toBe(weak);
+    expect(await paramsOf(now)).toEqual(FAST_KDF);
+    expect(await verifyPassword(now, TEST_PASSWORD)).toBe(true);
   });
 });

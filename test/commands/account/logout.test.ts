@@ -2,14 +2,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/account/logout.js';
 import type { Config } from '../../../src/config.js';
 import { deviceId } from '../../../src/device-id.js';
-import { login } from '../../../src/domain/accounts.js';
+import { login, show } from '../../../src/domain/accounts.js';
 import { createToken } from '../../../src/domain/api-tokens.js';
 import { tokenStates } from '../../../src/domain/auth.js';
 import { signOutEverywhere } from '../../../src/domain/staff.js';
-import { failure, TEST_PASSWORD, useFixture, type TestUser } from '../../helpers/services.js';
+import { hashToken } from '../../../src/domain/tokens.js';
+import { ENGINES, failure, TEST_PASSWORD, useFixture, type TestUser } from '../../helpers/services.js';
 
-describe('account logout run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('account logout run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let sue: TestUser;
 
   beforeAll(async () => {
@@ -78,8 +79,15 @@ describe('account logout run()', () => {
   });
 
   it('already signed out is not an error: exit 0 with a note (twice in a row, and with --json)', async () => {
-    await machine('twice', ['ann@example.com']);
-    expect((await logout('twice')).err).toBe('✓ Signed out ann@example.com.\n');
+    const cfg = await machine('twice', ['ann@example.com']);
+    const anns = tokenOf(cfg, 'ann@example.com');
+    expect(await logout('twice')).toEqual({ out: '', err: '✓ Signed out ann@example.com.\n' });
+    // The old session is refused by the store from now on.
+    expect(await failure(show(fx().services, { token: anns }))).toMatchObject({
+      code: 'AUTH_REQUIRED',
+      exitCode: 3,
+      message: 'Your session or token was revoked. Sign in again with `platformctl account login`.',
+    });
     const again = await logout('twice');
     expect(again).toEqual({ out: '', err: 'You are not signed in to this store; nothing to do.\n' });
     const never = await logout('never-signed-in', { json: true });
@@ -111,6 +119,18 @@ describe('account logout run()', () => {
     expect(await accountsOf('ended')).toEqual(['*bob@example.com']);
   });
 
+  it('the last account, its session already ended: forgotten with the note alone (nobody left to name), exit 0', async () => {
+    const cfg = await machine('ended-last', ['ann@example.com']);
+    await fx().sql(`UPDATE tokens SET revoked_at = '2001-01-01T00:00:00.000Z' WHERE token_hash = :h`, {
+      h: hashToken(tokenOf(cfg, 'ann@example.com')),
+    });
+    expect(await logout('ended-last')).toEqual({
+      out: '',
+      err: '✓ The session of ann@example.com had already ended in the store (expired or revoked); it was forgotten here.\n',
+    });
+    expect(await accountsOf('ended-last')).toEqual([]);
+  });
+
   it('PLATFORMCTL_TOKEN: that session is revoked and the config file is left alone; an API token is refused', async () => {
     const cfg = await machine('ci', ['ann@example.com']);
     const env = await login(fx().services, 'bob@example.com', TEST_PASSWORD, 'unit-test-ci-runner-01');
@@ -127,6 +147,7 @@ describe('account logout run()', () => {
     const e = await failure(logout('ci', { envToken: api.token }));
     expect(e).toMatchObject({
       code: 'INVALID_INPUT',
+      exitCode: 2,
       message: 'This is a personal API token, not a session; revoke it with `platformctl account token revoke ID`.',
     });
     expect(await state(api.token)).toBe('valid');

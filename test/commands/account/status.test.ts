@@ -4,10 +4,10 @@ import { deviceId } from '../../../src/device-id.js';
 import { login } from '../../../src/domain/accounts.js';
 import { createToken } from '../../../src/domain/api-tokens.js';
 import { signOutEverywhere } from '../../../src/domain/staff.js';
-import { TEST_PASSWORD, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, TEST_PASSWORD, useFixture, type TestUser } from '../../helpers/services.js';
 
-describe('account status run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('account status run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let sue: TestUser;
 
   beforeAll(async () => {
@@ -59,6 +59,16 @@ describe('account status run()', () => {
     expect(lines[0]).toMatch(/^\s+ACCOUNT\s+SESSION$/);
     expect(lines[1]).toMatch(/^\s+ann@example\.com\s+signed in$/);
     expect(lines[2]).toMatch(/^\*\s+bob@example\.com\s+signed in$/);
+  });
+
+  it('piped: tab-separated rows without a header, the active one marked *', async () => {
+    await machine('piped', ['ann@example.com', 'bob@example.com']);
+    const r = await status('piped');
+    expect(r).toEqual({
+      out: '\tann@example.com\tsigned in\n*\tbob@example.com\tsigned in\n',
+      err: '',
+      error: undefined,
+    });
   });
 
   it('--json: accounts with active and session; token null without PLATFORMCTL_TOKEN', async () => {

@@ -3,10 +3,10 @@ import { run } from '../../../src/commands/account/switch.js';
 import { run as show } from '../../../src/commands/account/show.js';
 import { deviceId } from '../../../src/device-id.js';
 import { login } from '../../../src/domain/accounts.js';
-import { failure, TEST_PASSWORD, useFixture } from '../../helpers/services.js';
+import { ENGINES, failure, TEST_PASSWORD, useFixture } from '../../helpers/services.js';
 
-describe('account switch run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('account switch run() on %s', (engine) => {
+  const fx = useFixture(engine);
 
   beforeAll(async () => {
     await fx().registerAll([

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../../src/commands/account/token/create.js';
 import { hashToken } from '../../../../src/domain/tokens.js';
-import { failure, useFixture, type TestUser } from '../../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../../helpers/services.js';
 
-describe('account token create run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('account token create run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser;
 
   beforeAll(async () => {

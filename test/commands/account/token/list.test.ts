@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../../src/commands/account/token/list.js';
 import { createToken, revokeToken } from '../../../../src/domain/api-tokens.js';
-import { failure, useFixture, type TestUser } from '../../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../../helpers/services.js';
 
-describe('account token list run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('account token list run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, bob: TestUser;
   const ids: Record<string, number> = {};
   const secrets: string[] = [];

@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../../src/commands/account/token/revoke.js';
 import { show } from '../../../../src/domain/accounts.js';
 import { createToken } from '../../../../src/domain/api-tokens.js';
-import { failure, useFixture, type TestUser } from '../../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../../helpers/services.js';
 
-describe('account token revoke run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('account token revoke run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, bob: TestUser;
 
   beforeAll(async () => {
