@@ -129,23 +129,5 @@ describe.each(engines())('security on %s', (engine: Engine) => {
     expect((await t.run(['account', 'show'], { token: session })).exitCode).toBe(3);
   });
 
-  // On the local engine session.test.ts covers this, with a failed login first.
-  it.runIf(engine !== 'local')('upgrades a weaker scrypt hash at the next successful login', async () => {
-    const t = await fresh();
-    await t.seed('ann@example.com');
-    const { kdf } = await import('scrypt-kdf');
-    const weak = Buffer.from(await kdf('correct horse battery', { logN: 14, r: 8, p: 1 })).toString('base64');
-    await sql(t, `UPDATE users SET password_hash = ? WHERE email = 'ann@example.com'`, [weak]);
-    const logN = async () =>
-      Buffer.from(
-        String((await sql(t, `SELECT password_hash FROM users WHERE email = 'ann@example.com'`))[0]!.password_hash),
-        'base64',
-      )[7];
-    expect(await logN()).toBe(14);
-    const r = await t.run(['account', 'login', '--email', 'ann@example.com', '--password-stdin'], {
-      input: 'correct horse battery\n',
-    });
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(await logN()).toBeGreaterThanOrEqual(17);
-  });
+  // A weaker scrypt hash redone at the next successful login: session.test.ts (both engines).
 });

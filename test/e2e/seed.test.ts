@@ -77,8 +77,8 @@ describe.each(engines())('seeded users on %s', (engine) => {
     expect(norm(bob)).toBe(norm(ann));
   });
 
-  // Their password hash is real: seeded users sign in again (session.test.ts) and change
-  // their password (password.test.ts) on both engines.
+  // Their password hash is real: seeded users sign in again (throttle.test.ts,
+  // device-source.test.ts) and change their password (password.test.ts) on both engines.
 
   it('turn pending invitations into INVITED memberships, as registration does', async () => {
     const t = await fresh();
