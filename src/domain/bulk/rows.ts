@@ -49,7 +49,7 @@ export interface RawRow {
   email?: unknown;
   role?: unknown;
   company?: unknown;
-  /** Set when the line itself could not be read (JSON Lines syntax). */
+  /** Set when the line itself could not be read (JSON Lines syntax, bytes that are not UTF-8). */
   error?: PlatformError;
 }
 
@@ -156,6 +156,40 @@ export function rowSizeGuard(max = MAX_ROW_BYTES): Transform {
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const UTF16LE_BOM = Buffer.from([0xff, 0xfe]);
+const UTF16BE_BOM = Buffer.from([0xfe, 0xff]);
+
+/**
+ * The encoding a file's first bytes show when it is UTF-16 that this reader would
+ * misread: big-endian with its byte order mark, or either byte order without one (text
+ * that starts with an ASCII character has a zero byte beside it: `e\0m\0` or `\0e\0m`).
+ * CSV reads UTF-16 little-endian with a byte order mark (csv-parse); JSON Lines no UTF-16.
+ */
+function utf16Kind(head: Buffer, format: BulkFormat): string | undefined {
+  if (head.length < 2) return undefined;
+  if (head.subarray(0, 2).equals(UTF16BE_BOM)) return 'UTF-16 (big-endian)';
+  if (head.subarray(0, 2).equals(UTF16LE_BOM)) return format === 'jsonl' ? 'UTF-16 (little-endian)' : undefined;
+  if (head.length < 4) return undefined;
+  if (head[0] !== 0 && head[1] === 0 && head[2] !== 0 && head[3] === 0)
+    return 'UTF-16 (little-endian) without a byte order mark';
+  if (head[0] === 0 && head[1] !== 0 && head[2] === 0 && head[3] !== 0)
+    return 'UTF-16 (big-endian) without a byte order mark';
+  return undefined;
+}
+
+function notUtf8File(kind: string, format: BulkFormat): PlatformError {
+  return invalid(
+    format === 'csv'
+      ? `The input is ${kind}; CSV is read as UTF-8 (or UTF-16 little-endian with a byte order mark): save it as UTF-8 (Excel: "CSV UTF-8 (comma delimited)"), or convert it, e.g. iconv -f UTF-16 -t UTF-8.`
+      : `The input is ${kind}; JSON Lines is read as UTF-8: convert it, e.g. iconv -f UTF-16 -t UTF-8.`,
+  );
+}
+
+/** A line holding bytes that are not UTF-8 (decoded as U+FFFD): a Latin-1 or Windows-1252 file, say. */
+const NOT_UTF8 = '\ufffd';
+const notUtf8Line = () =>
+  invalid(
+    'Not UTF-8 text: the line holds bytes that are not UTF-8 (shown as U+FFFD), as a Latin-1 or Windows-1252 file would; save the file as UTF-8.',
+  );
 
 /**
  * The CSV parser's options. csv-parse hands other options to its Transform: buffer a
@@ -210,6 +244,8 @@ export async function* csvRecords(input: Readable): AsyncGenerator<string[][]> {
           continue;
         }
         started = true;
+        const utf16 = utf16Kind(buf, 'csv');
+        if (utf16) throw notUtf8File(utf16, 'csv');
         if (buf.length >= 3 && buf.subarray(0, 2).equals(UTF16LE_BOM)) {
           handedOver = true;
           yield* csvParseRest(buf, it, true);
@@ -355,12 +391,15 @@ async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
           continue;
         }
         if (++count > MAX_ROWS) throw tooMany();
-        rows.push({
+        const row = {
           line,
           email: field(record, cols.email),
           role: field(record, cols.role),
           company: field(record, cols.company),
-        });
+        };
+        if ([row.email, row.role, row.company].some((c) => c?.includes(NOT_UTF8)))
+          rows.push({ line, error: notUtf8Line() });
+        else rows.push(row);
       }
       if (rows.length) yield rows;
     }
@@ -483,12 +522,39 @@ async function* boundedLines(input: AsyncIterable<Buffer | string>): AsyncGenera
   if (size > 0) yield { line, text: decoder.decode(Buffer.concat(parts)) };
 }
 
+/** The input's bytes, refused at once if they start as UTF-16 (JSON Lines is UTF-8 only). */
+async function* utf8Only(input: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  let head: Buffer | undefined = Buffer.alloc(0);
+  for await (const chunk of input) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    if (head === undefined) {
+      yield buf;
+      continue;
+    }
+    head = Buffer.concat([head, buf]);
+    if (head.length < 4) continue;
+    const utf16 = utf16Kind(head, 'jsonl');
+    if (utf16) throw notUtf8File(utf16, 'jsonl');
+    yield head;
+    head = undefined;
+  }
+  if (head?.length) {
+    const utf16 = utf16Kind(head, 'jsonl');
+    if (utf16) throw notUtf8File(utf16, 'jsonl');
+    yield head;
+  }
+}
+
 async function* jsonlRow(input: Readable): AsyncGenerator<RawRow> {
   let count = 0;
-  for await (const { line, text: raw } of boundedLines(input)) {
+  for await (const { line, text: raw } of boundedLines(utf8Only(input))) {
     const text = (line === 1 ? raw.replace(/^\ufeff/, '') : raw).trim();
     if (text === '') continue;
     if (++count > MAX_ROWS) throw tooMany();
+    if (text.includes(NOT_UTF8)) {
+      yield { line, error: notUtf8Line() };
+      continue;
+    }
     let o: unknown;
     try {
       o = JSON.parse(text);

@@ -1,0 +1,97 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { readRows, type BulkFormat, type RawRow } from '../../../src/domain/bulk/rows.js';
+
+/** Reads bytes fed in pieces of `piece` bytes (a byte order mark may straddle two chunks). */
+async function read(bytes: Buffer, format: BulkFormat, piece = 1000): Promise<RawRow[]> {
+  const parts: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += piece) parts.push(bytes.subarray(i, i + piece));
+  const out: RawRow[] = [];
+  for await (const batch of readRows(Readable.from(parts), format)) out.push(...batch);
+  return out;
+}
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected the read to fail');
+    },
+    (e: Error & { code?: string }) => e,
+  );
+
+const CSV = 'email,role\nbob@example.com,MANAGER\n';
+const JSONL = '{"email":"bob@example.com","role":"MANAGER"}\n';
+const utf16be = (text: string) => Buffer.from(text, 'utf16le').swap16();
+
+describe('member files in encodings the reader does not read: said, not garbled', () => {
+  it.each([1, 3, 1000])(
+    'CSV: UTF-16 big-endian or without a byte order mark is refused whole, naming it (pieces of %i)',
+    async (piece) => {
+      const cases: [Buffer, RegExp][] = [
+        [utf16be('\ufeff' + CSV), /^The input is UTF-16 \(big-endian\); CSV is read as UTF-8 /],
+        [Buffer.from(CSV, 'utf16le'), /^The input is UTF-16 \(little-endian\) without a byte order mark; /],
+        [utf16be(CSV), /^The input is UTF-16 \(big-endian\) without a byte order mark; /],
+      ];
+      for (const [bytes, message] of cases) {
+        const e = await failure(read(bytes, 'csv', piece));
+        expect(e.code).toBe('INVALID_INPUT');
+        expect(e.message).toMatch(message);
+        expect(e.message).toContain('save it as UTF-8 (Excel: "CSV UTF-8 (comma delimited)")');
+      }
+    },
+  );
+
+  it('CSV: UTF-16 little-endian with its byte order mark is read (Excel\'s "Unicode text")', async () => {
+    expect(await read(Buffer.from('\ufeff' + CSV, 'utf16le'), 'csv', 1)).toEqual([
+      { line: 2, email: 'bob@example.com', role: 'MANAGER', company: undefined },
+    ]);
+  });
+
+  it.each([1, 3, 1000])('JSON Lines: any UTF-16 is refused whole (pieces of %i)', async (piece) => {
+    for (const bytes of [
+      Buffer.from('\ufeff' + JSONL, 'utf16le'),
+      Buffer.from(JSONL, 'utf16le'),
+      utf16be('\ufeff' + JSONL),
+      utf16be(JSONL),
+    ]) {
+      const e = await failure(read(bytes, 'jsonl', piece));
+      expect(e.code).toBe('INVALID_INPUT');
+      expect(e.message).toMatch(
+        /^The input is UTF-16 \((big|little)-endian\)( without a byte order mark)?; JSON Lines is read as UTF-8: convert it/,
+      );
+    }
+  });
+
+  it('a Latin-1 line is a bad line that says it is not UTF-8 (not an invalid e-mail); UTF-8 lines around it read', async () => {
+    const latin1 = Buffer.concat([
+      Buffer.from('email,role,company\nann@example.com,DESIGNER,\n'),
+      Buffer.from('j\xe9r\xf4me@example.com,DESIGNER,\n', 'latin1'),
+      Buffer.from('bob@example.com,MANAGER,M\xfcller Company\n', 'latin1'),
+      Buffer.from('zoë@example.com,MANAGER,\n'),
+    ]);
+    const rows = await read(latin1, 'csv', 7);
+    expect(rows.map((r) => [r.line, r.error?.message.slice(0, 14) ?? r.email])).toEqual([
+      [2, 'ann@example.com'],
+      [3, 'Not UTF-8 text'],
+      [4, 'Not UTF-8 text'],
+      [5, 'zoë@example.com'],
+    ]);
+    expect(rows[1]!.error!.message).toBe(
+      'Not UTF-8 text: the line holds bytes that are not UTF-8 (shown as U+FFFD), as a Latin-1 or Windows-1252 file would; save the file as UTF-8.',
+    );
+    const jsonl = Buffer.concat([
+      Buffer.from('{"email":"ann@example.com","role":"DESIGNER"}\n'),
+      Buffer.from('{"email":"j\xe9r\xf4me@example.com","role":"DESIGNER"}\n', 'latin1'),
+      Buffer.from('{"email":"zo\\u00eb@example.com","role":"DESIGNER"}\n'),
+    ]);
+    expect((await read(jsonl, 'jsonl', 5)).map((r) => [r.line, r.error?.message.slice(0, 14) ?? r.email])).toEqual([
+      [1, 'ann@example.com'],
+      [2, 'Not UTF-8 text'],
+      [3, 'zoë@example.com'],
+    ]);
+  });
+
+  it('text that starts with NUL bytes but is not UTF-16 is not called UTF-16', async () => {
+    const e = await failure(read(Buffer.from('\0\0\0\0email,role\n'), 'csv'));
+    expect(e.message).not.toMatch(/UTF-16/);
+  });
+});
