@@ -22,10 +22,12 @@ const HOSTILE = [
 ];
 
 /**
- * Two companies: Ann's Smith Company (TEAM) with one member of each kind, for exact output
- * and who may list; and Zed's Zed Company (ENTERPRISE) of 2,500 members filled by SQL,
- * more than two pages (MEMBER_PAGE), for order, filters and paging. Process-level
- * behaviour (exit codes, pipes, sqld's response size) stays in e2e/lists.test.ts.
+ * Three companies: Ann's Smith Company (TEAM) with one member of each kind, for exact
+ * output and who may list; Zed's Zed Company (ENTERPRISE) of 2,500 members filled by SQL,
+ * more than two pages (MEMBER_PAGE), for order, filters and paging; Ned's Nash Company of
+ * e-mails and names a spreadsheet would run, for --csv. Process-level behaviour stays in
+ * e2e: exit codes in e2e/member.test.ts, a closed pipe and sqld's response size in
+ * e2e/lists.test.ts.
  */
 describe.each(ENGINES)('member list run() on %s', (engine) => {
   const fx = useFixture(engine);
