@@ -260,6 +260,13 @@ describe.each(ENGINES)('audit list run() on %s', (engine) => {
 
   it('filters by time window, action or group, and run; pages with --limit and --before cover every entry once', async () => {
     const all = await json(zed);
+    // Newest first: ids falling, the last bulk entry on top with its company and details.
+    expect(all.map((e) => e.id)).toEqual([...all.map((e) => e.id)].sort((a, b) => b - a));
+    expect(all[0]).toMatchObject({
+      company: { id: zed.company.id, name: 'Zed Company' },
+      details: { i: 1199 },
+      run: null,
+    });
     const pick = (f: (e: Entry) => boolean) => all.filter(f).map((e) => e.id);
     const since = new Date(base + 100 * 3_600_000).toISOString();
     const until = new Date(base + 200 * 3_600_000).toISOString();
@@ -268,7 +275,9 @@ describe.each(ENGINES)('audit list run() on %s', (engine) => {
     expect(window).toHaveLength(100);
     expect(await ids(zed, { action: 'Member' })).toEqual(pick((e) => e.action.startsWith('member.')));
     expect(await ids(zed, { action: 'member.set_role' })).toEqual(pick((e) => e.action === 'member.set_role'));
-    expect(await ids(zed, { run: 7 })).toHaveLength(300);
+    const run7 = await ids(zed, { run: 7 });
+    expect(run7).toEqual(pick((e) => e.run === 7));
+    expect(run7).toHaveLength(300);
     expect(await ids(zed, { actor: 'bob@example.com', action: 'company' })).toEqual(
       pick((e) => e.actor === 'bob@example.com' && e.action === 'company.rename'),
     );
@@ -306,7 +315,9 @@ describe.each(ENGINES)('audit list run() on %s', (engine) => {
     expect(r.err).toMatch(/^… and 1,151 more entries: add --before \d+ for the next 50, or --all for every one\.\n$/);
     const everything = (await list(zed, { tty: true, all: true })).out.trimEnd().split('\n');
     expect(everything.filter((l) => /^\d{4}-\d\d-\d\d \d\d:\d\d /.test(l))).toHaveLength(1201);
-    expect((await list(zed)).out.trimEnd().split('\n')).toHaveLength(1201);
+    const piped = (await list(zed)).out.trimEnd().split('\n');
+    expect(piped).toHaveLength(1201);
+    expect(piped[0]!.split('\t')[0]).toBe(newest.at);
   });
 
   it('--all on a terminal: an action longer than any on the first page stays on one line (docs/output.md)', async () => {

