@@ -5,10 +5,10 @@ import { run } from '../../../src/commands/store/backup.js';
 import { listCompanies } from '../../../src/domain/companies.js';
 import { checkStore } from '../../../src/domain/health.js';
 import { openStore } from '../../../src/store/open.js';
-import { failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
 
-describe('store backup run()', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('store backup run() on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser;
 
   beforeAll(async () => {
@@ -25,12 +25,15 @@ describe('store backup run()', () => {
   it('writes a copy (0600, its directory made) that opens as a store where the same session works', async () => {
     const path = join(fx().dir, 'backups', 'copy.db');
     const r = await backup(path, true);
-    expect(JSON.parse(r.out)).toEqual({ backup: path, store: fx().path, engine: 'local' });
+    expect(JSON.parse(r.out)).toEqual({ backup: path, store: fx().location, engine });
     expect(r.err).toBe('');
     expect(statSync(path).mode & 0o777).toBe(0o600);
     const copy = await openStore({ engine: 'local', path, key: path }, { create: false, migrate: false });
     try {
       expect((await checkStore(copy)).ok).toBe(true);
+      expect(await copy.read((tx) => tx.all(`SELECT email FROM users ORDER BY id`))).toEqual([
+        { email: 'ann@example.com' },
+      ]);
       const companies = await listCompanies({ store: copy, now: () => new Date() }, ann.cred);
       expect(companies.map((c) => c.name)).toEqual(['Smith Company']);
     } finally {
@@ -42,7 +45,7 @@ describe('store backup run()', () => {
     const abs = join(fx().dir, 'relative.db');
     const r = await backup(relative(process.cwd(), abs));
     expect(r.out).toBe('');
-    expect(r.err).toBe(`✓ Backed up ${fx().path} to ${abs}.\n`);
+    expect(r.err).toBe(`✓ Backed up ${fx().location} to ${abs}.\n`);
     expect(statSync(abs).isFile()).toBe(true);
   });
 

@@ -2,15 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/store/check.js';
 import { MAX_WARNINGS } from '../../../src/domain/lookalikes.js';
 import { LATEST_VERSION } from '../../../src/store/migrations/index.js';
-import { Fixture } from '../../helpers/services.js';
+import { ENGINES, Fixture } from '../../helpers/services.js';
 
-describe('store check run()', () => {
+describe.each(ENGINES)('store check run() on %s', (engine) => {
   const fixtures: Fixture[] = [];
   afterEach(async () => {
     for (const f of fixtures.splice(0)) await f.close();
   });
   const fixture = async () => {
-    const f = await Fixture.open();
+    const f = await Fixture.open(engine);
     fixtures.push(f);
     return f;
   };
@@ -35,14 +35,14 @@ describe('store check run()', () => {
     expect(r).toEqual({
       error: undefined,
       out: '',
-      err: `✓ Store ${f.path} is healthy (schema version ${LATEST_VERSION}).\n`,
+      err: `✓ Store ${f.location} is healthy (schema version ${LATEST_VERSION}).\n`,
     });
     const j = await check(f, true);
     expect(j.error).toBeUndefined();
     expect(JSON.parse(j.out)).toEqual({
       ok: true,
-      engine: 'local',
-      store: f.path,
+      engine,
+      store: f.location,
       schemaVersion: LATEST_VERSION,
       problems: [],
       warnings: [],
@@ -127,7 +127,7 @@ describe('store check run()', () => {
     expect(r.out).toContain('victim\\u{2060}@example.com');
     expect(r.out).not.toMatch(/[\u2060\u3164]/);
     expect(r.err).toBe(
-      `✓ Store ${f.path} is healthy (schema version ${LATEST_VERSION}).\n` +
+      `✓ Store ${f.location} is healthy (schema version ${LATEST_VERSION}).\n` +
         '! 3 warnings: look-alike or now-refused identity text; see docs/identity.md.\n',
     );
     const j = JSON.parse((await check(f, true)).out);
