@@ -1,124 +1,26 @@
-import fc from 'fast-check';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { engines, useStore, type Engine, type RunResult, type TestStore } from './harness.js';
-import { dumpStore, rowsOf, type Dump } from './store-dump.js';
+import { listMembers } from '../../src/domain/members.js';
+import { engines, useStore, type Engine, type RunResult } from './harness.js';
+import { dumpStore } from './store-dump.js';
 
 /**
- * Hostile `member import` files, property-based: CSV and JSON Lines rows with control
- * characters, ANSI escapes, bidi marks, NUL, emoji, huge cells, quotes, embedded newlines,
- * a BOM in the middle and invalid UTF-8, mixed with valid rows. The CLI never exits 1,
- * never prints a stack trace or a raw escape from the input, applies all rows or none by
- * default, applies exactly the rows it did not report as failed with --continue-on-error,
- * writes nothing on --dry-run, and the store stays clean.
- * Each run is one CLI process and two dumps of the store, on both engines: 12 runs per
- * property by default (a failure reports fast-check's seed and path for FUZZ_SEED to replay);
- * set FUZZ_RUNS / FUZZ_SEED to go further locally.
+ * Hostile `member import` bytes through the real CLI on each engine: a standard input pipe
+ * and a file read by the process, stdout and stderr of a real process, exit codes as the
+ * shell sees them, nothing raw from the input on the terminal. The properties (structured
+ * rows with hostile cells and raw hostile bytes, all or nothing by default, exactly the
+ * unreported rows with --continue-on-error, audit entries, the store equal to the model,
+ * JSON Lines cells the store cannot hold) run through run() on both engines in
+ * test/commands/member/fuzz-import.test.ts, whose reader is the same code (run() opens the
+ * file with the CLI's createReadStream, and reads standard input as a byte stream in chunks).
  */
-
-const RUNS = Number(process.env.FUZZ_RUNS) || 12;
-const SEED = Number(process.env.FUZZ_SEED) || undefined;
-
-/** Stands for bytes that are not UTF-8: replaced when the file is written. */
-const BAD_BYTES: Record<string, Buffer> = {
-  '\ue000': Buffer.from([0xff]),
-  '\ue001': Buffer.from([0xc3]),
-  '\ue002': Buffer.from([0xed, 0xa0, 0x80]),
-};
-
-/** Text with the placeholders above turned into invalid UTF-8. */
-function encode(text: string): Buffer {
-  const parts: Buffer[] = [];
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const bad = BAD_BYTES[text[i]!];
-    if (!bad) continue;
-    parts.push(Buffer.from(text.slice(start, i), 'utf8'), bad);
-    start = i + 1;
-  }
-  parts.push(Buffer.from(text.slice(start), 'utf8'));
-  return Buffer.concat(parts);
-}
-
-/** Cell contents built to hurt. */
-const hostile = fc.oneof(
-  fc.constantFrom(
-    '\x1b[31mred\x1b[0m@example.org',
-    'p1@example.org\x1b[2J',
-    '\x1b]0;pwned\x07',
-    'evil\u202Egro.elpmaxe@p1',
-    'p2@example.org\u200f',
-    '\u2066p2@example.org\u2069',
-    '👩‍👩‍👧‍👦@example.org',
-    '🦄',
-    'x'.repeat(10_000),
-    'y'.repeat(300_000) + '@example.org',
-    '\x00',
-    'p3@exa\x00mple.org',
-    'two\nlines@example.org',
-    'p1@example.org\r\nDESIGNER',
-    'p1@example.org\r',
-    '"',
-    '""',
-    'a,b',
-    ' , ',
-    '\t',
-    '',
-    '\x7f\x9b31m',
-    '\u0085',
-    'p\ufeff1@example.org',
-    '\ufeffDESIGNER',
-    'DESIGNER\ue000',
-    'p1@example.org\ue001',
-    '\ue002',
-    'Zoë@example.org',
-    '=cmd|/c calc!A1',
-    "Robert'); DROP TABLE invitations;--",
-    'MANAGER\u0301',
-    'j\ue000rgen@example.org',
-    '\ud800',
-    'p1\udc00@example.org',
-    'DESIGNER\udbff',
-    'ＭＡＮＡＧＥＲ',
-  ),
-  fc.string({ maxLength: 30 }),
-  fc.string({ unit: 'binary', maxLength: 20 }),
-  fc.string({
-    unit: fc.constantFrom(
-      '\x1b',
-      '[',
-      '3',
-      '1',
-      'm',
-      '\u202e',
-      '\x00',
-      '\x07',
-      '\r',
-      '\n',
-      '"',
-      ',',
-      'a',
-      '@',
-      '.',
-      ' ',
-      '😀',
-      '\ufeff',
-      '\ue000',
-    ),
-    maxLength: 25,
-  }),
-);
-
-/** JSON values that are not strings, for JSON Lines cells. */
-const odd = fc.constantFrom<unknown>(42, -1, null, true, ['p1@example.org'], { email: 'p1@example.org' }, 1e308);
 
 /** A dangerous character anywhere in the output: NO_COLOR is set, so our own colours add none. */
 const RAW = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
 
 function expectSane(r: RunResult, what: string) {
   expect(r.exitCode, `${what}: ${r.stderr.slice(0, 400)}`).not.toBe(1);
-  expect([0, 2, 4, 5, 6], `${what}: ${r.stderr.slice(0, 400)}`).toContain(r.exitCode);
   expect(r.stderr, what).not.toMatch(/\n\s+at .*\(|INTERNAL|internal error/);
   const raw = RAW.exec(r.stdout + r.stderr);
   const where =
@@ -129,525 +31,74 @@ function expectSane(r: RunResult, what: string) {
 
 const noColor = { NO_COLOR: '1' };
 
-/** The tables an import may touch, and the users it reads. */
-const TABLES = ['users', 'memberships', 'invitations', 'audit_log'];
+/**
+ * A CSV file as hostile as bytes get: CRLF and LF mixed, a BOM in the middle of a cell, an
+ * ANSI escape, a bidi override, NUL, bytes that are not UTF-8 (a lone 0xff, a truncated
+ * sequence), a quoted cell across lines, a 70,000-character cell. Two rows are good.
+ */
+const HOSTILE_CSV = Buffer.concat([
+  Buffer.from(
+    'email,role,company\r\n' + // 1
+      'good1@example.org,DESIGNER,\r\n' + // 2
+      '\x1b[31mred@example.org,MANAGER,\n' + // 3
+      'p\ufeff1@example.org,DESIGNER,\n' + // 4
+      'nul\x00@example.org,DESIGNER,\n' + // 5
+      'evil\u202e@example.org,DESIGNER,\n' + // 6
+      'quoted@example.org,"MANA\r\nGER",\n' + // 7-8
+      'j',
+  ),
+  Buffer.from([0xff]),
+  Buffer.from('rgen@example.org,DESIGNER,\n' + 'cut@example.org,DESIGNER,Smith'), // 9, 10
+  Buffer.from([0xc3]),
+  Buffer.from(
+    '\n' +
+      'good2@example.org,manager,Smith Company\r\n' + // 11
+      `${'z'.repeat(70_000)}@example.org,DESIGNER,\n`, // 12
+  ),
+]);
+const BAD_LINES = [3, 4, 5, 6, 7, 9, 10, 12];
 
-interface Row {
-  email: unknown;
-  role: unknown;
-  company: unknown;
-}
-
-type Mode = 'default' | 'continue' | 'dry';
-
-/** The store as the import sees it: company → e-mail → role (members and pending invitations). */
-function membersOf(d: Dump): Map<string, string> {
-  const emailOf = new Map(rowsOf(d, 'users').map((u) => [u.id, String(u.email)]));
-  const m = new Map<string, string>();
-  for (const r of rowsOf(d, 'memberships')) m.set(`${r.company_id}|${emailOf.get(r.user_id)}`, String(r.role));
-  for (const r of rowsOf(d, 'invitations')) m.set(`${r.company_id}|${r.email}`, String(r.role));
-  return m;
-}
-
-/** Failed line numbers from the human output (tab-separated error rows when piped). */
-function failedLinesOfText(stdout: string): number[] {
-  const [, table = ''] = stdout.split('\n\n');
-  return table
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => Number(/^(\d+)\t/.exec(l)?.[1]));
-}
-
-describe.each(engines())('hostile member import files on %s', (engine: Engine) => {
+describe.each(engines())('hostile member import bytes through the real CLI on %s', (engine: Engine) => {
   const fresh = useStore(engine);
 
-  /**
-   * Ann administers her own company (ENTERPRISE) and Bob's (FREE: one seat left), and is
-   * only MANAGER in Carol's, both invitations accepted. Carol is staff. Nobody is
-   * registered per run; the three are seeded (registration is not this file's subject).
-   */
-  async function setup() {
-    const t = await fresh();
-    const [ann, bob, carol] = await t.seedMany([
-      { email: 'ann@example.com', first: 'Ann', last: 'Smith' },
-      { email: 'bob@example.com', first: 'Bob', last: 'Jones' },
-      { email: 'carol@example.com', first: 'Carol', last: 'Brown' },
-    ]);
-    await carol.grantStaff('carol@example.com');
-    await carol.setPlan('Smith Company', 'ENTERPRISE');
-    expect((await bob.run(['member', 'invite', 'ann@example.com', '--role', 'ADMINISTRATOR'])).exitCode).toBe(0);
-    expect((await carol.run(['member', 'invite', 'ann@example.com', '--role', 'MANAGER'])).exitCode).toBe(0);
-    // An invitation grants nothing until accepted (docs/rules.md): Ann accepts both, then
-    // makes her own company current again (rows without a company go there).
-    for (const c of ['Jones Company', 'Brown Company', 'Smith Company'])
-      expect((await ann.run(['company', 'switch', c])).exitCode).toBe(0);
-    const d = await dumpStore(engine, t.store, ['companies']);
-    const id = (name: string) => Number(rowsOf(d, 'companies').find((c) => c.name === name)!.id);
-    const companies = { smith: id('Smith Company'), jones: id('Jones Company'), brown: id('Brown Company') };
-    return { t, ann, companies };
-  }
-
-  /** Resolves a row's company cell as the CLI must: id or exact name, else the default. */
-  function companyIdOf(cell: unknown, fallback: number, companies: Record<string, number>): number | undefined {
-    const text = typeof cell === 'string' ? cell.trim() : typeof cell === 'number' ? String(cell) : '';
-    if (text === '') return fallback;
-    const byName: Record<string, number> = {
-      'Smith Company': companies.smith!,
-      'Jones Company': companies.jones!,
-      'Brown Company': companies.brown!,
-    };
-    if (text in byName) return byName[text];
-    const n = Object.values(companies).find((c) => String(c) === text);
-    return n;
-  }
-
-  /**
-   * A row's company cell as the CLI reads it back: trimmed text, '' for none (and for a
-   * JSON line the CLI cannot take, whose cells are not read), bytes that are not UTF-8
-   * decoded to U+FFFD.
-   */
-  function refOf(row: Row, format: 'csv' | 'jsonl'): string {
-    if (
-      format === 'jsonl' &&
-      [row.email, row.role, row.company].some((x) => typeof x === 'string' && /[\ud800-\udfff]/u.test(x))
-    )
-      return '';
-    const c = row.company;
-    const text = typeof c === 'string' ? c : typeof c === 'number' ? String(c) : '';
-    return text
-      .replace(/\ue000|\ue001/g, '\ufffd')
-      .replace(/\ue002/g, '\ufffd\ufffd\ufffd')
-      .trim();
-  }
-
-  /** Rows naming one company with two different roles for one e-mail: such a file has bad lines. */
-  function hasConflicts(rows: Row[], company: (r: Row) => string): boolean {
-    const seen = new Map<string, string>();
-    for (const r of rows) {
-      const key = `${company(r)}|${String(r.email).trim().toLowerCase()}`;
-      const role = String(r.role).trim().toUpperCase();
-      if (seen.has(key) && seen.get(key) !== role) return true;
-      seen.set(key, role);
-    }
-    return false;
-  }
-
-  /** Writes the rows as CSV or JSON Lines; returns the file and the line each row starts on. */
-  function writeRows(
-    t: TestStore,
-    rows: Row[],
-    format: 'csv' | 'jsonl',
-    style: { crlf: boolean; mixed: boolean; bom: boolean; quoteAll: boolean; blank: number[] },
-    n: number,
-  ) {
-    // Line endings: one kind for the file, or (as after editing on two systems) alternating.
-    const eolAt = (i: number) => ((style.mixed ? i % 2 === 0 : false) !== style.crlf ? '\r\n' : '\n');
-    const eol = eolAt(-1);
-    const lines: number[] = [];
-    let text = style.bom ? '\ufeff' : '';
-    let line = 1;
-    const put = (s: string) => {
-      text += s;
-      line += s.split('\n').length - 1;
-    };
-    if (format === 'csv') {
-      const cell = (v: unknown) => {
-        const s = typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v);
-        return style.quoteAll || /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-      };
-      put(`email,role,company,note${eol}`);
-      rows.forEach((r, i) => {
-        if (style.blank.includes(i)) put(eol);
-        lines.push(line);
-        put(`${cell(r.email)},${cell(r.role)},${cell(r.company)},${cell(`row ${i}`)}${eolAt(i)}`);
-      });
-    } else {
-      rows.forEach((r, i) => {
-        if (style.blank.includes(i)) put(eol);
-        lines.push(line);
-        const o: Record<string, unknown> = { email: r.email, role: r.role };
-        if (r.company !== '') o.company = r.company;
-        put(JSON.stringify(o) + eolAt(i));
-      });
-    }
-    const path = join(t.dir, `fuzz-${n}.${format}`);
-    writeFileSync(path, encode(text));
-    return { path, lines };
-  }
-
-  it(
-    'structured rows with hostile cells: all or nothing by default, exactly the unreported rows with --continue-on-error',
-    { timeout: 240_000 },
-    async () => {
-      const { t, ann, companies } = await setup();
-      const pool = [
-        'p0@example.org',
-        'p1@example.org',
-        'P2@Example.ORG ',
-        ' p3@example.org',
-        'bob@example.com',
-        'carol@example.com',
-        'ann@example.com',
-      ];
-      const roles = ['DESIGNER', 'manager', ' Administrator ', 'OWNER'];
-      const cells = [
-        '',
-        '',
-        'Smith Company',
-        String(companies.smith),
-        'Jones Company',
-        ` ${companies.jones} `,
-        'Brown Company',
-        'Nope Company',
-        String(companies.brown + 1000),
-      ];
-      const valid = fc.record({
-        email: fc.constantFrom(...pool),
-        role: fc.constantFrom(...roles),
-        company: fc.constantFrom<unknown>(...cells),
-      });
-      // Mostly one hostile cell in an otherwise valid row (the near miss a validator must catch), sometimes all three.
-      const hurt = fc.oneof(hostile, hostile, odd);
-      const bad = fc.oneof(
-        fc.record({ email: hurt, role: fc.constantFrom(...roles), company: fc.constantFrom<unknown>(...cells) }),
-        fc.record({ email: fc.constantFrom(...pool), role: hurt, company: fc.constantFrom<unknown>(...cells) }),
-        fc.record({ email: fc.constantFrom(...pool), role: fc.constantFrom(...roles), company: hurt }),
-        fc.record({ email: hurt, role: hurt, company: hurt }),
-      );
-      // Rows that should all go through (new, re-roled or unchanged members of Ann's own company).
-      const good = fc.record({
-        email: fc.constantFrom(...pool.slice(0, 6)),
-        role: fc.constantFrom(...roles.slice(0, 3)),
-        company: fc.constantFrom<unknown>('', 'Smith Company', String(companies.smith)),
-      });
-      const scenario = fc.record({
-        rows: fc.oneof(
-          fc
-            .array(fc.oneof({ weight: 3, arbitrary: valid }, { weight: 2, arbitrary: bad }), {
-              minLength: 1,
-              maxLength: 7,
-            })
-            .map((rows): { rows: Row[]; clean: boolean } => ({ rows, clean: false })),
-          fc
-            .array(good, { minLength: 1, maxLength: 5 })
-            .map((rows): { rows: Row[]; clean: boolean } => ({ rows, clean: true })),
-        ),
-        format: fc.constantFrom('csv' as const, 'jsonl' as const),
-        mode: fc.constantFrom<Mode>('default', 'default', 'continue', 'continue', 'dry'),
-        json: fc.boolean(),
-        stdin: fc.boolean(),
-        defaultCompany: fc.constantFrom<string | undefined>(undefined, undefined, 'Jones Company'),
-        style: fc.record({
-          crlf: fc.boolean(),
-          mixed: fc.boolean(),
-          bom: fc.boolean(),
-          quoteAll: fc.boolean(),
-          blank: fc.array(fc.nat(7), { maxLength: 2 }),
-        }),
-      });
-      let n = 0;
-      const seen: string[] = [];
-      await fc.assert(
-        fc.asyncProperty(scenario, async (s) => {
-          n++;
-          // JSON Lines cannot be non-strings in CSV in a meaningful way: keep odd values to JSON Lines.
-          const rows =
-            s.format === 'csv'
-              ? s.rows.rows.map(
-                  (r) =>
-                    Object.fromEntries(
-                      Object.entries(r).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
-                    ) as unknown as Row,
-                )
-              : s.rows.rows;
-          const { path, lines } = writeRows(t, rows, s.format, s.style, n);
-          const args = ['member', 'import', s.stdin ? '-' : path];
-          if (s.stdin && s.format === 'jsonl') args.push('--format', 'jsonl');
-          if (s.defaultCompany) args.push('--company', s.defaultCompany);
-          if (s.mode === 'continue') args.push('--continue-on-error');
-          if (s.mode === 'dry') args.push('--dry-run');
-          if (s.json) args.unshift('--json');
-          const what = `run ${n}: ${JSON.stringify({ ...s, rows: rows.map((r) => JSON.stringify(r).slice(0, 120)) })}`;
-
-          const before = await dumpStore(engine, t.store, TABLES);
-          const r = await ann.run(args, {
-            env: noColor,
-            input: s.stdin ? (readFileSync(path) as unknown as string) : '',
-          });
-          seen.push(`${s.mode}:${r.exitCode}`);
-          expectSane(r, what);
-          // A file of good rows, however it is quoted, encoded or ended, goes through.
-          // --company naming a company Ann no longer manages (a row may have re-roled her) is
-          // refused before the input is read.
-          if (s.defaultCompany) {
-            const annId = rowsOf(before, 'users').find((u) => u.email === 'ann@example.com')!.id;
-            const role = rowsOf(before, 'memberships').find(
-              (m) => m.user_id === annId && m.company_id === companies.jones,
-            )?.role;
-            if (role !== 'ADMINISTRATOR' && role !== 'OWNER') {
-              expect(r.exitCode, `${what}: ${r.stderr}`).toBe(4);
-              expect(await dumpStore(engine, t.store, TABLES), `${what}: nothing may be written`).toEqual(before);
-              return;
-            }
-          }
-          // --company rebinds a file whose rows name at most one company; naming more is refused whole.
-          const named = new Set(rows.map((row) => refOf(row, s.format)).filter((x) => x !== ''));
-          if (s.defaultCompany && named.size > 1) {
-            expect(r.exitCode, `${what}: ${r.stderr}`).toBe(2);
-            expect(r.stderr, what).toMatch(/--company rebinds a file whose rows name one company/);
-            expect(await dumpStore(engine, t.store, TABLES), `${what}: nothing may be written`).toEqual(before);
-            return;
-          }
-          const rebound = Boolean(s.defaultCompany) && named.size === 1 && !named.has(s.defaultCompany!);
-          // A file of good rows, however it is quoted, encoded or ended, goes through, unless it
-          // gives one e-mail two roles in one company (both lines bad: a file means one thing).
-          if (
-            s.rows.clean &&
-            !s.defaultCompany &&
-            !hasConflicts(rows, (row) => String(companyIdOf(row.company, companies.smith, companies)))
-          )
-            expect(r.exitCode, `${what}: ${r.stderr}`).toBe(0);
-          const after = await dumpStore(engine, t.store, TABLES);
-
-          if (s.mode === 'dry' || (s.mode === 'default' && r.exitCode !== 0)) {
-            expect(after, `${what}: nothing may be written`).toEqual(before);
-            return;
-          }
-          // The run completed (exit 0): the rows it did not report as failed were applied, in file order.
-          expect(r.exitCode, `${what}: ${r.stderr}`).toBe(0);
-          const report = s.json ? JSON.parse(r.stdout) : undefined;
-          const failed = new Set<number>(
-            report ? report.errors.map((e: { line: number }) => e.line) : failedLinesOfText(r.stdout),
-          );
-          for (const l of failed) expect(lines, `${what}: reported line ${l} is no row's first line`).toContain(l);
-          if (s.mode === 'default') expect(failed.size, what).toBe(0);
-          const fallback = s.defaultCompany ? companies.jones : companies.smith;
-          const model = membersOf(before);
-          const counts = { invited: 0, updated: 0, unchanged: 0 };
-          const touched = new Set<number>();
-          rows.forEach((row, i) => {
-            if (failed.has(lines[i]!)) return;
-            const email = String(row.email).trim().toLowerCase();
-            const role = String(row.role).trim().toUpperCase();
-            const c = s.defaultCompany ? fallback : companyIdOf(row.company, fallback, companies);
-            // A rebound file's OWNER rows mean nothing in the new company: left as they are.
-            if (rebound && String(row.role).trim().toUpperCase() === 'OWNER') {
-              counts.unchanged++;
-              return;
-            }
-            expect(c, `${what}: row ${i} applied to a company that does not exist`).toBeDefined();
-            // Non-ASCII local parts are allowed (docs/identity.md); nothing invisible, no
-            // control, format, private-use or unpaired surrogate, and an ASCII domain.
-            expect(email, `${what}: row ${i} accepted an unsafe e-mail`).toMatch(/^[^\s\p{C}@]+@[a-z0-9.-]+$/u);
-            const key = `${c}|${email}`;
-            const was = model.get(key);
-            if (was === role) counts.unchanged++;
-            else {
-              counts[was === undefined ? 'invited' : 'updated']++;
-              touched.add(c!);
-            }
-            model.set(key, role);
-          });
-          expect(membersOf(after), `${what}: the store is not the rows that were not reported as failed`).toEqual(
-            model,
-          );
-          seen.push(
-            `applied ${rows.length - failed.size}/${rows.length} rows, ${counts.invited + counts.updated} changes`,
-          );
-          if (report) {
-            expect(report, what).toMatchObject({ ...counts, failed: failed.size, applied: true });
-            expect(report.invited + report.updated + report.unchanged + report.failed, what).toBe(rows.length);
-          }
-          // One summary entry per company the import changed and one entry per change, none otherwise.
-          const audit = (after.audit_log ?? [])
-            .filter((a) => !(before.audit_log ?? []).includes(a))
-            .map((a) => JSON.parse(a) as { action: string; company_id: number; run_id: number | null });
-          expect(
-            audit
-              .filter((a) => a.action === 'member.import')
-              .map((a) => `${a.action} ${a.company_id}`)
-              .sort(),
-            what,
-          ).toEqual([...touched].map((c) => `member.import ${c}`).sort());
-          expect(
-            audit.filter((a) => a.action !== 'member.import'),
-            what,
-          ).toHaveLength(counts.invited + counts.updated);
-          expect(new Set(audit.map((a) => a.run_id)).size, what).toBeLessThanOrEqual(1);
-          // What member list shows agrees, role and status (PENDING = no account yet).
-          if (s.mode === 'continue' && touched.size) {
-            const c = [...touched][0]!;
-            const list = await ann.json(['member', 'list', '--company', String(c)]);
-            const registered = new Set(rowsOf(after, 'users').map((u) => String(u.email)));
-            const want = [...model]
-              .filter(([k]) => k.startsWith(`${c}|`))
-              .map(([k, role]) => {
-                const email = k.slice(k.indexOf('|') + 1);
-                return `${email} ${role}${registered.has(email) ? '' : ' PENDING'}`;
-              });
-            const got = list.map(
-              (m: { email: string; role: string; status: string }) =>
-                `${m.email} ${m.role}${m.status === 'PENDING' ? ' PENDING' : ''}`,
-            );
-            expect(got.sort(), what).toEqual(want.sort());
-          }
-        }),
-        { numRuns: RUNS, seed: SEED, endOnFailure: true },
-      );
-      if (process.env.FUZZ_VERBOSE) console.log(engine, seen.join(' | '));
-      await t.expectClean();
-      // Whatever was stored prints cleanly in every listing.
-      for (const c of Object.values(companies))
-        expectSane(await ann.run(['member', 'list', '--company', String(c)], { env: noColor }), `member list ${c}`);
-      expectSane(await ann.run(['audit', 'list'], { env: noColor }), 'audit list');
-    },
-  );
-
-  it(
-    'raw hostile bytes (broken quotes, NUL, BOM in the middle, invalid UTF-8, long lines): a clean refusal or a consistent import',
-    { timeout: 240_000 },
-    async () => {
-      const { t, ann } = await setup();
-      const fragment = fc.oneof(
-        {
-          weight: 3,
-          arbitrary: fc.constantFrom(
-            'p1@example.org,DESIGNER\n',
-            'q2@example.org,manager,Smith Company\n',
-            '{"email":"q3@example.org","role":"MANAGER"}\n',
-          ),
-        },
-        {
-          weight: 4,
-          arbitrary: fc.constantFrom(
-            'p1@example.org',
-            'q2@example.org',
-            'DESIGNER',
-            'manager',
-            'Smith Company',
-            'Brown Company',
-            ',',
-            ',',
-            '\n',
-            '\n',
-            '\r\n',
-            '\r',
-          ),
-        },
-        {
-          weight: 2,
-          arbitrary: fc.constantFrom(
-            '"',
-            '""',
-            '\x00',
-            '\ufeff',
-            '\ue000',
-            '\ue001',
-            '\x1b[31m',
-            '\u202e',
-            '{',
-            '}',
-            '"email":',
-            '"role":',
-            ':',
-            '\\',
-            '\\u0000',
-            'z'.repeat(70_000),
-          ),
-        },
-        { weight: 1, arbitrary: hostile },
-      );
-      const scenario = fc.record({
-        header: fc.constantFrom(
-          'email,role\n',
-          'email,role,company\r\n',
-          '\ufeffEMAIL , Role\n',
-          '',
-          'role,email\n',
-          'email\n',
-        ),
-        body: fc.array(fragment, { minLength: 1, maxLength: 25 }),
-        format: fc.constantFrom('csv' as const, 'jsonl' as const),
-        mode: fc.constantFrom<Mode>('default', 'continue', 'dry'),
-        json: fc.boolean(),
-      });
-      let n = 0;
-      const seen: string[] = [];
-      await fc.assert(
-        fc.asyncProperty(scenario, async (s) => {
-          n++;
-          const path = join(t.dir, `raw-${n}.${s.format}`);
-          writeFileSync(path, encode((s.format === 'csv' ? s.header : '') + s.body.join('')));
-          const args = ['member', 'import', path];
-          if (s.mode === 'continue') args.push('--continue-on-error');
-          if (s.mode === 'dry') args.push('--dry-run');
-          if (s.json) args.unshift('--json');
-          const what = `raw run ${n}: ${JSON.stringify({ ...s, body: s.body.map((b) => b.slice(0, 40)) })}`;
-          const before = await dumpStore(engine, t.store, TABLES);
-          const r = await ann.run(args, { env: noColor });
-          seen.push(`${s.mode}:${r.exitCode}`);
-          expectSane(r, what);
-          const after = await dumpStore(engine, t.store, TABLES);
-          if (r.exitCode !== 0 || s.mode === 'dry') {
-            expect(after, `${what}: nothing may be written`).toEqual(before);
-            return;
-          }
-          // Completed: the store changed by exactly what the report says.
-          const was = membersOf(before);
-          const now = membersOf(after);
-          const added = [...now.keys()].filter((k) => !was.has(k)).length;
-          const changed = [...now].filter(([k, v]) => was.has(k) && was.get(k) !== v).length;
-          expect(
-            [...was.keys()].every((k) => now.has(k)),
-            `${what}: an import never removes anyone`,
-          ).toBe(true);
-          if (s.json) {
-            const report = JSON.parse(r.stdout);
-            expect({ added, changed }, what).toEqual({ added: report.invited, changed: report.updated });
-            if (s.mode === 'default') expect(report.failed, what).toBe(0);
-          } else {
-            expect(r.stdout, what).toMatch(new RegExp(`^Invited\\s+${added}\\nUpdated\\s+${changed}\\n`));
-          }
-        }),
-        { numRuns: Math.ceil(RUNS / 2), seed: SEED, endOnFailure: true },
-      );
-      if (process.env.FUZZ_VERBOSE) console.log(engine, seen.join(' | '));
-      await t.expectClean();
-    },
-  );
-  it('JSON Lines cells the store cannot hold (unpaired surrogates, NUL, huge, odd numbers) fail as rows, never as exit 1', async () => {
+  it('a file refused whole (exit 2), then the same bytes through a pipe with --continue-on-error (exit 0): nothing raw shown', async () => {
     const t = await fresh();
     const ann = await t.seed('ann@example.com', 'Ann', 'Smith');
-    // Before the fix, "\ud800" as a company reached sqld, which refused the statement and
-    // closed the transaction: exit 1 (TRANSACTION_CLOSED) instead of a failed row.
-    const rows = [
-      { email: 'a@example.org', role: 'DESIGNER', company: '\ud800' },
-      { email: 'b\udc00@example.org', role: 'DESIGNER' },
-      { email: 'c@example.org', role: 'DESIGNER\udbff' },
-      { email: 'd@example.org', role: 'DESIGNER', company: 'Smith\u0000Company' },
-      { email: 'e@example.org', role: 'DESIGNER', company: 'z'.repeat(300_000) },
-      { email: 'f@example.org', role: 'DESIGNER', company: 1e308 },
-      { email: 'g@example.org', role: 'manager' },
-    ];
-    const file = join(t.dir, 'odd.jsonl');
-    writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    const r = await ann.run(['--json', 'member', 'import', file, '--continue-on-error'], { env: noColor });
-    expectSane(r, 'odd cells');
-    expect(r.exitCode, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout);
-    expect(report.errors.map((e: { line: number; code: string }) => `${e.line} ${e.code}`)).toEqual([
-      '1 INVALID_INPUT',
-      '2 INVALID_INPUT',
-      '3 INVALID_INPUT',
-      '4 NOT_FOUND',
-      '5 NOT_FOUND',
-      '6 NOT_FOUND',
-    ]);
-    expect(report).toMatchObject({ invited: 1, failed: 6, applied: true });
-    const list = await ann.json(['member', 'list']);
-    expect(list.map((m: { email: string; role: string }) => `${m.email} ${m.role}`).sort()).toEqual([
+    const file = join(t.dir, 'hostile.csv');
+    writeFileSync(file, HOSTILE_CSV);
+    const tables = ['users', 'memberships', 'invitations', 'audit_log'];
+
+    // Read from the file by the process: any bad line writes nothing; report on stdout, error on stderr.
+    const before = await dumpStore(engine, t.store, tables);
+    const refused = await ann.run(['member', 'import', file], { env: noColor });
+    expectSane(refused, 'file');
+    expect(refused.exitCode, refused.stderr).toBe(2);
+    expect(refused.stdout).toMatch(/^Invited\s+0\nUpdated\s+0\nUnchanged\s+0\nFailed\s+8\n\n/);
+    expect(
+      refused.stdout
+        .split('\n\n')[1]!
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => Number(l.split('\t')[0])),
+    ).toEqual(BAD_LINES);
+    expect(refused.stderr).toMatch(/^error: Nothing was imported: 8 bad lines; the first is line 3: /);
+    expect(await dumpStore(engine, t.store, tables), 'nothing may be written').toEqual(before);
+
+    // The same bytes through a standard input pipe: the good rows go in, the bad ones are listed.
+    const piped = await ann.run(['--json', 'member', 'import', '-', '--continue-on-error'], {
+      env: noColor,
+      input: HOSTILE_CSV as unknown as string,
+    });
+    expectSane(piped, 'pipe');
+    expect(piped.exitCode, piped.stderr).toBe(0);
+    const report = JSON.parse(piped.stdout);
+    expect(report).toMatchObject({ invited: 2, updated: 0, unchanged: 0, failed: 8, applied: true });
+    expect(report.errors.map((e: { line: number }) => e.line)).toEqual(BAD_LINES);
+    const members = await ann.as((svc, cred) => listMembers(svc, cred, {}));
+    expect(members.members.map((m) => `${m.email} ${m.role}`).sort()).toEqual([
       'ann@example.com OWNER',
-      'g@example.org MANAGER',
+      'good1@example.org DESIGNER',
+      'good2@example.org MANAGER',
     ]);
   });
 });
