@@ -359,12 +359,33 @@ export class WorkFile {
       UPDATE rows SET action = 'dup' WHERE code IS NULL AND action IS NULL AND cid IS NOT NULL;`);
   }
 
-  /** Fails, with the error given, a company's planned invitations after the first `keep` (file order). */
+  /**
+   * Fails, with the error given, a company's planned invitations after the first `keep`
+   * (file order), and the later copies of those rows (markDuplicates made them unchanged
+   * duplicates of a row that now gets no seat: they must fail the same way, not count as
+   * unchanged; found by the fuzz-import property).
+   */
   failInvitesAfter(cid: number, keep: number, code: string, message: string): number {
-    return this.q(
+    const failed = this.q(
       `UPDATE rows SET code = :code, message = :message WHERE line IN (
          SELECT line FROM rows WHERE code IS NULL AND cid = :cid AND action = 'invite' ORDER BY line LIMIT -1 OFFSET :keep)`,
     ).run({ cid, keep, code, message }).changes;
+    if (failed === 0 || this.copies === 0) return failed;
+    this.db.exec(`
+      CREATE TEMP TABLE IF NOT EXISTS no_seat (email TEXT, role TEXT, line INTEGER, PRIMARY KEY (email, role)) WITHOUT ROWID;
+      DELETE FROM no_seat;`);
+    this.q(
+      `INSERT INTO no_seat SELECT email, role, min(line) FROM rows
+        WHERE cid = :cid AND code = :code AND action = 'invite' GROUP BY email, role`,
+    ).run({ cid, code });
+    return (
+      failed +
+      this.q(
+        `UPDATE rows SET code = :code, message = :message
+          WHERE code IS NULL AND action = 'dup' AND cid = :cid
+            AND EXISTS (SELECT 1 FROM no_seat s WHERE s.email = rows.email AND s.role = rows.role AND s.line < rows.line)`,
+      ).run({ cid, code, message }).changes
+    );
   }
 
   /**

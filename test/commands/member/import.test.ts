@@ -302,6 +302,29 @@ describe.each(ENGINES)('member import run() on %s', (engine) => {
     expect(rep).toMatchObject({ invited: 1, unchanged: 0, failed: 2 });
   });
 
+  it('a row repeated after a copy of it found no seat fails the same way, never counts as unchanged (found by fuzz)', async () => {
+    // Hal's company is FREE (3 users): Hal, q1 and q2. Line 4 (q3) finds no seat; its
+    // copies on lines 5 and 6 must fail as it does, not count as unchanged, while line 7
+    // repeats a row that went through (unchanged).
+    const hal = await fx().register('hal@example.com', 'Hal', 'Hill');
+    const csv =
+      'email,role\nq1@example.org,DESIGNER\nq2@example.org,DESIGNER\nq3@example.org,DESIGNER\n' +
+      'q3@example.org,designer\nq3@example.org,DESIGNER\nq1@example.org,DESIGNER\n';
+    const rep = report(await imp(hal, { stdin: csv }, { json: true, continueOnError: true }));
+    expect(rep.errors.map((e) => [e.line, e.code])).toEqual([
+      [4, 'SEAT_LIMIT'],
+      [5, 'SEAT_LIMIT'],
+      [6, 'SEAT_LIMIT'],
+    ]);
+    expect(new Set(rep.errors.map((e) => e.message)).size).toBe(1);
+    expect(rep).toMatchObject({ invited: 2, unchanged: 1, failed: 3 });
+    expect(await members(hal)).toEqual([
+      'hal@example.com OWNER ACTIVE',
+      'q1@example.org DESIGNER PENDING',
+      'q2@example.org DESIGNER PENDING',
+    ]);
+  });
+
   it('rows are checked against their company: rights (exit 4 from the first), seats filling up mid-file, unknown companies', async () => {
     // Eve (ADMINISTRATOR of Fay's company, MANAGER of Gil's); her own company is FREE (3 users).
     const f = fx();
