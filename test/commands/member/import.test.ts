@@ -303,14 +303,14 @@ describe.each(ENGINES)('member import run() on %s', (engine) => {
   });
 
   it('a row repeated after a copy of it found no seat fails the same way, never counts as unchanged (found by fuzz)', async () => {
-    // Hal's company is FREE (3 users): Hal, q1 and q2. Line 4 (q3) finds no seat; its
+    // Hugo's company is FREE (3 users): Hugo, q1 and q2. Line 4 (q3) finds no seat; its
     // copies on lines 5 and 6 must fail as it does, not count as unchanged, while line 7
     // repeats a row that went through (unchanged).
-    const hal = await fx().register('hal@example.com', 'Hal', 'Hill');
+    const hugo = await fx().register('hugo@example.com', 'Hugo', 'Hart');
     const csv =
       'email,role\nq1@example.org,DESIGNER\nq2@example.org,DESIGNER\nq3@example.org,DESIGNER\n' +
       'q3@example.org,designer\nq3@example.org,DESIGNER\nq1@example.org,DESIGNER\n';
-    const rep = report(await imp(hal, { stdin: csv }, { json: true, continueOnError: true }));
+    const rep = report(await imp(hugo, { stdin: csv }, { json: true, continueOnError: true }));
     expect(rep.errors.map((e) => [e.line, e.code])).toEqual([
       [4, 'SEAT_LIMIT'],
       [5, 'SEAT_LIMIT'],
@@ -318,8 +318,8 @@ describe.each(ENGINES)('member import run() on %s', (engine) => {
     ]);
     expect(new Set(rep.errors.map((e) => e.message)).size).toBe(1);
     expect(rep).toMatchObject({ invited: 2, unchanged: 1, failed: 3 });
-    expect(await members(hal)).toEqual([
-      'hal@example.com OWNER ACTIVE',
+    expect(await members(hugo)).toEqual([
+      'hugo@example.com OWNER ACTIVE',
       'q1@example.org DESIGNER PENDING',
       'q2@example.org DESIGNER PENDING',
     ]);
