@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Deps } from '../../src/commands/command.js';
 import { Config } from '../../src/config.js';
 import { register } from '../../src/domain/accounts.js';
 import type { Credential } from '../../src/domain/auth.js';
 import { switchCompany } from '../../src/domain/companies.js';
+import { checkStore } from '../../src/domain/health.js';
 import { invite } from '../../src/domain/members.js';
 import { setPlan } from '../../src/domain/plans.js';
 import { read, type Services } from '../../src/domain/services.js';
@@ -294,13 +295,20 @@ export class Fixture {
  * after. Rules that the store enforces (or that a dialect could bend) are checked on both
  * engines: `describe.each(ENGINES)('… on %s', (engine) => { const fx = useFixture(engine); … })`.
  */
-export function useFixture(engine: Engine = 'local'): () => Fixture {
+export function useFixture(engine: Engine = 'local', opts: { check?: boolean } = {}): () => Fixture {
   let fx: Fixture | undefined;
   beforeAll(async () => {
     fx = await Fixture.open(engine);
   });
   afterAll(async () => {
-    await fx?.close();
+    try {
+      // The rules the store always keeps (`store check`) hold after the file's scenarios,
+      // as the e2e harness checks after each test. A file that breaks the store on purpose
+      // (what `store check` must find) passes `check: false`.
+      if (fx && opts.check !== false) expect((await checkStore(fx.store)).problems, 'store check').toEqual([]);
+    } finally {
+      await fx?.close();
+    }
   });
   return () => {
     if (!fx) throw new Error('useFixture(): the fixture is used before beforeAll ran');

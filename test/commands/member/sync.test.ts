@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { newCmdSync, run, type SyncOptions } from '../../../src/commands/member/sync.js';
+import { checkStore } from '../../../src/domain/health.js';
 import { listMembers } from '../../../src/domain/members.js';
 import type { Context } from '../../../src/context.js';
 import { CONFIRMATIONS, confirmer } from '../../../src/io/confirm.js';
@@ -236,6 +237,25 @@ describe.each(ENGINES)('member sync run() on %s', (engine) => {
       'x@example.org MANAGER PENDING',
     ]);
     expect(await auditCount(cy.company.id)).toBe(entries + 1); // the hand-made invitation only
+  });
+
+  it('--prune leaves a removed member whose current company it was with none, as member remove does (store check clean)', async () => {
+    const [gus, hana, ivo] = await fx().registerAll([
+      ['gus@example.com', 'Gus', 'Grey'],
+      ['hana@example.com', 'Hana', 'Hale'],
+      ['ivo@example.com', 'Ivo', 'Ince'],
+    ]);
+    await fx().join(hana, gus, 'manager'); // Grey Company is now Hana's current company
+    await fx().join(ivo, gus, 'designer');
+    await fx().switchTo(ivo, ivo.company.id); // Ivo's current company is his own again
+    const current = (u: TestUser) => fx().read(async (r) => (await r.userById(u.id))?.current_company_id ?? null);
+    expect([await current(hana), await current(ivo)]).toEqual([gus.company.id, ivo.company.id]);
+    const r = await sync(gus, { stdin: 'email,role\nx@example.org,DESIGNER\n' }, { prune: true, yes: true });
+    expect(r.error).toBeUndefined();
+    expect(await members(gus)).toEqual(['gus@example.com OWNER ACTIVE', 'x@example.org DESIGNER PENDING']);
+    // Removed from her current company: none (docs/rules.md); Ivo keeps his own.
+    expect([await current(hana), await current(ivo)]).toEqual([null, ivo.company.id]);
+    expect((await checkStore(fx().store)).problems).toEqual([]);
   });
 
   it('counts seats on the final state: a swap in a full FREE company succeeds, a final state over the plan fails whole (exit 6)', async () => {
