@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/member/import.js';
 import type { BulkTuning } from '../../../src/domain/bulk/job.js';
-import { useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, useFixture, type TestUser } from '../../helpers/services.js';
 
 /** What `member import` says: numbers in --json, seat counts, advice that fits. */
-describe('member import reports', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('member import reports on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser, bob: TestUser, zed: TestUser;
 
   beforeAll(async () => {

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run as setRole, type SetRoleOptions } from '../../../src/commands/member/set-role.js';
 import { run as remove, type RemoveOptions } from '../../../src/commands/member/remove.js';
@@ -9,9 +6,8 @@ import { switchCompany } from '../../../src/domain/companies.js';
 import { invite, listMembers } from '../../../src/domain/members.js';
 import type { Services } from '../../../src/domain/services.js';
 import { CONFIRMATIONS, confirmer } from '../../../src/io/confirm.js';
-import { openStore } from '../../../src/store/open.js';
 import { bufferIO } from '../../helpers/io.js';
-import { FAST_KDF } from '../../helpers/kdf.js';
+import { ENGINES, Fixture } from '../../helpers/services.js';
 import { scriptedPrompter, type Step } from '../scripted-prompter.js';
 
 /**
@@ -19,19 +15,15 @@ import { scriptedPrompter, type Step } from '../scripted-prompter.js';
  * (`YES, CHANGE MY ROLE` / `NO, IT'S MISTAKE`), remove says it is yourself; --yes answers,
  * and without a terminal nothing happens (exit 2). Anyone else's change asks nothing new.
  */
-describe('member set-role / remove on oneself', () => {
-  let dir: string;
+describe.each(ENGINES)('member set-role / remove on oneself on %s', (engine) => {
+  let fx: Fixture;
   let svc: Services;
   let ann: string;
   let bob: string;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'platformctl-self-'));
-    svc = {
-      store: await openStore({ engine: 'local', path: join(dir, 'p.db'), key: 'k' }),
-      now: () => new Date(),
-      kdf: FAST_KDF,
-    };
+    fx = await Fixture.open(engine);
+    svc = fx.services;
     const pw = 'correct horse battery';
     ann = (
       await register(
@@ -56,8 +48,7 @@ describe('member set-role / remove on oneself', () => {
     await switchCompany(svc, { token: bob }, 'Smith Company');
   });
   afterEach(async () => {
-    await svc.store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await fx.close();
   });
 
   const roleOf = async (email: string) =>

@@ -4,12 +4,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { run, type SyncOptions } from '../../../src/commands/member/sync.js';
 import { listMembers } from '../../../src/domain/members.js';
 import { confirmer } from '../../../src/io/confirm.js';
-import { useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, useFixture, type TestUser } from '../../helpers/services.js';
 import { scriptedPrompter } from '../scripted-prompter.js';
 
 /** A sync larger than one transaction is refused before its plan is printed, with counts and fitting advice. */
-describe('member sync beyond the one-transaction size', () => {
-  const fx = useFixture();
+describe.each(ENGINES)('member sync beyond the one-transaction size on %s', (engine) => {
+  const fx = useFixture(engine);
   let ann: TestUser;
 
   beforeAll(async () => {
