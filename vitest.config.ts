@@ -10,8 +10,10 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 3,
     // A worker runs file after file without starting afresh: each file no longer loads
-    // vitest, execa and the program's modules again (~0.35 s of CPU a file). Test files
-    // keep no state in modules; the one that stubs the environment restores it.
+    // vitest, execa and the program's modules again (~0.35 s of CPU a file). Modules and
+    // mocks are not reset between files, so a test file must leave no state behind: the
+    // one vi.mock (test/domain/login-oracle.test.ts) wraps the real scrypt-kdf and only
+    // counts calls, and tests that change process.env or TZ restore them in finally.
     isolate: false,
     // Longest files first, so that both workers end together (test/sequencer.ts).
     sequence: { sequencer: SlowestFirst },

@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, engines, PASSWORD, useStore, type RunResult, type TestStore } from './harness.js';
+import { cannotRun } from '../helpers/cannot-run.js';
 import { dumpStore } from './store-dump.js';
 import { HostileProxy } from './hostile-proxy.js';
 
@@ -189,7 +190,8 @@ describe('odd local store paths are refused at once and left as they were', () =
     }, /^error: The store .*store\.db is a socket, not a store file\.$/m);
   });
 
-  it.runIf(canMknod)('a character device made with mknod (skipped unless root with CAP_MKNOD)', async () => {
+  it('a character device made with mknod (needs root with CAP_MKNOD)', async (ctx) => {
+    if (!canMknod) cannotRun(ctx, 'making a device node needs root with CAP_MKNOD');
     await refusedUntouched((p) => {
       execFileSync('mknod', [p, 'c', '1', '3']);
     }, /^error: The store .*store\.db is a character device, not a store file\.$/m);
@@ -230,32 +232,30 @@ describe('odd local store paths are refused at once and left as they were', () =
     );
   }
 
-  // Root reads any file: the refusal is seen as nobody, which needs root to switch to (skipped otherwise).
-  it.runIf(isRoot)(
-    'a store file this user may not read, and one in a directory it may not enter (as nobody)',
-    async () => {
-      const t = await fresh();
-      await t.seed('ann@example.com');
-      chmodSync(t.dir, 0o755);
-      const unreadable = join(t.dir, 'unreadable.db');
-      execFileSync('cp', [t.store, unreadable]);
-      chmodSync(unreadable, 0o000);
-      const closed = join(t.dir, 'closed');
-      mkdirSync(closed, { mode: 0o700 });
-      const inside = join(closed, 'platform.db');
-      execFileSync('cp', [t.store, inside]);
-      const before = [fingerprint(unreadable), fingerprint(inside)];
-      const [a, b] = await Promise.all([asNobody(t, unreadable), asNobody(t, inside)]);
-      expect(a.timedOut).toBe(false);
-      expect(a.exitCode, a.stderr).toBe(7);
-      expect(a.stderr).toBe(`error: The store ${unreadable} cannot be read by this user: permission denied.`);
-      expect(b.exitCode, b.stderr).toBe(7);
-      expect(b.stderr).toBe(`error: The store ${inside} cannot be reached: permission denied.`);
-      expect([fingerprint(unreadable), fingerprint(inside)]).toEqual(before);
-      expect(listing(t.dir).filter((n) => /unreadable\.db-/.test(n))).toEqual([]);
-      expect(listing(closed)).toEqual(['platform.db']);
-    },
-  );
+  // Root reads any file: the refusal is seen as nobody, which needs root to switch to.
+  it('a store file this user may not read, and one in a directory it may not enter (as nobody)', async (ctx) => {
+    if (!isRoot) cannotRun(ctx, 'running a command as nobody needs root');
+    const t = await fresh();
+    await t.seed('ann@example.com');
+    chmodSync(t.dir, 0o755);
+    const unreadable = join(t.dir, 'unreadable.db');
+    execFileSync('cp', [t.store, unreadable]);
+    chmodSync(unreadable, 0o000);
+    const closed = join(t.dir, 'closed');
+    mkdirSync(closed, { mode: 0o700 });
+    const inside = join(closed, 'platform.db');
+    execFileSync('cp', [t.store, inside]);
+    const before = [fingerprint(unreadable), fingerprint(inside)];
+    const [a, b] = await Promise.all([asNobody(t, unreadable), asNobody(t, inside)]);
+    expect(a.timedOut).toBe(false);
+    expect(a.exitCode, a.stderr).toBe(7);
+    expect(a.stderr).toBe(`error: The store ${unreadable} cannot be read by this user: permission denied.`);
+    expect(b.exitCode, b.stderr).toBe(7);
+    expect(b.stderr).toBe(`error: The store ${inside} cannot be reached: permission denied.`);
+    expect([fingerprint(unreadable), fingerprint(inside)]).toEqual(before);
+    expect(listing(t.dir).filter((n) => /unreadable\.db-/.test(n))).toEqual([]);
+    expect(listing(closed)).toEqual(['platform.db']);
+  });
 
   async function foreignUntouched(wal: boolean) {
     const t = await fresh();
