@@ -1,8 +1,8 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The slowest files, slowest first (as measured by a whole run on two cores, 2026-12-02, after the rules moved to unit tests).
- * CI has no vitest cache, so without this list the files would start in order of their
+ * The slowest files, slowest first (as measured by a whole run on two cores, 2026-12-02,
+ * after the rules moved to unit tests). CI has no vitest cache, so without this list the files would start in order of their
  * size in bytes, and a long file starting last leaves one worker alone at the end. Longest
  * first lets the workers finish together; files not listed follow in vitest's own order
  * (its cache of durations when there is one, else size). Keep it roughly up to date when a
