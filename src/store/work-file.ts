@@ -503,10 +503,19 @@ export class WorkFile {
     if (entries.length) this.recorded = true;
     const ok = this.q(`UPDATE rows SET outcome = ? WHERE line = ?`);
     const fail = this.q(`UPDATE rows SET code = ?, message = ?, outcome = NULL WHERE line = ?`);
+    // A row that failed as it was applied (a seat taken meanwhile) fails on the lines that
+    // repeat it too: they were planned as its unchanged copies ('dup') and are never applied.
+    const copies = this.q(
+      `UPDATE rows SET code = :code, message = :message
+        WHERE code IS NULL AND action = 'dup' AND line > :line
+          AND (cid, email, role) = (SELECT cid, email, role FROM rows WHERE line = :line)`,
+    );
     this.db.transaction(() => {
       for (const e of entries) {
-        if (e.code) fail.run(e.code, e.message ?? '', e.line);
-        else ok.run(e.outcome ?? null, e.line);
+        if (e.code) {
+          fail.run(e.code, e.message ?? '', e.line);
+          if (this.copies > 0) copies.run({ code: e.code, message: e.message ?? '', line: e.line });
+        } else ok.run(e.outcome ?? null, e.line);
       }
     })();
   }

@@ -325,6 +325,55 @@ describe.each(ENGINES)('member import run() on %s', (engine) => {
     ]);
   });
 
+  it('a seat taken by someone else after planning: the rows that then fail and every line repeating them are reported, none counts as unchanged', async () => {
+    // Ida's company is FREE (3 users): planning sees room for q1 and q2; before the import
+    // writes, another administrator invites someone, so q2 finds no seat as it is applied.
+    const ida = await fx().register('ida@example.com', 'Ida', 'Isle');
+    const services = fx().services;
+    let seatTaken = false;
+    const store = new Proxy(services.store, {
+      get(target, prop, receiver) {
+        if (prop === 'write')
+          return async <T>(fn: Parameters<typeof target.write<T>>[0]) => {
+            if (!seatTaken) {
+              seatTaken = true;
+              await fx().invite(ida, ['someone.else@example.org'], 'DESIGNER');
+            }
+            return target.write(fn);
+          };
+        const v: unknown = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const c = fx().call(ida, {
+      json: true,
+      stdin:
+        'email,role\nq1@example.org,DESIGNER\nq2@example.org,DESIGNER\nq1@example.org,DESIGNER\nq2@example.org,designer\n',
+    });
+    await run({
+      ...c.deps,
+      services: () => Promise.resolve({ ...services, store }),
+      file: '-',
+      company: undefined,
+      format: undefined,
+      dryRun: false,
+      continueOnError: true,
+      tuning: undefined,
+    });
+    expect(seatTaken).toBe(true);
+    const rep = report({ out: c.stdout() });
+    expect(rep.errors.map((e) => [e.line, e.code])).toEqual([
+      [3, 'SEAT_LIMIT'],
+      [5, 'SEAT_LIMIT'],
+    ]);
+    expect(rep).toMatchObject({ invited: 1, unchanged: 1, failed: 2 });
+    expect(await members(ida)).toEqual([
+      'ida@example.com OWNER ACTIVE',
+      'q1@example.org DESIGNER PENDING',
+      'someone.else@example.org DESIGNER PENDING',
+    ]);
+  });
+
   it('rows are checked against their company: rights (exit 4 from the first), seats filling up mid-file, unknown companies', async () => {
     // Eve (ADMINISTRATOR of Fay's company, MANAGER of Gil's); her own company is FREE (3 users).
     const f = fx();
