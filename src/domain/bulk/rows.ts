@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import type { Options as CsvOptions } from 'csv-parse';
@@ -166,6 +167,14 @@ const UTF16BE_BOM = Buffer.from([0xfe, 0xff]);
  */
 function utf16Kind(head: Buffer, format: BulkFormat): string | undefined {
   if (head.length < 2) return undefined;
+  // UTF-32 first: its little-endian byte order mark starts like UTF-16's (FF FE 00 00).
+  if (head.length >= 4) {
+    const [a, b, c, d] = [head[0]!, head[1]!, head[2]!, head[3]!];
+    if (a === 0xff && b === 0xfe && c === 0 && d === 0) return 'UTF-32 (little-endian)';
+    if (a === 0 && b === 0 && c === 0xfe && d === 0xff) return 'UTF-32 (big-endian)';
+    if (a !== 0 && b === 0 && c === 0 && d === 0) return 'UTF-32 (little-endian) without a byte order mark';
+    if (a === 0 && b === 0 && c === 0 && d !== 0) return 'UTF-32 (big-endian) without a byte order mark';
+  }
   if (head.subarray(0, 2).equals(UTF16BE_BOM)) return 'UTF-16 (big-endian)';
   if (head.subarray(0, 2).equals(UTF16LE_BOM)) return format === 'jsonl' ? 'UTF-16 (little-endian)' : undefined;
   if (head.length < 4) return undefined;
@@ -179,12 +188,16 @@ function utf16Kind(head: Buffer, format: BulkFormat): string | undefined {
 function notUtf8File(kind: string, format: BulkFormat): PlatformError {
   return invalid(
     format === 'csv'
-      ? `The input is ${kind}; CSV is read as UTF-8 (or UTF-16 little-endian with a byte order mark): save it as UTF-8 (Excel: "CSV UTF-8 (comma delimited)"), or convert it, e.g. iconv -f UTF-16 -t UTF-8.`
-      : `The input is ${kind}; JSON Lines is read as UTF-8: convert it, e.g. iconv -f UTF-16 -t UTF-8.`,
+      ? `The input is ${kind}; CSV is read as UTF-8 (or UTF-16 little-endian with a byte order mark): save it as UTF-8 (Excel: "CSV UTF-8 (comma delimited)"), or convert it, e.g. iconv -f ${kind.slice(0, 6)} -t UTF-8.`
+      : `The input is ${kind}; JSON Lines is read as UTF-8: convert it, e.g. iconv -f ${kind.slice(0, 6)} -t UTF-8.`,
   );
 }
 
-/** A line holding bytes that are not UTF-8 (decoded as U+FFFD): a Latin-1 or Windows-1252 file, say. */
+/**
+ * What bytes that are not UTF-8 decode to (a Latin-1 or Windows-1252 file, say). A CSV row
+ * whose e-mail, role or company holds it is refused as not UTF-8 (a typed U+FFFD could
+ * not be a valid value there anyway); a JSON Lines line is checked on its bytes.
+ */
 const NOT_UTF8 = '\ufffd';
 const notUtf8Line = () =>
   invalid(
@@ -238,8 +251,8 @@ export async function* csvRecords(input: Readable): AsyncGenerator<string[][]> {
           : next.value;
       pending = undefined;
       if (!started) {
-        // As csv-parse: a byte order mark is looked for once 3 bytes are in (or the input ended).
-        if (buf.length < 3 && !done) {
+        // A byte order mark or a UTF-16/32 pattern is looked for once 4 bytes are in (or the input ended).
+        if (buf.length < 4 && !done) {
           pending = buf;
           continue;
         }
@@ -483,7 +496,9 @@ const LONE_SURROGATE = /[\ud800-\udfff]/u;
  * readline does), each at most MAX_ROW_BYTES: a longer line refuses the file without
  * ever being held whole. Bytes that are not UTF-8 decode to U+FFFD.
  */
-async function* boundedLines(input: AsyncIterable<Buffer | string>): AsyncGenerator<{ line: number; text: string }> {
+async function* boundedLines(
+  input: AsyncIterable<Buffer | string>,
+): AsyncGenerator<{ line: number; text: string; utf8: boolean }> {
   const decoder = new TextDecoder('utf-8');
   let parts: Buffer[] = [];
   let size = 0;
@@ -504,7 +519,8 @@ async function* boundedLines(input: AsyncIterable<Buffer | string>): AsyncGenera
       const piece = buf.subarray(start, i);
       if (size + piece.length > MAX_ROW_BYTES) throw tooLong(line);
       parts.push(piece);
-      yield { line, text: decoder.decode(Buffer.concat(parts)) };
+      const bytes = Buffer.concat(parts);
+      yield { line, text: decoder.decode(bytes), utf8: isUtf8(bytes) };
       line++;
       parts = [];
       size = 0;
@@ -519,7 +535,10 @@ async function* boundedLines(input: AsyncIterable<Buffer | string>): AsyncGenera
       parts.push(Buffer.from(rest));
     }
   }
-  if (size > 0) yield { line, text: decoder.decode(Buffer.concat(parts)) };
+  if (size > 0) {
+    const bytes = Buffer.concat(parts);
+    yield { line, text: decoder.decode(bytes), utf8: isUtf8(bytes) };
+  }
 }
 
 /** The input's bytes, refused at once if they start as UTF-16 (JSON Lines is UTF-8 only). */
@@ -547,11 +566,11 @@ async function* utf8Only(input: AsyncIterable<Buffer | string>): AsyncGenerator<
 
 async function* jsonlRow(input: Readable): AsyncGenerator<RawRow> {
   let count = 0;
-  for await (const { line, text: raw } of boundedLines(utf8Only(input))) {
+  for await (const { line, text: raw, utf8 } of boundedLines(utf8Only(input))) {
     const text = (line === 1 ? raw.replace(/^\ufeff/, '') : raw).trim();
     if (text === '') continue;
     if (++count > MAX_ROWS) throw tooMany();
-    if (text.includes(NOT_UTF8)) {
+    if (!utf8) {
       yield { line, error: notUtf8Line() };
       continue;
     }

@@ -90,6 +90,57 @@ describe('member files in encodings the reader does not read: said, not garbled'
     ]);
   });
 
+  it("UTF-32, with or without a byte order mark, is named as UTF-32 (its little-endian mark starts like UTF-16's)", async () => {
+    const utf32 = (t: string, le: boolean) =>
+      Buffer.concat(
+        [...t].map((ch) => {
+          const b = Buffer.alloc(4);
+          if (le) b.writeUInt32LE(ch.codePointAt(0)!);
+          else b.writeUInt32BE(ch.codePointAt(0)!);
+          return b;
+        }),
+      );
+    const utf32le = (t: string) => utf32(t, true);
+    const utf32be = (t: string) => utf32(t, false);
+    const cases: [Buffer, string][] = [
+      [utf32le('\ufeff' + CSV), 'UTF-32 (little-endian)'],
+      [Buffer.concat([Buffer.from([0, 0, 0xfe, 0xff]), utf32be(CSV)]), 'UTF-32 (big-endian)'],
+      [utf32le(CSV), 'UTF-32 (little-endian) without a byte order mark'],
+      [utf32be(CSV), 'UTF-32 (big-endian) without a byte order mark'],
+    ];
+    for (const [bytes, kind] of cases)
+      for (const format of ['csv', 'jsonl'] as const) {
+        const e = await failure(read(bytes, format, 1));
+        expect(e.message, `${kind} as ${format}`).toMatch(
+          new RegExp(`^The input is ${kind.replace(/[()]/g, '\\$&')};`),
+        );
+        expect(e.message).toContain('iconv -f UTF-32 -t UTF-8');
+      }
+  });
+
+  it('a slow standard input that gives the first bytes alone is still recognised as UTF-16', async () => {
+    const bytes = Buffer.from(CSV, 'utf16le');
+    async function* slow() {
+      yield bytes.subarray(0, 3);
+      await new Promise((r) => setTimeout(r, 50));
+      yield bytes.subarray(3);
+    }
+    for (const format of ['csv', 'jsonl'] as const) {
+      const out: RawRow[] = [];
+      const e = await failure(
+        (async () => {
+          for await (const batch of readRows(Readable.from(slow()), format)) out.push(...batch);
+        })(),
+      );
+      expect(e.message).toMatch(/^The input is UTF-16 \(little-endian\) without a byte order mark;/);
+    }
+  });
+
+  it('JSON Lines: a line of valid UTF-8 holding U+FFFD itself is not called "not UTF-8"', async () => {
+    const rows = await read(Buffer.from('{"email":"u1@example.com","role":"MANAGER","note":"\ufffd"}\n'), 'jsonl');
+    expect(rows).toEqual([{ line: 1, email: 'u1@example.com', role: 'MANAGER', company: undefined }]);
+  });
+
   it('text that starts with NUL bytes but is not UTF-16 is not called UTF-16', async () => {
     const e = await failure(read(Buffer.from('\0\0\0\0email,role\n'), 'csv'));
     expect(e.message).not.toMatch(/UTF-16/);
