@@ -40,6 +40,8 @@ export interface ChangeRow {
   cid: number;
   email: string;
   role: string;
+  /** What the plan decided; applying may decide otherwise (someone changed the member meanwhile). */
+  planned: 'invite' | 'update';
 }
 
 /** One e-mail of a company as the file lists it (emailsPage). */
@@ -397,8 +399,8 @@ export class WorkFile {
     const by = this.single ? 'HAVING count(*) > 0' : 'GROUP BY cid ORDER BY first_line';
     const sql = applied
       ? `SELECT cid, min(line) AS first_line,
-                sum(code IS NULL AND action = 'invite' AND outcome IS NULL) AS invite,
-                sum(code IS NULL AND action = 'update' AND outcome IS NULL) AS update_,
+                sum(code IS NULL AND ((action = 'invite' AND outcome IS NULL) OR outcome IS 'invite')) AS invite,
+                sum(code IS NULL AND ((action = 'update' AND outcome IS NULL) OR outcome IS 'update')) AS update_,
                 sum(code IS NULL AND (action IN ('same', 'dup') OR outcome IS 'unchanged')) AS same,
                 sum(code IS NOT NULL) AS failed,
                 (SELECT count(*) FROM removals m WHERE m.cid = rows.cid AND m.done = 1) AS remove
@@ -444,10 +446,10 @@ export class WorkFile {
   /** A page of planned changes (invitations and role changes) in line order. */
   changesPage(afterLine: number, limit: number): ChangeRow[] {
     const rows = this.qRaw(
-      `SELECT line, cid, email, role FROM rows
+      `SELECT line, cid, email, role, action FROM rows
         WHERE line > ? AND code IS NULL AND action IN ('invite', 'update') ORDER BY line LIMIT ?`,
-    ).all(afterLine, limit) as [number, number, string, string][];
-    return rows.map(([line, cid, email, role]) => ({ line, cid, email, role }));
+    ).all(afterLine, limit) as [number, number, string, string, 'invite' | 'update'][];
+    return rows.map(([line, cid, email, role, planned]) => ({ line, cid, email, role, planned }));
   }
 
   /** Whether a planned change follows the line. */
@@ -499,7 +501,9 @@ export class WorkFile {
    * member already so ('unchanged'), or a row that failed at apply time. A complete run's
    * other planned changes were applied as planned.
    */
-  setOutcomes(entries: { line: number; outcome?: 'unchanged'; code?: string; message?: string }[]): void {
+  setOutcomes(
+    entries: { line: number; outcome?: 'unchanged' | 'invite' | 'update'; code?: string; message?: string }[],
+  ): void {
     if (entries.length) this.recorded = true;
     const ok = this.q(`UPDATE rows SET outcome = ? WHERE line = ?`);
     const fail = this.q(`UPDATE rows SET code = ?, message = ?, outcome = NULL WHERE line = ?`);

@@ -959,6 +959,7 @@ export class BulkJob {
             tally.unchanged++;
             continue;
           }
+          if (d.action !== row.planned) out.outcomes.push({ line: row.line, outcome: d.action });
           if (d.action === 'update') {
             if (k?.m_role && k.user_id !== null) setMembers.push([row.role, ts, cid, k.user_id]);
             else setInvites.push([row.role, ts, cid, row.email]);
@@ -1073,8 +1074,12 @@ interface PageOutcome {
   removed: number;
   unchanged: number;
   applied: number;
-  /** Planned changes that found the member already so (the others went as planned). */
-  outcomes: { line: number; outcome: 'unchanged' }[];
+  /**
+   * Planned changes applied otherwise than planned: the member was already so
+   * ('unchanged'), or someone changed them meanwhile (a planned role change that became an
+   * invitation, or the reverse). The others went as planned.
+   */
+  outcomes: { line: number; outcome: 'unchanged' | 'invite' | 'update' }[];
   failures: RowFailure[];
   removedEmails: [number, string][];
   byCompany: Map<number, Tally>;

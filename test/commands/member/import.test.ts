@@ -374,6 +374,66 @@ describe.each(ENGINES)('member import run() on %s', (engine) => {
     ]);
   });
 
+  it('members changed by someone else after planning: the report counts what was applied, not the plan', async () => {
+    // Jo's company: m1 and m2 are DESIGNER (the file re-roles them: planned role changes),
+    // x1 is unknown (planned invitation). Before the import writes, someone removes m1 and
+    // m2 and invites x1 as ADMINISTRATOR: m1 and m2 are then invited, x1 re-roled.
+    const jo = await fx().register('jo@example.com', 'Jo', 'Jett');
+    await fx().setPlan(jo.company.id, 'BUSINESS', jo);
+    await fx().invite(jo, ['m1@example.org', 'm2@example.org'], 'DESIGNER');
+    const services = fx().services;
+    let changed = false;
+    const store = new Proxy(services.store, {
+      get(target, prop, receiver) {
+        if (prop === 'write')
+          return async <T>(fn: Parameters<typeof target.write<T>>[0]) => {
+            if (!changed) {
+              changed = true;
+              await target.write((tx) =>
+                tx.run(
+                  `DELETE FROM invitations WHERE company_id = :c AND email IN ('m1@example.org', 'm2@example.org')`,
+                  {
+                    c: jo.company.id,
+                  },
+                ),
+              );
+              await fx().invite(jo, ['x1@example.org'], 'ADMINISTRATOR');
+            }
+            return target.write(fn);
+          };
+        const v: unknown = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const c = fx().call(jo, {
+      json: true,
+      stdin: 'email,role\nm1@example.org,MANAGER\nm2@example.org,MANAGER\nx1@example.org,MANAGER\n',
+    });
+    await run({
+      ...c.deps,
+      services: () => Promise.resolve({ ...services, store }),
+      file: '-',
+      company: undefined,
+      format: undefined,
+      dryRun: false,
+      continueOnError: false,
+      tuning: undefined,
+    });
+    expect(changed).toBe(true);
+    const rep = report({ out: c.stdout() });
+    expect(rep).toMatchObject({ invited: 2, updated: 1, unchanged: 0, failed: 0 });
+    expect(rep.companies.map((x) => [x.invited, x.updated])).toEqual([[2, 1]]);
+    // The store and its audit entries say the same.
+    const log = (await audit(jo.company.id)).map((e) => `${e.action} ${e.target}`);
+    expect(log).toEqual(
+      expect.arrayContaining([
+        'member.invite m1@example.org',
+        'member.invite m2@example.org',
+        'member.set_role x1@example.org',
+      ]),
+    );
+  });
+
   it('rows are checked against their company: rights (exit 4 from the first), seats filling up mid-file, unknown companies', async () => {
     // Eve (ADMINISTRATOR of Fay's company, MANAGER of Gil's); her own company is FREE (3 users).
     const f = fx();
