@@ -498,8 +498,9 @@ export class WorkFile {
   // ---- outcomes ----
   /**
    * Records where applying differed from the plan: a planned change that found the
-   * member already so ('unchanged'), or a row that failed at apply time. A complete run's
-   * other planned changes were applied as planned.
+   * member already so ('unchanged'), that became an invitation or a role change because
+   * someone changed the member meanwhile ('invite', 'update'), or a row that failed at
+   * apply time. A complete run's other planned changes were applied as planned.
    */
   setOutcomes(
     entries: { line: number; outcome?: 'unchanged' | 'invite' | 'update'; code?: string; message?: string }[],
