@@ -14,6 +14,7 @@ import { describeError } from '../../src/main.js';
 import { printable } from '../../src/text.js';
 import { ENGINES, useFixture, type Call, type TestUser } from '../helpers/services.js';
 import { scriptedPrompter } from './scripted-prompter.js';
+import { hostile } from '../helpers/hostile.js';
 
 /**
  * Hostile input, property-based, through the commands' run() on both engines: whatever
@@ -28,40 +29,6 @@ import { scriptedPrompter } from './scripted-prompter.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS) || 60;
 const SEED = Number(process.env.FUZZ_SEED) || undefined;
-
-/** Strings built to hurt: controls, ANSI escapes, bidi marks, emoji, huge, NUL (as test/e2e/fuzz.test.ts). */
-const hostile = fc.oneof(
-  fc.constantFrom(
-    '\x1b[31mred\x1b[0m',
-    '\x1b]0;pwned\x07',
-    '\x1b[2J\x1b[H',
-    'evil\u202Egnp.exe',
-    '\u200fRTL\u200e',
-    '\u2066isolate\u2069',
-    '👩‍👩‍👧‍👦 Family',
-    '🦄',
-    'x'.repeat(10_000),
-    '\x00',
-    'nul\x00inside',
-    '\r\n',
-    '\t',
-    ' ',
-    '',
-    '\x7f\x9b31m',
-    '\ufeffBOM',
-    'Zoë Ångström',
-    '-',
-    '--help',
-    '--json',
-    "Robert'); DROP TABLE users;--",
-  ),
-  fc.string({ maxLength: 40 }),
-  fc.string({ unit: 'binary', maxLength: 30 }),
-  fc.string({
-    unit: fc.constantFrom('\x1b', '[', '3', '1', 'm', '\u202e', '\x00', '\x07', 'a', '@', '.', ' ', '😀', '\u0301'),
-    maxLength: 25,
-  }),
-);
 
 const hostileEmail = fc.oneof(
   hostile,

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { invite } from '../../src/domain/members.js';
 import { engines, useStore, type Engine, type RunResult, type TestStore, type User } from './harness.js';
+import { hostile } from '../helpers/hostile.js';
 
 /**
  * Hostile input through the real CLI: whatever the argv (through the real parser) and
@@ -16,40 +17,6 @@ import { engines, useStore, type Engine, type RunResult, type TestStore, type Us
 
 const RUNS = Number(process.env.FUZZ_RUNS) || 8;
 const SEED = Number(process.env.FUZZ_SEED) || undefined;
-
-/** Strings built to hurt: controls, ANSI escapes, bidi marks, emoji, huge, NUL. */
-const hostile = fc.oneof(
-  fc.constantFrom(
-    '\x1b[31mred\x1b[0m',
-    '\x1b]0;pwned\x07',
-    '\x1b[2J\x1b[H',
-    'evil\u202Egnp.exe',
-    '\u200fRTL\u200e',
-    '\u2066isolate\u2069',
-    '👩‍👩‍👧‍👦 Family',
-    '🦄',
-    'x'.repeat(10_000),
-    '\x00',
-    'nul\x00inside',
-    '\r\n',
-    '\t',
-    ' ',
-    '',
-    '\x7f\x9b31m',
-    '\ufeffBOM',
-    'Zoë Ångström',
-    '-',
-    '--help',
-    '--json',
-    "Robert'); DROP TABLE users;--",
-  ),
-  fc.string({ maxLength: 40 }),
-  fc.string({ unit: 'binary', maxLength: 30 }),
-  fc.string({
-    unit: fc.constantFrom('\x1b', '[', '3', '1', 'm', '\u202e', '\x00', '\x07', 'a', '@', '.', ' ', '😀', '\u0301'),
-    maxLength: 25,
-  }),
-);
 
 /** NUL cannot travel in argv (the OS ends the string there): those cases go through stdin only. */
 const argvSafe = (s: string) => !s.includes('\0');

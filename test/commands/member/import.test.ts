@@ -79,6 +79,47 @@ describe.each(ENGINES)('member import run() on %s', (engine) => {
     return { error: outcome, out: c.stdout(), err: c.stderr() };
   };
   const report = (r: { out: string }) => JSON.parse(r.out) as Report;
+  /**
+   * Runs `member import` as `who` on `stdin` (JSON, --continue-on-error as given) with a
+   * store that calls `meanwhile` once, just before the import's first write: someone else
+   * changing the store between planning and applying.
+   */
+  const importWhileOthersWrite = async (
+    who: TestUser,
+    stdin: string,
+    continueOnError: boolean,
+    meanwhile: () => Promise<unknown>,
+  ) => {
+    const services = fx().services;
+    let done = false;
+    const store = new Proxy(services.store, {
+      get(target, prop, receiver) {
+        if (prop === 'write')
+          return async <T>(fn: Parameters<typeof target.write<T>>[0]) => {
+            if (!done) {
+              done = true;
+              await meanwhile();
+            }
+            return target.write(fn);
+          };
+        const v: unknown = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const c = fx().call(who, { json: true, stdin });
+    await run({
+      ...c.deps,
+      services: () => Promise.resolve({ ...services, store }),
+      file: '-',
+      company: undefined,
+      format: undefined,
+      dryRun: false,
+      continueOnError,
+      tuning: undefined,
+    });
+    expect(done, 'the other writer ran before the import wrote').toBe(true);
+    return report({ out: c.stdout() });
+  };
   const members = async (who: TestUser, company?: string) =>
     (await listMembers(fx().services, who.cred, { company })).members.map((m) => `${m.email} ${m.role} ${m.status}`);
   /** A company's audit log, newest first, with its details parsed. */
@@ -329,39 +370,12 @@ describe.each(ENGINES)('member import run() on %s', (engine) => {
     // Ida's company is FREE (3 users): planning sees room for q1 and q2; before the import
     // writes, another administrator invites someone, so q2 finds no seat as it is applied.
     const ida = await fx().register('ida@example.com', 'Ida', 'Isle');
-    const services = fx().services;
-    let seatTaken = false;
-    const store = new Proxy(services.store, {
-      get(target, prop, receiver) {
-        if (prop === 'write')
-          return async <T>(fn: Parameters<typeof target.write<T>>[0]) => {
-            if (!seatTaken) {
-              seatTaken = true;
-              await fx().invite(ida, ['someone.else@example.org'], 'DESIGNER');
-            }
-            return target.write(fn);
-          };
-        const v: unknown = Reflect.get(target, prop, receiver);
-        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-      },
-    });
-    const c = fx().call(ida, {
-      json: true,
-      stdin:
-        'email,role\nq1@example.org,DESIGNER\nq2@example.org,DESIGNER\nq1@example.org,DESIGNER\nq2@example.org,designer\n',
-    });
-    await run({
-      ...c.deps,
-      services: () => Promise.resolve({ ...services, store }),
-      file: '-',
-      company: undefined,
-      format: undefined,
-      dryRun: false,
-      continueOnError: true,
-      tuning: undefined,
-    });
-    expect(seatTaken).toBe(true);
-    const rep = report({ out: c.stdout() });
+    const rep = await importWhileOthersWrite(
+      ida,
+      'email,role\nq1@example.org,DESIGNER\nq2@example.org,DESIGNER\nq1@example.org,DESIGNER\nq2@example.org,designer\n',
+      true,
+      () => fx().invite(ida, ['someone.else@example.org'], 'DESIGNER'),
+    );
     expect(rep.errors.map((e) => [e.line, e.code])).toEqual([
       [3, 'SEAT_LIMIT'],
       [5, 'SEAT_LIMIT'],
@@ -381,46 +395,18 @@ describe.each(ENGINES)('member import run() on %s', (engine) => {
     const jo = await fx().register('jo@example.com', 'Jo', 'Jett');
     await fx().setPlan(jo.company.id, 'BUSINESS', jo);
     await fx().invite(jo, ['m1@example.org', 'm2@example.org'], 'DESIGNER');
-    const services = fx().services;
-    let changed = false;
-    const store = new Proxy(services.store, {
-      get(target, prop, receiver) {
-        if (prop === 'write')
-          return async <T>(fn: Parameters<typeof target.write<T>>[0]) => {
-            if (!changed) {
-              changed = true;
-              await target.write((tx) =>
-                tx.run(
-                  `DELETE FROM invitations WHERE company_id = :c AND email IN ('m1@example.org', 'm2@example.org')`,
-                  {
-                    c: jo.company.id,
-                  },
-                ),
-              );
-              await fx().invite(jo, ['x1@example.org'], 'ADMINISTRATOR');
-            }
-            return target.write(fn);
-          };
-        const v: unknown = Reflect.get(target, prop, receiver);
-        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    const rep = await importWhileOthersWrite(
+      jo,
+      'email,role\nm1@example.org,MANAGER\nm2@example.org,MANAGER\nx1@example.org,MANAGER\n',
+      false,
+      async () => {
+        await fx().sql(
+          `DELETE FROM invitations WHERE company_id = :c AND email IN ('m1@example.org', 'm2@example.org')`,
+          { c: jo.company.id },
+        );
+        await fx().invite(jo, ['x1@example.org'], 'ADMINISTRATOR');
       },
-    });
-    const c = fx().call(jo, {
-      json: true,
-      stdin: 'email,role\nm1@example.org,MANAGER\nm2@example.org,MANAGER\nx1@example.org,MANAGER\n',
-    });
-    await run({
-      ...c.deps,
-      services: () => Promise.resolve({ ...services, store }),
-      file: '-',
-      company: undefined,
-      format: undefined,
-      dryRun: false,
-      continueOnError: false,
-      tuning: undefined,
-    });
-    expect(changed).toBe(true);
-    const rep = report({ out: c.stdout() });
+    );
     expect(rep).toMatchObject({ invited: 2, updated: 1, unchanged: 0, failed: 0 });
     expect(rep.companies.map((x) => [x.invited, x.updated])).toEqual([[2, 1]]);
     // The store and its audit entries say the same.
