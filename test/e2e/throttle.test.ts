@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engines, useStore, PASSWORD, type Engine, type TestStore } from './harness.js';
+import { wallClock } from '../helpers/wall-clock.js';
 
 /**
  * The sign-in throttle through the real CLI on each engine: what needs a process. The rules
@@ -52,24 +53,6 @@ const seen = (r: { exitCode: number; stdout: string; stderr: string }) => {
 };
 const THROTTLED =
   /^3 THROTTLED Too many failed sign-ins for this e-mail; try again after \d{4}-\d\d-\d\d \d\d:\d\d local time \(in 15 minutes\), or ask support to unlock it\.$/;
-
-/** "2026-12-01 14:35" in a time zone: what the CLI should print there. */
-function wallClock(isoTime: string, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(new Date(isoTime))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
-}
 
 describe.each(engines())('sign-in throttle on %s', (engine: Engine) => {
   const fresh = useStore(engine);

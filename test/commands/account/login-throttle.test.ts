@@ -6,6 +6,7 @@ import { deviceId } from '../../../src/device-id.js';
 import { tokenStates } from '../../../src/domain/auth.js';
 import { ENGINES, TEST_PASSWORD, useFixture, type TestUser } from '../../helpers/services.js';
 import { scriptedPrompter } from '../scripted-prompter.js';
+import { wallClock } from '../../helpers/wall-clock.js';
 
 /**
  * The sign-in throttle as `account login` meets it, on both engines (the policy with every
@@ -16,24 +17,6 @@ import { scriptedPrompter } from '../scripted-prompter.js';
  * reader's local time, and strangers rotating devices against a device that signed in
  * before, then staff unlock.
  */
-
-/** "2026-12-01 14:35" in a time zone, computed apart from the program (Intl). */
-function wallClock(isoTime: string, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(new Date(isoTime))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
-}
 
 /** Runs `fn` with the process's time zone set to `tz` (Node applies a changed TZ at once), then restores it. */
 async function inTimeZone<T>(tz: string, fn: () => Promise<T>): Promise<T> {
