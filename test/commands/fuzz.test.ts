@@ -163,8 +163,16 @@ describe.each(ENGINES)('hostile input through run() on %s', (engine) => {
     const exits = new Set<number>();
     await fc.assert(
       fc.asyncProperty(
-        fc.array(hostileEmail, { minLength: 1, maxLength: 3 }),
-        fc.constantFrom('DESIGNER', 'manager', 'OWNER', 'boss', '\x1b[1m'),
+        // Weighted so that accepted invitations are common: with plain uniform choices about
+        // one run in twenty was accepted, and now and then 60 runs saw none (a CI run failed on it).
+        fc.oneof(
+          fc.array(fc.emailAddress(), { minLength: 1, maxLength: 2 }),
+          fc.array(hostileEmail, { minLength: 1, maxLength: 3 }),
+        ),
+        fc.oneof(
+          { weight: 3, arbitrary: fc.constantFrom('DESIGNER', 'manager') },
+          { weight: 2, arbitrary: fc.constantFrom('OWNER', 'boss', '\x1b[1m') },
+        ),
         async (emails, role) => {
           // NUL and a leading "-" cannot reach invite from argv as e-mails; run() takes them.
           const what = `invite ${JSON.stringify({ emails, role }).slice(0, 200)}`;
