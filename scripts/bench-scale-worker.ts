@@ -51,6 +51,8 @@ function measured(store: Store, onFirst: (ms: number) => void, onAttempt: () => 
           all: once(tx.all.bind(tx)) as Tx['all'],
           run: once(tx.run.bind(tx)),
           runMany: once(tx.runMany.bind(tx)),
+          // Sent with a later request: never the first answer.
+          defer: tx.defer.bind(tx),
           exec: once(tx.exec.bind(tx)),
         });
       });
@@ -148,7 +150,6 @@ async function admins(): Promise<void> {
   const company = companyText!;
   const tokens = JSON.parse(tokensJson!) as string[];
   const writesPerSecond = Number(perSecondText); // this process's share of the steady rate
-  let lastFirst = 0;
   // A store per operation, as each CLI command opens its own (a remote store gives up on
   // every later request once one has timed out: the command it served is over).
   const open = () => openStore(parseLocation(location!), { migrate: false, create: false });
@@ -169,14 +170,15 @@ async function admins(): Promise<void> {
         n++;
         const op = n % 5 === 0 ? 'list' : n % 2 === 0 && mine.length ? 'set-role' : 'invite';
         const t0 = performance.now();
-        lastFirst = 0;
+        // This operation's own lock wait (the administrators of a process write concurrently).
+        let first = 0;
         let attempts = 0;
         let code = 'OK';
         const raw = await open();
         const svc = {
           store: measured(
             raw,
-            (ms) => (lastFirst = ms),
+            (ms) => (first = ms),
             () => attempts++,
           ),
           now,
@@ -202,7 +204,7 @@ async function admins(): Promise<void> {
           await raw.close();
         }
         const ms = performance.now() - t0;
-        record({ op, ms, first: op === 'list' ? null : lastFirst, attempts, code });
+        record({ op, ms, first: op === 'list' ? null : first, attempts, code });
         await sleep(op === 'list' ? 0 : Math.max(0, period * (0.5 + Math.random()) - ms));
       }
     }),

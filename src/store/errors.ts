@@ -47,6 +47,14 @@ export function storeError(e: unknown, where: string): unknown {
   ) {
     return new PlatformError('STORE_UNAVAILABLE', `The store ${where} cannot be opened or written (${code}: ${msg}).`);
   }
+  // A rule of the schema (a constraint or one of its guard triggers) refused a change the
+  // checks before it let through: the same answer as on sqld, never an internal error.
+  if (code.startsWith('SQLITE_CONSTRAINT')) {
+    return new PlatformError(
+      'CONFLICT',
+      `The store ${where} refused the change: ${msg.split('\n')[0]!.replace(/\.$/, '')}. Nothing was changed; try again.`,
+    );
+  }
   return e;
 }
 

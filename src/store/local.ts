@@ -144,6 +144,7 @@ export class LocalStore implements Store {
   private readonly db: Database;
   private readonly statements = new Map<string, Statement>();
   private readonly tx: Tx;
+  private readonly readTx: Tx;
   private readonly busyMs: number;
 
   private constructor(db: Database, path: string, busyMs: number) {
@@ -166,12 +167,21 @@ export class LocalStore implements Store {
         const r = prepare(sql).run(...asArgs(p));
         return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
       },
+      defer: (sql: string, p?: Params) => {
+        prepare(sql).run(...asArgs(p));
+      },
       runMany: async (sql: string, rows: Params[]) => {
         const s = prepare(sql);
         for (const row of rows) s.run(row);
       },
       exec: async (sql: string) => {
         this.db.exec(sql);
+      },
+    };
+    this.readTx = {
+      ...this.tx,
+      defer: () => {
+        throw new Error('defer() is for write transactions only');
       },
     };
   }
@@ -244,7 +254,7 @@ export class LocalStore implements Store {
     }
   }
 
-  private async transact<T>(begin: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  private async transact<T>(begin: string, tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
     try {
       if (begin === 'BEGIN IMMEDIATE') await this.beginImmediate();
       else this.db.exec(begin);
@@ -252,7 +262,7 @@ export class LocalStore implements Store {
       throw storeError(e, this.displayLocation);
     }
     try {
-      const result = await fn(this.tx);
+      const result = await fn(tx);
       this.db.exec('COMMIT');
       return result;
     } catch (e) {
@@ -268,11 +278,11 @@ export class LocalStore implements Store {
   }
 
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.transact('BEGIN DEFERRED', fn);
+    return this.transact('BEGIN DEFERRED', this.readTx, fn);
   }
 
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.transact('BEGIN IMMEDIATE', fn);
+    return this.transact('BEGIN IMMEDIATE', this.tx, fn);
   }
 
   async identity(): Promise<string | undefined> {

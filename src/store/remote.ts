@@ -324,23 +324,36 @@ function hranaFetch(
   };
 }
 
-/** One queued piece of work of a Tx: statements (batched with their neighbours) or a script. */
+/**
+ * One queued piece of work of a Tx: statements (batched with their neighbours) or a
+ * script. A deferred statement waits for the next request instead of causing one.
+ */
 type Item =
-  | { kind: 'stmt'; stmt: InStatement; resolve: (r: ResultSet) => void; reject: (e: unknown) => void }
+  | {
+      kind: 'stmt';
+      stmt: InStatement;
+      deferred?: true;
+      resolve: (r: ResultSet) => void;
+      reject: (e: unknown) => void;
+    }
   | { kind: 'script'; sql: string; resolve: (r: undefined) => void; reject: (e: unknown) => void };
 
 /**
  * A Tx whose statements are queued and sent together: everything issued before the
  * event loop turns goes out as one request (in order), the next turn's as the next one.
+ * Deferred writes ride along with the next request, or with the COMMIT (takeDeferred).
  */
 class QueuedTx implements Tx {
   private queue: Item[] = [];
   private scheduled = false;
   private chain: Promise<void> = Promise.resolve();
+  /** The failure of a deferred write that went out with a later request: the transaction's. */
+  failure: unknown;
 
   constructor(
     private readonly sendStatements: (stmts: InStatement[]) => Promise<ResultSet[]>,
     private readonly sendScript: (sql: string) => Promise<void>,
+    private readonly writable = false,
   ) {}
 
   private enqueue(stmt: InStatement): Promise<ResultSet> {
@@ -390,10 +403,15 @@ class QueuedTx implements Tx {
     }
   }
 
-  /** Resolves once everything queued so far has been answered (or has failed). */
+  /** Resolves once everything sent or about to be sent has been answered (or has failed). */
   async settled(): Promise<void> {
-    while (this.scheduled || this.queue.length) await new Promise((r) => setImmediate(r));
+    while (this.scheduled) await new Promise((r) => setImmediate(r));
     await this.chain;
+  }
+
+  /** The deferred writes no request has carried yet, taken off the queue (call after settled()). */
+  takeDeferred(): InStatement[] {
+    return (this.queue.splice(0) as Extract<Item, { kind: 'stmt' }>[]).map((i) => i.stmt);
   }
 
   /** libsql's SQLite (3.45.1 as shipped) has no jsonb_each. */
@@ -403,6 +421,16 @@ class QueuedTx implements Tx {
   run = async (sql: string, p?: Params): Promise<RunResult> => {
     const r = await this.enqueue(stmt(sql, p));
     return { changes: r.rowsAffected, lastInsertRowid: Number(r.lastInsertRowid ?? 0) };
+  };
+  defer = (sql: string, p?: Params): void => {
+    if (!this.writable) throw new Error('defer() is for write transactions only');
+    this.queue.push({
+      kind: 'stmt',
+      stmt: stmt(sql, p),
+      deferred: true,
+      resolve: () => undefined,
+      reject: (e) => (this.failure ??= e),
+    });
   };
   runMany = async (sql: string, rows: Params[]): Promise<void> => {
     // One statement repeated, BATCH_SIZE to a request, all inside the command's
@@ -622,14 +650,15 @@ export class RemoteStore implements Store {
       );
     }
     if (/^SQLITE_/.test(code)) {
-      const mapped = storeError({ code, message: text }, where);
-      if (mapped instanceof PlatformError) return mapped;
+      // In the server's own words (the reason), as storeError words a local refusal.
       if (/^SQLITE_CONSTRAINT/.test(code)) {
         return new PlatformError(
           'CONFLICT',
           `The store ${where} refused the change: ${reason.replace(/\.$/, '')}. Nothing was changed; try again.`,
         );
       }
+      const mapped = storeError({ code, message: text }, where);
+      if (mapped instanceof PlatformError) return mapped;
     }
     if (/invalid baton/i.test(text)) {
       return new PlatformError(
@@ -886,16 +915,30 @@ export class RemoteStore implements Store {
     const tx = new QueuedTx(
       (stmts) => guarded(() => (stmts.length === 1 ? t.execute(stmts[0]!).then((r) => [r]) : t.batch(stmts))),
       (sql) => guarded(() => t.executeMultiple(sql)),
+      mode === 'write',
     );
     try {
       const result = await fn(tx);
       await tx.settled();
       if (ended !== undefined) throw ended as Error;
+      if (tx.failure !== undefined) throw tx.failure as Error;
       if (mode === 'read') {
         // A read-only transaction has nothing to commit: closing the stream ends it.
         t.close();
       } else {
-        await this.call('commit', () => t.commit());
+        // The writes still deferred go out with the COMMIT, in one request: the batch's
+        // steps run one after the other only while each succeeds, so COMMIT runs only
+        // after all of them (a failed one leaves the transaction open, rolled back below).
+        const pending = tx.takeDeferred();
+        const commit = pending.length
+          ? () => t.batch([...pending, { sql: 'COMMIT', args: [] }]).then(() => undefined)
+          : () => t.commit();
+        try {
+          await this.call('commit', commit);
+        } catch (e) {
+          if (e !== null && typeof e === 'object' && ENDS_TRANSACTION.has(e)) ended = e;
+          throw e;
+        }
       }
       return result;
     } catch (e) {

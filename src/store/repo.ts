@@ -1,4 +1,4 @@
-import type { Tx } from './types.js';
+import type { Params, Tx } from './types.js';
 
 /**
  * The id a new row of a table takes: one past the highest it ever handed out, so a
@@ -188,6 +188,15 @@ function memberParams(companyId: number, after: string, f: MemberFilter): Record
 export class Repo {
   constructor(readonly tx: Tx) {}
 
+  /**
+   * A write whose result is not needed: deferred (Tx.defer), so that on sqld it travels
+   * with the transaction's next request or its COMMIT instead of holding the write lock
+   * for a round trip of its own. Writes whose count matters use tx.run.
+   */
+  private async later(sql: string, params?: Params): Promise<void> {
+    this.tx.defer(sql, params);
+  }
+
   // ---- users ----
   userByEmail(email: string) {
     return this.tx.get<UserRow>(`SELECT * FROM users WHERE email = :email`, { email });
@@ -211,41 +220,41 @@ export class Repo {
     return r.lastInsertRowid;
   }
   updateUserProfile(id: number, p: { firstName: string; lastName: string; phone: string | null; now: string }) {
-    return this.tx.run(
+    return this.later(
       `UPDATE users SET first_name = :first, last_name = :last, phone = :phone, updated_at = :now WHERE id = :id`,
       { id, first: p.firstName, last: p.lastName, phone: p.phone, now: p.now },
     );
   }
   setPasswordHash(id: number, hash: string, now: string) {
-    return this.tx.run(`UPDATE users SET password_hash = :hash, updated_at = :now WHERE id = :id`, { id, hash, now });
+    return this.later(`UPDATE users SET password_hash = :hash, updated_at = :now WHERE id = :id`, { id, hash, now });
   }
   setCurrentCompany(userId: number, companyId: number | null) {
-    return this.tx.run(`UPDATE users SET current_company_id = :c WHERE id = :id`, { id: userId, c: companyId });
+    return this.later(`UPDATE users SET current_company_id = :c WHERE id = :id`, { id: userId, c: companyId });
   }
   recordLoginFailure(id: number, lockedUntil: string | null) {
-    return this.tx.run(
+    return this.later(
       `UPDATE users SET failed_logins = failed_logins + 1, locked_until = coalesce(:until, locked_until) WHERE id = :id`,
       { id, until: lockedUntil },
     );
   }
   resetLoginFailures(id: number) {
-    return this.tx.run(
+    return this.later(
       `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = :id AND (failed_logins <> 0 OR locked_until IS NOT NULL)`,
       { id },
     );
   }
   setSupport(id: number, on: boolean) {
-    return this.tx.run(`UPDATE users SET is_support = :on WHERE id = :id`, { id, on: on ? 1 : 0 });
+    return this.later(`UPDATE users SET is_support = :on WHERE id = :id`, { id, on: on ? 1 : 0 });
   }
   async countSupport() {
     return (await this.tx.get<{ n: number }>(`SELECT count(*) AS n FROM users WHERE is_support = 1`))!.n;
   }
   deleteUser(id: number) {
-    return this.tx.run(`DELETE FROM users WHERE id = :id`, { id });
+    return this.later(`DELETE FROM users WHERE id = :id`, { id });
   }
   /** Users whose current company this was have none any more (it is gone for them). */
   clearCurrentCompany(companyId: number, userId?: number) {
-    return this.tx.run(
+    return this.later(
       `UPDATE users SET current_company_id = NULL
         WHERE current_company_id = :c AND (:u IS NULL OR id = :u)`,
       { c: companyId, u: userId ?? null },
@@ -276,16 +285,23 @@ export class Repo {
     return r.lastInsertRowid;
   }
   renameCompany(id: number, name: string, now: string) {
-    return this.tx.run(`UPDATE companies SET name = :name, updated_at = :now WHERE id = :id`, { id, name, now });
+    return this.later(`UPDATE companies SET name = :name, updated_at = :now WHERE id = :id`, { id, name, now });
   }
   setCompanyPlan(id: number, planId: number, now: string) {
-    return this.tx.run(`UPDATE companies SET plan_id = :p, updated_at = :now WHERE id = :id`, { id, p: planId, now });
+    return this.later(`UPDATE companies SET plan_id = :p, updated_at = :now WHERE id = :id`, { id, p: planId, now });
   }
   deleteCompany(id: number) {
-    return this.tx.run(`DELETE FROM companies WHERE id = :id`, { id });
+    return this.later(`DELETE FROM companies WHERE id = :id`, { id });
   }
 
   // ---- memberships and invitations ----
+  /** The membership of the user with this e-mail, looked up without knowing their id first. */
+  membershipOfEmail(companyId: number, email: string) {
+    return this.tx.get<MembershipRow>(
+      `SELECT * FROM memberships WHERE company_id = :c AND user_id = (SELECT id FROM users WHERE email = :e)`,
+      { c: companyId, e: email },
+    );
+  }
   membership(companyId: number, userId: number) {
     return this.tx.get<MembershipRow>(`SELECT * FROM memberships WHERE company_id = :c AND user_id = :u`, {
       c: companyId,
@@ -307,26 +323,26 @@ export class Repo {
     invitedBy: number | null;
     now: string;
   }) {
-    return this.tx.run(
+    return this.later(
       `INSERT INTO memberships (company_id, user_id, email, role, status, invited_by, created_at, updated_at)
        VALUES (:c, :u, (SELECT email FROM users WHERE id = :u), :role, :status, :by, :now, :now)`,
       { c: m.companyId, u: m.userId, role: m.role, status: m.status, by: m.invitedBy, now: m.now },
     );
   }
   setMembershipRole(companyId: number, userId: number, role: string, now: string) {
-    return this.tx.run(
+    return this.later(
       `UPDATE memberships SET role = :role, updated_at = :now WHERE company_id = :c AND user_id = :u AND role <> 'OWNER'`,
       { c: companyId, u: userId, role, now },
     );
   }
   activateMembership(companyId: number, userId: number, now: string) {
-    return this.tx.run(
+    return this.later(
       `UPDATE memberships SET status = 'ACTIVE', updated_at = :now WHERE company_id = :c AND user_id = :u AND status = 'INVITED'`,
       { c: companyId, u: userId, now },
     );
   }
   deleteMembership(companyId: number, userId: number) {
-    return this.tx.run(`DELETE FROM memberships WHERE company_id = :c AND user_id = :u AND role <> 'OWNER'`, {
+    return this.later(`DELETE FROM memberships WHERE company_id = :c AND user_id = :u AND role <> 'OWNER'`, {
       c: companyId,
       u: userId,
     });
@@ -338,7 +354,7 @@ export class Repo {
     );
   }
   setInvitationRole(companyId: number, email: string, role: string, now: string) {
-    return this.tx.run(`UPDATE invitations SET role = :role, updated_at = :now WHERE company_id = :c AND email = :e`, {
+    return this.later(`UPDATE invitations SET role = :role, updated_at = :now WHERE company_id = :c AND email = :e`, {
       c: companyId,
       e: email,
       role,
@@ -346,7 +362,7 @@ export class Repo {
     });
   }
   deleteInvitation(companyId: number, email: string) {
-    return this.tx.run(`DELETE FROM invitations WHERE company_id = :c AND email = :e`, { c: companyId, e: email });
+    return this.later(`DELETE FROM invitations WHERE company_id = :c AND email = :e`, { c: companyId, e: email });
   }
   invitationsFor(email: string) {
     return this.tx.all<{ company_id: number; role: string; invited_by: number | null }>(
@@ -355,13 +371,26 @@ export class Repo {
     );
   }
   deleteInvitationsFor(email: string) {
-    return this.tx.run(`DELETE FROM invitations WHERE email = :e`, { e: email });
+    return this.later(`DELETE FROM invitations WHERE email = :e`, { e: email });
   }
   /** Seats taken: memberships (ACTIVE, INVITED, the OWNER included) plus PENDING invitations. */
   async seatsUsed(companyId: number): Promise<number> {
     const r = await this.tx.get<{ n: number }>(
       `SELECT (SELECT count(*) FROM memberships WHERE company_id = :c) + (SELECT count(*) FROM invitations WHERE company_id = :c) AS n`,
       { c: companyId },
+    );
+    return r!.n;
+  }
+  /**
+   * Seats taken (as seatsUsed) when the plan caps them, else null without counting: a
+   * million members of an unlimited company are not counted under the write lock.
+   */
+  async seatsUsedIfCapped(companyId: number, planId: number): Promise<number | null> {
+    const r = await this.tx.get<{ n: number | null }>(
+      `SELECT CASE WHEN (SELECT max_users FROM plans WHERE id = :p) IS NULL THEN NULL
+              ELSE (SELECT count(*) FROM memberships WHERE company_id = :c)
+                 + (SELECT count(*) FROM invitations WHERE company_id = :c) END AS n`,
+      { c: companyId, p: planId },
     );
     return r!.n;
   }
@@ -478,7 +507,7 @@ export class Repo {
     return r.lastInsertRowid;
   }
   revokeToken(id: number, now: string) {
-    return this.tx.run(`UPDATE tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL`, { id, now });
+    return this.later(`UPDATE tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL`, { id, now });
   }
   revokeTokensOf(userId: number, exceptId: number | null, now: string) {
     return this.tx.run(
@@ -498,12 +527,12 @@ export class Repo {
 
   /** Counts one more wrong current password given through the token; returns the new count. */
   async addFailedCheck(id: number) {
-    await this.tx.run(`UPDATE tokens SET failed_checks = failed_checks + 1 WHERE id = :id`, { id });
+    await this.later(`UPDATE tokens SET failed_checks = failed_checks + 1 WHERE id = :id`, { id });
     return (await this.tx.get<{ n: number }>(`SELECT failed_checks AS n FROM tokens WHERE id = :id`, { id }))?.n ?? 0;
   }
   /** Forgets the wrong current passwords of the user's tokens (one token, or all of them). */
   resetFailedChecks(userId: number, tokenId: number | null = null) {
-    return this.tx.run(
+    return this.later(
       `UPDATE tokens SET failed_checks = 0
         WHERE user_id = :u AND failed_checks <> 0 AND (:t IS NULL OR id = :t)`,
       { u: userId, t: tokenId },
@@ -520,7 +549,7 @@ export class Repo {
   }
   /** Writes one counter as the throttle policy computed it. */
   putThrottle(row: Omit<ThrottleRow, 'updated_at'>, now: string) {
-    return this.tx.run(
+    return this.later(
       `INSERT INTO login_throttle (email, source, failures, locked_until, last_success_at, updated_at)
        VALUES (:email, :source, :failures, :locked, :success, :now)
        ON CONFLICT (email, source) DO UPDATE SET
@@ -541,7 +570,7 @@ export class Repo {
    * `before` (and are not locked at `now`), so sources a stranger makes up do not pile up.
    */
   pruneThrottle(email: string, before: string, now: string) {
-    return this.tx.run(
+    return this.later(
       `DELETE FROM login_throttle
         WHERE email = :email AND last_success_at IS NULL AND updated_at < :before
           AND (locked_until IS NULL OR locked_until <= :now)`,
@@ -550,7 +579,7 @@ export class Repo {
   }
   /** The e-mail's devices are known to no one once its account is gone (a new owner starts afresh). */
   forgetKnownSources(email: string) {
-    return this.tx.run(
+    return this.later(
       `UPDATE login_throttle SET last_success_at = NULL WHERE email = :email AND last_success_at IS NOT NULL`,
       { email },
     );
@@ -577,7 +606,7 @@ export class Repo {
     return (await this.tx.get<{ value: string }>(`SELECT value FROM settings WHERE key = :key`, { key }))?.value;
   }
   putSetting(key: string, value: string, now: string, by: number) {
-    return this.tx.run(
+    return this.later(
       `INSERT INTO settings (key, value, updated_at, updated_by) VALUES (:key, :value, :now, :by)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
       { key, value, now, by },
@@ -588,7 +617,7 @@ export class Repo {
       ?.value;
   }
   putMeta(key: string, value: string) {
-    return this.tx.run(
+    return this.later(
       `INSERT INTO platformctl_meta (key, value) VALUES (:key, :value)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
       { key, value },
@@ -606,7 +635,7 @@ export class Repo {
     target: string | null;
     details: Record<string, unknown> | null;
   }) {
-    return this.tx.run(
+    return this.later(
       `INSERT INTO audit_log (at, actor_id, actor_email, company_id, company_name, action, target, details)
        VALUES (:at, :actor, :actorEmail, :company, :companyName, :action, :target, :details)`,
       {
@@ -633,7 +662,7 @@ export class Repo {
       e.target,
       e.details ? JSON.stringify(e.details) : null,
     ]);
-    await this.tx.run(
+    await this.later(
       `INSERT INTO audit_log (at, actor_id, actor_email, company_id, company_name, action, target, details)
        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7 FROM ${this.tx.jsonEach}(:rows)`,
       { rows: JSON.stringify(rows) },
@@ -683,7 +712,7 @@ export class Repo {
   // call into SQLite (or one round trip to sqld) instead of one per row.
   /** Inserts INVITED memberships of registered users: rows [company, user, role]. */
   bulkInsertMemberships(rows: BulkRow<number>[], invitedBy: number, now: string) {
-    return this.tx.run(
+    return this.later(
       `INSERT INTO memberships (company_id, user_id, email, role, status, invited_by, created_at, updated_at)
        SELECT value ->> 0, value ->> 1, (SELECT email FROM users WHERE id = value ->> 1),
               value ->> 2, 'INVITED', :by, :now, :now FROM ${this.tx.jsonEach}(:rows)`,
@@ -692,7 +721,7 @@ export class Repo {
   }
   /** Inserts PENDING invitations of unregistered e-mails: rows [company, e-mail, role]. */
   bulkInsertInvitations(rows: BulkRow<string>[], invitedBy: number, now: string) {
-    return this.tx.run(
+    return this.later(
       `INSERT INTO invitations (company_id, email, role, invited_by, created_at, updated_at)
        SELECT value ->> 0, value ->> 1, value ->> 2, :by, :now, :now FROM ${this.tx.jsonEach}(:rows)`,
       { rows: JSON.stringify(rows), by: invitedBy, now },
@@ -726,7 +755,7 @@ export class Repo {
   }
   /** Removes non-owner memberships: rows [company, user]. */
   bulkDeleteMemberships(rows: [number, number][]) {
-    return this.tx.run(
+    return this.later(
       `DELETE FROM memberships WHERE role <> 'OWNER' AND (company_id, user_id) IN
          (SELECT value ->> 0, value ->> 1 FROM ${this.tx.jsonEach}(:rows))`,
       { rows: JSON.stringify(rows) },
@@ -734,14 +763,14 @@ export class Repo {
   }
   /** Removes pending invitations: rows [company, e-mail]. */
   bulkDeleteInvitations(rows: [number, string][]) {
-    return this.tx.run(
+    return this.later(
       `DELETE FROM invitations WHERE (company_id, email) IN (SELECT value ->> 0, value ->> 1 FROM ${this.tx.jsonEach}(:rows))`,
       { rows: JSON.stringify(rows) },
     );
   }
   /** The given users whose current company this was have none any more (as clearCurrentCompany). */
   bulkClearCurrentCompany(companyId: number, userIds: number[]) {
-    return this.tx.run(
+    return this.later(
       `UPDATE users SET current_company_id = NULL
         WHERE current_company_id = :c AND id IN (SELECT value FROM json_each(:ids))`,
       { c: companyId, ids: JSON.stringify(userIds) },
@@ -754,7 +783,7 @@ export class Repo {
     at: string,
     rows: [number, string, string, string | null, Record<string, unknown>][],
   ) {
-    return this.tx.run(
+    return this.later(
       `INSERT INTO audit_log (at, actor_id, actor_email, company_id, company_name, action, target, details, run_id)
        SELECT :at, :actor, :actorEmail, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, :run
          FROM ${this.tx.jsonEach}(:rows)`,
@@ -803,7 +832,7 @@ export class Repo {
       error?: string;
     },
   ) {
-    return this.tx.run(
+    return this.later(
       `UPDATE bulk_runs SET rows = :rows, last_line = :line, counts = :counts, updated_at = :now,
               status = coalesce(:status, status), error = coalesce(:error, error),
               finished_at = CASE WHEN :status IS NULL THEN finished_at ELSE :now END
@@ -845,7 +874,7 @@ export class Repo {
   /** Marks interrupted runs of the same input as finished by a later run. */
   supersedeBulkRuns(ids: number[], byRun: number | null, now: string) {
     // A run stopped with an error keeps it: "interrupted (Ctrl-C or SIGTERM); finished by run 9".
-    return this.tx.run(
+    return this.later(
       `UPDATE bulk_runs
           SET error = CASE WHEN status = 'failed' AND error IS NOT NULL
                            THEN error || substr(:error, length('interrupted') + 1) ELSE :error END,

@@ -26,6 +26,14 @@ export interface Tx {
   get<T>(sql: string, params?: Params): Promise<T | undefined>;
   all<T>(sql: string, params?: Params): Promise<T[]>;
   run(sql: string, params?: Params): Promise<RunResult>;
+  /**
+   * A write whose result nobody reads (an audit entry, an insert after its checks): the
+   * local engine runs it at once; the remote one sends it with the transaction's next
+   * request, its next read or else the COMMIT, so that a write transaction holds the
+   * lock for fewer round trips. Its failure fails that request, and so the transaction
+   * (nothing is applied). Only inside `Store.write`.
+   */
+  defer(sql: string, params?: Params): void;
   /** Runs one statement once per parameter set, in as few round trips as the engine allows. */
   runMany(sql: string, rows: Params[]): Promise<void>;
   /** Executes a script of several statements (migrations only). */

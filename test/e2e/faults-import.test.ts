@@ -241,7 +241,8 @@ describe('member import when sqld dies mid-way', () => {
         const ok = await run();
         expect(ok.exitCode, ok.stderr).toBe(0);
         expect(JSON.parse(ok.stdout)).toMatchObject({ ...expectedReport('libsql'), applied: true });
-        const requests = proxy.count;
+        // Up to the request that commits (a last one closes the stream).
+        const requests = proxy.commitRequest();
         const bodies = proxy.bodies.slice();
         const afterRaw = await dumpStore('libsql', t.store);
         expectAfterShape(before, afterRaw, 'libsql');
@@ -252,12 +253,13 @@ describe('member import when sqld dies mid-way', () => {
         // Requests naming a statement: the SQL travels once, later batches refer to it by id.
         const using = (sql: string) => {
           const id = bodies.map((b) => new RegExp(`"sql_id":(\\d+),"sql":"${sql}`).exec(b)?.[1]).find(Boolean);
-          return bodies.flatMap((b, i) => (id !== undefined && b.includes(`{"stmt":{"sql_id":${id},`) ? [i + 1] : []));
+          // A batch's later steps carry a condition before their statement.
+          return bodies.flatMap((b, i) => (id !== undefined && b.includes(`"stmt":{"sql_id":${id},`) ? [i + 1] : []));
         };
         const inserts = using('INSERT INTO invitations');
         const updates = using('UPDATE invitations');
         expect(begin).toBeGreaterThan(0);
-        expect(bodies[requests - 1]).toContain('COMMIT');
+        expect(requests).toBeGreaterThan(begin);
         // Five chunks of 1000 rows: several insert batches, and the re-roles batched too.
         expect(inserts.length).toBeGreaterThanOrEqual(5);
         expect(updates.length).toBeGreaterThanOrEqual(1);
@@ -269,7 +271,9 @@ describe('member import when sqld dies mid-way', () => {
           ...updates.slice(0, 1).map((k) => ({ k, mode: 'after' as const })),
           ...[inserts[0]!, inserts.at(-1)!].map((k) => ({ k, mode: 'before' as const })),
           { k: inserts[1]!, mode: 'after' },
-          { k: inserts.at(-1)!, mode: 'after' },
+          // The last page's inserts travel with the COMMIT (deferred writes): after that
+          // request the import is whole, tried below; the last insert request before it here.
+          { k: inserts.filter((k) => k < requests).at(-1)!, mode: 'after' },
           { k: requests - 1, mode: 'after' },
           { k: requests, mode: 'before' },
         ];

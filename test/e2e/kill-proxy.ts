@@ -29,6 +29,19 @@ export class KillProxy {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /**
+   * The request (from 1) that carried the last write transaction's COMMIT: its deferred
+   * writes travel with it, and the stream is closed by a request of its own after it. A
+   * read's one-request transaction (BEGIN TRANSACTION READONLY … COMMIT) is not counted.
+   */
+  commitRequest(): number {
+    for (let i = this.bodies.length - 1; i >= 0; i--) {
+      const b = this.bodies[i]!;
+      if (b.includes('"COMMIT"') && (b.includes('"baton"') || b.includes('BEGIN IMMEDIATE'))) return i + 1;
+    }
+    return 0;
+  }
+
   /** Arms the proxy: the next requests are counted from 1. */
   arm(killAt: number, mode: 'before' | 'after' | 'through' = 'before'): void {
     this.count = 0;

@@ -12,30 +12,11 @@ import { LocalStore } from '../../src/store/local.js';
 import { DEFAULT_TIMEOUTS } from '../../src/store/timeouts.js';
 import { RemoteStore } from '../../src/store/remote.js';
 import type { Store, Tx } from '../../src/store/types.js';
-import { createServer, request } from 'node:http';
+import { countingProxy } from '../helpers/counting-proxy.js';
 import { NO_SQLD, Sqld, freePort, sqldBinary, startPair } from '../e2e/sqld.js';
 import { cannotRun } from '../helpers/cannot-run.js';
 
 const engines = ['local', 'libsql'] as const;
-
-/** A pass-through HTTP proxy in front of sqld that counts the requests it carries. */
-async function countingProxy(port: number) {
-  const server = createServer((req, res) => {
-    state.count++;
-    const up = request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers }, (u) => {
-      res.writeHead(u.statusCode!, u.headers);
-      u.pipe(res);
-    });
-    req.pipe(up);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const state = {
-    count: 0,
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-  return state;
-}
 
 /** Without sqld the libsql tests are skipped as tests that cannot run here, never dropped. */
 const requireSqld = (ctx: TestContext) => {
@@ -163,6 +144,73 @@ describe.each(engines)('Store semantics on %s', (engine) => {
       await expect(
         s.read((tx) => Promise.all([tx.get(`SELECT 1`), tx.get(`SELECT nope FROM t`), tx.get(`SELECT 3`)])),
       ).rejects.toThrow();
+    } finally {
+      await s.write((tx) => tx.run(`DELETE FROM t`));
+      if (proxy) {
+        await s.close();
+        await proxy.close();
+      }
+    }
+  });
+
+  it('deferred writes: sent with the next read or with the COMMIT, seen by later reads, all or nothing', async () => {
+    const proxy = engine === 'libsql' ? await countingProxy(sqld!.port) : undefined;
+    const s = proxy ? await RemoteStore.open(proxy.url, proxy.url, undefined, DEFAULT_TIMEOUTS) : store;
+    const count = () => s.read((tx) => tx.get<{ c: number }>(`SELECT count(*) AS c FROM t`).then((r) => r!.c));
+    try {
+      await count(); // the first request of a store also checks it: not counted below
+      // Only deferred writes: BEGIN, the writes and COMMIT are one request (then the stream is closed).
+      if (proxy) proxy.count = 0;
+      await s.write(async (tx) => {
+        tx.defer(`INSERT INTO t (v, n) VALUES ('a', 1)`);
+        tx.defer(`INSERT INTO t (v, n) VALUES (:v, :n)`, { v: 'b', n: 2 });
+      });
+      if (proxy) {
+        // The SQL text of the first request (later ones may name it by id).
+        const first = proxy.bodies.at(-proxy.count)!;
+        for (const part of ['BEGIN IMMEDIATE', "VALUES ('a', 1)", 'VALUES (:v, :n)', '"COMMIT"'])
+          expect(first, `BEGIN, the writes and COMMIT in one request: ${part}`).toContain(part);
+      }
+      expect(await count()).toBe(2);
+      // A read after deferred writes sees them (they go out first, in the same request).
+      if (proxy) proxy.count = 0;
+      const seen = await s.write(async (tx) => {
+        await tx.get(`SELECT 1`);
+        const before = proxy?.count ?? 0;
+        tx.defer(`INSERT INTO t (v, n) VALUES ('c', 3)`);
+        const c = await tx.get<{ c: number }>(`SELECT count(*) AS c FROM t`);
+        return { c: c!.c, requests: (proxy?.count ?? 0) - before };
+      });
+      expect(seen.c).toBe(3);
+      if (proxy) expect(seen.requests, 'the deferred write travelled with the read').toBe(1);
+      // A deferred write that fails (CHECK n >= 0) fails the transaction: nothing of it remains,
+      // whether it went out with a read or with the COMMIT; the error is the store's refusal.
+      await expect(
+        s.write(async (tx) => {
+          tx.defer(`INSERT INTO t (v, n) VALUES ('d', 4)`);
+          tx.defer(`INSERT INTO t (v, n) VALUES ('e', -1)`);
+        }),
+      ).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(
+        s.write(async (tx) => {
+          tx.defer(`INSERT INTO t (v, n) VALUES ('d', 4)`);
+          tx.defer(`INSERT INTO t (v, n) VALUES ('e', -1)`);
+          await tx.get(`SELECT 1`);
+        }),
+      ).rejects.toMatchObject({ code: 'CONFLICT' });
+      // A transaction that throws after deferring writes leaves nothing behind.
+      await expect(
+        s.write(async (tx) => {
+          tx.defer(`INSERT INTO t (v, n) VALUES ('f', 5)`);
+          throw new PlatformError('CONFLICT', 'changed my mind');
+        }),
+      ).rejects.toThrow('changed my mind');
+      expect(await count()).toBe(3);
+      // Only for writes: a read has no transaction to carry them.
+      await expect(s.read(async (tx) => tx.defer(`INSERT INTO t (v, n) VALUES ('g', 6)`))).rejects.toThrow(
+        /write transactions only/,
+      );
+      expect(await count()).toBe(3);
     } finally {
       await s.write((tx) => tx.run(`DELETE FROM t`));
       if (proxy) {
