@@ -159,7 +159,15 @@ export async function invite(
     const ref = { id: company.id, name: company.name };
     // One lookup for all the e-mails, then one insert per table: a few round trips on
     // sqld however many people are invited.
-    const known = new Map((await r.bulkLookup(company.id, emails)).map((k) => [k.email, k]));
+    // The look-ups go out together (one request on sqld, while this transaction holds
+    // the write lock); seats are counted only where the plan caps them: counting a
+    // million members of an unlimited company would hold every other writer up.
+    const [found, plan, used] = await Promise.all([
+      r.bulkLookup(company.id, emails),
+      r.planById(company.plan_id).then((p) => p!),
+      r.seatsUsedIfCapped(company.id, company.plan_id),
+    ]);
+    const known = new Map(found.map((k) => [k.email, k]));
     const memberships: BulkRow<number>[] = [];
     const invitations: BulkRow<string>[] = [];
     const invited: { email: string; status: 'INVITED' | 'PENDING' }[] = [];
@@ -185,10 +193,6 @@ export async function invite(
     }
     // E-mails that are already members were reported above (ALREADY_EXISTS) rather
     // than counted as seats; any failure rolls back the whole invite.
-    const plan = (await r.planById(company.plan_id))!;
-    // Seats are counted under the write lock only where a plan caps them: counting a
-    // million members of an unlimited company would hold every other writer up.
-    const used = plan.max_users === null ? null : await r.seatsUsed(company.id);
     if (used !== null && plan.max_users !== null && used + emails.length > plan.max_users)
       throw seatLimitError(company, plan, used, emails.length);
     if (memberships.length) await r.bulkInsertMemberships(memberships, actor.user.id, iso(now));
@@ -211,12 +215,15 @@ export async function invite(
 }
 
 async function findTarget(r: Repo, company: CompanyRow, email: string) {
-  const user = await r.userByEmail(email);
+  // Asked together: one request on sqld, where a write transaction holds the lock meanwhile.
+  const [user, m, inv] = await Promise.all([
+    r.userByEmail(email),
+    r.membershipOfEmail(company.id, email),
+    r.invitation(company.id, email),
+  ]);
   if (user) {
-    const m = await r.membership(company.id, user.id);
     if (m) return { kind: 'member' as const, user, role: m.role, status: m.status };
   } else {
-    const inv = await r.invitation(company.id, email);
     if (inv) return { kind: 'invitation' as const, user: undefined, role: inv.role, status: 'PENDING' };
   }
   throw notFound(`${email} is not a member of "${printable(company.name)}".`);

@@ -833,13 +833,19 @@ export class BulkJob {
   /** Authenticates again and re-checks the rights in each company the run writes to. */
   private async enter(r: Repo, now: Date, only?: Iterable<number>): Promise<{ actor: Actor }> {
     const actor = await authenticate(r, this.cred, now);
-    for (const cid of only ?? [...this.companies.keys()]) {
-      const info = this.companies.get(cid)!;
-      const access = await resolveCompany(r, actor, { id: cid });
+    // Every company's rows and plan asked together: one request on sqld, where this
+    // transaction holds the write lock meanwhile. The rights are then checked in order.
+    const cids = [...(only ?? this.companies.keys())];
+    const seen = await Promise.all(
+      cids.map((cid) => Promise.all([resolveCompany(r, actor, { id: cid }), r.planOfCompany(cid)])),
+    );
+    cids.forEach((cid, i) => {
+      const [access, plan] = seen[i]!;
       requireManager(access, actor, this.what);
+      const info = this.companies.get(cid)!;
       info.company = access.company;
-      info.plan = (await r.planById(access.company.plan_id))!;
-    }
+      info.plan = plan!;
+    });
     return { actor };
   }
 
@@ -917,7 +923,13 @@ export class BulkJob {
       const name = company.name;
       const tally = out.company(cid);
       const emails = [...g.rows.map((x) => x.email), ...g.removals.map((x) => x.email)];
-      const known = new Map((await r.bulkLookup(cid, emails)).map((k) => [k.email, k]));
+      // Without removals the seats taken are asked with the look-up (one request on sqld);
+      // with them, after the removals (sent with that request), which free seats.
+      const [found, seatsBefore] = await Promise.all([
+        r.bulkLookup(cid, emails),
+        g.removals.length === 0 ? r.seatsUsedIfCapped(cid, plan.id) : null,
+      ]);
+      const known = new Map(found.map((k) => [k.email, k]));
       // Removals first: a sync's removals free the seats its additions take.
       const delMembers: [number, number][] = [];
       const delInvites: [number, string][] = [];
@@ -944,7 +956,10 @@ export class BulkJob {
       }
       if (delInvites.length) await r.bulkDeleteInvitations(delInvites);
 
-      let free = plan.max_users === null ? Infinity : plan.max_users - (await r.seatsUsed(cid));
+      let free =
+        plan.max_users === null
+          ? Infinity
+          : plan.max_users - (seatsBefore ?? (await r.seatsUsedIfCapped(cid, plan.id)) ?? 0);
       const insMembers: [number, number, string][] = [];
       const insInvites: [number, string, string][] = [];
       const setMembers: [string, string, number, number][] = [];
