@@ -118,6 +118,12 @@ CREATE TABLE removals (
 /** Rows per INSERT statement in addRows (7 parameters each, well under SQLite's limit). */
 const ADD_BATCH = 20;
 
+/** Rows of a range of lines that applying does not count itself (WorkFile.rangeCounts). */
+export interface RangeCounts {
+  unchanged: number;
+  failed: number;
+}
+
 export class WorkFile {
   private readonly stmts = new Map<string, BetterSqlite3.Statement>();
   /** Set once applying recorded an outcome or a removal (counts(true) then differ from the plan's). */
@@ -430,6 +436,29 @@ export class WorkFile {
     this.db.transaction(() => {
       for (const [cid, email] of rows) done.run({ cid, email });
     })();
+  }
+
+  /**
+   * What the rows in lines (after, upTo] that applying does not count came to, per
+   * company (null: rows without one): unchanged (planned so, and their later copies) and
+   * failed (on reading or planning, or recorded from applying). `unrecorded` are lines
+   * that failed as they were applied but are not recorded yet (setOutcomes): they, and
+   * the copies of them in the range, count as failed too. A run counts its rows a range
+   * at a time, in line order, so that an interrupted run reports the lines it reached.
+   */
+  rangeCounts(after: number, upTo: number, unrecorded: readonly number[]): Map<number | null, RangeCounts> {
+    const rows = this.q(
+      `WITH now(line) AS (SELECT value FROM json_each(:now)),
+            copies(line) AS (
+              SELECT line FROM rows
+               WHERE line > :after AND line <= :upto AND code IS NULL AND action = 'dup'
+                 AND (cid, email, role) IN (SELECT f.cid, f.email, f.role FROM now JOIN rows f ON f.line = now.line))
+       SELECT cid,
+              sum(code IS NULL AND action IN ('same', 'dup') AND line NOT IN (SELECT line FROM copies)) AS unchanged,
+              sum(code IS NOT NULL OR line IN (SELECT line FROM now) OR line IN (SELECT line FROM copies)) AS failed
+         FROM rows WHERE line > :after AND line <= :upto GROUP BY cid`,
+    ).all({ after, upto: upTo, now: JSON.stringify(unrecorded) }) as ({ cid: number | null } & RangeCounts)[];
+    return new Map(rows.map((r) => [r.cid, { unchanged: r.unchanged, failed: r.failed }]));
   }
 
   failedCount(): number {

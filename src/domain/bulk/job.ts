@@ -5,6 +5,7 @@ import {
   type CompanyCounts,
   type ChangeRow,
   type PlanEntry,
+  type RangeCounts,
   type Removal,
   type RowError,
   type WorkRow,
@@ -220,6 +221,13 @@ export class BulkJob {
   private interrupted: number[] = [];
   /** --company rebound rows that named another company: their OWNER rows mean nothing here. */
   private rebound = false;
+  /**
+   * The rows applying does not count itself (planned unchanged, failed), per company, in
+   * the lines the run's committed transactions reached (up to reachedLine): what a
+   * run's record says it came to, also when it stops midway.
+   */
+  private reached = new Map<number | null, RangeCounts>();
+  private reachedLine = 0;
   /** Set when planning found a reason the whole run cannot apply (sync: seats of the final state). */
   blocking: PlatformError | undefined;
 
@@ -616,7 +624,16 @@ export class BulkJob {
       }
       check();
       this.failIfStrict(outcome);
-      await this.finishRun(r, ctx, runId, ts, outcome, afterLine, prior);
+      await this.finishRun(
+        r,
+        ctx,
+        runId,
+        ts,
+        outcome,
+        afterLine,
+        prior,
+        this.reachedThrough(Number.MAX_SAFE_INTEGER, outcome.failures),
+      );
       return { runId, finished: prior.map((p) => p.id) };
     }).catch((e: unknown) => {
       if (e instanceof Interrupted || (this.interruptedByUser && isInterruptedStoreError(e)))
@@ -697,6 +714,9 @@ export class BulkJob {
         const t0 = performance.now();
         let entered = t0;
         let outcome = newOutcome();
+        // The lines this chunk reaches: the last one takes the rows after the last change too.
+        const upTo = isLast ? Number.MAX_SAFE_INTEGER : lastLine;
+        let reached = this.reached;
         const chunk = () =>
           write(this.svc, async (r) => {
             entered = performance.now();
@@ -705,12 +725,13 @@ export class BulkJob {
             await this.applyPage(r, ctx, runId, ts, page, [], outcome);
             this.failIfStrict(outcome);
             const sofar = addOutcome(newOutcome(), total, outcome);
-            if (isLast) await this.finishRun(r, ctx, runId, ts, sofar, lastLine, prior);
+            reached = this.reachedThrough(upTo, outcome.failures);
+            if (isLast) await this.finishRun(r, ctx, runId, ts, sofar, lastLine, prior, reached);
             else
               await r.updateBulkRun(runId, {
                 rows: sofar.applied,
                 lastLine,
-                counts: this.countsOf(sofar),
+                counts: this.countsOf(sofar, reached),
                 now: ts,
               });
           });
@@ -730,6 +751,7 @@ export class BulkJob {
         held.push(end - t0);
         // Chunks are sized on the time the lock was held (a wait for it says nothing of the chunk).
         const took = end - entered;
+        this.reach(upTo, reached);
         this.record(outcome);
         addOutcome(total, total, outcome);
         afterLine = lastLine;
@@ -762,7 +784,7 @@ export class BulkJob {
           await r.updateBulkRun(runId, {
             rows: total.applied,
             lastLine: afterLine,
-            counts: this.countsOf(total),
+            counts: this.countsOf(total, this.reached),
             now: ts,
             status: 'failed',
             error: message,
@@ -786,7 +808,7 @@ export class BulkJob {
                   applied: total.applied,
                   planned,
                   lastLine: afterLine,
-                  ...this.countsOf(total),
+                  ...this.countsOf(total, this.reached),
                 },
               ]),
             );
@@ -812,15 +834,38 @@ export class BulkJob {
     }
   }
 
-  private countsOf(o: PageOutcome) {
-    const t = (this.planned ?? this.summary()).totals;
-    return {
-      invited: o.invited,
-      updated: o.updated,
-      removed: o.removed,
-      unchanged: t.unchanged + o.unchanged,
-      failed: t.failed,
-    };
+  /** A run's counts: what applying did (o), and the other rows of the lines it reached. */
+  private countsOf(o: PageOutcome, reached: Map<number | null, RangeCounts>) {
+    let unchanged = 0;
+    let failed = 0;
+    for (const c of reached.values()) {
+      unchanged += c.unchanged;
+      failed += c.failed;
+    }
+    return { invited: o.invited, updated: o.updated, removed: o.removed, unchanged: unchanged + o.unchanged, failed };
+  }
+
+  /**
+   * The rows reached once lines up to `upTo` are applied, with the lines that failed in
+   * the transaction not yet recorded; becomes the run's own (`reach`) once it commits.
+   */
+  private reachedThrough(upTo: number, unrecorded: RowFailure[]): Map<number | null, RangeCounts> {
+    const more = this.work.rangeCounts(
+      this.reachedLine,
+      upTo,
+      unrecorded.map((f) => f.line),
+    );
+    const all = new Map(this.reached);
+    for (const [cid, c] of more) {
+      const was = all.get(cid);
+      all.set(cid, { unchanged: (was?.unchanged ?? 0) + c.unchanged, failed: (was?.failed ?? 0) + c.failed });
+    }
+    return all;
+  }
+
+  private reach(upTo: number, reached: Map<number | null, RangeCounts>): void {
+    this.reached = reached;
+    this.reachedLine = upTo;
   }
 
   /** Without --continue-on-error (and always for sync), a row that fails at apply time fails the transaction. */
@@ -858,13 +903,19 @@ export class BulkJob {
     o: PageOutcome,
     lastLine: number,
     prior: { id: number }[],
+    reached: Map<number | null, RangeCounts>,
   ): Promise<void> {
-    await r.updateBulkRun(runId, { rows: o.applied, lastLine, counts: this.countsOf(o), now: ts, status: 'done' });
+    await r.updateBulkRun(runId, {
+      rows: o.applied,
+      lastLine,
+      counts: this.countsOf(o, reached),
+      now: ts,
+      status: 'done',
+    });
     const entries: [number, string, string, string | null, Record<string, unknown>][] = [];
-    const planned = new Map((this.planned ?? this.summary()).companies.map((c) => [c.id, c]));
     for (const [cid, c] of o.byCompany) {
       if (c.invited + c.updated + c.removed === 0) continue;
-      const p = planned.get(cid);
+      const p = reached.get(cid);
       entries.push([
         cid,
         this.companies.get(cid)!.company.name,
@@ -876,7 +927,8 @@ export class BulkJob {
           updated: c.updated,
           ...(this.opts.kind === 'sync' ? { removed: c.removed } : {}),
           unchanged: (p?.unchanged ?? 0) + c.unchanged,
-          failed: (p?.failed ?? 0) + c.failed,
+          // Failures at apply time included (recorded, or among the unrecorded lines).
+          failed: p?.failed ?? 0,
           ...(prior.length ? { finished: prior.map((x) => x.id) } : {}),
         },
       ]);

@@ -1,0 +1,135 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../../src/commands/member/import.js';
+import type { BulkTuning } from '../../../src/domain/bulk/job.js';
+import { PlatformError } from '../../../src/errors.js';
+import type { Store } from '../../../src/store/types.js';
+import { ENGINES, useFixture, type TestUser } from '../../helpers/services.js';
+
+/**
+ * What a run's record (bulk_runs.counts) and its audit entries (member.import,
+ * member.import.stop) say it came to: the lines it reached, with the failures of applying
+ * and the lines repeating them, on both engines. (The report on stdout: import.test.ts.)
+ */
+describe.each(ENGINES)('member import run records on %s', (engine) => {
+  const fx = useFixture(engine);
+  let sue: TestUser;
+
+  beforeAll(async () => {
+    [sue] = await fx().registerAll([['sue@example.com', 'Sue', 'Staff']]);
+    await fx().grantSupport(sue);
+  });
+
+  /**
+   * Runs `member import` (JSON, --continue-on-error) on `stdin` with a store whose write
+   * transactions go through `hook(n)` first (n from 1: the run record, then each chunk).
+   */
+  const imp = async (who: TestUser, stdin: string, tuning: BulkTuning, hook: (n: number) => Promise<void>) => {
+    const services = fx().services;
+    let n = 0;
+    const store = new Proxy(services.store, {
+      get(target, prop, receiver) {
+        if (prop === 'write')
+          return async <T>(fn: Parameters<Store['write']>[0]) => {
+            await hook(++n);
+            return target.write(fn as (tx: Parameters<typeof fn>[0]) => Promise<T>);
+          };
+        const v: unknown = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const c = fx().call(who, { json: true, stdin });
+    const error = await run({
+      ...c.deps,
+      services: () => Promise.resolve({ ...services, store }),
+      file: '-',
+      company: undefined,
+      format: undefined,
+      dryRun: false,
+      continueOnError: true,
+      tuning,
+    }).then(
+      () => undefined,
+      (e: unknown) => e as PlatformError,
+    );
+    return { error, out: c.stdout() };
+  };
+
+  /** The newest run's record, and its audit entries by action. */
+  const lastRun = async () =>
+    fx().read(async (r) => {
+      const run = (await r.tx.get<{ id: number; status: string; rows: number; last_line: number; counts: string }>(
+        `SELECT id, status, rows, last_line, counts FROM bulk_runs ORDER BY id DESC LIMIT 1`,
+      ))!;
+      const entries = await r.tx.all<{ action: string; details: string }>(
+        `SELECT action, details FROM audit_log WHERE run_id = :id AND action LIKE 'member.import%' ORDER BY id`,
+        { id: run.id },
+      );
+      return {
+        status: run.status,
+        rows: run.rows,
+        lastLine: run.last_line,
+        counts: JSON.parse(run.counts) as Record<string, number>,
+        entries: Object.fromEntries(entries.map((e) => [e.action, JSON.parse(e.details) as Record<string, unknown>])),
+      };
+    });
+
+  // Line 2 is refused on reading, 4 and 8 repeat line 3 (unchanged), 6 is a bad e-mail.
+  const file = (p: string) =>
+    [
+      'email,role',
+      `${p}bad-role@example.org,BOSS`,
+      `${p}1@example.org,DESIGNER`,
+      `${p}1@example.org,DESIGNER`,
+      `${p}2@example.org,DESIGNER`,
+      'not-an-email,DESIGNER',
+      `${p}3@example.org,DESIGNER`,
+      `${p}1@example.org,designer`,
+    ].join('\n') + '\n';
+
+  it('a chunked run stopped midway: its record and stop entry count the lines it reached, not the whole file', async () => {
+    const ann = await fx().register(`ann-${engine}@example.com`, 'Ann', 'Aa');
+    await fx().setPlan(ann.company.id, 'ENTERPRISE', sue);
+    // One change per chunk: the run record, chunk 1 (lines up to 3), then chunk 2 fails.
+    const r = await imp(ann, file('a'), { oneTransaction: 1, chunkRows: 1, pauseMs: 0 }, async (n) => {
+      if (n === 3) throw new PlatformError('STORE_UNAVAILABLE', 'The store went away.');
+    });
+    expect(r.error?.code, String(r.error)).toBe('STORE_UNAVAILABLE');
+    const run = await lastRun();
+    expect(run).toMatchObject({ status: 'failed', rows: 1, lastLine: 3 });
+    // Lines 2-3: one invitation, one failure; nothing unchanged yet (line 4 was not reached).
+    const counts = { invited: 1, updated: 0, removed: 0, unchanged: 0, failed: 1 };
+    expect(run.counts).toEqual(counts);
+    expect(run.entries['member.import.stop']).toMatchObject({ applied: 1, lastLine: 3, ...counts });
+  });
+
+  it('a chunked run that completes: every line, the failures of applying and their repeats included', async () => {
+    // FREE: 3 users. Planning sees Bea alone: room for b1 and b2, none for b3 (line 7).
+    // Before the import writes someone takes a seat, so b2 (line 5) finds none when applied.
+    const bea = await fx().register(`bea-${engine}@example.com`, 'Bea', 'Bb');
+    const r = await imp(bea, file('b'), { oneTransaction: 1, chunkRows: 1, pauseMs: 0 }, async (n) => {
+      if (n === 1) await fx().invite(bea, ['someone@example.org'], 'DESIGNER');
+    });
+    expect(r.error, String(r.error)).toBeUndefined();
+    const rep = JSON.parse(r.out) as { invited: number; unchanged: number; failed: number };
+    const run = await lastRun();
+    expect(run.status).toBe('done');
+    const counts = { invited: 1, updated: 0, removed: 0, unchanged: 2, failed: 4 };
+    expect(run.counts).toEqual(counts);
+    expect(rep).toMatchObject({ invited: 1, unchanged: 2, failed: 4 });
+    expect(run.entries['member.import']).toMatchObject({ invited: 1, updated: 0, unchanged: 2, failed: 4 });
+  });
+
+  it('one transaction: a failure of applying and the line repeating it count as failed, not unchanged', async () => {
+    const cy = await fx().register(`cy-${engine}@example.com`, 'Cy', 'Cc');
+    const stdin =
+      'email,role\nq1@example.org,DESIGNER\nq2@example.org,DESIGNER\nq1@example.org,DESIGNER\nq2@example.org,designer\n';
+    const r = await imp(cy, stdin, {}, async (n) => {
+      if (n === 1) await fx().invite(cy, ['someone@example.org'], 'DESIGNER');
+    });
+    expect(r.error, String(r.error)).toBeUndefined();
+    const run = await lastRun();
+    const counts = { invited: 1, updated: 0, removed: 0, unchanged: 1, failed: 2 };
+    expect(run).toMatchObject({ status: 'done', counts });
+    expect(run.entries['member.import']).toMatchObject({ invited: 1, unchanged: 1, failed: 2 });
+  });
+});
