@@ -10,10 +10,19 @@
 // Needs a build (npm run build) and, for sqld, .sqld/sqld. Not a test: nothing here
 // fails on a slow machine; the targets are in docs/bulk.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { freePort, sqldBinary } from './lib/sqld.mjs';
@@ -84,8 +93,11 @@ async function bundleWorker(dir) {
 /** Starts sqld; resolves once /health answers. */
 async function sqld(dir, args) {
   const port = await freePort();
+  // BENCH_SQLD_LOG=<dir>: keep each server's own log there (RUST_LOG applies), for a stall's cause.
+  const logs = process.env.BENCH_SQLD_LOG;
+  const log = logs ? openSync(join(logs, `${basename(dirname(dir))}-${basename(dir)}.log`), 'a') : 'ignore';
   const proc = spawn(sqldBinary(), ['-d', dir, '--http-listen-addr', `127.0.0.1:${port}`, ...args], {
-    stdio: 'ignore',
+    stdio: ['ignore', log, log],
   });
   const url = `http://127.0.0.1:${port}`;
   for (const t0 = Date.now(); Date.now() - t0 < 20_000;) {
@@ -228,6 +240,32 @@ async function runEngine(name, dir, worker, csv, cli) {
       },
     );
     const importMs = performance.now() - t0;
+    // BENCH_PROBE=1: after a failed import on sqld, whether (and when) the server takes a
+    // write again, administrators still writing: a write every 2 s, for up to 2 minutes.
+    if (imp.status !== 0 && name !== 'local' && process.env.BENCH_PROBE) {
+      const p0 = performance.now();
+      for (let i = 0; performance.now() - p0 < 120_000; i++) {
+        const t = performance.now();
+        const r = await fetch(`${store}/v2/pipeline`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            requests: [
+              { type: 'execute', stmt: { sql: 'CREATE TABLE IF NOT EXISTS bench_probe (x)' } },
+              { type: 'execute', stmt: { sql: 'INSERT INTO bench_probe VALUES (1)' } },
+              { type: 'close' },
+            ],
+          }),
+          signal: AbortSignal.timeout(5000),
+        }).then(
+          async (x) => `HTTP ${x.status} ${(await x.text()).slice(0, 120)}`,
+          (e) => String(e?.name ?? e),
+        );
+        console.error(`probe ${((t - p0) / 1000).toFixed(1)} s: ${(performance.now() - t).toFixed(0)} ms ${r}`);
+        if (r.startsWith('HTTP 200') && !r.includes('"type":"error"')) break;
+        await new Promise((res) => setTimeout(res, 2000));
+      }
+    }
     writeFileSync(join(ctrl, 'stop'), '');
     await Promise.all(admins);
     const report = imp.status === 0 ? JSON.parse(imp.stdout) : undefined;
