@@ -96,7 +96,9 @@ async function sqld(dir, args) {
   // BENCH_SQLD_LOG=<dir>: keep each server's own log there (RUST_LOG applies), for a stall's cause.
   const logs = process.env.BENCH_SQLD_LOG;
   const log = logs ? openSync(join(logs, `${basename(dirname(dir))}-${basename(dir)}.log`), 'a') : 'ignore';
-  const proc = spawn(sqldBinary(), ['-d', dir, '--http-listen-addr', `127.0.0.1:${port}`, ...args], {
+  // BENCH_SQLD_ARGS: more flags for every server (its settings under load), split on spaces.
+  const extra = (process.env.BENCH_SQLD_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(sqldBinary(), ['-d', dir, '--http-listen-addr', `127.0.0.1:${port}`, ...args, ...extra], {
     stdio: ['ignore', log, log],
   });
   const url = `http://127.0.0.1:${port}`;
