@@ -58,6 +58,7 @@ export default tseslint.config(
           'performance',
           'fetch',
           'AbortController',
+          'AbortSignal',
         ].map((g) => [g, 'readonly']),
       ),
     },
