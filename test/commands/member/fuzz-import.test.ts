@@ -305,15 +305,11 @@ describe.each(ENGINES)('hostile member import input through run() on %s', (engin
    * decoded to U+FFFD.
    */
   function refOf(row: Row, format: 'csv' | 'jsonl'): string {
-    // A JSON line with a lone surrogate, or with bytes that are not UTF-8 anywhere, is a
-    // bad line as a whole: its company cell is never read, so it names no company.
-    if (
-      format === 'jsonl' &&
-      [row.email, row.role, row.company].some(
-        (x) => typeof x === 'string' && (/[\ud800-\udfff]/u.test(x) || /[\ue000-\ue002]/.test(x)),
-      )
-    )
-      return '';
+    // A line with bytes that are not UTF-8 in a cell the import reads (a JSON line: anywhere),
+    // or a JSON line with a lone surrogate, is a bad line: it names no company.
+    const cells = [row.email, row.role, row.company].filter((x): x is string => typeof x === 'string');
+    if (cells.some((x) => /[\ue000-\ue002]/.test(x))) return '';
+    if (format === 'jsonl' && cells.some((x) => /[\ud800-\udfff]/u.test(x))) return '';
     const c = row.company;
     const text = typeof c === 'string' ? c : typeof c === 'number' ? String(c) : '';
     return text
