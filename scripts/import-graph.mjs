@@ -11,7 +11,7 @@ const src = join(root, 'src');
 
 /** Layers from the bottom up; a module may import its own layer or lower ones. */
 const LAYERS = [
-  { name: 'base', test: (f) => /^(errors|text|version)\.ts$/.test(f) },
+  { name: 'base', test: (f) => /^(errors|text|version|env-number)\.ts$/.test(f) },
   { name: 'store', test: (f) => f.startsWith('store/') },
   { name: 'domain', test: (f) => f.startsWith('domain/') },
   { name: 'edges', test: (f) => /^(io|output)\//.test(f) || /^(config|device-id)\.ts$/.test(f) },

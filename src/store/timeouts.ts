@@ -1,3 +1,5 @@
+import { wholeNumberEnv } from '../env-number.js';
+
 /** How long a command waits on the store: for other writers, and (remote) for one request. */
 export interface StoreTimeouts {
   /** Waiting for other writers before giving up with STORE_BUSY (both engines). */
@@ -12,15 +14,13 @@ export interface StoreTimeouts {
  */
 export const DEFAULT_TIMEOUTS: StoreTimeouts = { busyMs: 10_000, requestMs: 20_000 };
 
-/** Timeouts from PLATFORMCTL_BUSY_TIMEOUT_MS and PLATFORMCTL_STORE_TIMEOUT_MS, else the defaults. */
+/**
+ * Timeouts from PLATFORMCTL_BUSY_TIMEOUT_MS (0 or more) and PLATFORMCTL_STORE_TIMEOUT_MS
+ * (1 or more), else the defaults; any other value is a usage error (exit 2).
+ */
 export function timeoutsFrom(env: NodeJS.ProcessEnv): StoreTimeouts {
-  const busy = Number(env.PLATFORMCTL_BUSY_TIMEOUT_MS);
-  const request = Number(env.PLATFORMCTL_STORE_TIMEOUT_MS);
   return {
-    busyMs:
-      env.PLATFORMCTL_BUSY_TIMEOUT_MS !== undefined && Number.isFinite(busy) && busy >= 0
-        ? busy
-        : DEFAULT_TIMEOUTS.busyMs,
-    requestMs: Number.isFinite(request) && request > 0 ? request : DEFAULT_TIMEOUTS.requestMs,
+    busyMs: wholeNumberEnv(env, 'PLATFORMCTL_BUSY_TIMEOUT_MS', 0) ?? DEFAULT_TIMEOUTS.busyMs,
+    requestMs: wholeNumberEnv(env, 'PLATFORMCTL_STORE_TIMEOUT_MS', 1) ?? DEFAULT_TIMEOUTS.requestMs,
   };
 }

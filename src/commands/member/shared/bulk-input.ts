@@ -1,5 +1,6 @@
 import { createReadStream, fstatSync, openSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { wholeNumberEnv } from '../../../env-number.js';
 import type { IOStreams } from '../../../io/streams.js';
 import type { BulkTuning } from '../../../domain/bulk/job.js';
 import { PlatformError } from '../../../errors.js';
@@ -76,17 +77,9 @@ export async function readingBar(io: IOStreams, input: BulkInput) {
  * PLATFORMCTL_BULK_CHUNK_ROWS (a fixed chunk size) and PLATFORMCTL_BULK_PAUSE_MS.
  */
 export function bulkTuning(env: NodeJS.ProcessEnv): BulkTuning {
-  const n = (name: string, min: number) => {
-    const v = env[name];
-    if (v === undefined || v === '') return undefined;
-    const x = Number(v);
-    if (!Number.isInteger(x) || x < min)
-      throw new PlatformError('USAGE', `${name} must be a whole number of at least ${min}; it is "${printable(v)}".`);
-    return x;
-  };
   return {
-    oneTransaction: n('PLATFORMCTL_BULK_TX_CHANGES', 0),
-    chunkRows: n('PLATFORMCTL_BULK_CHUNK_ROWS', 1),
-    pauseMs: n('PLATFORMCTL_BULK_PAUSE_MS', 0),
+    oneTransaction: wholeNumberEnv(env, 'PLATFORMCTL_BULK_TX_CHANGES', 0),
+    chunkRows: wholeNumberEnv(env, 'PLATFORMCTL_BULK_CHUNK_ROWS', 1),
+    pauseMs: wholeNumberEnv(env, 'PLATFORMCTL_BULK_PAUSE_MS', 0),
   };
 }

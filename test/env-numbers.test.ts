@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { bulkTuning } from '../src/commands/member/shared/bulk-input.js';
+import { DEFAULT_TIMEOUTS, timeoutsFrom } from '../src/store/timeouts.js';
+
+/**
+ * Numbers from the environment (README, docs/bulk.md): whole numbers in decimal digits,
+ * or a usage error (exit 2) naming the variable; unset or empty leaves the default.
+ */
+function refusal(f: () => unknown): { code?: string; exitCode?: number; message: string } {
+  try {
+    f();
+  } catch (e) {
+    return e as { code?: string; exitCode?: number; message: string };
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('numbers from the environment', () => {
+  it('bulk tuning: the three variables; unset or empty leaves the engine its own', () => {
+    expect(bulkTuning({})).toEqual({ oneTransaction: undefined, chunkRows: undefined, pauseMs: undefined });
+    expect(
+      bulkTuning({ PLATFORMCTL_BULK_TX_CHANGES: '0', PLATFORMCTL_BULK_CHUNK_ROWS: '7', PLATFORMCTL_BULK_PAUSE_MS: '' }),
+    ).toEqual({ oneTransaction: 0, chunkRows: 7, pauseMs: undefined });
+  });
+
+  it('timeouts: the defaults, 0 for no wait on other writers, any whole number of ms', () => {
+    expect(timeoutsFrom({})).toEqual(DEFAULT_TIMEOUTS);
+    expect(timeoutsFrom({ PLATFORMCTL_BUSY_TIMEOUT_MS: '0', PLATFORMCTL_STORE_TIMEOUT_MS: '2500' })).toEqual({
+      busyMs: 0,
+      requestMs: 2500,
+    });
+  });
+
+  it.each([
+    ['PLATFORMCTL_BULK_PAUSE_MS', 'abc', 0],
+    ['PLATFORMCTL_BULK_PAUSE_MS', '-1', 0],
+    ['PLATFORMCTL_BULK_PAUSE_MS', ' 5', 0],
+    ['PLATFORMCTL_BULK_CHUNK_ROWS', '0', 1],
+    ['PLATFORMCTL_BULK_CHUNK_ROWS', '2.5', 1],
+    ['PLATFORMCTL_BULK_CHUNK_ROWS', '0x10', 1],
+    ['PLATFORMCTL_BULK_TX_CHANGES', '1e3', 0],
+    ['PLATFORMCTL_BUSY_TIMEOUT_MS', '-5', 0],
+    ['PLATFORMCTL_BUSY_TIMEOUT_MS', 'Infinity', 0],
+    ['PLATFORMCTL_STORE_TIMEOUT_MS', '0', 1],
+    ['PLATFORMCTL_STORE_TIMEOUT_MS', '20s', 1],
+  ])('%s=%j is refused with exit 2, naming the variable', (name, value, floor) => {
+    const read = name.includes('TIMEOUT') ? () => timeoutsFrom({ [name]: value }) : () => bulkTuning({ [name]: value });
+    const e = refusal(read);
+    expect(e).toMatchObject({ code: 'USAGE', exitCode: 2 });
+    expect(e.message).toBe(`${name} must be a whole number of at least ${floor}; it is "${value}".`);
+  });
+});
