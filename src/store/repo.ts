@@ -866,26 +866,35 @@ export class Repo {
         WHERE input_sha256 = :sha
           AND (status = 'running'
                OR (status = 'failed' AND error NOT LIKE '%finished by run %'
-                   AND error NOT LIKE '%found every change applied'))
+                   AND error NOT LIKE '%found every change applied'
+                   AND error NOT LIKE '%found nothing more to apply (%'))
         ORDER BY id`,
       { sha: sha256 },
     );
   }
-  /** Marks interrupted runs of the same input as finished by a later run. */
-  supersedeBulkRuns(ids: number[], byRun: number | null, now: string) {
+  /**
+   * Marks interrupted runs of the same input as finished by a later run (`byRun`), or as
+   * having nothing left to apply (null: every change applied, or `failed` rows failing
+   * still). Only runs whose record is as given (id and updated_at): one that moved since
+   * is still going.
+   */
+  supersedeBulkRuns(runs: { id: number; updated_at: string }[], byRun: number | null, now: string, failed = 0) {
     // A run stopped with an error keeps it: "interrupted (Ctrl-C or SIGTERM); finished by run 9".
     return this.later(
       `UPDATE bulk_runs
           SET error = CASE WHEN status = 'failed' AND error IS NOT NULL
                            THEN error || substr(:error, length('interrupted') + 1) ELSE :error END,
               status = 'failed', updated_at = :now, finished_at = :now
-        WHERE status IN ('running', 'failed') AND id IN (SELECT value FROM json_each(:ids))`,
+        WHERE status IN ('running', 'failed')
+          AND (id, updated_at) IN (SELECT value ->> 0, value ->> 1 FROM json_each(:runs))`,
       {
-        ids: JSON.stringify(ids),
+        runs: JSON.stringify(runs.map((r) => [r.id, r.updated_at])),
         error:
-          byRun === null
-            ? 'interrupted; a re-run of the same input found every change applied'
-            : `interrupted; finished by run ${byRun}`,
+          byRun !== null
+            ? `interrupted; finished by run ${byRun}`
+            : failed > 0
+              ? `interrupted; a re-run of the same input found nothing more to apply (${failed} ${failed === 1 ? 'row fails' : 'rows fail'})`
+              : 'interrupted; a re-run of the same input found every change applied',
         now,
       },
     );

@@ -461,6 +461,11 @@ export class WorkFile {
     return new Map(rows.map((r) => [r.cid, { unchanged: r.unchanged, failed: r.failed }]));
   }
 
+  /** The line of the input's last row (0 without rows). */
+  lastLine(): number {
+    return (this.q(`SELECT coalesce(max(line), 0) AS n FROM rows`).get() as { n: number }).n;
+  }
+
   failedCount(): number {
     return (this.q(`SELECT count(*) AS n FROM rows WHERE code IS NOT NULL`).get() as { n: number }).n;
   }

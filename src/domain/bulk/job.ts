@@ -218,7 +218,9 @@ export class BulkJob {
   private rowsRead = 0;
   private sha256 = '';
   /** Runs of the same input still marked running when this one planned (interrupted, or going on). */
-  private interrupted: number[] = [];
+  private interrupted: { id: number; updated_at: string }[] = [];
+  /** The interrupted runs this one finished (RunInfo.finished), known once its last transaction ran. */
+  private finishedRuns: number[] = [];
   /** --company rebound rows that named another company: their OWNER rows mean nothing here. */
   private rebound = false;
   /**
@@ -332,7 +334,7 @@ export class BulkJob {
     const now = this.svc.now();
     await read(this.svc, async (r) => {
       const actor = await authenticate(r, this.cred, now);
-      this.interrupted = (await r.runningBulkRuns(this.sha256)).map((p) => p.id);
+      this.interrupted = (await r.runningBulkRuns(this.sha256)).map((p) => ({ id: p.id, updated_at: p.updated_at }));
       for (const ref of refs) {
         try {
           if (ref.length > MAX_REF) throw notFound(`No company "${printable(short(ref))}".`);
@@ -565,12 +567,15 @@ export class BulkJob {
     this.stopIfInterrupted('planning');
     const planned = this.changes();
     if (planned === 0) {
-      // An interrupted run whose every change is in the store already: its record says so now.
+      // An interrupted run with nothing left to apply: its record says so now (and how many
+      // rows still fail, which a later run may apply once, say, seats are free).
       if (this.interrupted.length) {
         const ts = iso(this.svc.now());
+        const failed = (this.planned ?? this.summary()).totals.failed;
         await write(this.svc, async (r) => {
           await authenticate(r, this.cred, this.svc.now());
-          await r.supersedeBulkRuns(this.interrupted, null, ts);
+          const stopped = await this.stillStopped(r, ts);
+          if (stopped.length) await r.supersedeBulkRuns(stopped, null, ts, failed);
         });
       }
       return undefined;
@@ -593,7 +598,7 @@ export class BulkJob {
     };
     const run = await write(this.svc, async (r) => {
       const ctx = await this.enter(r, now);
-      const prior = (await r.runningBulkRuns(this.sha256)).filter((p) => p.updated_at < ts);
+      const prior = await this.stillStopped(r, ts);
       const runId = await r.insertBulkRun({
         kind: this.opts.kind,
         actorId: ctx.actor.user.id,
@@ -634,7 +639,7 @@ export class BulkJob {
         prior,
         this.reachedThrough(Number.MAX_SAFE_INTEGER, outcome.failures),
       );
-      return { runId, finished: prior.map((p) => p.id) };
+      return { runId, finished: this.finishedRuns };
     }).catch((e: unknown) => {
       if (e instanceof Interrupted || (this.interruptedByUser && isInterruptedStoreError(e)))
         throw cancelled(
@@ -666,7 +671,7 @@ export class BulkJob {
     const ts0 = iso(started);
     const { runId, prior } = await write(this.svc, async (r) => {
       const ctx = await this.enter(r, started);
-      const prior = (await r.runningBulkRuns(this.sha256)).filter((p) => p.updated_at < ts0);
+      const prior = await this.stillStopped(r, ts0);
       const runId = await r.insertBulkRun({
         kind: this.opts.kind,
         actorId: ctx.actor.user.id,
@@ -700,6 +705,8 @@ export class BulkJob {
     let size = limits.firstChunk;
     let chunks = 0;
     const held: number[] = [];
+    // The row whose failure stopped the run (without --continue-on-error): its stop record counts it.
+    let stoppedBy: RowFailure | undefined;
     try {
       for (;;) {
         // The safe point: between two chunks, nothing is half written.
@@ -723,6 +730,7 @@ export class BulkJob {
             outcome = newOutcome();
             const ctx = await this.enter(r, now, new Set(page.map((p) => p.cid)));
             await this.applyPage(r, ctx, runId, ts, page, [], outcome);
+            stoppedBy = this.strict() ? outcome.failures[0] : undefined;
             this.failIfStrict(outcome);
             const sofar = addOutcome(newOutcome(), total, outcome);
             reached = this.reachedThrough(upTo, outcome.failures);
@@ -771,20 +779,26 @@ export class BulkJob {
         mode: 'chunked',
         status: 'done',
         chunks,
-        finished: prior.map((p) => p.id),
+        finished: this.finishedRuns,
         txMs: txStats(held),
       };
     } catch (e) {
       const byUser = e instanceof Interrupted;
-      const message = byUser ? 'interrupted (Ctrl-C or SIGTERM)' : e instanceof Error ? e.message : String(e);
+      // "Nothing was changed" in a store's error speaks of the failed transaction, not of the
+      // run, whose earlier chunks are in the store: not kept in the record either.
+      const message = byUser
+        ? 'interrupted (Ctrl-C or SIGTERM)'
+        : stripNothingChanged(e instanceof Error ? e.message : String(e));
       let recorded = false;
+      const counts = this.countsOf(total, this.reached);
+      if (stoppedBy) counts.failed++;
       try {
         const ts = iso(this.svc.now());
         await write(this.svc, async (r) => {
           await r.updateBulkRun(runId, {
             rows: total.applied,
             lastLine: afterLine,
-            counts: this.countsOf(total, this.reached),
+            counts,
             now: ts,
             status: 'failed',
             error: message,
@@ -808,7 +822,7 @@ export class BulkJob {
                   applied: total.applied,
                   planned,
                   lastLine: afterLine,
-                  ...this.countsOf(total, this.reached),
+                  ...counts,
                 },
               ]),
             );
@@ -832,6 +846,18 @@ export class BulkJob {
         { run: runId, applied: total.applied, planned, lastLine: afterLine },
       );
     }
+  }
+
+  /**
+   * The runs of the same input that were interrupted: marked running or failed when this
+   * one planned, and not updated since (a run still going updates its record with every
+   * chunk), nor after `before`.
+   */
+  private async stillStopped(r: Repo, before: string): Promise<{ id: number; updated_at: string }[]> {
+    const planned = new Map(this.interrupted.map((p) => [p.id, p.updated_at]));
+    return (await r.runningBulkRuns(this.sha256)).filter(
+      (p) => p.updated_at < before && planned.get(p.id) === p.updated_at,
+    );
   }
 
   /** A run's counts: what applying did (o), and the other rows of the lines it reached. */
@@ -869,8 +895,12 @@ export class BulkJob {
   }
 
   /** Without --continue-on-error (and always for sync), a row that fails at apply time fails the transaction. */
+  private strict(): boolean {
+    return !(this.opts.continueOnError && this.opts.kind === 'import');
+  }
+
   private failIfStrict(o: PageOutcome): void {
-    if (this.opts.continueOnError && this.opts.kind === 'import') return;
+    if (!this.strict()) return;
     const f = o.failures[0];
     if (f) throw new PlatformError(f.code, `Line ${f.line}: ${f.message}`);
   }
@@ -902,12 +932,20 @@ export class BulkJob {
     ts: string,
     o: PageOutcome,
     lastLine: number,
-    prior: { id: number }[],
+    prior: { id: number; updated_at: string }[],
     reached: Map<number | null, RangeCounts>,
   ): Promise<void> {
+    // The interrupted runs this one finishes: those whose record has not moved since (a run
+    // still going updates its record with every chunk; it is left to finish itself).
+    const seen = new Map(prior.map((p) => [p.id, p.updated_at]));
+    const finished = prior.length
+      ? (await r.runningBulkRuns(this.sha256)).filter((p) => seen.get(p.id) === p.updated_at)
+      : [];
+    this.finishedRuns = finished.map((p) => p.id);
     await r.updateBulkRun(runId, {
       rows: o.applied,
-      lastLine,
+      // A run that is done reached the input's last row, as its counts do.
+      lastLine: Math.max(lastLine, this.work.lastLine()),
       counts: this.countsOf(o, reached),
       now: ts,
       status: 'done',
@@ -929,17 +967,12 @@ export class BulkJob {
           unchanged: (p?.unchanged ?? 0) + c.unchanged,
           // Failures at apply time included (recorded, or among the unrecorded lines).
           failed: p?.failed ?? 0,
-          ...(prior.length ? { finished: prior.map((x) => x.id) } : {}),
+          ...(finished.length ? { finished: finished.map((x) => x.id) } : {}),
         },
       ]);
     }
     await r.bulkRunAudit(runId, actorRef(ctx.actor), ts, entries);
-    if (prior.length)
-      await r.supersedeBulkRuns(
-        prior.map((p) => p.id),
-        runId,
-        ts,
-      );
+    if (finished.length) await r.supersedeBulkRuns(finished, runId, ts);
   }
 
   /**

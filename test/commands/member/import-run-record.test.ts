@@ -23,7 +23,13 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
    * Runs `member import` (JSON, --continue-on-error) on `stdin` with a store whose write
    * transactions go through `hook(n)` first (n from 1: the run record, then each chunk).
    */
-  const imp = async (who: TestUser, stdin: string, tuning: BulkTuning, hook: (n: number) => Promise<void>) => {
+  const imp = async (
+    who: TestUser,
+    stdin: string,
+    tuning: BulkTuning,
+    hook: (n: number) => Promise<void>,
+    continueOnError = true,
+  ) => {
     const services = fx().services;
     let n = 0;
     const store = new Proxy(services.store, {
@@ -45,7 +51,7 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
       company: undefined,
       format: undefined,
       dryRun: false,
-      continueOnError: true,
+      continueOnError,
       tuning,
     }).then(
       () => undefined,
@@ -54,18 +60,30 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
     return { error, out: c.stdout() };
   };
 
-  /** The newest run's record, and its audit entries by action. */
-  const lastRun = async () =>
+  /** The newest run's record (or run `id`'s), and its audit entries by action. */
+  const lastRun = async (id?: number) =>
     fx().read(async (r) => {
-      const run = (await r.tx.get<{ id: number; status: string; rows: number; last_line: number; counts: string }>(
-        `SELECT id, status, rows, last_line, counts FROM bulk_runs ORDER BY id DESC LIMIT 1`,
+      const run = (await r.tx.get<{
+        id: number;
+        status: string;
+        error: string | null;
+        rows: number;
+        last_line: number;
+        counts: string;
+      }>(
+        `SELECT id, status, error, rows, last_line, counts FROM bulk_runs WHERE id = coalesce(:id, (SELECT max(id) FROM bulk_runs))`,
+        {
+          id: id ?? null,
+        },
       ))!;
       const entries = await r.tx.all<{ action: string; details: string }>(
         `SELECT action, details FROM audit_log WHERE run_id = :id AND action LIKE 'member.import%' ORDER BY id`,
         { id: run.id },
       );
       return {
+        id: run.id,
         status: run.status,
+        error: run.error,
         rows: run.rows,
         lastLine: run.last_line,
         counts: JSON.parse(run.counts) as Record<string, number>,
@@ -112,7 +130,8 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
     expect(r.error, String(r.error)).toBeUndefined();
     const rep = JSON.parse(r.out) as { invited: number; unchanged: number; failed: number };
     const run = await lastRun();
-    expect(run.status).toBe('done');
+    // Done: it reached the last line (8), where its counts end too.
+    expect(run).toMatchObject({ status: 'done', lastLine: 8 });
     const counts = { invited: 1, updated: 0, removed: 0, unchanged: 2, failed: 4 };
     expect(run.counts).toEqual(counts);
     expect(rep).toMatchObject({ invited: 1, unchanged: 2, failed: 4 });
@@ -129,7 +148,73 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
     expect(r.error, String(r.error)).toBeUndefined();
     const run = await lastRun();
     const counts = { invited: 1, updated: 0, removed: 0, unchanged: 1, failed: 2 };
-    expect(run).toMatchObject({ status: 'done', counts });
+    expect(run).toMatchObject({ status: 'done', lastLine: 5, counts });
     expect(run.entries['member.import']).toMatchObject({ invited: 1, unchanged: 1, failed: 2 });
+  });
+
+  it('stopped by a row that failed as it was applied: the stop counts that row; a re-run with nothing it can apply says so', async () => {
+    // FREE: 3 users. Planning sees Dee alone: room for d1 and d2. Before the second chunk
+    // someone takes a seat, so d2 (line 3) fails as it is applied and, without
+    // --continue-on-error, stops the run after line 2.
+    const dee = await fx().register(`dee-${engine}@example.com`, 'Dee', 'Dd');
+    const input = 'email,role\nd1@example.org,DESIGNER\nd2@example.org,DESIGNER\nd1@example.org,DESIGNER\n';
+    const tuning = { oneTransaction: 1, chunkRows: 1, pauseMs: 0 };
+    const r = await imp(
+      dee,
+      input,
+      tuning,
+      async (n) => {
+        if (n === 3) await fx().invite(dee, ['someone@example.org'], 'DESIGNER');
+      },
+      false,
+    );
+    expect(r.error?.code, String(r.error)).toBe('SEAT_LIMIT');
+    const run = await lastRun();
+    expect(run).toMatchObject({ status: 'failed', rows: 1, lastLine: 2 });
+    const counts = { invited: 1, updated: 0, removed: 0, unchanged: 0, failed: 1 };
+    expect(run.counts).toEqual(counts);
+    expect(run.entries['member.import.stop']).toMatchObject({ applied: 1, lastLine: 2, ...counts });
+
+    // The same input again, skipping bad rows: d1 is in, d2 still finds no seat. Nothing
+    // is left to apply, and the stopped run's record says that, not "every change applied".
+    const again = await imp(dee, input, tuning, async () => undefined);
+    expect(again.error, String(again.error)).toBeUndefined();
+    expect(JSON.parse(again.out)).toMatchObject({ invited: 0, unchanged: 2, failed: 1, run: null });
+    expect(await lastRun(run.id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/; a re-run of the same input found nothing more to apply \(1 row fails\)$/),
+    });
+  });
+
+  it('a run of the same input that is still going is not finished by another one', async () => {
+    const eve = await fx().register(`eve-${engine}@example.com`, 'Eve', 'Ee');
+    await fx().setPlan(eve.company.id, 'ENTERPRISE', sue);
+    const input = 'email,role\n' + Array.from({ length: 4 }, (_, i) => `e${i}@example.org,DESIGNER\n`).join('');
+    const tuning = { oneTransaction: 1, chunkRows: 1, pauseMs: 0 };
+    // A first run stops after its first chunk (its record: failed, 1 of 4).
+    await imp(eve, input, tuning, async (n) => {
+      if (n === 3) throw new PlatformError('STORE_UNAVAILABLE', 'The store went away.');
+    });
+    const first = await lastRun();
+    expect(first).toMatchObject({ status: 'failed', rows: 1 });
+    // A second run plans; before it writes, the first moves on (as a run still going
+    // would: it updates its record with every chunk). The second applies the rest and
+    // leaves the first's record alone. (The time of that update: after the second run
+    // planned, before it starts applying.)
+    await new Promise((r) => setTimeout(r, 5)); // a time of its own, not the stop's millisecond
+    const moved = new Date().toISOString();
+    const r = await imp(eve, input, tuning, async (n) => {
+      if (n === 1)
+        await fx().sql(`UPDATE bulk_runs SET status = 'running', error = NULL, updated_at = :t WHERE id = :id`, {
+          t: moved,
+          id: first.id,
+        });
+    });
+    expect(r.error, String(r.error)).toBeUndefined();
+    const rep = JSON.parse(r.out) as { invited: number; run: { finished: number[] } };
+    expect(rep).toMatchObject({ invited: 3, run: { finished: [] } });
+    expect(await lastRun(first.id)).toMatchObject({ status: 'running', error: null });
+    const second = await lastRun();
+    expect(second.entries['member.import']).not.toHaveProperty('finished');
   });
 });
