@@ -102,7 +102,8 @@ const AUDIT_GROUPS = [
 
 /** Actions and groups that look like what was typed (same group, or one contains the other). */
 function lookalikes(a: string): string[] {
-  const all = [...AUDIT_GROUPS, ...AUDIT_ACTIONS];
+  // member.import is a group and an action: named once.
+  const all = [...new Set<string>([...AUDIT_GROUPS, ...AUDIT_ACTIONS])];
   const head = a.split('.')[0]!;
   const tail = a.split('.').pop()!;
   const close = all.filter((x) => x.includes(a) || a.includes(x) || (tail.length > 2 && x.endsWith(`.${tail}`)));

@@ -63,5 +63,9 @@ describe('audit list --action', () => {
     expect(refusal('member.invited')).toMatch(/Did you mean [a-z, ]*member\.invite\b/);
     expect(refusal('import.start')).toContain('member.import.start');
     expect(refusal('member;drop')).toMatch(/is neither/);
+    // An action that is also a group is suggested once (found from outside: "member.import, member.import").
+    const near = /Did you mean ([^?]*)\?/.exec(refusal('member.import*'))![1]!.split(', ');
+    expect(near).toContain('member.import');
+    expect(near).toEqual([...new Set(near)]);
   });
 });
