@@ -29,7 +29,11 @@ export async function run(o: ImportOptions): Promise<void> {
   const bar = await readingBar(o.io, input);
   // Ends a standard input that never ends; the job itself notices the signal.
   const interrupts = watchInterrupts(o.io, () => input.stream.destroy(new Error('interrupted')));
-  const tapped = fingerprinted(input.stream, JSON.stringify({ kind: 'import', format, company: o.company ?? null }));
+  // The company --company names joins the fingerprint by its id once resolved (BulkJob.plan).
+  const tapped = fingerprinted(
+    input.stream,
+    JSON.stringify({ kind: 'import', format, company: o.company !== undefined }),
+  );
   try {
     await importMembers(
       svc,

@@ -81,9 +81,10 @@ export async function run(o: SyncOptions): Promise<void> {
   const bar = await readingBar(o.io, input);
   // Ends a standard input that never ends; the job itself notices the signal.
   const interrupts = watchInterrupts(o.io, () => input.stream.destroy(new Error('interrupted')));
+  // The company --company names joins the fingerprint by its id once resolved (BulkJob.plan).
   const tapped = fingerprinted(
     input.stream,
-    JSON.stringify({ kind: 'sync', format, company: o.company ?? null, prune: o.prune }),
+    JSON.stringify({ kind: 'sync', format, company: o.company !== undefined, prune: o.prune }),
   );
   try {
     await syncMembers(

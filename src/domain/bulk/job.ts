@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CompanyRow, PlanRow, Repo } from '../../store/repo.js';
 import type { EngineName } from '../../store/types.js';
 import {
@@ -334,7 +335,7 @@ export class BulkJob {
     const now = this.svc.now();
     await read(this.svc, async (r) => {
       const actor = await authenticate(r, this.cred, now);
-      this.interrupted = (await r.runningBulkRuns(this.sha256)).map((p) => ({ id: p.id, updated_at: p.updated_at }));
+      let bound: number | undefined;
       for (const ref of refs) {
         try {
           if (ref.length > MAX_REF) throw notFound(`No company "${printable(short(ref))}".`);
@@ -348,10 +349,16 @@ export class BulkJob {
               used: await r.seatsUsed(id),
             });
           w.resolveRef(ref, id);
+          if (ref === this.opts.company) bound = id;
         } catch (e) {
           w.resolveRef(ref, null, failure(e));
         }
       }
+      // The input's fingerprint names the company --company chose by its id, however it
+      // was written (name or id): the same import run again finds its interrupted runs.
+      if (bound !== undefined)
+        this.sha256 = createHash('sha256').update(`${this.sha256}\ncompany ${bound}`).digest('hex');
+      this.interrupted = (await r.runningBulkRuns(this.sha256)).map((p) => ({ id: p.id, updated_at: p.updated_at }));
     });
     w.bindCompanies();
     w.indexRows();

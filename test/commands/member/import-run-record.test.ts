@@ -29,6 +29,7 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
     tuning: BulkTuning,
     hook: (n: number) => Promise<void>,
     continueOnError = true,
+    company?: string,
   ) => {
     const services = fx().services;
     let n = 0;
@@ -48,7 +49,7 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
       ...c.deps,
       services: () => Promise.resolve({ ...services, store }),
       file: '-',
-      company: undefined,
+      company,
       format: undefined,
       dryRun: false,
       continueOnError,
@@ -216,5 +217,32 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
     expect(await lastRun(first.id)).toMatchObject({ status: 'running', error: null });
     const second = await lastRun();
     expect(second.entries['member.import']).not.toHaveProperty('finished');
+  });
+
+  it('run again with --company written otherwise (its id, not its name): still the same import, which it finishes', async () => {
+    const fay = await fx().register(`fay-${engine}@example.com`, 'Fay', 'Ff');
+    await fx().setPlan(fay.company.id, 'ENTERPRISE', sue);
+    const input = 'email,role\n' + Array.from({ length: 4 }, (_, i) => `f${i}@example.org,DESIGNER\n`).join('');
+    const tuning = { oneTransaction: 1, chunkRows: 1, pauseMs: 0 };
+    const named = 'Ff Company';
+    await imp(
+      fay,
+      input,
+      tuning,
+      async (n) => {
+        if (n === 3) throw new PlatformError('STORE_UNAVAILABLE', 'The store went away.');
+      },
+      true,
+      named,
+    );
+    const first = await lastRun();
+    expect(first).toMatchObject({ status: 'failed', rows: 1 });
+    const r = await imp(fay, input, tuning, async () => undefined, true, String(fay.company.id));
+    expect(r.error, String(r.error)).toBeUndefined();
+    expect(JSON.parse(r.out)).toMatchObject({ invited: 3, unchanged: 1, run: { finished: [first.id] } });
+    expect(await lastRun(first.id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/finished by run /),
+    });
   });
 });
