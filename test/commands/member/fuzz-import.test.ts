@@ -307,9 +307,12 @@ describe.each(ENGINES)('hostile member import input through run() on %s', (engin
   function refOf(row: Row, format: 'csv' | 'jsonl'): string {
     // A line with bytes that are not UTF-8 in a cell the import reads (a JSON line: anywhere),
     // or a JSON line with a lone surrogate, is a bad line: it names no company.
+    // A CSV line whose e-mail, role or company holds U+FFFD is refused as not UTF-8 too
+    // (src/domain/bulk/rows.ts): a lone surrogate is written as U+FFFD.
     const cells = [row.email, row.role, row.company].filter((x): x is string => typeof x === 'string');
     if (cells.some((x) => /[\ue000-\ue002]/.test(x))) return '';
     if (format === 'jsonl' && cells.some((x) => /[\ud800-\udfff]/u.test(x))) return '';
+    if (format === 'csv' && cells.some((x) => /[\ud800-\udfff\ufffd]/u.test(x))) return '';
     const c = row.company;
     const text = typeof c === 'string' ? c : typeof c === 'number' ? String(c) : '';
     return text
