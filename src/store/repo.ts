@@ -848,6 +848,12 @@ export class Repo {
       },
     );
   }
+  /** A run's status and error, as a run checks its own record before each chunk. */
+  bulkRunState(id: number) {
+    return this.tx.get<{ status: string; error: string | null }>(`SELECT status, error FROM bulk_runs WHERE id = :id`, {
+      id,
+    });
+  }
   /**
    * Runs of the same input not finished: still marked running (killed, or going on
    * elsewhere), or stopped with their error recorded (Ctrl-C, a store error) and not

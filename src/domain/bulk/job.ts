@@ -213,6 +213,16 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 /** Thrown inside a write transaction when the user interrupts: the transaction rolls back. */
 class Interrupted extends Error {}
 
+/**
+ * Thrown inside a chunk's transaction when the run's own record was taken over by a later
+ * run of the same input (this one was paused long enough to look interrupted).
+ */
+class TakenOver extends Error {
+  constructor(readonly record: { status: string; error: string | null } | undefined) {
+    super('taken over');
+  }
+}
+
 export class BulkJob {
   private readonly companies = new Map<number, CompanyInfo>();
   private planned: { companies: CompanySummary[]; totals: Totals } | undefined;
@@ -645,6 +655,7 @@ export class BulkJob {
         afterLine,
         prior,
         this.reachedThrough(Number.MAX_SAFE_INTEGER, outcome.failures),
+        false,
       );
       return { runId, finished: this.finishedRuns };
     }).catch((e: unknown) => {
@@ -735,13 +746,18 @@ export class BulkJob {
           write(this.svc, async (r) => {
             entered = performance.now();
             outcome = newOutcome();
-            const ctx = await this.enter(r, now, new Set(page.map((p) => p.cid)));
+            const [ctx, mine] = await Promise.all([
+              this.enter(r, now, new Set(page.map((p) => p.cid))),
+              r.bulkRunState(runId),
+            ]);
+            // A later run of the same input took this one for interrupted and finished it.
+            if (mine?.status !== 'running') throw new TakenOver(mine);
             await this.applyPage(r, ctx, runId, ts, page, [], outcome);
             stoppedBy = this.strict() ? outcome.failures[0] : undefined;
             this.failIfStrict(outcome);
             const sofar = addOutcome(newOutcome(), total, outcome);
             reached = this.reachedThrough(upTo, outcome.failures);
-            if (isLast) await this.finishRun(r, ctx, runId, ts, sofar, lastLine, prior, reached);
+            if (isLast) await this.finishRun(r, ctx, runId, ts, sofar, lastLine, prior, reached, true);
             else
               await r.updateBulkRun(runId, {
                 rows: sofar.applied,
@@ -790,6 +806,25 @@ export class BulkJob {
         txMs: txStats(held),
       };
     } catch (e) {
+      if (e instanceof TakenOver) {
+        // Its record is the later run's now: left as that run wrote it.
+        const by = /finished by run (\d+)/.exec(e.record?.error ?? '')?.[1];
+        throw new PlatformError(
+          'CONFLICT',
+          `Import run ${runId} stopped after ${total.applied.toLocaleString('en')} of ${planned.toLocaleString('en')} changes (input lines up to ${afterLine}): ${
+            by
+              ? `run ${by} of the same input took it over while this one was held up (it looked interrupted), and applies the rest; see \`audit list --run ${by}\`.`
+              : `its record was changed by someone else (${printable(e.record?.status ?? 'deleted')}).`
+          } Nothing more was changed by this one.`,
+          {
+            run: runId,
+            applied: total.applied,
+            planned,
+            lastLine: afterLine,
+            ...(by ? { takenOverBy: Number(by) } : {}),
+          },
+        );
+      }
       const byUser = e instanceof Interrupted;
       // "Nothing was changed" in a store's error speaks of the failed transaction, not of the
       // run, whose earlier chunks are in the store: not kept in the record either.
@@ -941,6 +976,7 @@ export class BulkJob {
     lastLine: number,
     prior: { id: number; updated_at: string }[],
     reached: Map<number | null, RangeCounts>,
+    chunked: boolean,
   ): Promise<void> {
     // The interrupted runs this one finishes: those whose record has not moved since (a run
     // still going updates its record with every chunk; it is left to finish itself).
@@ -959,7 +995,9 @@ export class BulkJob {
     });
     const entries: [number, string, string, string | null, Record<string, unknown>][] = [];
     for (const [cid, c] of o.byCompany) {
-      if (c.invited + c.updated + c.removed === 0) continue;
+      // A chunked run wrote a start entry for each company: its summary follows, changes or
+      // not (every row may have turned out applied by someone else meanwhile).
+      if (!chunked && c.invited + c.updated + c.removed === 0) continue;
       const p = reached.get(cid);
       entries.push([
         cid,

@@ -245,4 +245,42 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
       error: expect.stringMatching(/finished by run /),
     });
   });
+
+  it('a run held up long enough to be taken over by a later run stops at its next chunk, exit 6, leaving its record as the later run wrote it', async () => {
+    const gus = await fx().register(`gus-${engine}@example.com`, 'Gus', 'Gg');
+    await fx().setPlan(gus.company.id, 'ENTERPRISE', sue);
+    const input = 'email,role\n' + Array.from({ length: 3 }, (_, i) => `g${i}@example.org,DESIGNER\n`).join('');
+    // Before its second chunk, a later run (99, say) has marked it finished.
+    const r = await imp(gus, input, { oneTransaction: 1, chunkRows: 1, pauseMs: 0 }, async (n) => {
+      if (n === 3)
+        await fx().sql(
+          `UPDATE bulk_runs SET status = 'failed', error = 'interrupted; finished by run 99' WHERE id = (SELECT max(id) FROM bulk_runs)`,
+        );
+    });
+    expect(r.error).toMatchObject({ code: 'CONFLICT', exitCode: 6 });
+    expect(r.error?.message).toMatch(
+      /^Import run \d+ stopped after 1 of 3 changes \(input lines up to 2\): run 99 of the same input took it over .* Nothing more was changed by this one\.$/,
+    );
+    const run = await lastRun();
+    expect(run).toMatchObject({ status: 'failed', error: 'interrupted; finished by run 99', rows: 1 });
+    expect(run.entries).not.toHaveProperty(['member.import.stop']);
+    expect(
+      await fx().read((r2) => r2.tx.all(`SELECT email FROM invitations WHERE email LIKE 'g_@example.org'`)),
+    ).toHaveLength(1);
+  });
+
+  it('a chunked run whose every row turned out applied meanwhile still writes its summary after its start entry', async () => {
+    const hal = await fx().register(`hal-${engine}@example.com`, 'Hal', 'Hh');
+    await fx().setPlan(hal.company.id, 'ENTERPRISE', sue);
+    const emails = Array.from({ length: 3 }, (_, i) => `h${i}@example.org`);
+    const input = 'email,role\n' + emails.map((e) => `${e},DESIGNER\n`).join('');
+    const r = await imp(hal, input, { oneTransaction: 1, chunkRows: 1, pauseMs: 0 }, async (n) => {
+      if (n === 1) await fx().invite(hal, emails, 'DESIGNER');
+    });
+    expect(r.error, String(r.error)).toBeUndefined();
+    const run = await lastRun();
+    expect(run.status).toBe('done');
+    expect(run.entries).toHaveProperty(['member.import.start']);
+    expect(run.entries['member.import']).toMatchObject({ invited: 0, updated: 0, unchanged: 3, failed: 0 });
+  });
 });
