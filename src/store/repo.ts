@@ -867,8 +867,9 @@ export class Repo {
       planned: number;
       last_line: number;
       updated_at: string;
+      status: string;
     }>(
-      `SELECT id, actor_email, rows, planned, last_line, updated_at FROM bulk_runs
+      `SELECT id, actor_email, rows, planned, last_line, updated_at, status FROM bulk_runs
         WHERE input_sha256 = :sha
           AND (status = 'running'
                OR (status = 'failed' AND error NOT LIKE '%finished by run %'
@@ -885,6 +886,7 @@ export class Repo {
    * is still going.
    */
   supersedeBulkRuns(runs: { id: number; updated_at: string }[], byRun: number | null, now: string, failed = 0) {
+    const fail = `${failed} ${failed === 1 ? 'row fails' : 'rows fail'}`;
     // A run stopped with an error keeps it: "interrupted (Ctrl-C or SIGTERM); finished by run 9".
     return this.later(
       `UPDATE bulk_runs
@@ -897,9 +899,9 @@ export class Repo {
         runs: JSON.stringify(runs.map((r) => [r.id, r.updated_at])),
         error:
           byRun !== null
-            ? `interrupted; finished by run ${byRun}`
+            ? `interrupted; finished by run ${byRun}${failed > 0 ? ` (${fail})` : ''}`
             : failed > 0
-              ? `interrupted; a re-run of the same input found nothing more to apply (${failed} ${failed === 1 ? 'row fails' : 'rows fail'})`
+              ? `interrupted; a re-run of the same input found nothing more to apply (${fail})`
               : 'interrupted; a re-run of the same input found every change applied',
         now,
       },

@@ -198,6 +198,12 @@ function validate(row: RawRow): WorkRow {
   }
 }
 
+/**
+ * How long a run of the same input marked running must not have moved its record to be
+ * taken for interrupted: longer than a chunk and its pause, with room for a lock wait.
+ */
+const RECENT_MS = 5_000;
+
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((r) => {
     if (signal?.aborted) return r();
@@ -582,6 +588,7 @@ export class BulkJob {
   /** Applies the plan; returns the run (undefined when there was nothing to change). */
   async apply(): Promise<RunInfo | undefined> {
     this.stopIfInterrupted('planning');
+    await this.waitOutRecentRuns();
     const planned = this.changes();
     if (planned === 0) {
       // An interrupted run with nothing left to apply: its record says so now (and how many
@@ -667,6 +674,7 @@ export class BulkJob {
     });
     const took = performance.now() - t0;
     this.record(outcome!);
+    this.noteFinished(run.runId);
     return {
       id: run.runId,
       mode: 'single',
@@ -687,8 +695,11 @@ export class BulkJob {
     const pause = limits.pauseMs;
     const started = this.svc.now();
     const ts0 = iso(started);
+    // Who ran it, for the stop entry even when their session is gone by then (revoked).
+    let runActor: Actor | undefined;
     const { runId, prior } = await write(this.svc, async (r) => {
       const ctx = await this.enter(r, started);
+      runActor = ctx.actor;
       const prior = await this.stillStopped(r, ts0);
       const runId = await r.insertBulkRun({
         kind: this.opts.kind,
@@ -714,10 +725,6 @@ export class BulkJob {
       );
       return { runId, prior };
     });
-    if (prior.length)
-      this.opts.onNote?.(
-        `Run ${runId} finishes interrupted run${prior.length > 1 ? 's' : ''} ${prior.map((p) => p.id).join(', ')} of the same input (rows already applied count as unchanged).`,
-      );
     const total = newOutcome();
     let afterLine = 0;
     let size = limits.firstChunk;
@@ -797,6 +804,7 @@ export class BulkJob {
           );
         await sleep(pause, this.opts.signal);
       }
+      this.noteFinished(runId);
       return {
         id: runId,
         mode: 'chunked',
@@ -846,7 +854,7 @@ export class BulkJob {
             error: message,
           });
           // Visible with `audit list --action member.import.stop` (or --run): how far it got.
-          const actor = await authenticate(r, this.cred, this.svc.now()).catch(() => undefined);
+          const actor = (await authenticate(r, this.cred, this.svc.now()).catch(() => undefined)) ?? runActor;
           if (actor)
             await r.bulkRunAudit(
               runId,
@@ -891,6 +899,32 @@ export class BulkJob {
   }
 
   /**
+   * A run of the same input marked running whose record moved less than RECENT_MS ago may
+   * be killed, or between two chunks: this run waits until that much time has passed since
+   * (no lock held), so that a run still going shows itself by moving (stillStopped).
+   */
+  private async waitOutRecentRuns(): Promise<void> {
+    if (this.interrupted.length === 0) return;
+    const planned = new Map(this.interrupted.map((p) => [p.id, p.updated_at]));
+    const now = this.svc.now();
+    const recent = (await read(this.svc, (r) => r.runningBulkRuns(this.sha256))).filter(
+      (p) =>
+        p.status === 'running' &&
+        planned.get(p.id) === p.updated_at &&
+        now.getTime() - Date.parse(p.updated_at) < RECENT_MS,
+    );
+    if (recent.length === 0) return;
+    const wait = Math.max(...recent.map((p) => RECENT_MS - (now.getTime() - Date.parse(p.updated_at))));
+    this.opts.onNote?.(
+      `Run${recent.length > 1 ? 's' : ''} ${recent.map((p) => p.id).join(', ')} of the same input moved ${
+        recent.length > 1 ? 'their records' : 'its record'
+      } less than ${RECENT_MS / 1000} s ago: waiting ${Math.ceil(wait / 1000)} s to tell a run still going from an interrupted one.`,
+    );
+    await sleep(wait, this.opts.signal);
+    this.stopIfInterrupted('waiting');
+  }
+
+  /**
    * The runs of the same input that were interrupted: marked running or failed when this
    * one planned, and not updated since (a run still going updates its record with every
    * chunk), nor after `before`.
@@ -929,6 +963,15 @@ export class BulkJob {
       all.set(cid, { unchanged: (was?.unchanged ?? 0) + c.unchanged, failed: (was?.failed ?? 0) + c.failed });
     }
     return all;
+  }
+
+  /** Says which interrupted runs this one finished, once it has (rows they applied counted as unchanged). */
+  private noteFinished(runId: number): void {
+    const f = this.finishedRuns;
+    if (f.length)
+      this.opts.onNote?.(
+        `Run ${runId} finished interrupted run${f.length > 1 ? 's' : ''} ${f.join(', ')} of the same input (rows they applied counted as unchanged here).`,
+      );
   }
 
   private reach(upTo: number, reached: Map<number | null, RangeCounts>): void {
@@ -1017,7 +1060,7 @@ export class BulkJob {
       ]);
     }
     await r.bulkRunAudit(runId, actorRef(ctx.actor), ts, entries);
-    if (finished.length) await r.supersedeBulkRuns(finished, runId, ts);
+    if (finished.length) await r.supersedeBulkRuns(finished, runId, ts, this.countsOf(o, reached).failed);
   }
 
   /**

@@ -58,7 +58,7 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
       () => undefined,
       (e: unknown) => e as PlatformError,
     );
-    return { error, out: c.stdout() };
+    return { error, out: c.stdout(), err: c.stderr() };
   };
 
   /** The newest run's record (or run `id`'s), and its audit entries by action. */
@@ -240,6 +240,8 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
     const r = await imp(fay, input, tuning, async () => undefined, true, String(fay.company.id));
     expect(r.error, String(r.error)).toBeUndefined();
     expect(JSON.parse(r.out)).toMatchObject({ invited: 3, unchanged: 1, run: { finished: [first.id] } });
+    // Said once it is true, not when the run starts.
+    expect(r.err).toContain(`finished interrupted run ${first.id} of the same input`);
     expect(await lastRun(first.id)).toMatchObject({
       status: 'failed',
       error: expect.stringMatching(/finished by run /),
@@ -282,5 +284,88 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
     expect(run.status).toBe('done');
     expect(run.entries).toHaveProperty(['member.import.start']);
     expect(run.entries['member.import']).toMatchObject({ invited: 0, updated: 0, unchanged: 3, failed: 0 });
+  });
+
+  /** A stopped run's record made to look as a killed one's: running, last moved `ago` ms back. */
+  const asKilled = (id: number, ago: number) =>
+    fx().sql(`UPDATE bulk_runs SET status = 'running', error = NULL, updated_at = :t WHERE id = :id`, {
+      t: new Date(Date.now() - ago).toISOString(),
+      id,
+    });
+
+  it('a run marked running that moved moments ago: the re-run waits to see whether it is still going', async () => {
+    const ivy = await fx().register(`ivy-${engine}@example.com`, 'Ivy', 'Ii');
+    await fx().setPlan(ivy.company.id, 'ENTERPRISE', sue);
+    const tuning = { oneTransaction: 1, chunkRows: 1, pauseMs: 0 };
+    const stop = async (n: number) => {
+      if (n === 3) throw new PlatformError('STORE_UNAVAILABLE', 'The store went away.');
+    };
+    // Killed 4.7 s ago: the re-run waits out the rest of 5 s, then finishes it.
+    const a = 'email,role\n' + ['i1', 'i2', 'i3'].map((x) => `${x}@example.org,DESIGNER\n`).join('');
+    await imp(ivy, a, tuning, stop);
+    const killed = await lastRun();
+    await asKilled(killed.id, 4700);
+    const r = await imp(ivy, a, tuning, async () => undefined);
+    expect(r.err).toMatch(
+      new RegExp(`Run ${killed.id} of the same input moved its record less than 5 s ago: waiting 1 s`),
+    );
+    expect(JSON.parse(r.out)).toMatchObject({ run: { finished: [killed.id] } });
+    // Still going: it moves its record while the re-run waits, and is left to finish itself.
+    const b = 'email,role\n' + ['j1', 'j2', 'j3'].map((x) => `${x}@example.org,DESIGNER\n`).join('');
+    await imp(ivy, b, tuning, stop);
+    const going = await lastRun();
+    await asKilled(going.id, 4700);
+    const moves = setTimeout(() => void asKilled(going.id, 0), 100);
+    try {
+      const r2 = await imp(ivy, b, tuning, async () => undefined);
+      expect(JSON.parse(r2.out)).toMatchObject({ run: { finished: [] } });
+    } finally {
+      clearTimeout(moves);
+    }
+    expect(await lastRun(going.id)).toMatchObject({ status: 'running', error: null });
+  });
+
+  it("a run stopped because its actor's session was revoked still writes its stop entry", async () => {
+    const jon = await fx().register(`jon-${engine}@example.com`, 'Jon', 'Jj');
+    await fx().setPlan(jon.company.id, 'ENTERPRISE', sue);
+    const input = 'email,role\n' + ['k1', 'k2', 'k3'].map((x) => `${x}@example.org,DESIGNER\n`).join('');
+    const r = await imp(jon, input, { oneTransaction: 1, chunkRows: 1, pauseMs: 0 }, async (n) => {
+      if (n === 3)
+        await fx().sql(`UPDATE tokens SET revoked_at = :t WHERE user_id = :u`, {
+          t: new Date().toISOString(),
+          u: jon.id,
+        });
+    });
+    expect(r.error).toMatchObject({ exitCode: 3 });
+    const run = await lastRun();
+    expect(run).toMatchObject({ status: 'failed', rows: 1 });
+    expect(run.entries['member.import.stop']).toMatchObject({ status: 'failed', applied: 1, lastLine: 2 });
+  });
+
+  it("a re-run that finishes a stopped run while rows still fail says so in the stopped run's record", async () => {
+    // TEAM: 10 users. Kim, l3 (invited) and the planned l1, l2 fit; before the second
+    // chunk others fill the company, so the strict run stops at l2. The re-run with
+    // --continue-on-error applies l3's new role, and l2 still finds no seat.
+    const kim = await fx().register(`kim-${engine}@example.com`, 'Kim', 'Kk');
+    await fx().setPlan(kim.company.id, 'TEAM', sue);
+    await fx().invite(kim, ['l3@example.org'], 'DESIGNER');
+    const input = 'email,role\nl1@example.org,DESIGNER\nl2@example.org,DESIGNER\nl3@example.org,MANAGER\n';
+    const tuning = { oneTransaction: 1, chunkRows: 1, pauseMs: 0 };
+    const others = Array.from({ length: 7 }, (_, i) => `other${i}@example.org`);
+    const r1 = await imp(
+      kim,
+      input,
+      tuning,
+      async (n) => {
+        if (n === 3) await fx().invite(kim, others, 'DESIGNER');
+      },
+      false,
+    );
+    expect(r1.error?.code, String(r1.error)).toBe('SEAT_LIMIT');
+    const stopped = await lastRun();
+    expect(stopped).toMatchObject({ status: 'failed', rows: 1 });
+    const r = await imp(kim, input, tuning, async () => undefined);
+    expect(JSON.parse(r.out)).toMatchObject({ invited: 0, updated: 1, failed: 1, run: { finished: [stopped.id] } });
+    expect((await lastRun(stopped.id)).error).toMatch(/; finished by run \d+ \(1 row fails\)$/);
   });
 });
