@@ -401,7 +401,7 @@ export class BulkJob {
             'SEAT_LIMIT',
             keep === 0
               ? seatLimitError(company, plan, used, 1).message
-              : `Plan ${plan.name} of "${printable(company.name)}" allows ${plan.max_users.toLocaleString('en')} users; it has ${used.toLocaleString('en')}, and the ${keep.toLocaleString('en')} invitations on earlier lines of the file take the rest. Ask support to change the plan.`,
+              : `Plan ${plan.name} of "${printable(company.name)}" allows ${plan.max_users.toLocaleString('en')} users; it has ${used.toLocaleString('en')}, and the ${keep === 1 ? 'invitation on an earlier line of the file takes' : `${keep.toLocaleString('en')} invitations on earlier lines of the file take`} the rest. Ask support to change the plan.`,
           );
       } else if (used - c.remove + c.invite > plan.max_users) {
         // A sync is judged on its final state: removals free seats for its additions.
@@ -600,6 +600,12 @@ export class BulkJob {
           await authenticate(r, this.cred, this.svc.now());
           const stopped = await this.stillStopped(r, ts);
           if (stopped.length) await r.supersedeBulkRuns(stopped, null, ts, failed);
+          return stopped;
+        }).then((stopped) => {
+          if (stopped.length)
+            this.opts.onNote?.(
+              `Nothing was left to apply of interrupted run${stopped.length > 1 ? 's' : ''} ${stopped.map((p) => p.id).join(', ')} of the same input${failed > 0 ? ` (${failed} ${failed === 1 ? 'row still fails' : 'rows still fail'})` : ''}: ${stopped.length > 1 ? 'their records say' : 'its record says'} so now.`,
+            );
         });
       }
       return undefined;
@@ -887,7 +893,7 @@ export class BulkJob {
       const applied =
         total.applied === 0
           ? `Nothing of it was applied; its record (run ${runId}, \`${recorded ? 'failed' : 'running'}\`) stays`
-          : `Those ${total.applied.toLocaleString('en')} changes are in the store and in the audit log (\`audit list --run ${runId}\`); the record is \`${recorded ? 'failed' : 'running'}\``;
+          : `${total.applied === 1 ? 'That change is' : `Those ${total.applied.toLocaleString('en')} changes are`} in the store and in the audit log (\`audit list --run ${runId}\`); the record is \`${recorded ? 'failed' : 'running'}\``;
       throw new PlatformError(
         code,
         byUser

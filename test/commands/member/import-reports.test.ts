@@ -64,7 +64,7 @@ describe.each(ENGINES)('member import reports on %s', (engine) => {
       expect.objectContaining({
         line: 3,
         message:
-          'Plan FREE of "Smith Company" allows 3 users; it has 2, and the 1 invitations on earlier lines of the file take the rest. Ask support to change the plan.',
+          'Plan FREE of "Smith Company" allows 3 users; it has 2, and the invitation on an earlier line of the file takes the rest. Ask support to change the plan.',
       }),
     ]);
   });

@@ -181,6 +181,9 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
     const again = await imp(dee, input, tuning, async () => undefined);
     expect(again.error, String(again.error)).toBeUndefined();
     expect(JSON.parse(again.out)).toMatchObject({ invited: 0, unchanged: 2, failed: 1, run: null });
+    expect(again.err).toContain(
+      `Nothing was left to apply of interrupted run ${run.id} of the same input (1 row still fails): its record says so now.`,
+    );
     expect(await lastRun(run.id)).toMatchObject({
       status: 'failed',
       error: expect.stringMatching(/; a re-run of the same input found nothing more to apply \(1 row fails\)$/),
