@@ -848,6 +848,10 @@ export class Repo {
       },
     );
   }
+  /** Removes the record of a run that changed nothing after all (nothing refers to it). */
+  deleteBulkRun(id: number) {
+    return this.later(`DELETE FROM bulk_runs WHERE id = :id`, { id });
+  }
   /** A run's status and error, as a run checks its own record before each chunk. */
   bulkRunState(id: number) {
     return this.tx.get<{ status: string; error: string | null }>(`SELECT status, error FROM bulk_runs WHERE id = :id`, {

@@ -601,12 +601,12 @@ export class BulkJob {
           const stopped = await this.stillStopped(r, ts);
           if (stopped.length) await r.supersedeBulkRuns(stopped, null, ts, failed);
           return stopped;
-        }).then((stopped) => {
-          if (stopped.length)
-            this.opts.onNote?.(
-              `Nothing was left to apply of interrupted run${stopped.length > 1 ? 's' : ''} ${stopped.map((p) => p.id).join(', ')} of the same input${failed > 0 ? ` (${failed} ${failed === 1 ? 'row still fails' : 'rows still fail'})` : ''}: ${stopped.length > 1 ? 'their records say' : 'its record says'} so now.`,
-            );
-        });
+        }).then((stopped) =>
+          this.noteSettled(
+            stopped.map((p) => p.id),
+            failed,
+          ),
+        );
       }
       return undefined;
     }
@@ -617,7 +617,7 @@ export class BulkJob {
   }
 
   /** Everything in one write transaction: all of it or none of it. */
-  private async applySingle(planned: number): Promise<RunInfo> {
+  private async applySingle(planned: number): Promise<RunInfo | undefined> {
     const now = this.svc.now();
     const ts = iso(now);
     let outcome: PageOutcome | undefined;
@@ -659,6 +659,14 @@ export class BulkJob {
       }
       check();
       this.failIfStrict(outcome);
+      if (outcome.applied === 0) {
+        // Every change turned out made by someone else meanwhile: as when the plan had nothing
+        // to change, no run is recorded, and interrupted runs are settled, not "finished".
+        await r.deleteBulkRun(runId);
+        const failed = this.countsOf(outcome, this.reachedThrough(Number.MAX_SAFE_INTEGER, outcome.failures)).failed;
+        if (prior.length) await r.supersedeBulkRuns(prior, null, ts, failed);
+        return { runId: null, finished: [], settled: prior.map((p) => p.id), failed };
+      }
       await this.finishRun(
         r,
         ctx,
@@ -670,7 +678,7 @@ export class BulkJob {
         this.reachedThrough(Number.MAX_SAFE_INTEGER, outcome.failures),
         false,
       );
-      return { runId, finished: this.finishedRuns };
+      return { runId, finished: this.finishedRuns, settled: [], failed: 0 };
     }).catch((e: unknown) => {
       if (e instanceof Interrupted || (this.interruptedByUser && isInterruptedStoreError(e)))
         throw cancelled(
@@ -680,6 +688,10 @@ export class BulkJob {
     });
     const took = performance.now() - t0;
     this.record(outcome!);
+    if (run.runId === null) {
+      this.noteSettled(run.settled, run.failed);
+      return undefined;
+    }
     this.noteFinished(run.runId);
     return {
       id: run.runId,
@@ -969,6 +981,14 @@ export class BulkJob {
       all.set(cid, { unchanged: (was?.unchanged ?? 0) + c.unchanged, failed: (was?.failed ?? 0) + c.failed });
     }
     return all;
+  }
+
+  /** Says which interrupted runs had nothing left to apply (their records now say so). */
+  private noteSettled(ids: number[], failed: number): void {
+    if (ids.length)
+      this.opts.onNote?.(
+        `Nothing was left to apply of interrupted run${ids.length > 1 ? 's' : ''} ${ids.join(', ')} of the same input${failed > 0 ? ` (${failed} ${failed === 1 ? 'row still fails' : 'rows still fail'})` : ''}: ${ids.length > 1 ? 'their records say' : 'its record says'} so now.`,
+      );
   }
 
   /** Says which interrupted runs this one finished, once it has (rows they applied counted as unchanged). */

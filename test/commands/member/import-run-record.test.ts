@@ -371,4 +371,31 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
     expect(JSON.parse(r.out)).toMatchObject({ invited: 0, updated: 1, failed: 1, run: { finished: [stopped.id] } });
     expect((await lastRun(stopped.id)).error).toMatch(/; finished by run \d+ \(1 row fails\)$/);
   });
+
+  it('a one-transaction run whose every change was made by someone else meanwhile records no run, and settles a stopped one', async () => {
+    const lea = await fx().register(`lea-${engine}@example.com`, 'Lea', 'Ll');
+    await fx().setPlan(lea.company.id, 'ENTERPRISE', sue);
+    const emails = ['m1', 'm2', 'm3'].map((x) => `${x}@example.org`);
+    const input = 'email,role\n' + emails.map((e) => `${e},DESIGNER\n`).join('');
+    // A chunked run of the file stops after its first chunk.
+    await imp(lea, input, { oneTransaction: 1, chunkRows: 1, pauseMs: 0 }, async (n) => {
+      if (n === 3) throw new PlatformError('STORE_UNAVAILABLE', 'The store went away.');
+    });
+    const stopped = await lastRun();
+    expect(stopped).toMatchObject({ status: 'failed', rows: 1 });
+    // The re-run plans two invitations; before it writes, someone else makes them.
+    const r = await imp(lea, input, {}, async (n) => {
+      if (n === 1) await fx().invite(lea, emails.slice(1), 'DESIGNER');
+    });
+    expect(r.error, String(r.error)).toBeUndefined();
+    expect(JSON.parse(r.out)).toMatchObject({ invited: 0, unchanged: 3, run: null });
+    expect((await lastRun()).id, 'no record of a run that changed nothing').toBe(stopped.id);
+    expect(await lastRun(stopped.id)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/; a re-run of the same input found every change applied$/),
+    });
+    expect(r.err).toContain(
+      `Nothing was left to apply of interrupted run ${stopped.id} of the same input: its record says so now.`,
+    );
+  });
 });
