@@ -185,6 +185,9 @@ function memberParams(companyId: number, after: string, f: MemberFilter): Record
  * Every query the domain needs, by name. SQL lives here and only here; each value
  * is a bound parameter.
  */
+/** Seats taken by company :c: memberships (ACTIVE, INVITED, the OWNER included) plus PENDING invitations. */
+const SEATS_USED = `((SELECT count(*) FROM memberships WHERE company_id = :c) + (SELECT count(*) FROM invitations WHERE company_id = :c))`;
+
 export class Repo {
   constructor(readonly tx: Tx) {}
 
@@ -375,10 +378,7 @@ export class Repo {
   }
   /** Seats taken: memberships (ACTIVE, INVITED, the OWNER included) plus PENDING invitations. */
   async seatsUsed(companyId: number): Promise<number> {
-    const r = await this.tx.get<{ n: number }>(
-      `SELECT (SELECT count(*) FROM memberships WHERE company_id = :c) + (SELECT count(*) FROM invitations WHERE company_id = :c) AS n`,
-      { c: companyId },
-    );
+    const r = await this.tx.get<{ n: number }>(`SELECT ${SEATS_USED} AS n`, { c: companyId });
     return r!.n;
   }
   /**
@@ -387,9 +387,7 @@ export class Repo {
    */
   async seatsUsedIfCapped(companyId: number, planId: number): Promise<number | null> {
     const r = await this.tx.get<{ n: number | null }>(
-      `SELECT CASE WHEN (SELECT max_users FROM plans WHERE id = :p) IS NULL THEN NULL
-              ELSE (SELECT count(*) FROM memberships WHERE company_id = :c)
-                 + (SELECT count(*) FROM invitations WHERE company_id = :c) END AS n`,
+      `SELECT CASE WHEN (SELECT max_users FROM plans WHERE id = :p) IS NULL THEN NULL ELSE ${SEATS_USED} END AS n`,
       { c: companyId, p: planId },
     );
     return r!.n;

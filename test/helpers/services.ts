@@ -316,6 +316,25 @@ export function useFixture(engine: Engine = 'local', opts: { check?: boolean } =
   };
 }
 
+/**
+ * The store with `before(n)` awaited ahead of its n-th write transaction (from 1): someone
+ * else writing between a command's planning and its writes, a failure at a chosen chunk.
+ */
+export function writeHooked(store: Store, before: (n: number) => Promise<void>): Store {
+  let n = 0;
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === 'write')
+        return async <T>(fn: (tx: Parameters<Parameters<Store['write']>[0]>[0]) => Promise<T>) => {
+          await before(++n);
+          return target.write(fn);
+        };
+      const v: unknown = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
 /** The error a promise fails with; fails the test if it resolves. */
 export async function failure(p: Promise<unknown>): Promise<Error & { code?: string; exitCode?: number }> {
   const outcome = await p.then(

@@ -1048,11 +1048,13 @@ export class BulkJob {
     chunked: boolean,
   ): Promise<void> {
     // The interrupted runs this one finishes: those whose record has not moved since (a run
-    // still going updates its record with every chunk; it is left to finish itself).
+    // still going updates its record with every chunk; it is left to finish itself). In one
+    // transaction nothing could move since `prior` was read: no second look under the lock.
     const seen = new Map(prior.map((p) => [p.id, p.updated_at]));
-    const finished = prior.length
-      ? (await r.runningBulkRuns(this.sha256)).filter((p) => seen.get(p.id) === p.updated_at)
-      : [];
+    const finished =
+      chunked && prior.length
+        ? (await r.runningBulkRuns(this.sha256)).filter((p) => seen.get(p.id) === p.updated_at)
+        : prior;
     this.finishedRuns = finished.map((p) => p.id);
     await r.updateBulkRun(runId, {
       rows: o.applied,

@@ -2,8 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../../src/commands/member/import.js';
 import type { BulkTuning } from '../../../src/domain/bulk/job.js';
 import { PlatformError } from '../../../src/errors.js';
-import type { Store } from '../../../src/store/types.js';
-import { ENGINES, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, useFixture, writeHooked, type TestUser } from '../../helpers/services.js';
 
 /**
  * What a run's record (bulk_runs.counts) and its audit entries (member.import,
@@ -32,18 +31,7 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
     company?: string,
   ) => {
     const services = fx().services;
-    let n = 0;
-    const store = new Proxy(services.store, {
-      get(target, prop, receiver) {
-        if (prop === 'write')
-          return async <T>(fn: Parameters<Store['write']>[0]) => {
-            await hook(++n);
-            return target.write(fn as (tx: Parameters<typeof fn>[0]) => Promise<T>);
-          };
-        const v: unknown = Reflect.get(target, prop, receiver);
-        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-      },
-    });
+    const store = writeHooked(services.store, hook);
     const c = fx().call(who, { json: true, stdin });
     const error = await run({
       ...c.deps,

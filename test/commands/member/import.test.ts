@@ -7,7 +7,7 @@ import { update } from '../../../src/domain/accounts.js';
 import { listMembers } from '../../../src/domain/members.js';
 import { billing } from '../../../src/domain/plans.js';
 import { run as exportRun } from '../../../src/commands/member/export.js';
-import { ENGINES, failure, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, failure, useFixture, writeHooked, type TestUser } from '../../helpers/services.js';
 
 type Report = {
   invited: number;
@@ -92,19 +92,10 @@ describe.each(ENGINES)('member import run() on %s', (engine) => {
   ) => {
     const services = fx().services;
     let done = false;
-    const store = new Proxy(services.store, {
-      get(target, prop, receiver) {
-        if (prop === 'write')
-          return async <T>(fn: Parameters<typeof target.write<T>>[0]) => {
-            if (!done) {
-              done = true;
-              await meanwhile();
-            }
-            return target.write(fn);
-          };
-        const v: unknown = Reflect.get(target, prop, receiver);
-        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-      },
+    const store = writeHooked(services.store, async (n) => {
+      if (n > 1) return;
+      done = true;
+      await meanwhile();
     });
     const c = fx().call(who, { json: true, stdin });
     await run({
