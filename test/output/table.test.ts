@@ -10,7 +10,7 @@ import {
   type Column,
 } from '../../src/output/table.js';
 import { loadColor } from '../../src/output/color.js';
-import { printCompanyTable } from '../../src/commands/company/shared/company-table.js';
+import { printCompanyTable } from '../../src/commands/shared/company-table.js';
 
 const rows = [
   {

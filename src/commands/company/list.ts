@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { defineCommand, depsOf, type ContextFactory, type Deps } from '../command.js';
 import { listCompanies } from '../../domain/companies.js';
 import { printJson } from '../../output/json.js';
-import { printCompanyTable } from './shared/company-table.js';
+import { printCompanyTable } from '../shared/company-table.js';
 
 export async function run(o: Deps): Promise<void> {
   const companies = await listCompanies(await o.services(), o.credential());

@@ -1,7 +1,7 @@
 import type { AccountView } from '../../../domain/accounts.js';
 import type { IOStreams } from '../../../io/streams.js';
 import { printFields } from '../../../output/table.js';
-import { printCompanyTable } from '../../company/shared/company-table.js';
+import { printCompanyTable } from '../../shared/company-table.js';
 
 /** The account panel as the contract's JSON: support is an extra field. */
 export function accountJson(v: AccountView) {

@@ -1,7 +1,7 @@
-import type { CompanyListItem } from '../../../domain/companies.js';
-import type { IOStreams } from '../../../io/streams.js';
-import { printTable } from '../../../output/table.js';
-import { palette } from '../../../output/color.js';
+import type { CompanyListItem } from '../../domain/companies.js';
+import type { IOStreams } from '../../io/streams.js';
+import { printTable } from '../../output/table.js';
+import { palette } from '../../output/color.js';
 
 /** Companies as a table; INVITED ones (not yet switched to) are grey on a terminal. */
 export async function printCompanyTable(io: IOStreams, companies: CompanyListItem[]): Promise<void> {
