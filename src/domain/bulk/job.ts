@@ -395,14 +395,7 @@ export class BulkJob {
         const keep = Math.max(0, plan.max_users - used);
         // The count is the company's own; the file's earlier rows take what room is left.
         if (c.invite > keep)
-          seatFailures += w.failInvitesAfter(
-            c.cid,
-            keep,
-            'SEAT_LIMIT',
-            keep === 0
-              ? seatLimitError(company, plan, used, 1).message
-              : `Plan ${plan.name} of "${printable(company.name)}" allows ${plan.max_users.toLocaleString('en')} users; it has ${used.toLocaleString('en')}, and the ${keep === 1 ? 'invitation on an earlier line of the file takes' : `${keep.toLocaleString('en')} invitations on earlier lines of the file take`} the rest. Ask support to change the plan.`,
-          );
+          seatFailures += w.failInvitesAfter(c.cid, keep, 'SEAT_LIMIT', seatsTakenMessage(company, plan, used, keep));
       } else if (used - c.remove + c.invite > plan.max_users) {
         // A sync is judged on its final state: removals free seats for its additions.
         this.blocking ??= new PlatformError(
@@ -1161,6 +1154,7 @@ export class BulkJob {
         plan.max_users === null
           ? Infinity
           : plan.max_users - (seatsBefore ?? (await r.seatsUsedIfCapped(cid, plan.id)) ?? 0);
+      const freeBefore = free;
       const insMembers: [number, number, string][] = [];
       const insInvites: [number, string, string][] = [];
       const setMembers: [string, string, number, number][] = [];
@@ -1184,9 +1178,14 @@ export class BulkJob {
             tally.updated++;
           } else {
             if (free < 1) {
-              // The company's members now, this run's earlier invitations included.
-              const used = plan.max_users! - free;
-              throw seatLimitError(company, plan, used, 1);
+              // The company's members before this transaction, and the invitations of
+              // earlier lines in it: those are rolled back with it when the run stops here,
+              // so they are not counted as members.
+              throw new PlatformError(
+                'SEAT_LIMIT',
+                seatsTakenMessage(company, plan, plan.max_users! - freeBefore, freeBefore - free),
+                { plan: plan.name, maxUsers: plan.max_users, users: plan.max_users! - freeBefore, adding: 1 },
+              );
             }
             free--;
             const status = k?.user_id ? 'INVITED' : 'PENDING';
@@ -1334,4 +1333,18 @@ function addOutcome(into: PageOutcome, a: PageOutcome, b: PageOutcome): PageOutc
       t[k] = (x?.[k] ?? 0) + (y?.[k] ?? 0);
   }
   return into;
+}
+
+/**
+ * Why a row gets no seat: the company's `used` members, and `earlier` invitations of
+ * earlier lines of the same input that take what room is left.
+ */
+function seatsTakenMessage(company: CompanyRow, plan: PlanRow, used: number, earlier: number): string {
+  if (earlier === 0) return seatLimitError(company, plan, used, 1).message;
+  const n = (x: number) => x.toLocaleString('en');
+  const taking =
+    earlier === 1
+      ? 'invitation on an earlier line of the file takes'
+      : `${n(earlier)} invitations on earlier lines of the file take`;
+  return `Plan ${plan.name} of "${printable(company.name)}" allows ${n(plan.max_users!)} users; it has ${n(used)}, and the ${taking} the rest. Ask support to change the plan.`;
 }
