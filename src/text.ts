@@ -129,11 +129,6 @@ export function refusedCodePoint(text: string, kind: TextKind): number | undefin
   return undefined;
 }
 
-/** True when the text holds nothing a name may not hold (see REFUSED). */
-export function isPrintable(text: string): boolean {
-  return refusedCodePoint(text, 'name') === undefined;
-}
-
 /** `U+2060`: how messages name a code point. */
 export function codePointName(cp: number): string {
   return 'U+' + cp.toString(16).toUpperCase().padStart(4, '0');

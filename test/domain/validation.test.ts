@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { companyName, email, personName, phone, planName } from '../../src/domain/validation.js';
-import { isPrintable, printable } from '../../src/text.js';
+import { printable, refusedCodePoint } from '../../src/text.js';
 import { PlatformError } from '../../src/errors.js';
+
+/** True when the text holds nothing a name may not hold. */
+function isPrintable(text: string): boolean {
+  return refusedCodePoint(text, 'name') === undefined;
+}
 
 function code(f: () => unknown): string | undefined {
   try {

@@ -158,11 +158,6 @@ export function encodeValue(value: string): string {
   return value.replace(UNCARRIED, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
-/** The inverse of encodeValue (for tests and other readers of the protocol). */
-export function decodeValue(encoded: string): string {
-  return encoded.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-}
-
 /**
  * The completion as the shell scripts read it: "value<TAB>description" lines, then
  * ":directive". Values are encoded (encodeValue); descriptions, only ever shown, have

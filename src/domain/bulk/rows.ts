@@ -315,13 +315,11 @@ function splitLines(text: string): string[][] {
   return out;
 }
 
-/** The records of a CSV byte stream through csv-parse alone (what csvRecords must equal: its test). */
-export function parsedRecords(input: Readable): AsyncGenerator<string[][]> {
-  return csvParseRest(Buffer.alloc(0), input[Symbol.asyncIterator]() as AsyncIterator<Buffer>, true);
-}
-
-/** The rest of the input through csv-parse, from `head` (at a record boundary) on. */
-async function* csvParseRest(head: Buffer, it: AsyncIterator<Buffer>, bom: boolean): AsyncGenerator<string[][]> {
+/**
+ * The rest of the input through csv-parse, from `head` (at a record boundary) on.
+ * Exported for the test that holds csvRecords to csv-parse's own records.
+ */
+export async function* csvParseRest(head: Buffer, it: AsyncIterator<Buffer>, bom: boolean): AsyncGenerator<string[][]> {
   const { parse, CsvError } = await import('csv-parse');
   CsvErrorClass = CsvError;
   const parser = parse(parserOptions(bom));

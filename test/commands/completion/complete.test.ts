@@ -2,13 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   complete,
-  decodeValue,
   encodeValue,
   formatCompletion,
   type Completion,
   type DynamicSource,
 } from '../../../src/commands/completion/complete.js';
 import { buildProgram } from '../../../src/main.js';
+
+/** The inverse of encodeValue, as the scripts decode a value (printf %b, string unescape --style=url). */
+function decodeValue(encoded: string): string {
+  return encoded.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
 
 const program = buildProgram(() => {
   throw new Error('completion must not build a context');

@@ -6,7 +6,12 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvRecords, parsedRecords } from '../../../src/domain/bulk/rows.js';
+import { csvParseRest, csvRecords } from '../../../src/domain/bulk/rows.js';
+
+/** The records of a CSV byte stream through csv-parse alone (what csvRecords must equal). */
+function parsedRecords(input: Readable): AsyncGenerator<string[][]> {
+  return csvParseRest(Buffer.alloc(0), input[Symbol.asyncIterator]() as AsyncIterator<Buffer>, true);
+}
 
 /** The records, then the error that stopped reading (its code), if any. */
 async function collect(read: AsyncGenerator<string[][]>): Promise<{ records: string[][]; error?: string }> {
