@@ -179,28 +179,28 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
   });
 
   it("a row that finds no seat as it is applied: the message counts the store's members, not the invitations rolled back with it", async () => {
-    // FREE: 3 users. Planning sees Fay alone: room for f1 and f2, in one chunk. Before it
+    // FREE: 3 users. Planning sees Flo alone: room for f1 and f2, in one chunk. Before it
     // writes someone takes a seat: f1 takes the last one, f2 finds none and, without
-    // --continue-on-error, the chunk (f1 too) is rolled back. Fay's company then holds 2.
-    const fay = await fx().register(`fay-${engine}@example.com`, 'Fay', 'Ff');
+    // --continue-on-error, the chunk (f1 too) is rolled back. Flo's company then holds 2.
+    const flo = await fx().register(`flo-${engine}@example.com`, 'Flo', 'Fl');
     const input = 'email,role\nf1@example.org,DESIGNER\nf2@example.org,DESIGNER\n';
     const r = await imp(
-      fay,
+      flo,
       input,
       { oneTransaction: 1, chunkRows: 2, pauseMs: 0 },
       async (n) => {
-        if (n === 1) await fx().invite(fay, ['someone@example.org'], 'DESIGNER');
+        if (n === 1) await fx().invite(flo, ['someone@example.org'], 'DESIGNER');
       },
       false,
     );
     expect(r.error?.code, String(r.error)).toBe('SEAT_LIMIT');
     expect(r.error?.message).toContain(
-      'Plan FREE of "Ff Company" allows 3 users; it has 2, and the invitation on an earlier line of the file takes the rest.',
+      'Plan FREE of "Fl Company" allows 3 users; it has 2, and the invitation on an earlier line of the file takes the rest.',
     );
     const held = await fx().read((rr) =>
       rr.tx.get<{ n: number }>(
         `SELECT (SELECT count(*) FROM memberships WHERE company_id = :c) + (SELECT count(*) FROM invitations WHERE company_id = :c) AS n`,
-        { c: fay.company.id },
+        { c: flo.company.id },
       ),
     );
     expect(held?.n).toBe(2);
