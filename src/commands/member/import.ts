@@ -98,6 +98,8 @@ async function print(o: ImportOptions, r: ImportReport): Promise<void> {
   const counts = `${r.invited} invited, ${r.updated} updated, ${r.unchanged} unchanged`;
   if (r.dryRun)
     warn(o.io, `Dry run: nothing was written (would be ${counts}${r.failed ? `, ${r.failed} failed` : ''}).`);
+  else if (r.applied && r.invited + r.updated + r.unchanged === 0 && r.failed > 0)
+    warn(o.io, `Nothing was imported: ${plural(r.failed, 'line')} failed, none was good (--continue-on-error).`);
   else if (r.applied) {
     const where = r.companies.length > 1 ? ` in ${r.companies.length} companies` : '';
     const how = r.run ? ` (run ${r.run.id}${r.run.mode === 'chunked' ? `, ${r.run.chunks} chunks` : ''})` : '';

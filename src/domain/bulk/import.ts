@@ -10,7 +10,10 @@ export interface ImportReport {
   updated: number;
   unchanged: number;
   failed: number;
-  /** True when the changes were written (false for a dry run or a rejected file). */
+  /**
+   * True when the import was carried out (false for a dry run or a refused file); also
+   * when it found nothing to change, or every row failed under continueOnError.
+   */
   applied: boolean;
   dryRun: boolean;
   companies: CompanySummary[];
@@ -74,8 +77,10 @@ export async function importMembers(
       return;
     }
     if (failed > 0 && !opts.continueOnError) {
+      // Refused: nothing is imported, so every company's counts are nothing but its failures.
       await use({
         ...base,
+        companies: planned.companies.map((c) => ({ ...c, invited: 0, updated: 0, removed: 0, unchanged: 0 })),
         invited: 0,
         updated: 0,
         unchanged: 0,

@@ -561,6 +561,28 @@ describe.each(ENGINES)('member import run() on %s', (engine) => {
     expect((await members(max)).length).toBe(31);
   });
 
+  it("a refused file reports nothing imported, per company too: each company's counts are only its failures", async () => {
+    const ria = await fx().register(`ria-${engine}@example.com`, 'Ria', 'Rr');
+    const input = 'email,role\nr1@example.org,DESIGNER\nr2@example.org,BOSS\nr3@example.org,MANAGER\n';
+    const r = await imp(ria, { stdin: input }, { json: true });
+    expect(r.error).toMatchObject({ code: 'INVALID_INPUT', exitCode: 2 });
+    const rep = report(r);
+    expect(rep).toMatchObject({ invited: 0, updated: 0, unchanged: 0, failed: 1, applied: false, run: null });
+    expect(rep.companies.map((c) => [c.id, c.invited, c.updated, c.unchanged, c.failed])).toEqual([
+      [ria.company.id, 0, 0, 0, 1],
+    ]);
+  });
+
+  it('--continue-on-error with every line bad: exit 0, and the terminal is told nothing was imported, not "Imported"', async () => {
+    const input = 'email,role\nnot-an-email,DESIGNER\nq9@example.org,BOSS\n';
+    const text = await imp(dan, { stdin: input }, { continueOnError: true });
+    expect(text.error).toBeUndefined();
+    expect(text.err).toContain('Nothing was imported: 2 lines failed, none was good (--continue-on-error).');
+    expect(text.err).not.toContain('Imported:');
+    const json = await imp(dan, { stdin: input }, { continueOnError: true, json: true });
+    expect(report(json)).toMatchObject({ invited: 0, unchanged: 0, failed: 2, applied: true, run: null });
+  });
+
   it('signed out: AUTH_REQUIRED (exit 3), nothing written', async () => {
     const r = await imp(undefined, { stdin: 'email,role\nq@example.com,MANAGER\n' });
     expect(r.error).toMatchObject({ code: 'AUTH_REQUIRED', exitCode: 3 });
