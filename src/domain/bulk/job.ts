@@ -17,7 +17,7 @@ import { parseRowRole } from '../roles.js';
 import { seatLimitError } from '../members.js';
 import { type Actor, type Credential, actorRef, authenticate } from '../auth.js';
 import { type Services, iso, read, write } from '../services.js';
-import { requireManager, resolveCompany } from '../access.js';
+import { enterCompany, requireManager, resolveCompany } from '../access.js';
 import * as v from '../validation.js';
 import { CHUNK_SIZE, type RawRow } from './rows.js';
 
@@ -284,9 +284,8 @@ export class BulkJob {
    */
   async preflight(): Promise<void> {
     await read(this.svc, async (r) => {
-      const actor = await authenticate(r, this.cred, this.svc.now());
-      if (this.opts.company !== undefined)
-        requireManager(await resolveCompany(r, actor, this.opts.company), actor, this.what);
+      if (this.opts.company === undefined) await authenticate(r, this.cred, this.svc.now());
+      else await enterCompany(r, this.cred, this.svc.now(), this.opts.company, { toManage: this.what });
     });
   }
 
