@@ -1,6 +1,8 @@
 // The import graph of src/, checked against the layers the code is meant to have:
-// arrows point down only, and no command imports another command. Prints the
-// violations (exit 1 when there are any); with --dot, prints the graph for Graphviz:
+// each layer imports only the layers it is allowed to, every module under src/ is in
+// a layer, no command imports another command, and a group's shared/ folder is used by
+// that group alone. Prints the violations (exit 1 when there are any); with --dot,
+// prints the graph for Graphviz:
 //   node scripts/import-graph.mjs --dot | dot -Tsvg > graph.svg
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -9,15 +11,31 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
 
-/** Layers from the bottom up; a module may import its own layer or lower ones. */
+/**
+ * Layers from the bottom up, each with the layers it may import (its own included).
+ * The edges (terminal, output, config) sit beside the rules, not on them: they may
+ * import base only, never the domain or the store.
+ */
 const LAYERS = [
-  { name: 'base', test: (f) => /^(errors|text|version|env-number)\.ts$/.test(f) },
-  { name: 'store', test: (f) => f.startsWith('store/') },
-  { name: 'domain', test: (f) => f.startsWith('domain/') },
-  { name: 'edges', test: (f) => /^(io|output)\//.test(f) || /^(config|device-id)\.ts$/.test(f) },
-  { name: 'context', test: (f) => f === 'context.ts' },
-  { name: 'commands', test: (f) => f.startsWith('commands/') },
-  { name: 'main', test: (f) => f === 'main.ts' },
+  { name: 'base', test: (f) => /^(errors|text|version|env-number|csv-cells)\.ts$/.test(f), may: ['base'] },
+  { name: 'store', test: (f) => f.startsWith('store/'), may: ['base', 'store'] },
+  { name: 'domain', test: (f) => f.startsWith('domain/'), may: ['base', 'store', 'domain'] },
+  {
+    name: 'edges',
+    test: (f) => /^(io|output)\//.test(f) || /^(config|device-id)\.ts$/.test(f),
+    may: ['base', 'edges'],
+  },
+  { name: 'context', test: (f) => f === 'context.ts', may: ['base', 'store', 'domain', 'edges', 'context'] },
+  {
+    name: 'commands',
+    test: (f) => f.startsWith('commands/'),
+    may: ['base', 'store', 'domain', 'edges', 'context', 'commands'],
+  },
+  {
+    name: 'main',
+    test: (f) => f === 'main.ts',
+    may: ['base', 'store', 'domain', 'edges', 'context', 'commands', 'main'],
+  },
 ];
 /** Packages that belong to the terminal or to one engine, never to the rules. */
 const NOT_IN_DOMAIN = /^(commander|chalk|cli-table3|cli-progress|@inquirer\/|better-sqlite3|@libsql\/|conf)(\/|$)/;
@@ -37,12 +55,22 @@ function walk(dir, out = []) {
 const isCommand = (f) =>
   f.startsWith('commands/') && !f.endsWith('/index.ts') && !f.includes('/shared/') && f.split('/').length >= 3;
 
+/** The group a file of commands/<group>/ belongs to (commands/shared/ is no group), else undefined. */
+const groupOf = (f) => {
+  const group = /^commands\/([^/]+)\//.exec(f)?.[1];
+  return group === 'shared' ? undefined : group;
+};
+/** commands/<group>/shared/…: renderers for that group alone (commands/shared/ is for several groups). */
+const isGroupShared = (f) => groupOf(f) !== undefined && f.split('/')[2] === 'shared';
+
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 const edges = [];
 const problems = [];
-for (const abs of walk(src)) {
-  const from = relative(src, abs);
+const modules = walk(src).map((abs) => relative(src, abs));
+for (const f of modules) if (layerOf(f) < 0) problems.push(`${f} belongs to no layer`);
+for (const from of modules) {
+  const abs = join(src, from);
   const text = readFileSync(abs, 'utf8');
   for (const m of text.matchAll(IMPORT)) {
     const spec = m[1] ?? m[2];
@@ -58,10 +86,15 @@ for (const abs of walk(src)) {
     edges.push([from, to]);
     const lf = layerOf(from);
     const lt = layerOf(to);
-    if (lf < 0) problems.push(`${from} belongs to no layer`);
-    else if (lt > lf) problems.push(`${from} (${LAYERS[lf].name}) imports ${to} (${LAYERS[lt].name}), a higher layer`);
+    if (lt < 0) problems.push(`${from} imports ${to}, which belongs to no layer`);
+    else if (lf >= 0 && !LAYERS[lf].may.includes(LAYERS[lt].name))
+      problems.push(
+        `${from} (${LAYERS[lf].name}) imports ${to} (${LAYERS[lt].name}); ${LAYERS[lf].name} may import ${LAYERS[lf].may.join(', ')}`,
+      );
     if (isCommand(from) && isCommand(to)) problems.push(`${from} imports another command, ${to}`);
     if (from.includes('/shared/') && isCommand(to)) problems.push(`${from} (shared) imports a command, ${to}`);
+    if (isGroupShared(to) && groupOf(from) !== groupOf(to))
+      problems.push(`${from} imports ${to}, another group's shared module (move it to commands/shared/)`);
   }
 }
 
@@ -69,13 +102,13 @@ if (process.argv.includes('--dot')) {
   const id = (f) => JSON.stringify(f);
   console.log('digraph imports {\n  rankdir=TB; node [shape=box, fontsize=10];');
   LAYERS.forEach((l, i) => {
-    const files = [...new Set(edges.flat())].filter((f) => layerOf(f) === i);
+    const files = modules.filter((f) => layerOf(f) === i);
     console.log(`  subgraph cluster_${i} { label=${id(l.name)}; ${files.map(id).join('; ')} }`);
   });
   for (const [a, b] of edges) console.log(`  ${id(a)} -> ${id(b)};`);
   console.log('}');
 } else {
-  console.log(`${edges.length} imports between ${new Set(edges.flat()).size} modules in ${LAYERS.length} layers.`);
+  console.log(`${edges.length} imports between ${modules.length} modules in ${LAYERS.length} layers.`);
 }
 if (problems.length) {
   for (const p of [...new Set(problems)]) console.error(`import-graph: ${p}`);
