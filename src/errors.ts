@@ -24,7 +24,7 @@ export const EXIT_CODES = {
 
 export type ErrorCode = keyof typeof EXIT_CODES;
 
-/** A failure the user can act on: it carries a contract error code and a one-line message. */
+/** A failure the user can act on: it carries a documented error code (README: exit codes) and a one-line message. */
 export class PlatformError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;

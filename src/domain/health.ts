@@ -21,7 +21,7 @@ export interface CheckReport {
 }
 
 /**
- * SQLite's integrity and foreign-key checks plus every store rule of the contract; on a
+ * SQLite's integrity and foreign-key checks plus every store rule (docs/guarantees.md); on a
  * store that passes the engine's checks, also the identity-text warnings.
  */
 export async function checkStore(store: Store): Promise<CheckReport> {

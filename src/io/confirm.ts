@@ -3,7 +3,7 @@ import { warn } from '../output/messages.js';
 import { noTerminal, type IOStreams } from './streams.js';
 import type { Prompter } from './prompter.js';
 
-/** The two answers of each destructive command, as fixed by the contract. */
+/** The two answers of each destructive command (docs/prompts.md). */
 export const CONFIRMATIONS = {
   deleteAccount: { yes: 'YES, DELETE IT', no: "NO, IT'S MISTAKE" },
   leaveCompany: { yes: 'YES, LEAVE IT', no: "NO, IT'S MISTAKE" },

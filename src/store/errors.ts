@@ -9,7 +9,7 @@ const BUSY = new Set([
   'SQLITE_BUSY_TIMEOUT',
 ]);
 
-/** Turns an engine failure into a contract error (exit 7); other errors pass through. */
+/** Turns an engine failure into a PlatformError with a store code (exit 7); other errors pass through. */
 export function storeError(e: unknown, where: string): unknown {
   if (e instanceof PlatformError) return e;
   const err = e as { code?: string; message?: string };

@@ -566,7 +566,7 @@ export class RemoteStore implements Store {
     return store;
   }
 
-  /** Maps a libSQL client failure to a one-line contract error that names no secret. */
+  /** Maps a libSQL client failure to a one-line PlatformError (README: exit codes) that names no secret. */
   private fail(e: unknown, phase: Phase): unknown {
     if (e instanceof PlatformError || e instanceof IdentityChanged) return e;
     const where = this.displayLocation;

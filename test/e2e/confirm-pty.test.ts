@@ -8,7 +8,7 @@ const CTRL_C = '\u0003';
 
 /**
  * Confirmations as a person meets them, in a real pseudo-terminal: the list starts on
- * NO, IT'S MISTAKE; no letter moves it (`y` + Enter used to delete an account); ↓ and
+ * NO, IT'S MISTAKE; no letter moves it (`y` + Enter must not delete an account); ↓ and
  * Enter answer yes; `account delete` then wants the e-mail typed. No or Ctrl-C: exit 8
  * with a calm line, not an error.
  */

@@ -1,8 +1,8 @@
 /**
  * Every failure a libSQL server (a primary, or a replica forwarding to one) can answer
- * with, against a fake Hrana-over-HTTP server that answers exactly as sqld 0.24 does
- * (shapes from /work/research/sqld-replicas.md): each maps to a contract code, never to
- * exit 1. Also: nothing more is sent on a transaction the server has ended, and a value
+ * with, against a fake Hrana-over-HTTP server that answers as sqld 0.24 does (the shapes
+ * docs/remote.md lists, captured from a real primary and replica): each maps to a
+ * documented code (README: exit codes), never to exit 1. Also: nothing more is sent on a transaction the server has ended, and a value
  * too large for a replica is refused before anything is sent.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';

@@ -732,8 +732,9 @@ describe.each(ENGINES)('hostile member import input through run() on %s', (engin
     },
   );
   it('JSON Lines cells the store cannot hold (unpaired surrogates, NUL, huge, odd numbers) fail as rows, never as exit 1', async () => {
-    // Dora's company is current: rows without a company go there. Before the fix, "\ud800" as a company reached sqld, which refused the statement and
-    // closed the transaction: exit 1 (TRANSACTION_CLOSED) instead of a failed row.
+    // Dora's company is current: rows without a company go there. "\ud800" as a company
+    // must fail its row before it reaches sqld, which would refuse the statement and close
+    // the transaction (exit 1, TRANSACTION_CLOSED) instead.
     const rows = [
       { email: 'a@example.org', role: 'DESIGNER', company: '\ud800' },
       { email: 'b\udc00@example.org', role: 'DESIGNER' },
