@@ -6,7 +6,7 @@ import {
   formatCompletion,
   type Completion,
   type DynamicSource,
-} from '../../../src/commands/completion/complete.js';
+} from '../../../src/commands/completion/shared/complete.js';
 import { buildProgram } from '../../../src/main.js';
 
 /** The inverse of encodeValue, as the scripts decode a value (printf %b, string unescape --style=url). */

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCompletion } from '../../../src/commands/completion/complete.js';
-import { completionScript } from '../../../src/commands/completion/scripts.js';
+import { formatCompletion } from '../../../src/commands/completion/shared/complete.js';
+import { completionScript } from '../../../src/commands/completion/shared/scripts.js';
 
 /**
  * The scripts' side of the `__complete` protocol, without a terminal: each script is

@@ -1,6 +1,6 @@
 import type { Argument, Command, Option } from 'commander';
-import { ASSIGNABLE_ROLES, ROLES, STATUSES } from '../../domain/roles.js';
-import { commandPath, isHidden, resolveWords, type Resolved } from '../resolve.js';
+import { ASSIGNABLE_ROLES, ROLES, STATUSES } from '../../../domain/roles.js';
+import { commandPath, isHidden, resolveWords, type Resolved } from '../../resolve.js';
 
 /** What a shell should offer: values (with an optional description) or files/directories. */
 export interface Completion {
