@@ -60,14 +60,21 @@ Run 'platformctl help <command>' for more.`,
  * Applies to every command what commander does not inherit through addCommand: errors
  * as exceptions, suggestions, one help wording, the global flags shown in each help, and
  * no per-group "help" subcommand (`platformctl help <command...>` covers every level).
+ * Help is as wide as `columns` says stdout is (80 when it is no terminal), at most 100.
  */
 export function configureTree(
   cmd: Command,
-  output: { writeOut: (s: string) => void; writeErr: (s: string) => void; outputError: (s: string) => void },
+  output: {
+    writeOut: (s: string) => void;
+    writeErr: (s: string) => void;
+    outputError: (s: string) => void;
+    columns?: () => number | undefined;
+  },
 ): void {
   cmd.exitOverride();
   cmd.showSuggestionAfterError(true);
-  cmd.configureOutput({ ...output, getOutHelpWidth: () => Math.min(process.stdout.columns || 80, 100) });
+  const { columns, ...streams } = output;
+  cmd.configureOutput({ ...streams, getOutHelpWidth: () => Math.min(columns?.() || 80, 100) });
   cmd.helpOption('-h, --help', 'show help for this command');
   cmd.configureHelp({ showGlobalOptions: true });
   if (cmd.parent) cmd.helpCommand(false);
@@ -201,6 +208,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
       writeOut: (s) => anyIO().out.write(s),
       writeErr: (s) => anyIO().err.write(s),
       outputError: (s) => (commanderMessage += s),
+      columns: () => anyIO().columns,
     });
     if (argv[0] === '__complete') {
       return await runComplete(program, argv.slice(1), anyIO(), (store, configDir) => f({ store, configDir }));

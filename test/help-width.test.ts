@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/main.js';
+import { bufferIO } from './helpers/io.js';
+
+/**
+ * The widest line of `member invite --help` before its examples (commander wraps the
+ * option descriptions; examples are printed as written), on a stdout of `columns`
+ * columns as the injected IO reports it (undefined: no terminal).
+ */
+async function helpWidth(columns: number | undefined): Promise<number> {
+  const b = bufferIO({ tty: columns !== undefined });
+  b.io.columns = columns;
+  expect(await main(['member', 'invite', '--help'], { io: () => b.io, env: {} })).toBe(0);
+  const help = b.stdout();
+  expect(help).toContain('Examples:');
+  const lines = help.slice(0, help.indexOf('Examples:')).split('\n');
+  return Math.max(...lines.map((l) => l.length));
+}
+
+describe('help width', () => {
+  it("follows the injected IO's columns, not the process's stdout", async () => {
+    expect(await helpWidth(64)).toBeLessThanOrEqual(64);
+    const wide = await helpWidth(100);
+    expect(wide).toBeGreaterThan(80);
+    expect(wide).toBeLessThanOrEqual(100);
+  });
+
+  it('is 80 columns when stdout is no terminal, and never wider than 100', async () => {
+    expect(await helpWidth(undefined)).toBeLessThanOrEqual(80);
+    expect(await helpWidth(200)).toBeLessThanOrEqual(100);
+  });
+});
