@@ -15,14 +15,14 @@ export interface DeleteOptions extends Deps {
 
 export async function run(o: DeleteOptions): Promise<void> {
   const svc = await o.services();
-  const plan = await describeDelete(svc, o.credential());
-  const what = plan.company
-    ? ` and your company "${plan.company.name}"${plan.otherMembers ? ` with its ${plural(plan.otherMembers, 'other member')}` : ''}`
+  const preview = await describeDelete(svc, o.credential());
+  const what = preview.company
+    ? ` and your company "${preview.company.name}"${preview.otherMembers ? ` with its ${plural(preview.otherMembers, 'other member')}` : ''}`
     : '';
   // It cannot be undone and takes a company with it: the e-mail is typed as proof of intent.
-  await o.confirm(`Delete the account ${plan.email}${what}? This cannot be undone.`, CONFIRMATIONS.deleteAccount, {
+  await o.confirm(`Delete the account ${preview.email}${what}? This cannot be undone.`, CONFIRMATIONS.deleteAccount, {
     kept: 'Nothing was changed; your account was not deleted.',
-    proof: { label: 'your e-mail address', expected: plan.email },
+    proof: { label: 'your e-mail address', expected: preview.email },
   });
   const result = await deleteAccount(svc, o.credential());
   // The deleted account's saved session, by its e-mail: with PLATFORMCTL_TOKEN in effect the

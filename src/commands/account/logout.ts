@@ -35,24 +35,24 @@ function report(o: LogoutOptions, out: Outcome, line: string, done: boolean): vo
  */
 export async function run(o: LogoutOptions): Promise<void> {
   const nothing = (why: string) => report(o, { signedOut: false, email: null, active: null }, why, false);
-  const useEnv = o.fromEnv && o.email === undefined;
+  const useEnvToken = o.fromEnv && o.email === undefined;
   // Nobody signed in at all: no need to look at the store to know it.
-  if (!useEnv && !o.config().hasSessions()) return nothing('You are not signed in to this store; nothing to do.');
+  if (!useEnvToken && !o.config().hasSessions()) return nothing('You are not signed in to this store; nothing to do.');
   const svc = await o.services();
   const wanted = o.email === undefined ? undefined : normalizeEmail(o.email);
-  const saved = useEnv
+  const saved = useEnvToken
     ? undefined
     : o
         .config()
         .accounts(o.storeKey())
         .find((a) => (wanted === undefined ? a.active : a.email === wanted));
-  if (!useEnv && !saved)
+  if (!useEnvToken && !saved)
     return nothing(
       wanted === undefined
         ? 'You are not signed in to this store; nothing to do.'
         : `${wanted} is not signed in on this store; nothing to do.`,
     );
-  const cred = useEnv ? o.credential() : { token: saved!.token };
+  const cred = useEnvToken ? o.credential() : { token: saved!.token };
   let email: string;
   let ended = false;
   try {
@@ -61,12 +61,13 @@ export async function run(o: LogoutOptions): Promise<void> {
     // A session the store no longer accepts (revoked, expired, its account deleted) is
     // signed out already; a saved one is forgotten all the same.
     if (!(e instanceof PlatformError && e.code === 'AUTH_REQUIRED')) throw e;
-    if (useEnv) return nothing('The token in PLATFORMCTL_TOKEN is not a live session on this store; nothing to do.');
+    if (useEnvToken)
+      return nothing('The token in PLATFORMCTL_TOKEN is not a live session on this store; nothing to do.');
     email = saved!.email;
     ended = true;
   }
-  const after = useEnv ? {} : await o.config().forgetSession(o.storeKey(), saved!.email);
-  const active = useEnv ? null : (after.active ?? null);
+  const after = useEnvToken ? {} : await o.config().forgetSession(o.storeKey(), saved!.email);
+  const active = useEnvToken ? null : (after.active ?? null);
   // Named only when it changed: signing out another account (--email) leaves the active one as it was.
   const next = active && saved!.active ? ` ${active} is now the active account on this store.` : '';
   report(

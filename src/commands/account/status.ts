@@ -60,7 +60,7 @@ export async function run(o: StatusOptions): Promise<void> {
   if (!accounts.length && !envToken) throw authRequired();
   // One request for all of them, whatever their number.
   const states = await tokenStates(svc, [...accounts.map((a) => a.token), ...(envToken ? [envToken] : [])]);
-  const env = envToken ? states[accounts.length]! : undefined;
+  const envTokenState = envToken ? states[accounts.length]! : undefined;
   const rows: Row[] = accounts.map((a, i) => ({
     email: a.email,
     active: a.active,
@@ -68,11 +68,11 @@ export async function run(o: StatusOptions): Promise<void> {
     note: SESSION[states[i]!.state],
   }));
   // Who acts: the token from the environment when set, else the active account.
-  const acting = env ? env.state : rows.find((r) => r.active)?.session;
+  const acting = envTokenState ? envTokenState.state : rows.find((r) => r.active)?.session;
   const usable = acting === 'valid';
   const unusable = () =>
     authRequired(
-      env
+      envTokenState
         ? 'The token in PLATFORMCTL_TOKEN is not accepted by this store. Unset PLATFORMCTL_TOKEN to use your saved sessions, or create a new token (`platformctl account token create`).'
         : rows.some((r) => r.session === 'valid')
           ? "The active account's session is no longer accepted by this store. Switch to another account (`platformctl account switch EMAIL`) or sign in again with `platformctl account login`."
@@ -82,12 +82,12 @@ export async function run(o: StatusOptions): Promise<void> {
     printJson(o.io, {
       store: svc.store.displayLocation,
       accounts: rows.map((r) => ({ email: r.email, active: r.active, session: SESSION_JSON[r.session] })),
-      token: env
+      token: envTokenState
         ? {
             source: 'PLATFORMCTL_TOKEN',
-            email: env.email,
-            kind: env.kind,
-            session: SESSION_JSON[env.state],
+            email: envTokenState.email,
+            kind: envTokenState.kind,
+            session: SESSION_JSON[envTokenState.state],
             overrides: true,
           }
         : null,
@@ -106,14 +106,14 @@ export async function run(o: StatusOptions): Promise<void> {
         columns: o.io.errStream.columns,
       };
   const c = palette(io.colorOut);
-  const shown: (Row & { mark: string })[] = rows.map((r) => ({ ...r, mark: r.active && !env ? '*' : '' }));
-  if (env) {
+  const shown: (Row & { mark: string })[] = rows.map((r) => ({ ...r, mark: r.active && !envTokenState ? '*' : '' }));
+  if (envTokenState) {
     shown.unshift({
-      email: env.email ?? '(unknown token)',
+      email: envTokenState.email ?? '(unknown token)',
       active: true,
-      session: env.state,
+      session: envTokenState.state,
       mark: '*',
-      note: `${ENV_SESSION[env.state]} (${env.kind === 'api' ? 'API token' : 'session'} from PLATFORMCTL_TOKEN, overrides the accounts below)`,
+      note: `${ENV_SESSION[envTokenState.state]} (${envTokenState.kind === 'api' ? 'API token' : 'session'} from PLATFORMCTL_TOKEN, overrides the accounts below)`,
     });
   }
   await printTable(io, shown, [
