@@ -28,11 +28,6 @@ export function csvRecord(values: readonly CsvValue[], terminal = false): string
   return terminal ? printable(line.slice(0, -1), Number.MAX_SAFE_INTEGER) + '\n' : line;
 }
 
-/** A whole CSV document (header first) as text, for small outputs. */
-export function toCsv(header: readonly string[], rows: readonly (readonly CsvValue[])[]): Promise<string> {
-  return Promise.resolve([header, ...rows].map((r) => csvRecord(r)).join(''));
-}
-
 /**
  * Writes a CSV a page at a time as rows arrive: the header goes out with the first page
  * (so a command refused before any row prints nothing on stdout, and an empty list is
