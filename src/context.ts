@@ -8,6 +8,7 @@ import type { Replication } from './store/remote.js';
 import type { Credential } from './domain/auth.js';
 import type { Services } from './domain/services.js';
 import { warn } from './output/messages.js';
+import { wholeNumberEnv } from './env-number.js';
 
 /** Global flags, as commander parsed them. */
 export interface GlobalOptions {
@@ -56,6 +57,15 @@ export interface Context {
   now: () => Date;
   /** Saves what the command learnt about the store (its identity, replication index); closes it. */
   close: () => Promise<void>;
+}
+
+/**
+ * PLATFORMCTL_REPLICA_WAIT_MS: how long a read pinned to your last write waits for a
+ * replica (docs/remote.md), 1 ms or more; unset or empty leaves the store's default, and
+ * anything else is a usage error (exit 2) naming the variable.
+ */
+export function replicaWaitFrom(env: NodeJS.ProcessEnv): number | undefined {
+  return wholeNumberEnv(env, 'PLATFORMCTL_REPLICA_WAIT_MS', 1);
 }
 
 export function createContext(opts: {
@@ -112,18 +122,18 @@ export function createContext(opts: {
       ctx.config().bind(loc.key, await s.identity().catch(() => undefined));
       return s;
     }
+    const replicaWaitMs = replicaWaitFrom(env);
     // Remote: the identity this location had last time picks the session at once; the
     // command's first request checks it (and the session is picked again if it changed).
     const cached = stateFile().storeIdOf(loc.key);
     ctx.config().bind(loc.key, cached);
-    const wait = Number(env.PLATFORMCTL_REPLICA_WAIT_MS);
     const s = await openStore(loc, {
       ...common,
       remote: {
         expectedId: cached,
         identified,
         replicationIndex: cached ? stateFile().replicationIndex(cached) : undefined,
-        replicaWaitMs: Number.isFinite(wait) && wait > 0 ? wait : undefined,
+        replicaWaitMs,
         onStale: (ms) =>
           warn(
             io,

@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { bulkTuning } from '../src/commands/member/shared/bulk-input.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEFAULT_TIMEOUTS, timeoutsFrom } from '../src/store/timeouts.js';
+import { createContext, replicaWaitFrom } from '../src/context.js';
+import { bufferIO } from './helpers/io.js';
 
 /**
  * Numbers from the environment (README, docs/bulk.md): whole numbers in decimal digits,
@@ -14,6 +19,12 @@ function refusal(f: () => unknown): { code?: string; exitCode?: number; message:
   }
   throw new Error('expected a refusal');
 }
+
+const boom = () => {
+  throw new Error('nothing is asked');
+};
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('numbers from the environment', () => {
   it('bulk tuning: the three variables; unset or empty leaves the engine its own', () => {
@@ -31,6 +42,33 @@ describe('numbers from the environment', () => {
       requestMs: 2500,
     });
   });
+
+  it('replica wait: unset or empty leaves the default, any whole number of ms from 1', () => {
+    expect(replicaWaitFrom({})).toBeUndefined();
+    expect(replicaWaitFrom({ PLATFORMCTL_REPLICA_WAIT_MS: '' })).toBeUndefined();
+    expect(replicaWaitFrom({ PLATFORMCTL_REPLICA_WAIT_MS: '300' })).toBe(300);
+  });
+
+  it.each(['300ms', '0', '-1', '1e3'])(
+    'PLATFORMCTL_REPLICA_WAIT_MS=%j refuses to open a remote store (exit 2) before any request',
+    async (value) => {
+      const configDir = mkdtempSync(join(tmpdir(), 'platformctl-env-'));
+      dirs.push(configDir);
+      const ctx = createContext({
+        io: bufferIO().io,
+        prompter: { password: boom, choose: boom, input: boom },
+        env: { PLATFORMCTL_REPLICA_WAIT_MS: value },
+        // Nothing listens there: a request would fail with exit 7, not 2.
+        globals: { store: 'http://127.0.0.1:9/', configDir },
+      });
+      await expect(ctx.store()).rejects.toMatchObject({
+        code: 'USAGE',
+        exitCode: 2,
+        message: `PLATFORMCTL_REPLICA_WAIT_MS must be a whole number of at least 1; it is "${value}".`,
+      });
+      await ctx.close();
+    },
+  );
 
   it.each([
     ['PLATFORMCTL_BULK_PAUSE_MS', 'abc', 0],
