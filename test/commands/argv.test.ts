@@ -36,18 +36,17 @@ function fakeFactory(seen: GlobalOptions[]): ContextFactory {
     return {
       io,
       prompter: { password: boom, choose: boom, input: boom },
-      env: {},
+      processEnv: {},
       json: Boolean(globals.json),
       yes: Boolean(globals.yes),
       config: boom,
       location: boom,
       store: boom,
-      rawStore: boom,
-      domain: boom,
+      services: boom,
       credential: boom,
       now: () => new Date(0),
       close: async () => {},
-    } as unknown as Context;
+    } satisfies Context;
   };
 }
 

@@ -24,18 +24,17 @@ async function parse(build: (f: ContextFactory, run: (o: any) => Promise<void>) 
     return {
       io: bufferIO().io,
       prompter: { password: boom, choose: boom, input: boom },
-      env: {},
+      processEnv: {},
       json: Boolean(globals.json),
       yes: Boolean(globals.yes),
       config: boom,
       location: boom,
       store: boom,
-      rawStore: boom,
-      domain: boom,
+      services: boom,
       credential: boom,
       now: () => new Date(0),
       close: async () => {},
-    } as unknown as Context;
+    } satisfies Context;
   };
   const cmd = build(factory, async (o) => {
     captured = o;
