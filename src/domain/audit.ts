@@ -1,9 +1,8 @@
-import { denied, invalid } from '../errors.js';
+import { invalid } from '../errors.js';
 import type { AuditFilter, AuditRow } from '../store/repo.js';
-import { canManageMembers } from './roles.js';
 import { type Credential, authenticate } from './auth.js';
 import { type PageReader, type Services, readPages } from './services.js';
-import { type CompanyRef, resolveCompany } from './access.js';
+import { type CompanyRef, requireManager, resolveCompany } from './access.js';
 import { AUDIT_PAGE, checkPageMovesOn, type Listing, parseLimit } from './paging.js';
 import * as v from './validation.js';
 import { printable } from '../text.js';
@@ -186,10 +185,7 @@ async function streamAuditPages(svc: Services, read: PageReader, cred: Credentia
         const actor = await authenticate(r, cred, svc.now());
         if (opts.company !== undefined || !actor.isSupport) {
           const access = await resolveCompany(r, actor, opts.company);
-          if (!actor.isSupport && !canManageMembers(access.role))
-            throw denied(
-              `Only an OWNER or ADMINISTRATOR of "${printable(access.company.name)}" can read its audit log.`,
-            );
+          requireManager(access, actor, 'read its audit log');
           filter.companyId = access.company.id;
           company = { id: access.company.id, name: access.company.name };
           if (!actor.isSupport) filter.notBefore = access.company.created_at;

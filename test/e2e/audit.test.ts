@@ -42,7 +42,7 @@ describe.each(engines())('audit on %s', (engine) => {
     expect([mgr.exitCode, mgr.stdout, mgr.stderr]).toEqual([
       4,
       '',
-      'error: Only an OWNER or ADMINISTRATOR of "Smith Company" can read its audit log.',
+      'error: Only an OWNER or ADMINISTRATOR of "Smith Company" can read its audit log; your role there is MANAGER.',
     ]);
     // Another company's log is, to her, not there.
     expect((await ann.run(['audit', 'list', '--company', 'Jones Company'])).exitCode).toBe(5);

@@ -195,7 +195,7 @@ describe.each(ENGINES)('audit list run() on %s', (engine) => {
     expect(await failure(list(dan, { company: String(smith) }))).toMatchObject({
       code: 'PERMISSION_DENIED',
       exitCode: 4,
-      message: 'Only an OWNER or ADMINISTRATOR of "Smith & Co" can read its audit log.',
+      message: 'Only an OWNER or ADMINISTRATOR of "Smith & Co" can read its audit log; your role there is MANAGER.',
     });
     await fx().invite(bob, ['carol@example.com'], 'ADMINISTRATOR', 'Smith & Co');
     expect((await failure(list(carol, { company: 'Smith & Co' }))).message).toMatch(/^You are invited to "Smith & Co"/);
