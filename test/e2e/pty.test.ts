@@ -87,7 +87,7 @@ describe('prompts on a terminal (local store: the dialogue does not depend on th
   it('password change asks CURRENT PASSWORD, NEW PASSWORD, CONFIRM NEW PASSWORD', async () => {
     const t = await fresh();
     const ann = await t.seed('ann@example.com');
-    // Unlike register it does not ask again: the contract's checks run in its order on a
+    // Unlike register it does not ask again: the checks run in their documented order on a
     // terminal too (length, match, then the current password), and the first failure ends it.
     const short = new PtySession(t, ['password', 'change'], ann.configDir);
     await short.expect(/\? CURRENT PASSWORD/);

@@ -14,7 +14,7 @@ import { useStore, type RunResult } from './harness.js';
 import { KillProxy } from './kill-proxy.js';
 import { LATEST_VERSION } from '../../src/store/migrations/index.js';
 
-/** An error the contract allows: one line on stderr, no stack trace, nothing on stdout. */
+/** An error as documented (README, exit codes): one line on stderr, no stack trace, nothing on stdout. */
 function expectOneLineError(r: RunResult, exit: number, pattern: RegExp) {
   expect(r.exitCode, r.stderr).toBe(exit);
   expect(r.stderr).toMatch(/^error: [^\n]+\n?$/);

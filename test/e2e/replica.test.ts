@@ -39,7 +39,7 @@ async function registerAt(t: TestStore, url: string, email: string, last: string
   return new U(t, email, configDir, PASSWORD);
 }
 
-/** An error the contract allows: exit code, one line, no stack, nothing on stdout. */
+/** An error as documented (README, exit codes): exit code, one line, no stack, nothing on stdout. */
 function expectError(r: RunResult, exit: number, pattern: RegExp) {
   expect(r.exitCode, r.stderr).toBe(exit);
   expect(r.stderr).toMatch(/^error: [^\n]+$/);

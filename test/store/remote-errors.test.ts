@@ -84,13 +84,13 @@ async function failure(p: Promise<unknown>): Promise<PlatformError> {
     () => undefined,
     (x: unknown) => x,
   );
-  expect(e, 'a contract error, not a raw one (exit 1)').toBeInstanceOf(PlatformError);
+  expect(e, 'a documented error, not a raw one (exit 1)').toBeInstanceOf(PlatformError);
   return e as PlatformError;
 }
 
 const proxy = (text: string) => ({ code: 'PROXY_ERROR', message: `error executing a request on the primary: ${text}` });
 
-describe('remote store errors map to the contract, never to exit 1', () => {
+describe('remote store errors map to documented codes, never to exit 1', () => {
   it.each<[string, Answer, string, RegExp]>([
     [
       'lock taken away (primary)',

@@ -66,7 +66,7 @@ async function failure(p: Promise<unknown>): Promise<PlatformError> {
     () => undefined,
     (x: unknown) => x,
   );
-  expect(e, 'a contract error, not a raw one (exit 1)').toBeInstanceOf(PlatformError);
+  expect(e, 'a documented error, not a raw one (exit 1)').toBeInstanceOf(PlatformError);
   return e as PlatformError;
 }
 

@@ -44,7 +44,7 @@ describe.each(ENGINES)('billing show run() on %s', (engine) => {
     expect(await show(ann)).toEqual(r);
   });
 
-  it('--json: the contract shape (maxUsers null = unlimited), with the support contact or null', async () => {
+  it('--json: the documented shape (maxUsers null = unlimited), with the support contact or null', async () => {
     expect(JSON.parse((await show(ann, { json: true })).out)).toEqual({
       company: { id: ann.company.id, name: 'Smith Company' },
       plan: { name: 'FREE', maxUsers: 3, custom: false },

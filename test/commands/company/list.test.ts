@@ -46,7 +46,7 @@ describe.each(ENGINES)('company list run() on %s', (engine) => {
     return lines.slice(lines.indexOf('Companies') + 1).find((l) => l.includes(name))!;
   };
 
-  it('--json: the contract shape, main first then by name; INVITED until switched to; account show lists the same items', async () => {
+  it('--json: the documented shape, main first then by name; INVITED until switched to; account show lists the same items', async () => {
     const c = fx().call(bob, { json: true });
     await run(c.deps);
     expect(JSON.parse(c.stdout())).toEqual([

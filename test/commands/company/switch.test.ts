@@ -59,7 +59,7 @@ describe.each(ENGINES)('company switch run() on %s', (engine) => {
     expect(JSON.parse(entry!.details!)).toEqual({ activated: true });
   });
 
-  it('--json: the contract object; switching again activates nothing; home by id', async () => {
+  it('--json: the documented object; switching again activates nothing; home by id', async () => {
     expect(JSON.parse((await sw(bob, String(ann.company.id), { json: true })).out)).toEqual({
       id: ann.company.id,
       name: 'Smith Company',

@@ -95,7 +95,7 @@ describe('password change run()', () => {
     expect(p.asked).toEqual(PROMPTS);
   });
 
-  it('a wrong current password is BAD_CREDENTIALS (exit 3) with the contract message', async () => {
+  it('a wrong current password is BAD_CREDENTIALS (exit 3) with the documented message', async () => {
     const p = scriptedPrompter(
       passwordSteps([
         ['CURRENT PASSWORD', 'not my password'],
@@ -176,7 +176,7 @@ describe.each(ENGINES)('password change run(): the rules, in order, and what a c
   const hashOf = async (email: string) => (await fx().read((r) => r.userByEmail(email)))!.password_hash;
   const passwordIs = async (email: string, pw: string) => verifyPassword(await hashOf(email), pw);
 
-  it('length first, then match, then the current password, each with the contract message and exit code', async () => {
+  it('length first, then match, then the current password, each with the documented message and exit code', async () => {
     const cases: [string[], string, string, number][] = [
       // Short AND mismatched AND wrong current: the length message wins.
       [['wrong current', 'short', 'different'], 'INVALID_INPUT', SHORT, 2],

@@ -3,7 +3,7 @@ import type { IOStreams } from '../../../io/streams.js';
 import { printFields } from '../../../output/table.js';
 import { printCompanyTable } from '../../shared/company-table.js';
 
-/** The account panel as the contract's JSON: support is an extra field. */
+/** The account panel as `account show --json` prints it (docs/output.md): support is an extra field. */
 export function accountJson(v: AccountView) {
   const { support, ...user } = v.user;
   return { user: { ...user, support }, currentCompany: v.currentCompany, companies: v.companies };
