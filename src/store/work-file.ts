@@ -529,8 +529,18 @@ export class WorkFile {
     );
   }
 
-  /** A company's planned changes in e-mail order, for showing a plan. */
-  companyChangesPage(cid: number, after: string, limit: number): PlannedRow[] {
+  /**
+   * A company's planned changes in e-mail order, for showing a plan; or (`applied`) the
+   * changes applying made, as it decided them.
+   */
+  companyChangesPage(cid: number, after: string, limit: number, applied = false): PlannedRow[] {
+    if (applied)
+      return this.q(
+        `SELECT line, cid, email, role, coalesce(outcome, action) AS action, from_role FROM rows
+          WHERE cid = :cid AND email > :after AND code IS NULL
+            AND ((action IN ('invite', 'update') AND outcome IS NULL) OR outcome IN ('invite', 'update'))
+          ORDER BY email LIMIT :limit`,
+      ).all({ cid, after, limit }) as PlannedRow[];
     return this.q(
       `SELECT line, cid, email, role, action, from_role FROM rows
         WHERE cid = :cid AND email > :after AND code IS NULL AND action IN ('invite', 'update')
@@ -557,10 +567,12 @@ export class WorkFile {
     })();
   }
 
-  removalsPage(cid: number, after: string, limit: number): Removal[] {
+  /** A company's removals in e-mail order; `done`: only those committed (markRemoved). */
+  removalsPage(cid: number, after: string, limit: number, done = false): Removal[] {
     return this.q(
-      `SELECT cid, email, role, user_id FROM removals WHERE cid = :cid AND email > :after ORDER BY email LIMIT :limit`,
-    ).all({ cid, after, limit }) as Removal[];
+      `SELECT cid, email, role, user_id FROM removals
+        WHERE cid = :cid AND email > :after AND (done = 1 OR NOT :done) ORDER BY email LIMIT :limit`,
+    ).all({ cid, after, limit, done: done ? 1 : 0 }) as Removal[];
   }
 
   // ---- outcomes ----
@@ -571,10 +583,17 @@ export class WorkFile {
    * apply time. A complete run's other planned changes were applied as planned.
    */
   setOutcomes(
-    entries: { line: number; outcome?: 'unchanged' | 'invite' | 'update'; code?: string; message?: string }[],
+    entries: {
+      line: number;
+      outcome?: 'unchanged' | 'invite' | 'update';
+      /** For a role change: the role applying found. */
+      from?: string | null;
+      code?: string;
+      message?: string;
+    }[],
   ): void {
     if (entries.length) this.recorded = true;
-    const ok = this.q(`UPDATE rows SET outcome = ? WHERE line = ?`);
+    const ok = this.q(`UPDATE rows SET outcome = ?, from_role = coalesce(?, from_role) WHERE line = ?`);
     const fail = this.q(`UPDATE rows SET code = ?, message = ?, outcome = NULL WHERE line = ?`);
     // A row that failed as it was applied (a seat taken meanwhile) fails on the lines that
     // repeat it too: they were planned as its unchanged copies ('dup') and are never applied.
@@ -588,7 +607,7 @@ export class WorkFile {
         if (e.code) {
           fail.run(e.code, e.message ?? '', e.line);
           if (this.copies > 0) copies.run({ code: e.code, message: e.message ?? '', line: e.line });
-        } else ok.run(e.outcome ?? null, e.line);
+        } else ok.run(e.outcome ?? null, e.from ?? null, e.line);
       }
     })();
   }

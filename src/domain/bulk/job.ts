@@ -515,10 +515,10 @@ export class BulkJob {
   }
 
   /** A company's planned changes: invitations and role changes, then removals, each in e-mail order. */
-  *planOf(cid: number): Generator<PlanChange> {
+  *planOf(cid: number, applied = false): Generator<PlanChange> {
     let after = '';
     for (;;) {
-      const page = this.work.companyChangesPage(cid, after, CHUNK_SIZE);
+      const page = this.work.companyChangesPage(cid, after, CHUNK_SIZE, applied);
       if (page.length === 0) break;
       after = page[page.length - 1]!.email;
       for (const p of page)
@@ -528,7 +528,7 @@ export class BulkJob {
     }
     after = '';
     for (;;) {
-      const page = this.work.removalsPage(cid, after, CHUNK_SIZE);
+      const page = this.work.removalsPage(cid, after, CHUNK_SIZE, applied);
       if (page.length === 0) break;
       after = page[page.length - 1]!.email;
       for (const m of page) yield { change: 'remove', email: m.email, role: m.role };
@@ -1168,7 +1168,10 @@ export class BulkJob {
             tally.unchanged++;
             continue;
           }
-          if (d.action !== row.planned) out.outcomes.push({ line: row.line, outcome: d.action });
+          // A role change is recorded with the role it found (someone may have re-roled the
+          // member since planning), so a report of what was applied names it.
+          if (d.action !== row.planned || d.action === 'update')
+            out.outcomes.push({ line: row.line, outcome: d.action, from: d.from });
           if (d.action === 'update') {
             if (k?.m_role && k.user_id !== null) setMembers.push([row.role, ts, cid, k.user_id]);
             else setInvites.push([row.role, ts, cid, row.email]);
@@ -1293,7 +1296,7 @@ interface PageOutcome {
    * ('unchanged'), or someone changed them meanwhile (a planned role change that became an
    * invitation, or the reverse). The others went as planned.
    */
-  outcomes: { line: number; outcome: 'unchanged' | 'invite' | 'update' }[];
+  outcomes: { line: number; outcome: 'unchanged' | 'invite' | 'update'; from?: string | null }[];
   failures: RowFailure[];
   removedEmails: [number, string][];
   byCompany: Map<number, Tally>;

@@ -53,7 +53,8 @@ export async function syncMembers(
   cred: Credential,
   opts: SyncOptions,
   decide: (plan: SyncPlan) => Promise<boolean>,
-  done: (plan: SyncPlan, run: RunInfo | undefined) => Promise<void>,
+  /** Gets what was applied, in the plan's shape (changes decided again as they were applied). */
+  done: (applied: SyncPlan, run: RunInfo | undefined) => Promise<void>,
 ): Promise<void> {
   const job = await BulkJob.open(svc, cred, {
     kind: 'sync',
@@ -83,7 +84,18 @@ export async function syncMembers(
     };
     if (!(await decide(plan))) return;
     const run = await job.apply();
-    await done(plan, run);
+    // What was applied: each change was decided again in the transaction, so someone who
+    // changed a member meanwhile makes it differ from the plan.
+    const applied = job.summary(true);
+    await done(
+      {
+        ...plan,
+        ...applied,
+        changes: applied.totals.invited + applied.totals.updated + applied.totals.removed,
+        changesOf: (id) => job.planOf(id, true),
+      },
+      run,
+    );
   } finally {
     job.close();
   }

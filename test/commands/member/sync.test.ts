@@ -9,7 +9,7 @@ import type { Context } from '../../../src/context.js';
 import { CONFIRMATIONS, confirmer } from '../../../src/io/confirm.js';
 import type { Prompter } from '../../../src/io/prompter.js';
 import { bufferIO } from '../../helpers/io.js';
-import { ENGINES, useFixture, type TestUser } from '../../helpers/services.js';
+import { ENGINES, useFixture, writeHooked, type TestUser } from '../../helpers/services.js';
 import { scriptedPrompter } from '../scripted-prompter.js';
 
 type Plan = {
@@ -256,6 +256,49 @@ describe.each(ENGINES)('member sync run() on %s', (engine) => {
     // Removed from her current company: none (docs/rules.md); Ivo keeps his own.
     expect([await current(hana), await current(ivo)]).toEqual([null, ivo.company.id]);
     expect((await checkStore(fx().store)).problems).toEqual([]);
+  });
+
+  it('--json after applying reports what was applied: members changed by someone else between the plan and the write count as found', async () => {
+    const [gil] = await fx().registerAll([['gil@example.com', 'Gil', 'Gale']]);
+    await fx().setPlan(gil.company.id, 'TEAM', sue);
+    await fx().invite(gil, ['x@example.org', 'y@example.org'], 'DESIGNER');
+    // The plan: re-role x and y, invite z and w. Before the sync writes, someone makes x an
+    // ADMINISTRATOR, y a MANAGER and invites z: x is re-roled from ADMINISTRATOR, y and z
+    // are found as the file wants them, w is invited.
+    const stdin =
+      'email,role\nx@example.org,MANAGER\ny@example.org,MANAGER\nz@example.org,DESIGNER\nw@example.org,DESIGNER\n';
+    const services = fx().services;
+    const store = writeHooked(services.store, async (n) => {
+      if (n !== 1) return;
+      await fx().sql(
+        `UPDATE invitations SET role = 'ADMINISTRATOR' WHERE company_id = :c AND email = 'x@example.org'`,
+        {
+          c: gil.company.id,
+        },
+      );
+      await fx().sql(`UPDATE invitations SET role = 'MANAGER' WHERE company_id = :c AND email = 'y@example.org'`, {
+        c: gil.company.id,
+      });
+      await fx().invite(gil, ['z@example.org'], 'DESIGNER');
+    });
+    const c = fx().call(gil, { json: true, stdin });
+    await run({
+      ...c.deps,
+      services: () => Promise.resolve({ ...services, store }),
+      confirm: confirmer(c.io, scriptedPrompter([]).prompter, true),
+      file: '-',
+      company: undefined,
+      prune: false,
+      dryRun: false,
+      check: false,
+    });
+    const p = plan({ out: c.stdout() });
+    expect(p).toMatchObject({ invited: 1, updated: 1, removed: 0, unchanged: 2, applied: true });
+    expect(p.changes).toEqual([
+      { company: gil.company.id, change: 'invite', email: 'w@example.org', role: 'DESIGNER' },
+      { company: gil.company.id, change: 'update', email: 'x@example.org', role: 'MANAGER', from: 'ADMINISTRATOR' },
+    ]);
+    expect(p.companies).toMatchObject([{ id: gil.company.id, invited: 1, updated: 1, unchanged: 2 }]);
   });
 
   it('counts seats on the final state: a swap in a full FREE company succeeds, a final state over the plan fails whole (exit 6)', async () => {
