@@ -313,7 +313,7 @@ describe('faults of the local file', () => {
       mounts.push(t.dir);
       execFileSync('mount', ['-o', 'remount,bind,ro', t.dir], { stdio: 'pipe' });
     } catch (e) {
-      cannotRun(ctx, `no read-only bind mount (needs root): ${firstLine(e)}`);
+      cannotRun(ctx, `no read-only bind mount (needs root with CAP_SYS_ADMIN): ${firstLine(e)}`, 'privilege');
     }
     await expectRefused(t, ann, /^error: The store .* (is read-only|cannot be opened or written)/);
     execFileSync('umount', [t.dir]);
@@ -323,7 +323,7 @@ describe('faults of the local file', () => {
 
   it('a store directory without write permission refuses writes with exit 7 (run as nobody)', async (ctx) => {
     // Root can hand the store to nobody (chown) and run the command as nobody (setpriv).
-    if (process.getuid?.() !== 0) cannotRun(ctx, 'not root: cannot chown the store nor run as nobody');
+    if (process.getuid?.() !== 0) cannotRun(ctx, 'not root: cannot chown the store nor run as nobody', 'privilege');
     const { t, ann } = await seeded();
     // Root ignores permissions, so the command runs as nobody: the file is theirs, the directory is not.
     const cfg = join(t.dir, 'config-nobody');
@@ -397,7 +397,7 @@ describe('faults of the local file', () => {
     try {
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt], { stdio: 'pipe' });
     } catch (e) {
-      cannotRun(ctx, `no small tmpfs to fill (needs root): ${firstLine(e)}`);
+      cannotRun(ctx, `no small tmpfs to fill (needs root with CAP_SYS_ADMIN): ${firstLine(e)}`, 'privilege');
     }
     mounts.push(mnt);
     // Copy the store onto the tiny file system and act through an API token.

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/main.js';
+import { cannotRun } from '../helpers/cannot-run.js';
 // @ts-expect-error: a build script, plain JavaScript
 import { esc } from '../../scripts/man.mjs';
 
@@ -12,16 +13,18 @@ const manRoot = fileURLToPath(new URL('man/', root));
 const manDir = fileURLToPath(new URL('man/man1/', root));
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 
-function hasGroff(): boolean {
+/** Whether a program is installed: it answers a harmless probe (groff -v, man --version). */
+function installed(cmd: string, args: string[]): boolean {
   try {
-    execaSync('groff', ['-v']);
+    execaSync(cmd, args);
     return true;
   } catch {
-    if (process.env.CI) throw new Error('CI must have groff for the man-page test: .ci/run installs groff-base.');
-    console.warn('groff not found: man pages are not rendered (apt-get install groff-base).');
     return false;
   }
 }
+// .ci/run installs both: under CI, a skip for want of them fails the run (cannotRun).
+const groff = installed('groff', ['-v']);
+const man = installed('man', ['--version']);
 
 /** groff's warnings (-ww: all of them) and its output for a page. */
 function render(input: string) {
@@ -35,17 +38,6 @@ const program = buildProgram(() => {
 const groups = program.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);
 const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
 
-function hasMan(): boolean {
-  try {
-    execaSync('man', ['--version']);
-    return true;
-  } catch {
-    if (process.env.CI) throw new Error('CI must have man for the MANPATH test: .ci/run installs man-db.');
-    console.warn('man not found: the MANPATH lookup is not tested (apt-get install man-db).');
-    return false;
-  }
-}
-
 describe('man pages', () => {
   it('package.json "man" lists exactly the generated pages in man/man1/: platformctl.1 and one per command group', () => {
     const expected = ['platformctl.1', ...groups.map((g) => `platformctl-${g.name()}.1`)];
@@ -58,7 +50,8 @@ describe('man pages', () => {
     expect(pkg.files).toContain('man');
   });
 
-  it.runIf(hasMan())('MANPATH=<checkout>/man finds every page with man -w, as a user would look one up', () => {
+  it('MANPATH=<checkout>/man finds every page with man -w, as a user would look one up', (ctx) => {
+    if (!man) cannotRun(ctx, 'man is not installed (apt-get install man-db)', 'tool');
     for (const page of ['platformctl', ...groups.map((g) => `platformctl-${g.name()}`)]) {
       // As typed in a checkout: MANPATH=$PWD/man
       const r = execaSync('man', ['-w', page], { env: { MANPATH: manRoot.replace(/\/$/, '') }, reject: false });
@@ -67,9 +60,8 @@ describe('man pages', () => {
     }
   });
 
-  const groff = hasGroff();
-
-  it.runIf(groff).each(readdirSync(manDir))('%s renders without a groff warning', (file) => {
+  it.for(readdirSync(manDir))('%s renders without a groff warning', (file, ctx) => {
+    if (!groff) cannotRun(ctx, 'groff is not installed (apt-get install groff-base)', 'tool');
     const r = render(readFileSync(manDir + file, 'utf8'));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -90,7 +82,8 @@ describe('man pages', () => {
     expect(top).toContain('.SH EXIT STATUS');
   });
 
-  it.runIf(groff)('groff specials in text are escaped: leading dots and quotes, backslashes, quotes, non-ASCII', () => {
+  it('groff specials in text are escaped: leading dots and quotes, backslashes, quotes, non-ASCII', (ctx) => {
+    if (!groff) cannotRun(ctx, 'groff is not installed (apt-get install groff-base)', 'tool');
     const tricky = [
       '.TH not a request',
       "'also not a request",

@@ -191,7 +191,7 @@ describe('odd local store paths are refused at once and left as they were', () =
   });
 
   it('a character device made with mknod (needs root with CAP_MKNOD)', async (ctx) => {
-    if (!canMknod) cannotRun(ctx, 'making a device node needs root with CAP_MKNOD');
+    if (!canMknod) cannotRun(ctx, 'making a device node needs root with CAP_MKNOD', 'privilege');
     await refusedUntouched((p) => {
       execFileSync('mknod', [p, 'c', '1', '3']);
     }, /^error: The store .*store\.db is a character device, not a store file\.$/m);
@@ -234,7 +234,7 @@ describe('odd local store paths are refused at once and left as they were', () =
 
   // Root reads any file: the refusal is seen as nobody, which needs root to switch to.
   it('a store file this user may not read, and one in a directory it may not enter (as nobody)', async (ctx) => {
-    if (!isRoot) cannotRun(ctx, 'running a command as nobody needs root');
+    if (!isRoot) cannotRun(ctx, 'running a command as nobody needs root', 'privilege');
     const t = await fresh();
     await t.seed('ann@example.com');
     chmodSync(t.dir, 0o755);

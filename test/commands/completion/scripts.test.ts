@@ -4,9 +4,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { formatCompletion } from '../../../src/commands/completion/shared/complete.js';
 import { completionScript } from '../../../src/commands/completion/shared/scripts.js';
+import { cannotRun } from '../../helpers/cannot-run.js';
 
 /**
  * The scripts' side of the `__complete` protocol, without a terminal: each script is
@@ -48,10 +49,9 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-function requireShell(shell: string): boolean {
-  if (has(shell)) return true;
-  if (process.env.CI) throw new Error(`CI must test the ${shell} completion script: install ${shell} (.ci/run).`);
-  return false;
+/** Skips the test when the shell is missing: .ci/run installs them, so under CI the skip fails the run. */
+function requireShell(ctx: TestContext, shell: string): void {
+  if (!has(shell)) cannotRun(ctx, `${shell} is not installed`, 'tool');
 }
 
 let calls = 0;
@@ -195,8 +195,8 @@ describe('bash script', () => {
 });
 
 describe('zsh script', () => {
-  it('hands compadd the decoded values and _describe escaped ones; passes the words dequoted', async () => {
-    if (!requireShell('zsh')) return;
+  it('hands compadd the decoded values and _describe escaped ones; passes the words dequoted', async (ctx) => {
+    requireShell(ctx, 'zsh');
     for (const quote of ['', '"', "'"]) {
       // Outside a completion widget: compadd and _describe record what they are given.
       const script = `
@@ -221,8 +221,8 @@ describe('zsh script', () => {
 });
 
 describe('fish script', () => {
-  it('gives fish the decoded values (it quotes them itself), leaves out those with a tab or newline, passes the words unescaped', async () => {
-    if (!requireShell('fish')) return;
+  it('gives fish the decoded values (it quotes them itself), leaves out those with a tab or newline, passes the words unescaped', async (ctx) => {
+    requireShell(ctx, 'fish');
     for (const start of ['', '"', "'"]) {
       const line = `platformctl member remove --company "It's \\"x\\"" ${start}`;
       const { fields, argv } = await withFake(
