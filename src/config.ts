@@ -346,7 +346,8 @@ export class Config {
     if (!target) {
       const others = accounts.map((a) => a.email);
       throw authRequired(
-        `${email} is not signed in on this store${others.length ? ` (signed in: ${others.join(', ')})` : ''}. Sign in with \`platformctl account login --email ${email}\`.`,
+        `${email} is not signed in on this store${others.length ? ` (signed in: ${others.join(', ')})` : ''}. ` +
+          `Sign in with \`platformctl account login --email ${email}\`.`,
       );
     }
     if (target.active && this.load().active?.[this.ids.get(locationKey) ?? ''] === email) return { changed: false };

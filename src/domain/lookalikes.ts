@@ -110,7 +110,10 @@ export async function identityWarnings(
         id,
         field,
         value,
-        message: `${who}: ${field === 'email' ? 'e-mail' : field.replace('_', ' ')} "${spelled(value)}" is stored in a form input no longer produces; typed today it becomes "${spelled(checked)}" (NFC, trimmed${field === 'email' ? ', lower case' : ''})`,
+        message:
+          `${who}: ${field === 'email' ? 'e-mail' : field.replace('_', ' ')} "${spelled(value)}" ` +
+          `is stored in a form input no longer produces; ` +
+          `typed today it becomes "${spelled(checked)}" (NFC, trimmed${field === 'email' ? ', lower case' : ''})`,
       });
     }
   };

@@ -139,7 +139,8 @@ export async function listMembers(
 export function seatLimitError(company: CompanyRow, plan: PlanRow, used: number, adding: number) {
   return new PlatformError(
     'SEAT_LIMIT',
-    `Plan ${plan.name} of "${printable(company.name)}" allows ${plan.max_users} users; it has ${used}, so ${adding} more would exceed it. Ask support to change the plan.`,
+    `Plan ${plan.name} of "${printable(company.name)}" allows ${plan.max_users} users; ` +
+      `it has ${used}, so ${adding} more would exceed it. Ask support to change the plan.`,
     { plan: plan.name, maxUsers: plan.max_users, users: used, adding },
   );
 }

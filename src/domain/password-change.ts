@@ -63,7 +63,9 @@ export async function changePassword(
       if (revoked)
         return new PlatformError(
           'BAD_CREDENTIALS',
-          `${WRONG} That was the ${TOKEN_CHECK_LIMIT}th wrong current password through this ${actor.tokenKind === 'api' ? 'token' : 'session'}, so it was revoked; sign in again with \`platformctl account login\`.`,
+          `${WRONG} That was the ${TOKEN_CHECK_LIMIT}th wrong current password ` +
+            `through this ${actor.tokenKind === 'api' ? 'token' : 'session'}, so it was revoked; ` +
+            `sign in again with \`platformctl account login\`.`,
         );
       return failure.lockedUntil
         ? changeThrottled(failure.lockedUntil, now)

@@ -35,7 +35,11 @@ export function refusalMessage(r: Refusal): string {
     case 'email-hidden':
       return `Invalid e-mail address "${printableAddress(r.typed)}": it holds ${codePointName(r.codePoint)}, a control, invisible or unassigned character.`;
     case 'email-compat':
-      return `Invalid e-mail address "${printableAddress(r.typed)}": "${printableAddress(r.char)}" (${codePointName(r.char.codePointAt(0)!)}) is a compatibility form (full-width, ligature, superscript …); type the plain character.`;
+      return (
+        `Invalid e-mail address "${printableAddress(r.typed)}": "${printableAddress(r.char)}" ` +
+        `(${codePointName(r.char.codePointAt(0)!)}) is a compatibility form ` +
+        `(full-width, ligature, superscript …); type the plain character.`
+      );
   }
 }
 

@@ -24,7 +24,8 @@ export async function readAll(stdin: NodeJS.ReadableStream, limit = 1 << 20): Pr
 export function passwordStdinIsTerminal(): PlatformError {
   return new PlatformError(
     'USAGE',
-    '--password-stdin reads the password from standard input, which is a terminal: leave out --password-stdin to be asked with hidden input, or pipe the password in.',
+    '--password-stdin reads the password from standard input, which is a terminal: ' +
+      'leave out --password-stdin to be asked with hidden input, or pipe the password in.',
   );
 }
 

@@ -47,6 +47,7 @@ export function moreNote(
   const n = (x: number) => x.toLocaleString('en-US');
   note(
     io,
-    `… and ${n(r.more)} more ${r.more === 1 ? o.noun[0] : o.noun[1]}: add ${o.next} ${shellWord(r.last)} for the next ${n(Math.min(r.shown, r.more))}, or --all for every one.`,
+    `… and ${n(r.more)} more ${r.more === 1 ? o.noun[0] : o.noun[1]}: ` +
+      `add ${o.next} ${shellWord(r.last)} for the next ${n(Math.min(r.shown, r.more))}, or --all for every one.`,
   );
 }

@@ -60,10 +60,10 @@ export function storeError(e: unknown, where: string): unknown {
 
 /** A store location where nothing exists, on a command that does not create stores (exit 7). */
 export function noStore(path: string, hint?: string): PlatformError {
-  return new PlatformError(
-    'STORE_UNAVAILABLE',
-    `There is no store at ${path}. ${hint ?? 'Create one with `platformctl store init` (or `platformctl account register`), or check the location for a typo.'}`,
-  );
+  const advice =
+    hint ??
+    'Create one with `platformctl store init` (or `platformctl account register`), or check the location for a typo.';
+  return new PlatformError('STORE_UNAVAILABLE', `There is no store at ${path}. ${advice}`);
 }
 
 /** A store that exists but holds no platformctl schema yet (an empty file or database). */

@@ -105,7 +105,9 @@ async function verify(
     if (String((e as { code?: string }).code) === 'SQLITE_READONLY_ROLLBACK') {
       throw new PlatformError(
         'STORE_UNAVAILABLE',
-        `The store ${path} has an unfinished transaction of a crashed writer (${path}-journal); platformctl does not recover a file before it knows it is a store. Open it once with the program that wrote it.`,
+        `The store ${path} has an unfinished transaction of a crashed writer (${path}-journal); ` +
+          `platformctl does not recover a file before it knows it is a store. ` +
+          `Open it once with the program that wrote it.`,
       );
     }
     throw storeError(e, path);

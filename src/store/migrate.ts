@@ -47,7 +47,8 @@ export function checkVersion(version: number | 'foreign', where: string): number
   if (version > LATEST_VERSION) {
     throw new PlatformError(
       'SCHEMA_TOO_NEW',
-      `The store ${where} has schema version ${version}, newer than this platformctl knows (${LATEST_VERSION}). Upgrade platformctl; the store was left untouched.`,
+      `The store ${where} has schema version ${version}, newer than this platformctl knows (${LATEST_VERSION}). ` +
+        `Upgrade platformctl; the store was left untouched.`,
     );
   }
   return version;

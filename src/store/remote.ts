@@ -574,7 +574,8 @@ export class RemoteStore implements Store {
     if (redirect instanceof ForeignRedirect) {
       return new PlatformError(
         'STORE_UNAVAILABLE',
-        `The store ${where} told this program to send the rest of the command to another server (${redirect.target}); refused, nothing was sent there. ${outcome(phase)}`,
+        `The store ${where} told this program to send the rest of the command to another server ` +
+          `(${redirect.target}); refused, nothing was sent there. ${outcome(phase)}`,
       );
     }
     if (e instanceof RequestTimeout || (e as { cause?: unknown })?.cause instanceof RequestTimeout) {
@@ -663,7 +664,8 @@ export class RemoteStore implements Store {
     if (/invalid baton/i.test(text)) {
       return new PlatformError(
         'STORE_UNAVAILABLE',
-        `The store ${where} lost this command's transaction between two servers (a load balancer without sticky sessions; start sqld with --http-self-url). Nothing was changed.`,
+        `The store ${where} lost this command's transaction between two servers ` +
+          `(a load balancer without sticky sessions; start sqld with --http-self-url). Nothing was changed.`,
       );
     }
     if (typeof status === 'number') {
@@ -706,7 +708,8 @@ export class RemoteStore implements Store {
     // 2^53)… An answer of a server never exits 1.
     return new PlatformError(
       'STORE_UNAVAILABLE',
-      `The store ${where} sent an answer this program cannot read (${firstLine(redact(String(err?.message ?? e), this.secrets)).slice(0, 200)}). ${outcome(phase)}`,
+      `The store ${where} sent an answer this program cannot read ` +
+        `(${firstLine(redact(String(err?.message ?? e), this.secrets)).slice(0, 200)}). ${outcome(phase)}`,
     );
   }
 

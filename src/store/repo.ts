@@ -951,6 +951,10 @@ export class Repo {
   }
 
   async invariantViolations(): Promise<string[]> {
+    // The seats a company uses: its members and its pending invitations.
+    const seats =
+      '(SELECT count(*) FROM memberships m WHERE m.company_id = c.id) + ' +
+      '(SELECT count(*) FROM invitations i WHERE i.company_id = c.id)';
     const queries = [
       `SELECT 'company ' || c.id || ' has ' || count(m.user_id) || ' OWNER memberships' AS msg FROM companies c
          LEFT JOIN memberships m ON m.company_id = c.id AND m.role = 'OWNER' GROUP BY c.id HAVING count(m.user_id) <> 1`,
@@ -971,10 +975,10 @@ export class Repo {
       ),
       `SELECT 'the store has no identity (platformctl_meta store_id)' AS msg
          WHERE NOT EXISTS (SELECT 1 FROM platformctl_meta WHERE key = 'store_id')`,
-      `SELECT 'company ' || c.id || ' has ' || ((SELECT count(*) FROM memberships m WHERE m.company_id = c.id) + (SELECT count(*) FROM invitations i WHERE i.company_id = c.id))
+      `SELECT 'company ' || c.id || ' has ' || (${seats})
            || ' members but plan ' || p.name || ' allows ' || p.max_users AS msg
          FROM companies c JOIN plans p ON p.id = c.plan_id
-         WHERE p.max_users IS NOT NULL AND (SELECT count(*) FROM memberships m WHERE m.company_id = c.id) + (SELECT count(*) FROM invitations i WHERE i.company_id = c.id) > p.max_users`,
+         WHERE p.max_users IS NOT NULL AND ${seats} > p.max_users`,
       `SELECT 'invitation of ' || i.email || ' to company ' || i.company_id || ' is PENDING but that e-mail has an account' AS msg
          FROM invitations i JOIN users u ON u.email = i.email`,
       `SELECT 'plans: ' || n || ' default plans (want 1)' AS msg FROM (SELECT count(*) AS n FROM plans WHERE is_default = 1) WHERE n <> 1`,

@@ -73,9 +73,13 @@ export async function run(o: StatusOptions): Promise<void> {
   const unusable = () =>
     authRequired(
       envTokenState
-        ? 'The token in PLATFORMCTL_TOKEN is not accepted by this store. Unset PLATFORMCTL_TOKEN to use your saved sessions, or create a new token (`platformctl account token create`).'
+        ? 'The token in PLATFORMCTL_TOKEN is not accepted by this store. ' +
+            'Unset PLATFORMCTL_TOKEN to use your saved sessions, ' +
+            'or create a new token (`platformctl account token create`).'
         : rows.some((r) => r.session === 'valid')
-          ? "The active account's session is no longer accepted by this store. Switch to another account (`platformctl account switch EMAIL`) or sign in again with `platformctl account login`."
+          ? "The active account's session is no longer accepted by this store. " +
+            'Switch to another account (`platformctl account switch EMAIL`) ' +
+            'or sign in again with `platformctl account login`.'
           : 'Nobody is signed in to this store with a session it still accepts. Sign in again with `platformctl account login`.',
     );
   if (o.json) {
@@ -113,7 +117,9 @@ export async function run(o: StatusOptions): Promise<void> {
       active: true,
       session: envTokenState.state,
       mark: '*',
-      note: `${ENV_SESSION[envTokenState.state]} (${envTokenState.kind === 'api' ? 'API token' : 'session'} from PLATFORMCTL_TOKEN, overrides the accounts below)`,
+      note:
+        `${ENV_SESSION[envTokenState.state]} (${envTokenState.kind === 'api' ? 'API token' : 'session'} ` +
+        `from PLATFORMCTL_TOKEN, overrides the accounts below)`,
     });
   }
   await printTable(io, shown, [

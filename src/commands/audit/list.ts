@@ -123,7 +123,9 @@ export async function run(o: ListOptions): Promise<void> {
 export function newCmdList(f: ContextFactory, runF = run): Command {
   return defineCommand(
     'list',
-    `Who did what, when: newest first (OWNER/ADMINISTRATOR: their company; SUPPORT: all). On a terminal the latest ${TERMINAL_LIMIT} are shown, with how to see older ones; piped, --json and --format list every match`,
+    `Who did what, when: newest first (OWNER/ADMINISTRATOR: their company; SUPPORT: all). ` +
+      `On a terminal the latest ${TERMINAL_LIMIT} are shown, with how to see older ones; ` +
+      `piped, --json and --format list every match`,
     [
       'platformctl audit list',
       'platformctl audit list --company "Acme Company" --since 2026-11-01 --limit 20',

@@ -64,7 +64,8 @@ export async function run(o: ImportOptions): Promise<void> {
               : 'Fix them, or pass --continue-on-error to import the good rows.';
           throw new PlatformError(
             first.code,
-            `${o.dryRun ? 'Dry run: the import would fail' : 'Nothing was imported'}: ${plural(report.failed, 'bad line')}; the first is line ${first.line}: ${first.message} ${advice}`,
+            `${o.dryRun ? 'Dry run: the import would fail' : 'Nothing was imported'}: ` +
+              `${plural(report.failed, 'bad line')}; the first is line ${first.line}: ${first.message} ${advice}`,
           );
         }
       },

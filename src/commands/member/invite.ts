@@ -22,7 +22,8 @@ export async function run(o: InviteOptions): Promise<void> {
   ]);
   success(
     o.io,
-    `Invited ${plural(r.invited.length, 'member')} to "${r.company.name}" as ${r.role} (${r.users === null ? 'unlimited plan' : `${r.users}/${r.maxUsers} users`}).`,
+    `Invited ${plural(r.invited.length, 'member')} to "${r.company.name}" as ${r.role} ` +
+      `(${r.users === null ? 'unlimited plan' : `${r.users}/${r.maxUsers} users`}).`,
   );
 }
 

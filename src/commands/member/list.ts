@@ -71,14 +71,17 @@ export async function run(o: ListOptions): Promise<void> {
   emptyNote(
     o.io,
     r.shown,
-    `No ${o.after === undefined ? '' : 'more '}members${match ? ` match ${match}` : ''}${o.after === undefined ? '' : ` after ${o.after.trim()}`} in "${r.company.name}".`,
+    `No ${o.after === undefined ? '' : 'more '}members${match ? ` match ${match}` : ''}` +
+      `${o.after === undefined ? '' : ` after ${o.after.trim()}`} in "${r.company.name}".`,
   );
 }
 
 export function newCmdList(f: ContextFactory, runF = run): Command {
   return defineCommand(
     'list',
-    `List members with role and status (ACTIVE, INVITED, PENDING): the OWNER first, then by e-mail. On a terminal the first ${TERMINAL_LIMIT} are shown, with how to see the rest; piped, --json and --csv list everyone`,
+    `List members with role and status (ACTIVE, INVITED, PENDING): the OWNER first, then by e-mail. ` +
+      `On a terminal the first ${TERMINAL_LIMIT} are shown, with how to see the rest; ` +
+      `piped, --json and --csv list everyone`,
     [
       'platformctl member list',
       'platformctl member list --company "Acme Company" --role ADMINISTRATOR',

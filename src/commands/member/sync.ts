@@ -28,7 +28,10 @@ export interface SyncOptions extends Deps {
 
 function describe(p: SyncPlan): string {
   const t = p.totals;
-  return `${t.invited.toLocaleString('en')} to invite, ${t.updated.toLocaleString('en')} to re-role, ${t.removed.toLocaleString('en')} to remove, ${t.unchanged.toLocaleString('en')} unchanged`;
+  return (
+    `${t.invited.toLocaleString('en')} to invite, ${t.updated.toLocaleString('en')} to re-role, ` +
+    `${t.removed.toLocaleString('en')} to remove, ${t.unchanged.toLocaleString('en')} unchanged`
+  );
 }
 
 /** The plan as a diff people read: per company, + invite, ~ re-role, - remove. */
@@ -36,7 +39,8 @@ function printPlan(o: SyncOptions, p: SyncPlan): void {
   const c = palette(o.io.colorOut);
   for (const co of p.companies) {
     o.io.out.write(
-      `${c.bold(`"${printable(co.name)}" (${co.id})`)}: ${co.invited} to invite, ${co.updated} to re-role, ${co.removed} to remove, ${co.unchanged} unchanged\n`,
+      `${c.bold(`"${printable(co.name)}" (${co.id})`)}: ` +
+        `${co.invited} to invite, ${co.updated} to re-role, ${co.removed} to remove, ${co.unchanged} unchanged\n`,
     );
     for (const ch of p.changesOf(co.id)) {
       if (ch.change === 'invite') o.io.out.write(c.green(`  + ${ch.email} ${ch.role}`) + '\n');
@@ -111,7 +115,9 @@ export async function run(o: SyncOptions): Promise<void> {
           else await printErrors(o.io, p.errors());
           throw new PlatformError(
             first.code,
-            `Nothing was changed: ${plural(p.totals.failed, 'bad line')}; the first is line ${first.line}: ${first.message} A sync applies a file whole: fix them and run it again.`,
+            `Nothing was changed: ${plural(p.totals.failed, 'bad line')}; ` +
+              `the first is line ${first.line}: ${first.message} ` +
+              `A sync applies a file whole: fix them and run it again.`,
           );
         }
         // Too large to apply: refused before thousands of plan lines scroll by.
@@ -151,10 +157,11 @@ export async function run(o: SyncOptions): Promise<void> {
       },
       async (p, run) => {
         if (o.json) return printJson(o, p, run, true);
-        success(
-          o.io,
-          `Synced: ${describe(p).replace(/to (invite|re-role|remove)/g, (_m, w: string) => ({ invite: 'invited', 're-role': 're-roled', remove: 'removed' })[w]!)}${run ? ` (run ${run.id})` : ''}.`,
+        const done = describe(p).replace(
+          /to (invite|re-role|remove)/g,
+          (_m, w: string) => ({ invite: 'invited', 're-role': 're-roled', remove: 'removed' })[w]!,
         );
+        success(o.io, `Synced: ${done}${run ? ` (run ${run.id})` : ''}.`);
       },
     );
   } finally {

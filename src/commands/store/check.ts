@@ -37,7 +37,8 @@ export async function run(o: CheckOptions): Promise<void> {
 export function newCmdCheck(f: ContextFactory, runF = run): Command {
   return defineCommand(
     'check',
-    'Check integrity and every store rule; exit 0 when clean, 7 otherwise. Also warns (exit 0) of look-alike e-mails and of names or e-mails that input would now refuse',
+    'Check integrity and every store rule; exit 0 when clean, 7 otherwise. ' +
+      'Also warns (exit 0) of look-alike e-mails and of names or e-mails that input would now refuse',
     [
       'platformctl store check',
       'platformctl store check --json | jq .problems',

@@ -320,7 +320,9 @@ export class BulkJob {
   requireRowsForPrune(): void {
     if (this.rowsRead === 0)
       throw invalid(
-        `--prune refuses a file with no rows${this.opts.company !== undefined ? ` for "${printable(short(this.opts.company))}"` : ''}: it would remove every member but the OWNER. Nothing was changed.`,
+        `--prune refuses a file with no rows` +
+          `${this.opts.company !== undefined ? ` for "${printable(short(this.opts.company))}"` : ''}: ` +
+          `it would remove every member but the OWNER. Nothing was changed.`,
       );
   }
 
@@ -332,12 +334,16 @@ export class BulkJob {
       if (named.length > 1)
         throw new PlatformError(
           'USAGE',
-          `--company rebinds a file whose rows name one company, but this file names several (line ${named[0]!.line}: "${printable(short(named[0]!.ref))}", line ${named[1]!.line}: "${printable(short(named[1]!.ref))}"). Drop --company, or split the file.`,
+          `--company rebinds a file whose rows name one company, but this file names several ` +
+            `(line ${named[0]!.line}: "${printable(short(named[0]!.ref))}", ` +
+            `line ${named[1]!.line}: "${printable(short(named[1]!.ref))}"). Drop --company, or split the file.`,
         );
       if (named.length === 1 && named[0]!.ref !== this.opts.company) {
         this.rebound = true;
         this.opts.onNote?.(
-          `--company rebinds the file's rows (company "${printable(short(named[0]!.ref))}") to "${printable(short(this.opts.company))}"; OWNER rows are left as they are (a company's OWNER is its creator).`,
+          `--company rebinds the file's rows (company "${printable(short(named[0]!.ref))}") ` +
+            `to "${printable(short(this.opts.company))}"; ` +
+            `OWNER rows are left as they are (a company's OWNER is its creator).`,
         );
       }
       w.rebind(this.opts.company);
@@ -399,7 +405,9 @@ export class BulkJob {
         // A sync is judged on its final state: removals free seats for its additions.
         this.blocking ??= new PlatformError(
           'SEAT_LIMIT',
-          `After this sync "${printable(company.name)}" would have ${used - c.remove + c.invite} users; plan ${plan.name} allows ${plan.max_users}. Nothing was changed. Ask support to change the plan, or remove members in the file.`,
+          `After this sync "${printable(company.name)}" would have ${used - c.remove + c.invite} users; ` +
+            `plan ${plan.name} allows ${plan.max_users}. Nothing was changed. ` +
+            `Ask support to change the plan, or remove members in the file.`,
           { plan: plan.name, maxUsers: plan.max_users, users: used, adding: c.invite, removing: c.remove },
         );
       }
@@ -829,11 +837,13 @@ export class BulkJob {
         const by = /finished by run (\d+)/.exec(e.record?.error ?? '')?.[1];
         throw new PlatformError(
           'CONFLICT',
-          `Import run ${runId} stopped after ${total.applied.toLocaleString('en')} of ${planned.toLocaleString('en')} changes (input lines up to ${afterLine}): ${
-            by
-              ? `run ${by} of the same input took it over while this one was held up (it looked interrupted), and applies the rest; see \`audit list --run ${by}\`.`
-              : `its record was changed by someone else (${printable(e.record?.status ?? 'deleted')}).`
-          } Nothing more was changed by this one.`,
+          `Import run ${runId} stopped after ${total.applied.toLocaleString('en')} ` +
+            `of ${planned.toLocaleString('en')} changes (input lines up to ${afterLine}): ${
+              by
+                ? `run ${by} of the same input took it over while this one was held up (it looked interrupted), ` +
+                  `and applies the rest; see \`audit list --run ${by}\`.`
+                : `its record was changed by someone else (${printable(e.record?.status ?? 'deleted')}).`
+            } Nothing more was changed by this one.`,
           {
             run: runId,
             applied: total.applied,
@@ -897,7 +907,9 @@ export class BulkJob {
       const applied =
         total.applied === 0
           ? `Nothing of it was applied; its record (run ${runId}, \`${recorded ? 'failed' : 'running'}\`) stays`
-          : `${total.applied === 1 ? 'That change is' : `Those ${total.applied.toLocaleString('en')} changes are`} in the store and in the audit log (\`audit list --run ${runId}\`); the record is \`${recorded ? 'failed' : 'running'}\``;
+          : `${total.applied === 1 ? 'That change is' : `Those ${total.applied.toLocaleString('en')} changes are`} ` +
+            `in the store and in the audit log (\`audit list --run ${runId}\`); ` +
+            `the record is \`${recorded ? 'failed' : 'running'}\``;
       throw new PlatformError(
         code,
         byUser
@@ -979,7 +991,9 @@ export class BulkJob {
   private noteSettled(ids: number[], failed: number): void {
     if (ids.length)
       this.opts.onNote?.(
-        `Nothing was left to apply of interrupted run${ids.length > 1 ? 's' : ''} ${ids.join(', ')} of the same input${failed > 0 ? ` (${failed} ${failed === 1 ? 'row still fails' : 'rows still fail'})` : ''}: ${ids.length > 1 ? 'their records say' : 'its record says'} so now.`,
+        `Nothing was left to apply of interrupted run${ids.length > 1 ? 's' : ''} ${ids.join(', ')} of the same input` +
+          `${failed > 0 ? ` (${failed} ${failed === 1 ? 'row still fails' : 'rows still fail'})` : ''}: ` +
+          `${ids.length > 1 ? 'their records say' : 'its record says'} so now.`,
       );
   }
 
@@ -1230,14 +1244,22 @@ export class BulkJob {
 export function syncTooLarge(t: Totals, limit: number): PlatformError {
   const n = (x: number) => x.toLocaleString('en');
   const changes = t.invited + t.updated + t.removed;
-  const head = `This sync would make ${n(changes)} changes (${n(t.invited)} to invite, ${n(t.updated)} to re-role, ${n(t.removed)} to remove); a sync applies at most ${n(limit)} on this store, in one transaction. Nothing was changed.`;
+  const head =
+    `This sync would make ${n(changes)} changes ` +
+    `(${n(t.invited)} to invite, ${n(t.updated)} to re-role, ${n(t.removed)} to remove); ` +
+    `a sync applies at most ${n(limit)} on this store, in one transaction. Nothing was changed.`;
   const additions = t.invited + t.updated;
   const advice =
     t.removed <= limit && additions > 0
-      ? `Import the additions and re-roles first with \`member import\` on the same file (it commits large files in chunks), then run this sync again: it will only remove.`
+      ? `Import the additions and re-roles first with \`member import\` on the same file ` +
+        `(it commits large files in chunks), then run this sync again: it will only remove.`
       : additions > limit
-        ? `Import the additions and re-roles first with \`member import\` on the same file (it commits in chunks); then remove in steps of at most ${n(limit)}: sync with --prune a file that still lists the members to remove later.`
-        : `Remove in steps of at most ${n(limit)}: run the sync with --prune on a file that still lists the members to remove in a later step (\`member sync FILE --prune --dry-run --json\` lists the removals), or remove them with \`member remove\`.`;
+        ? `Import the additions and re-roles first with \`member import\` on the same file ` +
+          `(it commits in chunks); then remove in steps of at most ${n(limit)}: ` +
+          `sync with --prune a file that still lists the members to remove later.`
+        : `Remove in steps of at most ${n(limit)}: ` +
+          `run the sync with --prune on a file that still lists the members to remove in a later step ` +
+          `(\`member sync FILE --prune --dry-run --json\` lists the removals), or remove them with \`member remove\`.`;
   return invalid(`${head} ${advice}`, { invite: t.invited, update: t.updated, remove: t.removed, limit });
 }
 
@@ -1348,5 +1370,8 @@ function seatsTakenMessage(company: CompanyRow, plan: PlanRow, used: number, ear
     earlier === 1
       ? 'invitation on an earlier line of the file takes'
       : `${n(earlier)} invitations on earlier lines of the file take`;
-  return `Plan ${plan.name} of "${printable(company.name)}" allows ${n(plan.max_users!)} users; it has ${n(used)}, and the ${taking} the rest. Ask support to change the plan.`;
+  return (
+    `Plan ${plan.name} of "${printable(company.name)}" allows ${n(plan.max_users!)} users; ` +
+    `it has ${n(used)}, and the ${taking} the rest. Ask support to change the plan.`
+  );
 }

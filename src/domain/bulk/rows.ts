@@ -28,7 +28,8 @@ const LF = 0x0a;
 
 const tooLong = (line: number) =>
   invalid(
-    `Line ${line}: a row longer than ${MAX_ROW_BYTES / (1 << 20)} MiB, the limit for one row; nothing was imported. (An unclosed quote makes the rest of a CSV file one row; a file with no line breaks is one row.)`,
+    `Line ${line}: a row longer than ${MAX_ROW_BYTES / (1 << 20)} MiB, the limit for one row; nothing was imported. ` +
+      `(An unclosed quote makes the rest of a CSV file one row; a file with no line breaks is one row.)`,
     { line },
   );
 /** A failure of reading the input itself (EIO, EISDIR, …), in our words: exit 2, not a crash. */
@@ -188,7 +189,9 @@ function utf16Kind(head: Buffer, format: BulkFormat): string | undefined {
 function notUtf8File(kind: string, format: BulkFormat): PlatformError {
   return invalid(
     format === 'csv'
-      ? `The input is ${kind}; CSV is read as UTF-8 (or UTF-16 little-endian with a byte order mark): save it as UTF-8 (Excel: "CSV UTF-8 (comma delimited)"), or convert it, e.g. iconv -f ${kind.slice(0, 6)} -t UTF-8.`
+      ? `The input is ${kind}; CSV is read as UTF-8 (or UTF-16 little-endian with a byte order mark): ` +
+          `save it as UTF-8 (Excel: "CSV UTF-8 (comma delimited)"), ` +
+          `or convert it, e.g. iconv -f ${kind.slice(0, 6)} -t UTF-8.`
       : `The input is ${kind}; JSON Lines is read as UTF-8: convert it, e.g. iconv -f ${kind.slice(0, 6)} -t UTF-8.`,
   );
 }
@@ -388,7 +391,8 @@ async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
             const sep = separatorOf(record.join(','));
             if (sep) throw wrongSeparator(line, sep);
             throw invalid(
-              `Line ${line}: the CSV header must name the columns email and role (and optionally company), as in "email,role,company"; found "${printable(record.join(','))}".${headerHint(names)}`,
+              `Line ${line}: the CSV header must name the columns email and role (and optionally company), ` +
+                `as in "email,role,company"; found "${printable(record.join(','))}".${headerHint(names)}`,
             );
           }
           // A column named twice: which one holds the value would be a guess.
@@ -397,7 +401,8 @@ async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
           );
           if (twice)
             throw invalid(
-              `Line ${line}: the CSV header names the column ${twice} twice (columns ${cols[twice]! + 1} and ${names.lastIndexOf(twice) + 1}); keep one of them.`,
+              `Line ${line}: the CSV header names the column ${twice} twice ` +
+                `(columns ${cols[twice]! + 1} and ${names.lastIndexOf(twice) + 1}); keep one of them.`,
             );
           continue;
         }
@@ -443,7 +448,10 @@ function separatorOf(header: string): ';' | '\t' | undefined {
 
 const wrongSeparator = (line: number, sep: string) =>
   invalid(
-    `Line ${line}: the file separates its fields with ${sep === '\t' ? 'tabs' : `"${printable(sep)}"`}, not commas (Excel saves "CSV" that way in languages where the comma is the decimal separator). Save it as "CSV UTF-8 (comma delimited)", or replace the separators with commas; the header must be email,role[,company]. Nothing was imported.`,
+    `Line ${line}: the file separates its fields with ${sep === '\t' ? 'tabs' : `"${printable(sep)}"`}, not commas ` +
+      `(Excel saves "CSV" that way in languages where the comma is the decimal separator). ` +
+      `Save it as "CSV UTF-8 (comma delimited)", or replace the separators with commas; ` +
+      `the header must be email,role[,company]. Nothing was imported.`,
   );
 
 /** A hint for a header that names the e-mail or role column differently ("Email Address"). */
