@@ -208,6 +208,17 @@ const notUtf8Line = () =>
   );
 
 /**
+ * Half of a UTF-16 surrogate pair, alone: only a UTF-16 file can hold one (UTF-8 decoding
+ * gives U+FFFD instead), and it is no character.
+ */
+const notUtf16Line = () =>
+  invalid(
+    'Not UTF-16 text: the line holds half of a UTF-16 surrogate pair, which is no character; save the file again as UTF-8 or UTF-16.',
+  );
+/** String.prototype.isWellFormed (Node 20; not in the ES2023 library types): no lone surrogate. */
+const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/**
  * The CSV parser's options. csv-parse hands other options to its Transform: buffer a
  * chunk of records, not 16. Every line ending is a record delimiter: csv-parse otherwise
  * takes the first one it sees as the only one, and a file whose header ends in CRLF but
@@ -262,7 +273,10 @@ export async function* csvRecords(input: Readable): AsyncGenerator<string[][]> {
         started = true;
         const utf16 = utf16Kind(buf, 'csv');
         if (utf16) throw notUtf8File(utf16, 'csv');
-        if (buf.length >= 3 && buf.subarray(0, 2).equals(UTF16LE_BOM)) {
+        // A UTF-16 byte order mark and nothing more is an empty file (csv-parse would read
+        // the mark as text when nothing follows it).
+        if (done && buf.equals(UTF16LE_BOM)) return;
+        if (buf.length >= 2 && buf.subarray(0, 2).equals(UTF16LE_BOM)) {
           handedOver = true;
           yield* csvParseRest(buf, it, true);
           return;
@@ -328,10 +342,20 @@ export async function* csvParseRest(head: Buffer, it: AsyncIterator<Buffer>, bom
   const parser = parse(parserOptions(bom));
   const source = Readable.from(
     (async function* () {
+      // UTF-16 is two bytes a character: an odd number of bytes was cut short.
+      const utf16 = bom && head.subarray(0, 2).equals(UTF16LE_BOM);
+      let bytes = head.length;
       if (head.length) yield head;
       for (;;) {
         const next = await it.next();
-        if (next.done) return;
+        if (next.done) {
+          if (utf16 && bytes % 2 === 1)
+            throw invalid(
+              'The input ends halfway through a UTF-16 character (an odd number of bytes): it was cut short, or it is not UTF-16.',
+            );
+          return;
+        }
+        bytes += next.value.length;
         yield next.value;
       }
     })(),
@@ -413,8 +437,9 @@ async function* csvRows(input: Readable): AsyncGenerator<RawRow[]> {
           role: field(record, cols.role),
           company: field(record, cols.company),
         };
-        if ([row.email, row.role, row.company].some((c) => c?.includes(NOT_UTF8)))
-          rows.push({ line, error: notUtf8Line() });
+        const cells = [row.email, row.role, row.company];
+        if (cells.some((c) => c?.includes(NOT_UTF8))) rows.push({ line, error: notUtf8Line() });
+        else if (cells.some((c) => c !== undefined && !wellFormed(c))) rows.push({ line, error: notUtf16Line() });
         else rows.push(row);
       }
       if (rows.length) yield rows;

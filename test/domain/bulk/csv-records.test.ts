@@ -39,7 +39,20 @@ function pieces(bytes: Buffer, cuts: number[]): Readable {
 async function same(bytes: Buffer, cuts: number[]): Promise<void> {
   const fast = await collect(csvRecords(pieces(bytes, cuts)));
   const parser = await collect(parsedRecords(pieces(bytes, cuts)));
-  expect(fast, JSON.stringify(bytes.toString('latin1'))).toEqual(parser);
+  const what = JSON.stringify(bytes.toString('latin1'));
+  // UTF-16 (a file starting FF FE) cut short, an odd number of bytes: csv-parse drops the
+  // last byte; the reader refuses the file once it has read it all.
+  // A byte order mark alone is an empty file (csv-parse reads it as text).
+  if (bytes.equals(Buffer.from([0xff, 0xfe]))) {
+    expect(fast, what).toEqual({ records: [] });
+    return;
+  }
+  if (bytes.length % 2 === 1 && bytes[0] === 0xff && bytes[1] === 0xfe) {
+    expect(fast.error, what).toBe('INVALID_INPUT');
+    expect(parser.records.slice(0, fast.records.length), what).toEqual(fast.records);
+    return;
+  }
+  expect(fast, what).toEqual(parser);
 }
 
 // Bytes that matter to a CSV reader: separators, every line ending, quotes, byte order

@@ -46,6 +46,34 @@ describe('member files in encodings the reader does not read: said, not garbled'
     ]);
   });
 
+  it.each([1, 3, 1000])(
+    'CSV: UTF-16 little-endian cut short (an odd number of bytes) is refused whole, not read without its last byte (pieces of %i)',
+    async (piece) => {
+      const cut = Buffer.concat([Buffer.from('\ufeff' + CSV, 'utf16le'), Buffer.from([0x41])]);
+      const e = await failure(read(cut, 'csv', piece));
+      expect(e.code).toBe('INVALID_INPUT');
+      expect(e.message).toMatch(/^The input ends halfway through a UTF-16 character \(an odd number of bytes\)/);
+    },
+  );
+
+  it('CSV: half a surrogate pair in a UTF-16 file makes its line a bad line that says it is not UTF-16, not an invalid e-mail', async () => {
+    const text = '\ufeffemail,role\na\ud800b@example.com,MANAGER\nbob@example.com,MANAGER\nc@example.com,\udc00\n';
+    const got = await read(Buffer.from(text, 'utf16le'), 'csv', 5);
+    expect(got.map((r) => ('error' in r && r.error ? `${r.line} ${r.error.message}` : `${r.line} ok`))).toEqual([
+      '2 Not UTF-16 text: the line holds half of a UTF-16 surrogate pair, which is no character; save the file again as UTF-8 or UTF-16.',
+      '3 ok',
+      '4 Not UTF-16 text: the line holds half of a UTF-16 surrogate pair, which is no character; save the file again as UTF-8 or UTF-16.',
+    ]);
+  });
+
+  it('CSV: a UTF-16 byte order mark and nothing else is an empty file, like an empty UTF-8 one', async () => {
+    const empty = await failure(read(Buffer.alloc(0), 'csv'));
+    for (const bom of [Buffer.from([0xff, 0xfe]), Buffer.from([0xef, 0xbb, 0xbf])]) {
+      const e = await failure(read(bom, 'csv'));
+      expect([e.code, e.message]).toEqual([empty.code, empty.message]);
+    }
+  });
+
   it.each([1, 3, 1000])('JSON Lines: any UTF-16 is refused whole (pieces of %i)', async (piece) => {
     for (const bytes of [
       Buffer.from('\ufeff' + JSONL, 'utf16le'),
