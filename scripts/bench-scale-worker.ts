@@ -190,7 +190,11 @@ async function admins(): Promise<void> {
             mine.push(email);
           } else if (op === 'set-role') {
             const email = mine[Math.floor(Math.random() * mine.length)]!;
-            await setRole(svc, cred, { email, role: n % 4 === 0 ? 'DESIGNER' : 'MANAGER', company });
+            await setRole(svc, cred, {
+              email,
+              role: n % 4 === 0 ? 'DESIGNER' : 'MANAGER',
+              company: { id: Number(company) },
+            });
           } else {
             await raw.read(async (tx) => {
               const r = new Repo(tx);

@@ -16,14 +16,16 @@ export interface CompanyAccess {
  * of the same command (its id travels, never the text again); undefined means the
  * current company.
  */
-export type CompanyRef = string | { id: number } | undefined;
+export type CompanyRef = string | CompanyId | undefined;
+/** A company already resolved: what a confirmed action gets from its preview, never text to look up again. */
+export type CompanyId = { id: number };
 
 /**
  * The one rule for a typed company reference: all digits is always an id (so a company
  * named "1" is reached by its own id, and no name can shadow an id); anything else is an
  * exact name.
  */
-export function parseCompanyRef(ref: string): { id: number } | { name: string } {
+function parseCompanyRef(ref: string): { id: number } | { name: string } {
   // Ids are safe integers; a longer run of digits is still an id, one no company has.
   if (/^[0-9]+$/.test(ref)) return { id: ref.length <= 15 ? Number(ref) : Number.MAX_SAFE_INTEGER };
   // Names are stored in NFC: a name typed in another normal form is the same name.
@@ -193,6 +195,13 @@ function describeRef(ref: string): string {
 }
 
 /** Requires the actor to manage members of the company: OWNER, ADMINISTRATOR, or SUPPORT. */
+/** For an actor already known: the company a reference names, which they must manage (or be staff). */
+export async function companyToManage(r: Repo, actor: Actor, ref: CompanyRef, what: string): Promise<CompanyAccess> {
+  const access = await resolveCompany(r, actor, ref);
+  requireManager(access, actor, what);
+  return access;
+}
+
 export function requireManager(access: CompanyAccess, actor: Actor, what: string): void {
   if (actor.isSupport || canManageMembers(access.role)) return;
   throw denied(

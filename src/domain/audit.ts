@@ -2,7 +2,7 @@ import { invalid } from '../errors.js';
 import type { AuditFilter, AuditRow } from '../store/repo.js';
 import { type Credential, authenticate } from './auth.js';
 import { type PageReader, type Services, readPages } from './services.js';
-import { type CompanyRef, requireManager, resolveCompany } from './access.js';
+import { type CompanyRef, companyToManage } from './access.js';
 import { AUDIT_PAGE, checkPageMovesOn, type Listing, parseLimit } from './paging.js';
 import * as v from './validation.js';
 import { printable } from '../text.js';
@@ -184,8 +184,7 @@ async function streamAuditPages(svc: Services, read: PageReader, cred: Credentia
         // Who may read which entries is settled once, in the first page's read.
         const actor = await authenticate(r, cred, svc.now());
         if (opts.company !== undefined || !actor.isSupport) {
-          const access = await resolveCompany(r, actor, opts.company);
-          requireManager(access, actor, 'read its audit log');
+          const access = await companyToManage(r, actor, opts.company, 'read its audit log');
           filter.companyId = access.company.id;
           company = { id: access.company.id, name: access.company.name };
           if (!actor.isSupport) filter.notBefore = access.company.created_at;

@@ -4,7 +4,7 @@ import { planView } from './plans.js';
 import { type Credential, actorRef, authenticate } from './auth.js';
 import { type Services, iso, read, write } from './services.js';
 import { audit } from './audit-trail.js';
-import { type CompanyRef, enterCompany } from './access.js';
+import { type CompanyId, type CompanyRef, enterCompany } from './access.js';
 import { printable } from '../text.js';
 
 export interface CompanyListItem {
@@ -101,7 +101,7 @@ export async function describeLeave(svc: Services, cred: Credential, ref?: Compa
 }
 
 /** Removes the caller's membership; if it was current, the main company becomes current. */
-export async function leaveCompany(svc: Services, cred: Credential, ref?: CompanyRef) {
+export async function leaveCompany(svc: Services, cred: Credential, ref?: CompanyId) {
   const now = svc.now();
   return write(svc, async (r) => {
     const { actor, company, role } = await checkLeave(r, cred, ref, now);

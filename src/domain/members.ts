@@ -11,7 +11,7 @@ import {
 import { type Credential, actorRef } from './auth.js';
 import { type PageReader, type Services, iso, read, readPages, write } from './services.js';
 import { audit, auditMany } from './audit-trail.js';
-import { type CompanyRef, enterCompany } from './access.js';
+import { type CompanyId, type CompanyRef, enterCompany } from './access.js';
 import * as v from './validation.js';
 import { printable } from '../text.js';
 import { checkPageMovesOn, type Listing, MEMBER_PAGE, parseLimit } from './paging.js';
@@ -263,7 +263,7 @@ export async function describeSetRole(
 export async function setRole(
   svc: Services,
   cred: Credential,
-  opts: { email: string; role: string; company?: CompanyRef },
+  opts: { email: string; role: string; company?: CompanyId },
 ) {
   const role = parseAssignableRole(opts.role);
   const email = v.email(opts.email);
@@ -319,7 +319,7 @@ export async function describeRemove(svc: Services, cred: Credential, opts: { em
 }
 
 /** Denies a member access: removes the membership or the pending invitation. */
-export async function removeMember(svc: Services, cred: Credential, opts: { email: string; company?: CompanyRef }) {
+export async function removeMember(svc: Services, cred: Credential, opts: { email: string; company?: CompanyId }) {
   const email = v.email(opts.email);
   const now = svc.now();
   return write(svc, async (r) => {

@@ -17,7 +17,7 @@ import { parseRowRole } from '../roles.js';
 import { seatLimitError } from '../members.js';
 import { type Actor, type Credential, actorRef, authenticate } from '../auth.js';
 import { type Services, iso, read, write } from '../services.js';
-import { enterCompany, requireManager, resolveCompany } from '../access.js';
+import { companyToManage, enterCompany, requireManager, resolveCompany } from '../access.js';
 import * as v from '../validation.js';
 import { CHUNK_SIZE, type RawRow } from './rows.js';
 
@@ -33,7 +33,7 @@ import { CHUNK_SIZE, type RawRow } from './rows.js';
  *     writers in.
  */
 
-/** Limits and pacing per engine (measured: docs/bulk.md, scripts/bench/scale.mjs). */
+/** Limits and pacing per engine (measured: docs/bulk.md, scripts/bench-scale.mjs). */
 export const ENGINE_LIMITS: Record<
   EngineName,
   {
@@ -68,7 +68,7 @@ export const ENGINE_LIMITS: Record<
 };
 
 /** Different company cells one file may name. */
-export const MAX_COMPANIES = 1000;
+const MAX_COMPANIES = 1000;
 /** A company cell longer than this names no company (none has such a name or id). */
 const MAX_REF = 1000;
 
@@ -360,8 +360,7 @@ export class BulkJob {
       for (const ref of refs) {
         try {
           if (ref.length > MAX_REF) throw notFound(`No company "${printable(short(ref))}".`);
-          const access = await resolveCompany(r, actor, ref === '' ? undefined : ref);
-          requireManager(access, actor, this.what);
+          const access = await companyToManage(r, actor, ref === '' ? undefined : ref, this.what);
           const id = access.company.id;
           if (!this.companies.has(id))
             this.companies.set(id, {
