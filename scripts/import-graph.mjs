@@ -38,7 +38,7 @@ const LAYERS = [
   },
 ];
 /** Packages that belong to the terminal or to one engine, never to the rules. */
-const NOT_IN_DOMAIN = /^(commander|chalk|cli-table3|cli-progress|@inquirer\/|better-sqlite3|@libsql\/|conf)(\/|$)/;
+const NOT_IN_DOMAIN = /^(commander|chalk|cli-progress|@inquirer\/|better-sqlite3|@libsql\/|conf)(\/|$)/;
 
 const layerOf = (f) => LAYERS.findIndex((l) => l.test(f));
 
@@ -63,7 +63,9 @@ const groupOf = (f) => {
 /** commands/<group>/shared/…: renderers for that group alone (commands/shared/ is for several groups). */
 const isGroupShared = (f) => groupOf(f) !== undefined && f.split('/')[2] === 'shared';
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+// import … from '…', export … from '…', import('…'), and a bare import '…' (run for its effects).
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
 
 const edges = [];
 const problems = [];
@@ -73,7 +75,7 @@ for (const from of modules) {
   const abs = join(src, from);
   const text = readFileSync(abs, 'utf8');
   for (const m of text.matchAll(IMPORT)) {
-    const spec = m[1] ?? m[2];
+    const spec = m[1] ?? m[2] ?? m[3];
     if (!spec.startsWith('.')) {
       if (from.startsWith('domain/') && NOT_IN_DOMAIN.test(spec))
         problems.push(`${from} imports ${spec} (the domain knows no terminal or engine)`);
