@@ -427,7 +427,7 @@ export class StateFile {
 }
 
 /** Writes a private file (0600, its directory 0700) by renaming a complete temporary copy over it. */
-export function writeAtomically(dir: string, path: string, text: string): void {
+function writeAtomically(dir: string, path: string, text: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const fd = openSync(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, 0o600);

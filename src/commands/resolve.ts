@@ -17,7 +17,7 @@ export interface Resolved {
 }
 
 /** Finds a flag among the options of cmd and of the commands above it (global flags). */
-export function findOption(cmd: Command, flag: string): Option | undefined {
+function findOption(cmd: Command, flag: string): Option | undefined {
   for (let c: Command | null = cmd; c; c = c.parent) {
     const o = c.options.find((opt) => opt.long === flag || opt.short === flag);
     if (o) return o;
@@ -26,7 +26,7 @@ export function findOption(cmd: Command, flag: string): Option | undefined {
 }
 
 /** The subcommand of cmd called name, by its name or an alias. */
-export function findSubcommand(cmd: Command, name: string): Command | undefined {
+function findSubcommand(cmd: Command, name: string): Command | undefined {
   return cmd.commands.find((c) => c.name() === name || c.aliases().includes(name));
 }
 

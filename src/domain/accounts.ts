@@ -340,7 +340,7 @@ async function refuseLastSupport(r: Repo, u: UserRow) {
 /**
  * Deleting an account takes its company and every membership in it, for good: a personal
  * API token (a CI credential, perhaps leaked from a build log) may not do it, only a
- * session someone signed in to with the password (found from outside).
+ * session someone signed in to with the password.
  */
 function refuseApiToken(actor: { tokenKind: string }) {
   if (actor.tokenKind !== 'session')

@@ -33,8 +33,8 @@ export interface Listing {
 /**
  * Checks that a page starts past the previous one and is in order (keys strictly rising,
  * or falling with `descending`). A store, or a server answering for it, that sends the
- * same page again would otherwise keep a `--all` list or an export writing forever
- * (found from outside with a proxy replaying sqld's answers).
+ * same page again (a proxy replaying sqld's answers, say) would otherwise keep a `--all`
+ * list or an export writing forever.
  */
 export function checkPageMovesOn<K extends string | number>(
   keys: readonly K[],

@@ -10,7 +10,7 @@ export const SCRYPT_PARAMS: Readonly<KdfParams> = { logN: 17, r: 8, p: 1 };
 export function kdfOf(svc: Services): KdfParams {
   return svc.kdf ?? SCRYPT_PARAMS;
 }
-export const MIN_PASSWORD_LENGTH = 8;
+const MIN_PASSWORD_LENGTH = 8;
 /** Longer inputs are refused rather than truncated; scrypt cost does not grow with length. */
 export const MAX_PASSWORD_LENGTH = 4096;
 

@@ -11,7 +11,7 @@ import * as v from './validation.js';
  * had staff: once a store has had a SUPPORT user, grants are never open to everyone again
  * (docs/security.md, "Staff bootstrap").
  */
-export const STAFF_BOOTSTRAPPED = 'staff_bootstrapped';
+const STAFF_BOOTSTRAPPED = 'staff_bootstrapped';
 
 /** The settings key of the support contact that `billing show` prints. */
 export const SUPPORT_CONTACT = 'support_contact';

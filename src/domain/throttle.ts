@@ -32,7 +32,7 @@ export const FORGET_HOURS = 24;
 export const TOKEN_CHECK_LIMIT = 5;
 
 /** The counter of every source that never signed in to the e-mail. */
-export const UNKNOWN_SOURCES = '*';
+const UNKNOWN_SOURCES = '*';
 
 const MINUTE = 60_000;
 
@@ -124,7 +124,7 @@ export const forgetBefore = (now: Date) => iso(new Date(now.getTime() - FORGET_H
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** "2026-12-01 14:35", in the local time of whoever reads it (as tables show times). */
-export function localMinute(isoTime: string): string {
+function localMinute(isoTime: string): string {
   const d = new Date(isoTime);
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }

@@ -4,7 +4,7 @@ import { noPasswordPrompt } from './ask.js';
 import type { Prompter } from './prompter.js';
 
 /** Reads stdin to the end, at most `limit` bytes. */
-export async function readAll(stdin: NodeJS.ReadableStream, limit = 1 << 20): Promise<string> {
+async function readAll(stdin: NodeJS.ReadableStream, limit = 1 << 20): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of stdin) {
@@ -21,7 +21,7 @@ export async function readAll(stdin: NodeJS.ReadableStream, limit = 1 << 20): Pr
  * would be echoed as typed, and nothing would happen after Enter until Ctrl-D. Refused
  * before anything is read, as `member import -` refuses a terminal.
  */
-export function passwordStdinIsTerminal(): PlatformError {
+function passwordStdinIsTerminal(): PlatformError {
   return new PlatformError(
     'USAGE',
     '--password-stdin reads the password from standard input, which is a terminal: ' +

@@ -13,7 +13,7 @@ export interface Sink {
 }
 
 /** The status of a program whose output was closed early (`… | head`): 128 + SIGPIPE, as the shell shows it. */
-export const EXIT_OUTPUT_CLOSED = 141;
+const EXIT_OUTPUT_CLOSED = 141;
 
 const CLOSED_PIPE = new Set(['EPIPE', 'ECONNRESET', 'ERR_STREAM_DESTROYED']);
 let watching = false;

@@ -12,7 +12,7 @@ const NEEDS_QUOTES = /[",\r\n]/;
  * says when it holds a comma, quote or line break. Every CSV platformctl writes goes
  * through here; `member import` reads it back exactly (restoreCell).
  */
-export function csvCell(value: CsvValue): string {
+function csvCell(value: CsvValue): string {
   if (value === null || value === undefined) return '';
   const text = neutraliseCell(String(value));
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

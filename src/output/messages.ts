@@ -13,7 +13,7 @@ const safe = (text: string) => printable(text, Number.MAX_SAFE_INTEGER);
  * lines indented by `indent`, the width of what precedes the first line), so the terminal never breaks an e-mail, a flag or a path
  * inside it; a word longer than the line stays whole. Not a terminal: one line, as it is.
  */
-export function wrapWords(io: IOStreams, text: string, indent = 0): string {
+function wrapWords(io: IOStreams, text: string, indent = 0): string {
   const width = io.isStderrTTY ? (io.columns ?? io.errStream.columns) : undefined;
   if (!width || indent + displayWidth(text) <= width) return text;
   const lines: string[] = [];

@@ -10,7 +10,7 @@ export const TERMINAL_LIMIT = 50;
 const SHELL_SAFE = /^[A-Za-z0-9@%+=:,./_-]+$/;
 
 /** Text as one shell word: as it is when that is safe, else quoted the simplest way that is. */
-export function shellWord(text: string): string {
+function shellWord(text: string): string {
   if (SHELL_SAFE.test(text)) return text;
   if (!text.includes("'")) return `'${text}'`;
   if (!/[$`"\\!]/.test(text)) return `"${text}"`;

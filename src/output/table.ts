@@ -158,7 +158,7 @@ interface Layout {
 }
 
 /** Columns of the widest word of a text (words are what wrapText breaks between). */
-export function widestWord(text: string): number {
+function widestWord(text: string): number {
   let w = 0;
   for (const word of text.split(' ')) w = Math.max(w, displayWidth(word));
   return w;

@@ -105,7 +105,7 @@ export interface OutgoingRequest {
  * The largest answer read from a server: sqld refuses to send more than 10 MB
  * (--max-response-size) and every page this program asks for is far smaller.
  */
-export const MAX_ANSWER_BYTES = 64 * 2 ** 20;
+const MAX_ANSWER_BYTES = 64 * 2 ** 20;
 
 export class Transport {
   private agents: { http?: HttpAgent; https?: HttpAgent } = {};

@@ -16,10 +16,10 @@ const BATCH_SIZE = 1000;
  * max_row_size); a replica forwarding such a write loses it without an error, so
  * nothing that size is ever sent.
  */
-export const MAX_VALUE_BYTES = 5 * 1024 * 1024 - 1024;
+const MAX_VALUE_BYTES = 5 * 1024 * 1024 - 1024;
 
 /** How long a read pinned to this caller's last write waits for a replica to catch up. */
-export const DEFAULT_REPLICA_WAIT_MS = 2000;
+const DEFAULT_REPLICA_WAIT_MS = 2000;
 
 const paramNames = new Map<string, string[]>();
 
@@ -244,7 +244,7 @@ function hranaFetch(
     const req: OutgoingRequest =
       typeof input === 'string' || input instanceof URL ? new lib.Request(String(input)) : input;
     // Hrana lets a server name another `base_url` for the rest of a stream; the client would
-    // follow it with the store token (found from outside: to any host, https to http).
+    // follow it with the store token, to any host and from https to http: refused.
     if (new URL(req.url).origin !== o.origin) throw new ForeignRedirect(new URL(req.url).origin);
     const headers = new lib.Headers();
     req.headers.forEach((v, k) => headers.set(k, v));

@@ -366,8 +366,8 @@ export class WorkFile {
   /**
    * Later copies of a row already planned (same company, e-mail and role) are unchanged
    * duplicates — or, when the first copy failed, fail the same way: a refused row repeated
-   * further down must not count as unchanged (found by fuzz-import: `bob,OWNER` twice
-   * under --continue-on-error reported one failure and one unchanged row).
+   * further down must not count as unchanged (`bob,OWNER` twice under
+   * --continue-on-error is two failures; test/commands/member/fuzz-import.test.ts).
    */
   markDuplicates(): void {
     // Later copies are the valid rows without an action (setPlan): without any, nothing to do.
@@ -392,7 +392,7 @@ export class WorkFile {
    * Fails, with the error given, a company's planned invitations after the first `keep`
    * (file order), and the later copies of those rows (markDuplicates made them unchanged
    * duplicates of a row that now gets no seat: they must fail the same way, not count as
-   * unchanged; found by the fuzz-import property).
+   * unchanged).
    */
   failInvitesAfter(cid: number, keep: number, code: string, message: string): number {
     const failed = this.q(

@@ -34,7 +34,7 @@ function humanDetails(d: Record<string, unknown> | null): string {
     .join(' ');
 }
 
-export const CSV_HEADER = ['id', 'at', 'actor', 'company_id', 'company_name', 'action', 'target', 'details', 'run'];
+const CSV_HEADER = ['id', 'at', 'actor', 'company_id', 'company_name', 'action', 'target', 'details', 'run'];
 
 function writerFor(o: ListOptions, format: 'table' | 'json' | 'jsonl' | 'csv'): RowWriter<AuditEntry> {
   if (format === 'json') return new JsonArrayWriter(o.io);

@@ -3,7 +3,7 @@ import type { Services } from '../services.js';
 import type { RawRow } from './rows.js';
 import { BulkJob, type BulkTuning, type CompanySummary, type RowFailure, type RunInfo } from './job.js';
 
-export type { CompanySummary, RowFailure as ImportError } from './job.js';
+export type { CompanySummary } from './job.js';
 
 export interface ImportReport {
   invited: number;

@@ -18,7 +18,7 @@ export const CHUNK_SIZE = 1000;
  */
 export const MAX_ROW_BYTES = 1 << 20;
 /** Rows per file: past this the file is refused (the work file would fill the disk). */
-export const MAX_ROWS = 10_000_000;
+const MAX_ROWS = 10_000_000;
 /** Records the CSV parser may buffer ahead of the reader: with MAX_ROW_BYTES, bounds its memory. */
 const PARSER_BUFFER_RECORDS = 64;
 
@@ -109,7 +109,7 @@ async function* recordBatches(parser: Readable): AsyncGenerator<string[][]> {
  * breaks inside the record) and refuses the file once one exceeds MAX_ROW_BYTES, naming
  * the line the record starts on. csv-parse's max_record_size counts only the fields'
  * text: a line of 100 million commas (empty fields) passed it and was held as an array of
- * 100 million strings (4.7 GB, found from outside). Quotes are tracked by parity, which
+ * 100 million strings (4.7 GB). Quotes are tracked by parity, which
  * doubled quotes ("") keep right.
  */
 export function rowSizeGuard(max = MAX_ROW_BYTES): Transform {

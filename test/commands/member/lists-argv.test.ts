@@ -10,8 +10,8 @@ import { bufferIO } from '../../helpers/io.js';
 
 /**
  * The paging and format flags of the list commands reach run() as the options their
- * unit tests use (member/list.test.ts, member/export.test.ts, audit/list.test.ts): what
- * e2e/lists.test.ts checked through the real CLI before those checks moved to run().
+ * unit tests use (member/list.test.ts, member/export.test.ts, audit/list.test.ts), so
+ * those rules can be checked through run() instead of the real CLI.
  * (test/commands/argv.test.ts covers the other flags; this file is its companion for
  * --limit, --after, --before, --run, --format, --all.)
  */

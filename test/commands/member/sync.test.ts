@@ -29,14 +29,14 @@ type Plan = {
 describe('member sync flags', () => {
   it('parses its flags into Options', async () => {
     const runF = vi.fn(async (_o: SyncOptions) => {});
-    const ctx = {
+    const ctx: Partial<Context> = {
       io: bufferIO().io,
       prompter: scriptedPrompter([]).prompter,
       yes: true,
       json: true,
       processEnv: { PLATFORMCTL_BULK_TX_CHANGES: '5' },
     };
-    const cmd = newCmdSync(() => ctx as unknown as Context, runF);
+    const cmd = newCmdSync(() => ctx as Context, runF);
     await cmd.parseAsync(['team.csv', '--company', 'Acme', '--prune', '--check', '--format', 'jsonl'], {
       from: 'user',
     });

@@ -143,9 +143,9 @@ function options(cmd: Command): Option[] {
 
 // What a line of the protocol cannot carry as it is: control characters (tab and
 // newline among them), and "%" and backslash, which the scripts' decoding reads.
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- control characters are what this matches
 const UNCARRIED = /[%\\\u0000-\u001f\u007f]/g;
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- runs of control characters and spaces become one space
 const CONTROLS = /[\s\u0000-\u001f\u007f]+/g;
 
 /**
