@@ -54,6 +54,12 @@ export async function run(o: ImportOptions): Promise<void> {
         signal: interrupts.signal,
       },
       async (report) => {
+        // A chunked run that stopped: --json still gets its document (what was applied, the
+        // run and its id); a terminal gets the error alone, which says the same in words.
+        if (report.run?.status === 'failed') {
+          if (o.json) await print(o, report);
+          return;
+        }
         await print(o, report);
         const first = report.firstError;
         if (first && !o.continueOnError) {

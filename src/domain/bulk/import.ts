@@ -1,7 +1,7 @@
 import type { Credential } from '../auth.js';
 import type { Services } from '../services.js';
 import type { RawRow } from './rows.js';
-import { BulkJob, type BulkTuning, type CompanySummary, type RowFailure, type RunInfo } from './job.js';
+import { BulkJob, type BulkTuning, type CompanySummary, type RowFailure, type RunInfo, stoppedRunOf } from './job.js';
 
 export type { CompanySummary } from './job.js';
 
@@ -91,7 +91,31 @@ export async function importMembers(
       });
       return;
     }
-    const run = await job.apply();
+    let run: RunInfo | undefined;
+    try {
+      run = await job.apply();
+    } catch (e) {
+      // A chunked run that stopped part way: what it applied is reported as a finished run
+      // is (its run 'failed', the rows up to the last line it reached), then the error.
+      const stopped = stoppedRunOf(e);
+      if (stopped)
+        await use({
+          ...stopped.totals,
+          errors: function* () {
+            for (const f of job.errors()) {
+              if (f.line > stopped.lastLine) break;
+              yield f;
+            }
+            if (stopped.stoppedBy) yield stopped.stoppedBy;
+          },
+          firstError: job.firstError() ?? stopped.stoppedBy,
+          companies: stopped.companies,
+          applied: true,
+          dryRun: false,
+          run: stopped.run,
+        });
+      throw e;
+    }
     const done = job.summary(true);
     await use({
       ...done.totals,

@@ -103,6 +103,25 @@ export type PlanChange =
   | { change: 'update'; email: string; role: string; from: string }
   | { change: 'remove'; email: string; role: string };
 
+/**
+ * What a chunked run that stopped had applied, carried by its error (`stoppedRun`): the
+ * rows up to the last line it reached, per company and in all.
+ */
+export interface StoppedRun {
+  run: RunInfo;
+  lastLine: number;
+  /** The row whose failure stopped it (without --continue-on-error): one of `failed`. */
+  stoppedBy: RowFailure | undefined;
+  totals: Totals;
+  companies: CompanySummary[];
+}
+
+/** The report of a chunked run that stopped, when `e` is that run's error. */
+export function stoppedRunOf(e: unknown): StoppedRun | undefined {
+  return e instanceof PlatformError ? (STOPPED.get(e) ?? undefined) : undefined;
+}
+const STOPPED = new WeakMap<PlatformError, StoppedRun>();
+
 export interface RunInfo {
   id: number;
   /** 'single': one transaction, all or nothing; 'chunked': committed in chunks under the run record. */
@@ -749,6 +768,7 @@ export class BulkJob {
     const held: number[] = [];
     // The row whose failure stopped the run (without --continue-on-error): its stop record counts it.
     let stoppedBy: RowFailure | undefined;
+    let stoppedIn: number | undefined;
     try {
       for (;;) {
         // The safe point: between two chunks, nothing is half written.
@@ -778,6 +798,7 @@ export class BulkJob {
             if (mine?.status !== 'running') throw new TakenOver(mine);
             await this.applyPage(r, ctx, runId, ts, page, [], outcome);
             stoppedBy = this.strict() ? outcome.failures[0] : undefined;
+            stoppedIn = page.find((p) => p.line === stoppedBy?.line)?.cid;
             this.failIfStrict(outcome);
             const sofar = addOutcome(newOutcome(), total, outcome);
             reached = this.reachedThrough(upTo, outcome.failures);
@@ -831,25 +852,57 @@ export class BulkJob {
         txMs: txStats(held),
       };
     } catch (e) {
+      const report = (status: 'failed', failedToo: number): StoppedRun => {
+        const counts = this.countsOf(total, this.reached);
+        counts.failed += failedToo;
+        const companies = [...this.companies.values()].map(({ company }) => {
+          const t = total.byCompany.get(company.id);
+          const r = this.reached.get(company.id);
+          return {
+            id: company.id,
+            name: company.name,
+            invited: t?.invited ?? 0,
+            updated: t?.updated ?? 0,
+            removed: t?.removed ?? 0,
+            unchanged: (t?.unchanged ?? 0) + (r?.unchanged ?? 0),
+            failed: (r?.failed ?? 0) + (stoppedIn === company.id ? failedToo : 0),
+          };
+        });
+        const totals: Totals = { ...counts };
+        return {
+          run: { id: runId, mode: 'chunked', status, chunks, finished: [], txMs: txStats(held) },
+          lastLine: afterLine,
+          stoppedBy: failedToo ? stoppedBy : undefined,
+          totals,
+          companies,
+        };
+      };
+      const stopped = (err: PlatformError, failedToo: number): PlatformError => {
+        STOPPED.set(err, report('failed', failedToo));
+        return err;
+      };
       if (e instanceof TakenOver) {
         // Its record is the later run's now: left as that run wrote it.
         const by = /finished by run (\d+)/.exec(e.record?.error ?? '')?.[1];
-        throw new PlatformError(
-          'CONFLICT',
-          `Import run ${runId} stopped after ${total.applied.toLocaleString('en')} ` +
-            `of ${planned.toLocaleString('en')} changes (input lines up to ${afterLine}): ${
-              by
-                ? `run ${by} of the same input took it over while this one was held up (it looked interrupted), ` +
-                  `and applies the rest; see \`audit list --run ${by}\`.`
-                : `its record was changed by someone else (${printable(e.record?.status ?? 'deleted')}).`
-            } Nothing more was changed by this one.`,
-          {
-            run: runId,
-            applied: total.applied,
-            planned,
-            lastLine: afterLine,
-            ...(by ? { takenOverBy: Number(by) } : {}),
-          },
+        throw stopped(
+          new PlatformError(
+            'CONFLICT',
+            `Import run ${runId} stopped after ${total.applied.toLocaleString('en')} ` +
+              `of ${planned.toLocaleString('en')} changes (input lines up to ${afterLine}): ${
+                by
+                  ? `run ${by} of the same input took it over while this one was held up (it looked interrupted), ` +
+                    `and applies the rest; see \`audit list --run ${by}\`.`
+                  : `its record was changed by someone else (${printable(e.record?.status ?? 'deleted')}).`
+              } Nothing more was changed by this one.`,
+            {
+              run: runId,
+              applied: total.applied,
+              planned,
+              lastLine: afterLine,
+              ...(by ? { takenOverBy: Number(by) } : {}),
+            },
+          ),
+          0,
         );
       }
       const byUser = e instanceof Interrupted;
@@ -909,12 +962,15 @@ export class BulkJob {
           : `${total.applied === 1 ? 'That change is' : `Those ${total.applied.toLocaleString('en')} changes are`} ` +
             `in the store and in the audit log (\`audit list --run ${runId}\`); ` +
             `the record is \`${recorded ? 'failed' : 'running'}\``;
-      throw new PlatformError(
-        code,
-        byUser
-          ? `Interrupted: import run ${runId} stopped after ${progress}. ${applied}. Run the same import again to finish it.`
-          : `Import run ${runId} stopped after ${progress}: ${stripNothingChanged(message)} ${applied}. Run the same import again to finish it.`,
-        { run: runId, applied: total.applied, planned, lastLine: afterLine },
+      throw stopped(
+        new PlatformError(
+          code,
+          byUser
+            ? `Interrupted: import run ${runId} stopped after ${progress}. ${applied}. Run the same import again to finish it.`
+            : `Import run ${runId} stopped after ${progress}: ${stripNothingChanged(message)} ${applied}. Run the same import again to finish it.`,
+          { run: runId, applied: total.applied, planned, lastLine: afterLine },
+        ),
+        stoppedBy ? 1 : 0,
       );
     }
   }

@@ -107,6 +107,19 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
     const counts = { invited: 1, updated: 0, removed: 0, unchanged: 0, failed: 1 };
     expect(run.counts).toEqual(counts);
     expect(run.entries['member.import.stop']).toMatchObject({ applied: 1, lastLine: 3, ...counts });
+    // --json still gets its document: what the run applied, and the run (failed) with its id.
+    const doc = JSON.parse(r.out) as Record<string, unknown>;
+    expect(doc).toMatchObject({
+      invited: 1,
+      updated: 0,
+      unchanged: 0,
+      failed: 1,
+      applied: true,
+      dryRun: false,
+      run: { id: run.id, mode: 'chunked', status: 'failed' },
+      companies: [{ id: ann.company.id, invited: 1, updated: 0, unchanged: 0, failed: 1 }],
+    });
+    expect((doc.errors as { line: number }[]).map((e) => e.line)).toEqual([2]);
   });
 
   it('a chunked run that completes: every line, the failures of applying and their repeats included', async () => {
@@ -163,6 +176,10 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
     const counts = { invited: 1, updated: 0, removed: 0, unchanged: 0, failed: 1 };
     expect(run.counts).toEqual(counts);
     expect(run.entries['member.import.stop']).toMatchObject({ applied: 1, lastLine: 2, ...counts });
+    // The document counts the row that stopped it, and lists it.
+    const doc = JSON.parse(r.out) as { errors: { line: number; code: string }[] } & Record<string, unknown>;
+    expect(doc).toMatchObject({ invited: 1, failed: 1, run: { id: run.id, status: 'failed' } });
+    expect(doc.errors.map((e) => [e.line, e.code])).toEqual([[3, 'SEAT_LIMIT']]);
 
     // The same input again, skipping bad rows: d1 is in, d2 still finds no seat. Nothing
     // is left to apply, and the stopped run's record says that, not "every change applied".
