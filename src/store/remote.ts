@@ -284,11 +284,11 @@ function hranaFetch(
         res = await send(pinned(body, rep.index), waitMs, over);
       } catch (e) {
         if (!(e instanceof PinWaitOver)) throw e;
-        // The replica has not caught up with this caller's last change in time (its
-        // primary may be down): answered from what it has, and said to be possibly stale.
+        // No answer within the wait: asked again without the pin. Whether it was stale is
+        // known from that answer's index (a short wait can end before any request could
+        // come back, even from a primary that has everything).
         fellBack = true;
         rep.stale = true;
-        o.onStale?.(o.waitMs);
         res = await send(body, o.timeoutMs, new RequestTimeout(o.timeoutMs));
       }
     } else {
@@ -314,6 +314,12 @@ function hranaFetch(
       return res;
     }
     const seen = highestIndex(await res.bytes());
+    if (fellBack) {
+      // The replica has not caught up with this caller's last change in time (its primary
+      // may be down): answered from what it has, and said to be possibly stale.
+      if (seen !== undefined && seen >= BigInt(rep.index)) rep.stale = false;
+      else o.onStale?.(o.waitMs);
+    }
     if (seen !== undefined) {
       if (fellBack) rep.index = seen.toString();
       else if (rep.index === '' || seen > BigInt(rep.index)) rep.index = seen.toString();

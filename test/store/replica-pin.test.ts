@@ -120,3 +120,33 @@ it('a write raises the index: the next read is pinned to it again', async () => 
   expect(seen.filter((s) => s.sql.includes('after the write')).map((s) => s.pin)).toEqual(['8']);
   expect(seen.filter((s) => s.sql.includes('later')).map((s) => s.pin)).toEqual([undefined]);
 });
+
+it('a pinned read slower than the wait is not called stale when the answer shows the endpoint had the index', async () => {
+  // A primary (or a replica that has caught up) at 7: the caller's index. The wait (150 ms)
+  // ends before the answer (400 ms); the answer asked again without the pin is at 7.
+  const { url } = await replica(400);
+  const stale: number[] = [];
+  store = await RemoteStore.open(
+    url,
+    url,
+    undefined,
+    { busyMs: 0, requestMs: 5000 },
+    { replicationIndex: '7', replicaWaitMs: 150, onStale: (ms) => stale.push(ms) },
+  );
+  await store.read((tx) => tx.all(`SELECT 'slow first'`));
+  expect(stale).toEqual([]);
+});
+
+it('a replica behind the caller index past the wait is answered from what it has, with the stale warning', async () => {
+  const { url } = await replica(400);
+  const stale: number[] = [];
+  store = await RemoteStore.open(
+    url,
+    url,
+    undefined,
+    { busyMs: 0, requestMs: 5000 },
+    { replicationIndex: '9', replicaWaitMs: 150, onStale: (ms) => stale.push(ms) },
+  );
+  await store.read((tx) => tx.all(`SELECT 'slow first'`));
+  expect(stale).toEqual([150]);
+});
