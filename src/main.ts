@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import type { EXIT_CODES } from './errors.js';
 import { PlatformError } from './errors.js';
 import { createContext, type Context, type GlobalOptions } from './context.js';
@@ -76,9 +76,26 @@ export function configureTree(
   const { columns, ...streams } = output;
   cmd.configureOutput({ ...streams, getOutHelpWidth: () => Math.min(columns?.() || 80, 100) });
   cmd.helpOption('-h, --help', 'show help for this command');
-  cmd.configureHelp({ showGlobalOptions: true });
+  cmd.configureHelp({ showGlobalOptions: true, minWidthToWrap: MIN_HELP_COLUMN, formatItem: formatHelpItem });
   if (cmd.parent) cmd.helpCommand(false);
   for (const c of cmd.commands) configureTree(c, output);
+}
+
+/** The narrowest description column help wraps into; below it, descriptions go under their terms. */
+const MIN_HELP_COLUMN = 24;
+
+/**
+ * One option or command in help: as commander lays it out (term, then its description
+ * wrapped beside it) where there is room; on a narrow terminal the description goes on the
+ * lines under the term, indented and wrapped to the width, instead of running on unwrapped.
+ */
+function formatHelpItem(this: Help, term: string, termWidth: number, description: string, helper: Help): string {
+  const width = this.helpWidth ?? 80;
+  if (!description || width - termWidth - 4 >= MIN_HELP_COLUMN)
+    return Help.prototype.formatItem.call(this, term, termWidth, description, helper);
+  const indent = '      ';
+  const wrapped = helper.boxWrap(description, Math.max(width - indent.length, MIN_HELP_COLUMN));
+  return `  ${term}\n${indent}${wrapped.replace(/\n/g, `\n${indent}`)}`;
 }
 
 /** Error code and one-line message for anything thrown by a command. */

@@ -30,3 +30,33 @@ describe('help width', () => {
     expect(await helpWidth(200)).toBeLessThanOrEqual(100);
   });
 });
+
+describe('help on a narrow terminal', () => {
+  /** `member import --help` on a terminal of `columns` columns. */
+  async function help(columns: number): Promise<string> {
+    const b = bufferIO({ tty: true });
+    b.io.columns = columns;
+    expect(await main(['member', 'import', '--help'], { io: () => b.io, env: {} })).toBe(0);
+    return b.stdout();
+  }
+
+  it.each([50, 40, 30])(
+    'at %i columns every option and its description fit (descriptions under their terms when the column is too narrow)',
+    async (columns) => {
+      const text = await help(columns);
+      const options = text.slice(text.indexOf('Options:'), text.indexOf('Examples:')).split('\n');
+      expect(options.filter((l) => l.length > columns)).toEqual([]);
+      // Nothing is lost: every word of a description is there.
+      expect(text.replace(/\s+/g, ' ')).toContain(
+        'apply the good rows and report the bad ones (exit 0 when the run completes)',
+      );
+    },
+  );
+
+  it("an example's comment is a line of its own above it: the command line is only the command", async () => {
+    const text = await help(100);
+    expect(text).toContain(
+      '  # copy members: --company rebinds the file\n  $ platformctl member export --company 12 | platformctl member import - --company 34\n',
+    );
+  });
+});

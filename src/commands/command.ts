@@ -17,7 +17,13 @@ export function defineCommand(name: string, description: string, examples: strin
 /** Gives cmd an Examples section in its help; man pages read the same list. */
 export function defineExamples(cmd: Command, examples: string[]): Command {
   EXAMPLES.set(cmd, examples);
-  if (examples.length) cmd.addHelpText('after', '\nExamples:\n' + examples.map((e) => `  $ ${e}`).join('\n') + '\n');
+  // An example's trailing comment ("cmd   # why") goes on its own line above it, as gh
+  // writes them: the command alone is what gets copied, and the line stays short.
+  const lines = examples.map((e) => {
+    const m = /^(.*?)\s{2,}#\s+(.*)$/.exec(e);
+    return m ? `  # ${m[2]}\n  $ ${m[1]}` : `  $ ${e}`;
+  });
+  if (examples.length) cmd.addHelpText('after', '\nExamples:\n' + lines.join('\n') + '\n');
   return cmd;
 }
 

@@ -60,8 +60,13 @@ describe('help', () => {
       expect(r.code, path.join(' ')).toBe(0);
       expect(r.stderr).toBe('');
       expect(r.stdout).toContain(`Usage: ${['platformctl', ...path].join(' ')}`);
-      expect(r.stdout).toMatch(/\nExamples:\n {2}\$ /);
-      for (const e of examplesOf(c)) expect(r.stdout).toContain(e);
+      expect(r.stdout).toMatch(/\nExamples:\n {2}[$#] /);
+      // Each example's command, and its comment (on the line above it) when it has one.
+      for (const e of examplesOf(c)) {
+        const [command, comment] = e.split(/\s{2,}#\s+/);
+        expect(r.stdout).toContain(`$ ${command}\n`);
+        if (comment) expect(r.stdout).toContain(`  # ${comment}\n  $ ${command}\n`);
+      }
       // Global flags are shown in every command's help.
       expect(r.stdout).toContain('--store <location>');
     }
