@@ -27,10 +27,11 @@ export function storeValues(ctx: (store: string | undefined, configDir: string |
         /^[0-9]+$/.test(x.name) || named.get(x.name)! > 1 ? { value: String(x.id), description: x.name } : x.name,
       );
     }
+    // The e-mails a member command acts on: never the OWNER, whom none of them may change.
     if (kind === 'members')
-      return (
-        await listMembers(svc, cred, { company: line.values.get('company'), limit: MEMBERS_TO_COMPLETE })
-      ).members.map((m) => m.email);
+      return (await listMembers(svc, cred, { company: line.values.get('company'), limit: MEMBERS_TO_COMPLETE })).members
+        .filter((m) => m.role !== 'OWNER')
+        .map((m) => m.email);
     return (await listPlans(svc, cred)).map((p) => p.name);
   };
 }
