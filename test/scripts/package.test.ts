@@ -19,7 +19,7 @@ function sources(dir: string, out: string[] = []): string[] {
 }
 
 describe('the package', () => {
-  it('ships the launcher, the bundle and the man pages: no source, no source map (which carries every source file)', () => {
+  it('ships the launcher, the bundle, the man pages, the docs the README links and the licence: no source, no source map (which carries every source file)', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
       cwd: root,
       encoding: 'utf8',
@@ -29,6 +29,9 @@ describe('the package', () => {
     expect(files).toContain('bin/platformctl.js');
     expect(files).toContain('dist/main.js');
     expect(files).toContain('man/man1/platformctl.1');
+    // What the README links to, and the licence it declares.
+    expect(files).toContain('docs/bulk.md');
+    expect(files).toContain('LICENSE');
     expect(files.filter((f) => f.endsWith('.map') || f.startsWith('src/') || f.startsWith('test/'))).toEqual([]);
   });
 
