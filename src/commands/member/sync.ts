@@ -90,6 +90,8 @@ export async function run(o: SyncOptions): Promise<void> {
     input.stream,
     JSON.stringify({ kind: 'sync', format, company: o.company !== undefined, prune: o.prune }),
   );
+  /** The plan as printed, to compare with what was applied. */
+  let planned: SyncPlan | undefined;
   try {
     await syncMembers(
       svc,
@@ -109,6 +111,7 @@ export async function run(o: SyncOptions): Promise<void> {
         signal: interrupts.signal,
       },
       async (p) => {
+        planned = p;
         const first = p.firstError;
         if (first) {
           if (o.json) printJson(o, p, null, false);
@@ -162,6 +165,17 @@ export async function run(o: SyncOptions): Promise<void> {
           (_m, w: string) => ({ invite: 'invited', 're-role': 're-roled', remove: 'removed' })[w]!,
         );
         success(o.io, `Synced: ${done}${run ? ` (run ${run.id})` : ''}.`);
+        // The plan printed above was decided before the write; someone who changed members
+        // meanwhile made the result differ from it: said, so the two are not compared in vain.
+        const t = p.totals;
+        if (planned && (['invited', 'updated', 'removed'] as const).some((k) => planned!.totals[k] !== t[k]))
+          warn(
+            o.io,
+            `Someone changed these members after the plan above was made: ` +
+              `${t.invited} invited, ${t.updated} re-roled and ${t.removed} removed instead of ` +
+              `the planned ${planned.totals.invited}, ${planned.totals.updated} and ${planned.totals.removed} ` +
+              `(each change is decided again as it is written).`,
+          );
       },
     );
   } finally {

@@ -301,6 +301,32 @@ describe.each(ENGINES)('member sync run() on %s', (engine) => {
     expect(p.companies).toMatchObject([{ id: gil.company.id, invited: 1, updated: 1, unchanged: 2 }]);
   });
 
+  it('on a terminal, a result that differs from the plan printed above says so', async () => {
+    const [hal] = await fx().registerAll([['hal@example.com', 'Hal', 'Hale']]);
+    await fx().invite(hal, ['x@example.org'], 'DESIGNER');
+    const stdin = 'email,role\nx@example.org,MANAGER\ny@example.org,DESIGNER\n';
+    const services = fx().services;
+    const store = writeHooked(services.store, async (n) => {
+      if (n === 1) await fx().invite(hal, ['y@example.org'], 'DESIGNER');
+    });
+    const c = fx().call(hal, { stdin });
+    await run({
+      ...c.deps,
+      services: () => Promise.resolve({ ...services, store }),
+      confirm: confirmer(c.io, scriptedPrompter([]).prompter, true),
+      file: '-',
+      company: undefined,
+      prune: false,
+      dryRun: false,
+      check: false,
+    });
+    expect(c.stdout()).toContain('+ y@example.org DESIGNER');
+    expect(c.stderr()).toContain('Synced: 0 invited, 1 re-roled, 0 removed, 1 unchanged');
+    expect(c.stderr()).toContain(
+      'Someone changed these members after the plan above was made: 0 invited, 1 re-roled and 0 removed instead of the planned 1, 1 and 0',
+    );
+  });
+
   it('counts seats on the final state: a swap in a full FREE company succeeds, a final state over the plan fails whole (exit 6)', async () => {
     const [fe] = await fx().registerAll([['fe@example.com', 'Fe', 'Free']]);
     // FREE: 3 seats, all taken.
