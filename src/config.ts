@@ -47,17 +47,20 @@ export interface StoreAccount extends SavedSession {
   active: boolean;
 }
 
+/** The home directory of the environment given (HOME), else the account's. */
+const homeOf = (env: NodeJS.ProcessEnv): string => env.HOME || homedir();
+
 /** The config directory: --config-dir, else PLATFORMCTL_CONFIG_DIR, else the OS default. */
 export function configDir(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   if (flag) return flag;
   if (env.PLATFORMCTL_CONFIG_DIR) return env.PLATFORMCTL_CONFIG_DIR;
-  const base = env.XDG_CONFIG_HOME || join(homedir(), '.config');
+  const base = env.XDG_CONFIG_HOME || join(homeOf(env), '.config');
   return join(base, 'platformctl');
 }
 
 /** The embedded default store: <XDG data dir>/platformctl/platform.db. */
 export function defaultStorePath(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  const base = env.XDG_DATA_HOME || join(homeOf(env), '.local', 'share');
   return join(base, 'platformctl', 'platform.db');
 }
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Config, StateFile, parseConfig } from '../src/config.js';
+import { Config, StateFile, configDir, defaultStorePath, parseConfig } from '../src/config.js';
 
 const FILE = '/home/ann/.config/platformctl/config.json';
 
@@ -186,5 +186,16 @@ describe('StateFile', () => {
       undefined,
       '7',
     ]);
+  });
+});
+
+describe('default locations', () => {
+  it('follow the environment given: XDG directories, else HOME (not the process’s own)', () => {
+    expect(configDir(undefined, { HOME: '/home/zoe' })).toBe('/home/zoe/.config/platformctl');
+    expect(defaultStorePath({ HOME: '/home/zoe' })).toBe('/home/zoe/.local/share/platformctl/platform.db');
+    expect(configDir(undefined, { HOME: '/home/zoe', XDG_CONFIG_HOME: '/x/conf' })).toBe('/x/conf/platformctl');
+    expect(defaultStorePath({ HOME: '/home/zoe', XDG_DATA_HOME: '/x/data' })).toBe('/x/data/platformctl/platform.db');
+    expect(configDir(undefined, { HOME: '/home/zoe', PLATFORMCTL_CONFIG_DIR: '/c' })).toBe('/c');
+    expect(configDir('/flag', { PLATFORMCTL_CONFIG_DIR: '/c' })).toBe('/flag');
   });
 });
