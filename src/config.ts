@@ -376,6 +376,8 @@ export class Config {
 export interface StateData {
   locations?: Record<string, string>;
   replication?: Record<string, string>;
+  /** Stores whose replica had not reached the remembered index when last read (that index). */
+  behind?: Record<string, string>;
 }
 
 export class StateFile {
@@ -399,7 +401,7 @@ export class StateFile {
       isObject(v)
         ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'))
         : {};
-    this.data = { locations: strings(d.locations), replication: strings(d.replication) };
+    this.data = { locations: strings(d.locations), replication: strings(d.replication), behind: strings(d.behind) };
     return this.data;
   }
 
@@ -413,8 +415,15 @@ export class StateFile {
     return v !== undefined && /^\d{1,20}$/.test(v) ? v : undefined;
   }
 
+  /** Whether the endpoint last read had not reached the remembered index (a read may be stale). */
+  replicationBehind(storeId: string): boolean {
+    const d = this.load();
+    const at = d.replication?.[storeId];
+    return at !== undefined && d.behind?.[storeId] === at;
+  }
+
   /** Records what this command learnt; writes only when something changed. */
-  save(change: { location?: [string, string]; replication?: [string, string] }): void {
+  save(change: { location?: [string, string]; replication?: [string, string]; behind?: [string, boolean] }): void {
     const d = this.load();
     let changed = false;
     if (change.location && d.locations![change.location[0]] !== change.location[1]) {
@@ -424,6 +433,15 @@ export class StateFile {
     if (change.replication && d.replication![change.replication[0]] !== change.replication[1]) {
       d.replication![change.replication[0]] = change.replication[1];
       changed = true;
+    }
+    if (change.behind) {
+      const [id, behind] = change.behind;
+      const want = behind ? d.replication![id] : undefined;
+      if (d.behind![id] !== want) {
+        if (want === undefined) delete d.behind![id];
+        else d.behind![id] = want;
+        changed = true;
+      }
     }
     if (changed) writeAtomically(this.dir, this.path, JSON.stringify(d, null, 2) + '\n');
   }

@@ -83,7 +83,7 @@ export function createContext(opts: {
   let store: Promise<Store> | undefined;
   let opened: Store | undefined;
   /** The remote store's replication state, its index when loaded, and for which identity it was loaded. */
-  let replication: { state: Replication; initial: string; of: string | undefined } | undefined;
+  let replication: { state: Replication; initial: string; initialStale: boolean; of: string | undefined } | undefined;
   const stateFile = () => (state ??= new StateFile(ctx.config().dir));
   const envToken = () => env.PLATFORMCTL_TOKEN || undefined;
   const activeToken = () => envToken() ?? ctx.config().session(ctx.location().key)?.token;
@@ -100,7 +100,9 @@ export function createContext(opts: {
     if (replication && id !== undefined && id !== replication.of) {
       const seen = stateFile().replicationIndex(id) ?? '';
       replication.state.index = seen;
+      replication.state.stale = seen !== '' && stateFile().replicationBehind(id);
       replication.initial = seen;
+      replication.initialStale = replication.state.stale;
       replication.of = id;
     }
     return activeToken() !== before;
@@ -133,16 +135,18 @@ export function createContext(opts: {
         expectedId: cached,
         identified,
         replicationIndex: cached ? stateFile().replicationIndex(cached) : undefined,
+        replicationBehind: cached ? stateFile().replicationBehind(cached) : undefined,
         replicaWaitMs,
         onStale: (ms) =>
           warn(
             io,
-            `The store ${loc.display} has not caught up with your last change after ${ms / 1000} s (is its primary down?); this answer may be stale.`,
+            `The store ${loc.display} has not caught up with your last change after ${ms / 1000} s ` +
+              `(is its primary down?); this answer may be stale.`,
           ),
       },
     });
     const r = (s as Store & { replication?: Replication }).replication;
-    if (r) replication = { state: r, initial: r.index, of: cached };
+    if (r) replication = { state: r, initial: r.index, initialStale: r.stale, of: cached };
     // A location seen for the first time, with sessions saved for stores by identity:
     // which store this is must be known before a session is picked (one request, once).
     if (cached === undefined && !envToken() && ctx.config().hasIdentifiedSessions()) await s.identity();
@@ -164,6 +168,9 @@ export function createContext(opts: {
           location: [location.key, id],
           ...(replication && replication.state.index !== replication.initial && replication.state.index !== ''
             ? { replication: [id, replication.state.index] as [string, string] }
+            : {}),
+          ...(replication && replication.state.stale !== replication.initialStale
+            ? { behind: [id, replication.state.stale] as [string, boolean] }
             : {}),
         });
       }

@@ -150,8 +150,14 @@ export interface Replication {
    * for a replica that has not caught up.
    */
   confirmed?: string;
-  /** The index is known to be more than a replica could reach in time (see `stale`). */
+  /**
+   * The endpoint was found behind `index` (a pinned read gave up waiting, in this command
+   * or an earlier one): a later command waits for it only briefly (RECHECK_MS), and says
+   * again that its answer may be stale while it is behind. Cleared by an answer at `index`.
+   */
   stale: boolean;
+  /** This command gave up waiting once and said so: its later reads are not pinned. */
+  warned?: boolean;
 }
 
 /** Options of a remote store beyond its location: what openStore and the Context decide. */
@@ -166,9 +172,11 @@ export interface RemoteOptions {
   identified?: ((id: string | undefined) => boolean) | undefined;
   /** The highest replication index this caller saw on this store before. */
   replicationIndex?: string | undefined;
+  /** The endpoint was behind that index when last read (see Replication.stale). */
+  replicationBehind?: boolean | undefined;
   /** How long a pinned read waits for a replica (PLATFORMCTL_REPLICA_WAIT_MS). */
   replicaWaitMs?: number | undefined;
-  /** A pinned read gave up waiting and was answered without the pin: it may be stale. */
+  /** A read was answered by an endpoint still behind the caller's last change after `waitedMs`. */
   onStale?: ((waitedMs: number) => void) | undefined;
 }
 
@@ -269,16 +277,13 @@ function hranaFetch(
     let res: InstanceType<Lib['Response']>;
     let fellBack = false;
     const above = (a: string, b: string | undefined) => b === undefined || b === '' || BigInt(a) > BigInt(b);
-    if (
-      o.pin &&
-      body !== undefined &&
-      rep.index !== '' &&
-      rep.index !== '0' &&
-      !rep.stale &&
-      above(rep.index, rep.confirmed)
-    ) {
+    // A read carries the caller's last change (the index) until this command has given up
+    // waiting for it once; an endpoint found behind by an earlier command is waited for
+    // briefly (replication lag), not the whole PLATFORMCTL_REPLICA_WAIT_MS again.
+    const pinnable = o.pin && body !== undefined && rep.index !== '' && rep.index !== '0';
+    let waitMs = Math.min(rep.stale ? Math.min(o.waitMs, RECHECK_MS) : o.waitMs, o.timeoutMs);
+    if (pinnable && !rep.warned && above(rep.index, rep.confirmed)) {
       // A replica waits, without a limit of its own, until it has the index: bounded here.
-      const waitMs = Math.min(o.waitMs, o.timeoutMs);
       const over = waitMs < o.timeoutMs ? new PinWaitOver() : new RequestTimeout(o.timeoutMs);
       try {
         res = await send(pinned(body, rep.index), waitMs, over);
@@ -288,10 +293,10 @@ function hranaFetch(
         // known from that answer's index (a short wait can end before any request could
         // come back, even from a primary that has everything).
         fellBack = true;
-        rep.stale = true;
         res = await send(body, o.timeoutMs, new RequestTimeout(o.timeoutMs));
       }
     } else {
+      waitMs = 0;
       res = await send(body, o.timeoutMs, new RequestTimeout(o.timeoutMs));
     }
     const type = res.headers.get('content-type') ?? '';
@@ -314,15 +319,24 @@ function hranaFetch(
       return res;
     }
     const seen = highestIndex(await res.bytes());
-    if (fellBack) {
-      // The replica has not caught up with this caller's last change in time (its primary
-      // may be down): answered from what it has, and said to be possibly stale.
-      if (seen !== undefined && seen >= BigInt(rep.index)) rep.stale = false;
-      else o.onStale?.(o.waitMs);
+    const reached = seen !== undefined && rep.index !== '' && seen >= BigInt(rep.index);
+    if (fellBack && !reached) {
+      // The replica has not caught up with this caller's last change (its primary may be
+      // down): answered from what it has, and said to be possibly stale, once a command;
+      // the later reads of the command are not held up again.
+      rep.stale = true;
+      if (!rep.warned) o.onStale?.(waitMs);
+      rep.warned = true;
     }
+    if (reached) rep.stale = false;
     if (seen !== undefined) {
-      if (fellBack) rep.index = seen.toString();
-      else if (rep.index === '' || seen > BigInt(rep.index)) rep.index = seen.toString();
+      // Reads never lower it: the caller's last change is still what a later read must
+      // reach. A write's answer is the primary's own index: lower only when the primary
+      // numbers its log anew (restarted after a crash), which it then is.
+      if (rep.index === '' || seen > BigInt(rep.index) || (!o.pin && seen < BigInt(rep.index))) {
+        rep.index = seen.toString();
+        if (!o.pin) rep.stale = false;
+      }
       // A read answered at `seen`: the reading endpoint has it (it only moves forward).
       if (o.pin && above(seen.toString(), rep.confirmed)) rep.confirmed = seen.toString();
     }
@@ -531,7 +545,10 @@ export class RemoteStore implements Store {
     opts: RemoteOptions = {},
   ): Promise<RemoteStore> {
     const t = target(url, authToken);
-    const replication: Replication = { index: opts.replicationIndex ?? '', stale: false };
+    const replication: Replication = {
+      index: opts.replicationIndex ?? '',
+      stale: opts.replicationBehind === true && opts.replicationIndex !== undefined,
+    };
     let clients: { reader: Client; writer: Client };
     let transport: { close(): void } | undefined;
     try {
@@ -1007,6 +1024,9 @@ export class RemoteStore implements Store {
     this.transport?.close();
   }
 }
+
+/** How long a read waits for an endpoint that an earlier command found behind (ms). */
+const RECHECK_MS = 150;
 
 /** How much longer than the request timeout `call` waits over HTTP before giving up itself. */
 const CALL_BACKSTOP_MS = 1000;

@@ -150,3 +150,25 @@ it('a replica behind the caller index past the wait is answered from what it has
   await store.read((tx) => tx.all(`SELECT 'slow first'`));
   expect(stale).toEqual([150]);
 });
+
+it('an endpoint an earlier command found behind is waited for briefly, not the whole wait, and said stale once a command while behind', async () => {
+  const { url, seen } = await replica(400);
+  const stale: number[] = [];
+  store = await RemoteStore.open(
+    url,
+    url,
+    undefined,
+    { busyMs: 0, requestMs: 5000 },
+    { replicationIndex: '9', replicationBehind: true, replicaWaitMs: 2000, onStale: (ms) => stale.push(ms) },
+  );
+  await store.read((tx) => tx.all(`SELECT 'slow first'`));
+  await store.read((tx) => tx.all(`SELECT 'slow second'`));
+  // 150 ms (not 2 s) for the first read, then answered from what it has; the second read
+  // of the command is not held up again, nor warned about twice.
+  expect(stale).toEqual([150]);
+  expect(seen.filter((s) => s.sql.includes('second')).map((s) => s.pin)).toEqual([undefined]);
+  expect((store as unknown as { replication: { index: string; stale: boolean } }).replication).toMatchObject({
+    index: '9',
+    stale: true,
+  });
+});
