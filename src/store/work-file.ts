@@ -42,6 +42,8 @@ export interface ChangeRow {
   role: string;
   /** What the plan decided; applying may decide otherwise (someone changed the member meanwhile). */
   planned: 'invite' | 'update';
+  /** For a planned role change: the role it planned to change. */
+  plannedFrom: string | null;
 }
 
 /** One e-mail of a company as the file lists it (emailsPage). */
@@ -451,11 +453,12 @@ export class WorkFile {
   }
 
   /** Marks removals as done once their transaction committed. */
-  markRemoved(rows: [number, string][]): void {
+  markRemoved(rows: [number, string, string][]): void {
     if (rows.length) this.recorded = true;
-    const done = this.q(`UPDATE removals SET done = 1 WHERE cid = :cid AND email = :email`);
+    // Done, with the role the member had when removed (someone may have re-roled them since the plan).
+    const done = this.q(`UPDATE removals SET done = 1, role = :role WHERE cid = :cid AND email = :email`);
     this.db.transaction(() => {
-      for (const [cid, email] of rows) done.run({ cid, email });
+      for (const [cid, email, role] of rows) done.run({ cid, email, role });
     })();
   }
 
@@ -514,10 +517,17 @@ export class WorkFile {
   /** A page of planned changes (invitations and role changes) in line order. */
   changesPage(afterLine: number, limit: number): ChangeRow[] {
     const rows = this.qRaw(
-      `SELECT line, cid, email, role, action FROM rows
+      `SELECT line, cid, email, role, action, from_role FROM rows
         WHERE line > ? AND code IS NULL AND action IN ('invite', 'update') ORDER BY line LIMIT ?`,
-    ).all(afterLine, limit) as [number, number, string, string, 'invite' | 'update'][];
-    return rows.map(([line, cid, email, role, planned]) => ({ line, cid, email, role, planned }));
+    ).all(afterLine, limit) as [number, number, string, string, 'invite' | 'update', string | null][];
+    return rows.map(([line, cid, email, role, planned, plannedFrom]) => ({
+      line,
+      cid,
+      email,
+      role,
+      planned,
+      plannedFrom,
+    }));
   }
 
   /** Whether a planned change follows the line. */

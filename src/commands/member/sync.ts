@@ -165,16 +165,16 @@ export async function run(o: SyncOptions): Promise<void> {
           (_m, w: string) => ({ invite: 'invited', 're-role': 're-roled', remove: 'removed' })[w]!,
         );
         success(o.io, `Synced: ${done}${run ? ` (run ${run.id})` : ''}.`);
-        // The plan printed above was decided before the write; someone who changed members
-        // meanwhile made the result differ from it: said, so the two are not compared in vain.
-        const t = p.totals;
-        if (planned && (['invited', 'updated', 'removed'] as const).some((k) => planned!.totals[k] !== t[k]))
+        // The plan printed above was decided before the write; someone who changed those
+        // members meanwhile made the result differ from it: said, so the two are not
+        // compared in vain.
+        if (p.differs && planned)
           warn(
             o.io,
-            `Someone changed these members after the plan above was made: ` +
-              `${t.invited} invited, ${t.updated} re-roled and ${t.removed} removed instead of ` +
-              `the planned ${planned.totals.invited}, ${planned.totals.updated} and ${planned.totals.removed} ` +
-              `(each change is decided again as it is written).`,
+            `Someone changed some of these members after the plan above was made: each change was decided ` +
+              `again as it was written (planned: ${planned.totals.invited} to invite, ${planned.totals.updated} ` +
+              `to re-role, ${planned.totals.removed} to remove)` +
+              (run ? `; \`audit list --run ${run.id}\` lists what was done.` : '.'),
           );
       },
     );

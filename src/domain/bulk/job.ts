@@ -257,6 +257,8 @@ export class BulkJob {
   private interrupted: { id: number; updated_at: string }[] = [];
   /** The interrupted runs this one finished (RunInfo.finished), known once its last transaction ran. */
   private finishedRuns: number[] = [];
+  /** What was applied differs from the plan somewhere (someone changed members in between). */
+  diverged = false;
   /** --company rebound rows that named another company: their OWNER rows mean nothing here. */
   private rebound = false;
   /**
@@ -1197,14 +1199,18 @@ export class BulkJob {
       const delInvites: [number, string][] = [];
       for (const m of g.removals) {
         const k = known.get(m.email);
-        if (!k || k.user_id === company.owner_id) continue;
+        if (!k || k.user_id === company.owner_id) {
+          out.diverged = true;
+          continue;
+        }
         if (k.m_role && k.user_id !== null) delMembers.push([cid, k.user_id]);
         else if (k.i_role) delInvites.push([cid, m.email]);
         else continue;
         const role = k.m_role ?? k.i_role;
         const status = k.m_role ? k.m_status : 'PENDING';
         audit.push([cid, name, 'member.remove', m.email, { role, status, run: runId, via }]);
-        out.removedEmails.push([cid, m.email]);
+        if (role !== m.role) out.diverged = true;
+        out.removedEmails.push([cid, m.email, role!]);
         tally.removed++;
         out.removed++;
         out.applied++;
@@ -1237,9 +1243,10 @@ export class BulkJob {
             tally.unchanged++;
             continue;
           }
-          // A role change is recorded with the role it found (someone may have re-roled the
-          // member since planning), so a report of what was applied names it.
-          if (d.action !== row.planned || d.action === 'update')
+          // Recorded where it differs from the plan: another action, or a role change from
+          // another role than planned (someone re-roled the member since), so a report of
+          // what was applied names what it found.
+          if (d.action !== row.planned || (d.action === 'update' && d.from !== row.plannedFrom))
             out.outcomes.push({ line: row.line, outcome: d.action, from: d.from });
           if (d.action === 'update') {
             if (k?.m_role && k.user_id !== null) setMembers.push([row.role, ts, cid, k.user_id]);
@@ -1282,6 +1289,7 @@ export class BulkJob {
 
   /** Writes what a committed transaction did into the work file (for the report). */
   private record(o: PageOutcome): void {
+    if (o.diverged || o.outcomes.length > 0) this.diverged = true;
     this.work.setOutcomes([
       ...o.outcomes,
       ...o.failures.map((f) => ({ line: f.line, code: f.code, message: f.message })),
@@ -1375,7 +1383,10 @@ interface PageOutcome {
    */
   outcomes: { line: number; outcome: 'unchanged' | 'invite' | 'update'; from?: string | null }[];
   failures: RowFailure[];
-  removedEmails: [number, string][];
+  /** Removals committed: [company, e-mail, the role the member had]. */
+  removedEmails: [number, string, string][];
+  /** Something was applied otherwise than planned (besides `outcomes`): a removal. */
+  diverged: boolean;
   byCompany: Map<number, Tally>;
   company(cid: number): Tally;
 }
@@ -1391,6 +1402,7 @@ function newOutcome(): PageOutcome {
     outcomes: [],
     failures: [],
     removedEmails: [],
+    diverged: false,
     byCompany,
     company(cid) {
       let t = byCompany.get(cid);

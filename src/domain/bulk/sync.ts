@@ -25,6 +25,8 @@ export interface SyncPlan {
   blocking: PlatformError | undefined;
   /** The most changes one sync applies on this store (in one transaction). */
   limit: number;
+  /** Once applied: what was applied differs from the plan (someone changed those members in between). */
+  differs?: boolean;
 }
 
 export interface SyncOptions {
@@ -93,6 +95,7 @@ export async function syncMembers(
         ...applied,
         changes: applied.totals.invited + applied.totals.updated + applied.totals.removed,
         changesOf: (id) => job.planOf(id, true),
+        differs: job.diverged,
       },
       run,
     );
