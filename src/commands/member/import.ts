@@ -56,7 +56,7 @@ export async function run(o: ImportOptions): Promise<void> {
       async (report) => {
         // A chunked run that stopped: --json still gets its document (what was applied, the
         // run and its id); a terminal gets the error alone, which says the same in words.
-        if (report.run?.status === 'failed') {
+        if (report.run && report.run.status !== 'done') {
           if (o.json) await print(o, report);
           return;
         }

@@ -126,7 +126,8 @@ export interface RunInfo {
   id: number;
   /** 'single': one transaction, all or nothing; 'chunked': committed in chunks under the run record. */
   mode: 'single' | 'chunked';
-  status: 'done' | 'failed';
+  /** 'running' only for a run that stopped and could not say so in its record (the store was gone). */
+  status: 'done' | 'failed' | 'running';
   chunks: number;
   /** Interrupted runs of the same input (and options) that this run finished. */
   finished: number[];
@@ -854,7 +855,7 @@ export class BulkJob {
         txMs: txStats(held),
       };
     } catch (e) {
-      const report = (status: 'failed', failedToo: number): StoppedRun => {
+      const report = (status: 'failed' | 'running', failedToo: number): StoppedRun => {
         const counts = this.countsOf(total, this.reached);
         counts.failed += failedToo;
         const companies = [...this.companies.values()].map(({ company }) => {
@@ -879,8 +880,12 @@ export class BulkJob {
           companies,
         };
       };
-      const stopped = (err: PlatformError, failedToo: number): PlatformError => {
-        STOPPED.set(err, report('failed', failedToo));
+      const stopped = (
+        err: PlatformError,
+        failedToo: number,
+        status: 'failed' | 'running' = 'failed',
+      ): PlatformError => {
+        STOPPED.set(err, report(status, failedToo));
         return err;
       };
       if (e instanceof TakenOver) {
@@ -973,6 +978,7 @@ export class BulkJob {
           { run: runId, applied: total.applied, planned, lastLine: afterLine },
         ),
         stoppedBy ? 1 : 0,
+        recorded ? 'failed' : 'running',
       );
     }
   }
@@ -1261,7 +1267,7 @@ export class BulkJob {
               // so they are not counted as members.
               throw new PlatformError(
                 'SEAT_LIMIT',
-                seatsTakenMessage(company, plan, plan.max_users! - freeBefore, freeBefore - free),
+                seatsTakenMessage(company, plan, plan.max_users! - freeBefore, freeBefore - free, this.strict()),
                 { plan: plan.name, maxUsers: plan.max_users, users: plan.max_users! - freeBefore, adding: 1 },
               );
             }
@@ -1430,9 +1436,24 @@ function addOutcome(into: PageOutcome, a: PageOutcome, b: PageOutcome): PageOutc
  * Why a row gets no seat: the company's `used` members, and `earlier` invitations of
  * earlier lines of the same input that take what room is left.
  */
-function seatsTakenMessage(company: CompanyRow, plan: PlanRow, used: number, earlier: number): string {
+function seatsTakenMessage(
+  company: CompanyRow,
+  plan: PlanRow,
+  used: number,
+  earlier: number,
+  rolledBack = false,
+): string {
   if (earlier === 0) return seatLimitError(company, plan, used, 1).message;
   const n = (x: number) => x.toLocaleString('en');
+  // Without --continue-on-error the row stops the run and its transaction, with the
+  // invitations before it in that transaction: said, since the store does not hold them.
+  if (rolledBack)
+    return (
+      `Plan ${plan.name} of "${printable(company.name)}" allows ${n(plan.max_users!)} users; it has ${n(used)}, ` +
+      `and the ${earlier === 1 ? 'invitation' : `${n(earlier)} invitations`} before this line in the same ` +
+      `transaction would take the rest (${earlier === 1 ? 'it was' : 'they were'} not applied either). ` +
+      `Ask support to change the plan.`
+    );
   const taking =
     earlier === 1
       ? 'invitation on an earlier line of the file takes'

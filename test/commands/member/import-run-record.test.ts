@@ -122,6 +122,20 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
     expect((doc.errors as { line: number }[]).map((e) => e.line)).toEqual([2]);
   });
 
+  it('a stopped run whose record could not be written either (the store gone): --json says its run is still running', async () => {
+    const ace = await fx().register(`ace-${engine}@example.com`, 'Ace', 'Ac');
+    await fx().setPlan(ace.company.id, 'ENTERPRISE', sue);
+    // The run record, chunk 1, then every write fails: chunk 2 and the stop record.
+    const r = await imp(ace, file('c'), { oneTransaction: 1, chunkRows: 1, pauseMs: 0 }, async (n) => {
+      if (n >= 3) throw new PlatformError('STORE_UNAVAILABLE', 'The store went away.');
+    });
+    expect(r.error?.code, String(r.error)).toBe('STORE_UNAVAILABLE');
+    expect(r.error?.message).toContain('the record is `running`');
+    const run = await lastRun();
+    expect(run.status).toBe('running');
+    expect(JSON.parse(r.out)).toMatchObject({ invited: 1, run: { id: run.id, mode: 'chunked', status: 'running' } });
+  });
+
   it('a chunked run that completes: every line, the failures of applying and their repeats included', async () => {
     // FREE: 3 users. Planning sees Bea alone: room for b1 and b2, none for b3 (line 7).
     // Before the import writes someone takes a seat, so b2 (line 5) finds none when applied.
@@ -212,7 +226,8 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
     );
     expect(r.error?.code, String(r.error)).toBe('SEAT_LIMIT');
     expect(r.error?.message).toContain(
-      'Plan FREE of "Fl Company" allows 3 users; it has 2, and the invitation on an earlier line of the file takes the rest.',
+      'Plan FREE of "Fl Company" allows 3 users; it has 2, and the invitation before this line in the same transaction ' +
+        'would take the rest (it was not applied either).',
     );
     const held = await fx().read((rr) =>
       rr.tx.get<{ n: number }>(
