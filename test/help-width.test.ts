@@ -53,6 +53,20 @@ describe('help on a narrow terminal', () => {
     },
   );
 
+  it.each([50, 80])(
+    'at %i columns examples fit, long ones continued with a backslash between words, as a shell reads them',
+    async (columns) => {
+      const text = await help(columns);
+      const examples = text.slice(text.indexOf('Examples:'));
+      expect(examples.split('\n').filter((l) => l.length > columns)).toEqual([]);
+      expect(examples.replace(/ \\\n {6}/g, ' ')).toContain(
+        '  $ cat people.jsonl | platformctl member import - --format jsonl --continue-on-error\n',
+      );
+      // Never inside a flag and its value.
+      expect(examples).not.toMatch(/--company \\\n/);
+    },
+  );
+
   it("an example's comment is a line of its own above it: the command line is only the command", async () => {
     const text = await help(100);
     expect(text).toContain(

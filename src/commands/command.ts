@@ -17,14 +17,79 @@ export function defineCommand(name: string, description: string, examples: strin
 /** Gives cmd an Examples section in its help; man pages read the same list. */
 export function defineExamples(cmd: Command, examples: string[]): Command {
   EXAMPLES.set(cmd, examples);
-  // An example's trailing comment ("cmd   # why") goes on its own line above it, as gh
-  // writes them: the command alone is what gets copied, and the line stays short.
-  const lines = examples.map((e) => {
-    const m = /^(.*?)\s{2,}#\s+(.*)$/.exec(e);
-    return m ? `  # ${m[2]}\n  $ ${m[1]}` : `  $ ${e}`;
-  });
-  if (examples.length) cmd.addHelpText('after', '\nExamples:\n' + lines.join('\n') + '\n');
+  if (examples.length)
+    cmd.addHelpText('after', (context) => {
+      const width = context.command.configureOutput().getOutHelpWidth?.() ?? 80;
+      return '\nExamples:\n' + examples.map((e) => exampleLines(e, width)).join('\n') + '\n';
+    });
   return cmd;
+}
+
+/**
+ * One example as help prints it, within `width` columns where its words allow: a
+ * trailing comment ("cmd   # why") on its own line above it, as gh writes them; a long
+ * command broken between words (never inside quotes) with a backslash, as a shell
+ * continues a line, so that what is copied still runs.
+ */
+export function exampleLines(example: string, width: number): string {
+  const m = /^(.*?)\s{2,}#\s+(.*)$/.exec(example);
+  const command = m ? m[1]! : example;
+  const out: string[] = [];
+  if (m) out.push(...fill(m[2]!.split(' '), width, '  # ', '  # ', ''));
+  out.push(...fill(units(shellWords(command)), width, '  $ ', '      ', ' \\'));
+  return out.join('\n');
+}
+
+/** Words filled into lines of at most `width` columns (a longer word stands alone). */
+function fill(words: string[], width: number, first: string, rest: string, more: string): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const w of words) {
+    if (!empty && line.length + 1 + w.length + more.length > width) {
+      lines.push(line + more);
+      line = rest + w;
+    } else line += (empty ? '' : ' ') + w;
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** Words that read as one kept on one line: a flag and its value, a redirection or pipe and what follows. */
+function units(words: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const next = words[i + 1];
+    const joins = /^(-|>|<|\||2>)/.test(w) && next !== undefined && !/^(-|>|<|\|)/.test(next);
+    out.push(joins ? `${w} ${next}` : w);
+    if (joins) i++;
+  }
+  return out;
+}
+
+/** A command line's words, a quoted stretch ('…', "…", $'…') kept inside its word. */
+function shellWords(text: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quote) {
+      word += ch;
+      if (ch === '\\' && quote === '"') word += text[++i] ?? '';
+      else if (ch === quote) quote = undefined;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      word += ch;
+    } else if (ch === ' ') {
+      if (word) words.push(word);
+      word = '';
+    } else word += ch;
+  }
+  if (word) words.push(word);
+  return words;
 }
 
 /** The examples a command was defined with (for man pages). */
