@@ -76,7 +76,12 @@ export function configureTree(
   const { columns, ...streams } = output;
   cmd.configureOutput({ ...streams, getOutHelpWidth: () => Math.min(columns?.() || 80, 100) });
   cmd.helpOption('-h, --help', 'show help for this command');
-  cmd.configureHelp({ showGlobalOptions: true, minWidthToWrap: MIN_HELP_COLUMN, formatItem: formatHelpItem });
+  cmd.configureHelp({
+    showGlobalOptions: true,
+    minWidthToWrap: MIN_HELP_COLUMN,
+    formatItem: formatHelpItem,
+    styleUsage: wrapUsage,
+  });
   if (cmd.parent) cmd.helpCommand(false);
   for (const c of cmd.commands) configureTree(c, output);
 }
@@ -96,6 +101,21 @@ function formatHelpItem(this: Help, term: string, termWidth: number, description
   const indent = '      ';
   const wrapped = helper.boxWrap(description, Math.max(width - indent.length, MIN_HELP_COLUMN));
   return `  ${term}\n${indent}${wrapped.replace(/\n/g, `\n${indent}`)}`;
+}
+
+/** The usage line ("Usage: " and this) broken between words to the help's width, continued under it. */
+function wrapUsage(this: Help, usage: string): string {
+  const width = (this.helpWidth ?? 80) - 'Usage: '.length;
+  const lines: string[] = [];
+  let line = '';
+  for (const word of usage.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.join(`\n${' '.repeat('Usage: '.length)}`);
 }
 
 /** Error code and one-line message for anything thrown by a command. */

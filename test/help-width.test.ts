@@ -67,6 +67,11 @@ describe('help on a narrow terminal', () => {
     },
   );
 
+  it('the usage line is broken between words to the width, continued under itself', async () => {
+    const text = await help(30);
+    expect(text.slice(0, text.indexOf('\n\n'))).toBe('Usage: platformctl member\n       import [options] <file>');
+  });
+
   it("an example's comment is a line of its own above it: the command line is only the command", async () => {
     const text = await help(100);
     expect(text).toContain(

@@ -63,6 +63,8 @@ function printJson(o: SyncOptions, p: SyncPlan, run: RunInfo | undefined | null,
       errors: [],
       drift: p.changes > 0,
       applied,
+      // Once applied: whether that differs from the plan (someone changed those members in between).
+      differs: p.differs ?? false,
       dryRun: o.dryRun,
       check: o.check,
       companies: p.companies,

@@ -370,6 +370,7 @@ describe.each(ENGINES)('member sync run() on %s', (engine) => {
     await fx().sql(`DELETE FROM invitations WHERE company_id = :c`, { c });
     await fx().invite(ida, ['m1@example.org', 'm2@example.org'], 'MANAGER');
     const json = await syncWhileOthersWrite(true);
+    expect(JSON.parse(json.stdout())).toMatchObject({ applied: true, differs: true });
     expect(plan({ out: json.stdout() }).changes).toEqual([
       { company: c, change: 'invite', email: 'm1@example.org', role: 'DESIGNER' },
       { company: c, change: 'update', email: 'n1@example.org', role: 'MANAGER', from: 'ADMINISTRATOR' },
