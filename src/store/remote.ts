@@ -335,7 +335,8 @@ function hranaFetch(
       // numbers its log anew (restarted after a crash), which it then is.
       if (rep.index === '' || seen > BigInt(rep.index) || (!o.pin && seen < BigInt(rep.index))) {
         rep.index = seen.toString();
-        if (!o.pin) rep.stale = false;
+        // A write: the next read is pinned to it again, even in this command.
+        if (!o.pin) rep.stale = rep.warned = false;
       }
       // A read answered at `seen`: the reading endpoint has it (it only moves forward).
       if (o.pin && above(seen.toString(), rep.confirmed)) rep.confirmed = seen.toString();
