@@ -172,3 +172,21 @@ it('an endpoint an earlier command found behind is waited for briefly, not the w
     stale: true,
   });
 });
+
+it("after a read gave up waiting, a write in the same command pins the next read to the write's index again", async () => {
+  const { url, seen } = await replica(400);
+  const stale: number[] = [];
+  store = await RemoteStore.open(
+    url,
+    url,
+    undefined,
+    { busyMs: 0, requestMs: 5000 },
+    { replicationIndex: '9', replicaWaitMs: 150, onStale: (ms) => stale.push(ms) },
+  );
+  await store.read((tx) => tx.all(`SELECT 'slow first'`));
+  // The primary answers the write at 8: its log was numbered anew (below the 9 remembered).
+  await store.write((tx) => tx.run(`INSERT INTO t VALUES (1)`));
+  await store.read((tx) => tx.all(`SELECT 'after the write'`));
+  expect(stale).toEqual([150]);
+  expect(seen.filter((s) => s.sql.includes('after the write')).map((s) => s.pin)).toEqual(['8']);
+});
