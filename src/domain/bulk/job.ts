@@ -855,9 +855,11 @@ export class BulkJob {
         txMs: txStats(held),
       };
     } catch (e) {
-      const report = (status: 'failed' | 'running', failedToo: number): StoppedRun => {
-        const counts = this.countsOf(total, this.reached);
-        counts.failed += failedToo;
+      // What the run applied, up to the last line it reached (and the row that stopped it,
+      // `failedToo`): its stop record's counts, and the report its error carries.
+      const stoppedRun = (failedToo: number): StoppedRun => {
+        const totals = this.countsOf(total, this.reached);
+        totals.failed += failedToo;
         const companies = [...this.companies.values()].map(({ company }) => {
           const t = total.byCompany.get(company.id);
           const r = this.reached.get(company.id);
@@ -871,21 +873,16 @@ export class BulkJob {
             failed: (r?.failed ?? 0) + (stoppedIn === company.id ? failedToo : 0),
           };
         });
-        const totals: Totals = { ...counts };
         return {
-          run: { id: runId, mode: 'chunked', status, chunks, finished: [], txMs: txStats(held) },
+          run: { id: runId, mode: 'chunked', status: 'failed', chunks, finished: [], txMs: txStats(held) },
           lastLine: afterLine,
           stoppedBy: failedToo ? stoppedBy : undefined,
           totals,
           companies,
         };
       };
-      const stopped = (
-        err: PlatformError,
-        failedToo: number,
-        status: 'failed' | 'running' = 'failed',
-      ): PlatformError => {
-        STOPPED.set(err, report(status, failedToo));
+      const stopped = (err: PlatformError, report: StoppedRun): PlatformError => {
+        STOPPED.set(err, report);
         return err;
       };
       if (e instanceof TakenOver) {
@@ -909,7 +906,7 @@ export class BulkJob {
               ...(by ? { takenOverBy: Number(by) } : {}),
             },
           ),
-          0,
+          stoppedRun(0),
         );
       }
       const byUser = e instanceof Interrupted;
@@ -919,8 +916,8 @@ export class BulkJob {
         ? 'interrupted (Ctrl-C or SIGTERM)'
         : stripNothingChanged(e instanceof Error ? e.message : String(e));
       let recorded = false;
-      const counts = this.countsOf(total, this.reached);
-      if (stoppedBy) counts.failed++;
+      const report = stoppedRun(stoppedBy ? 1 : 0);
+      const counts: Record<string, number> = { ...report.totals };
       try {
         const ts = iso(this.svc.now());
         await write(this.svc, async (r) => {
@@ -977,8 +974,7 @@ export class BulkJob {
             : `Import run ${runId} stopped after ${progress}: ${stripNothingChanged(message)} ${applied}. Run the same import again to finish it.`,
           { run: runId, applied: total.applied, planned, lastLine: afterLine },
         ),
-        stoppedBy ? 1 : 0,
-        recorded ? 'failed' : 'running',
+        recorded ? report : { ...report, run: { ...report.run, status: 'running' } },
       );
     }
   }
