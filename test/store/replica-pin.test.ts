@@ -9,7 +9,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { afterEach, expect, it } from 'vitest';
-import { RemoteStore } from '../../src/store/remote.js';
+import { RemoteStore, type RemoteOptions } from '../../src/store/remote.js';
 import type { Store } from '../../src/store/types.js';
 
 type Stmt = { sql?: string; sql_id?: number; replication_index?: string };
@@ -91,19 +91,28 @@ async function replica(slowMs: number) {
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, seen };
 }
 
-it('pins reads only until the replica has answered one at the caller index; a long read later is not taken for lag', async () => {
-  const { url, seen } = await replica(400);
+/** The store at `url` as a command opens it (timeouts as in the tests above), with the stale warnings it gave. */
+async function openAt(url: string, o: Omit<RemoteOptions, 'onStale'>) {
   const stale: number[] = [];
   store = await RemoteStore.open(
     url,
     url,
     undefined,
     { busyMs: 0, requestMs: 5000 },
-    { replicationIndex: '7', replicaWaitMs: 150, onStale: (ms) => stale.push(ms) },
+    {
+      ...o,
+      onStale: (ms) => stale.push(ms),
+    },
   );
-  await store.read((tx) => tx.all(`SELECT 'first'`));
+  return { opened: store, stale };
+}
+
+it('pins reads only until the replica has answered one at the caller index; a long read later is not taken for lag', async () => {
+  const { url, seen } = await replica(400);
+  const { stale, opened } = await openAt(url, { replicationIndex: '7', replicaWaitMs: 150 });
+  await opened.read((tx) => tx.all(`SELECT 'first'`));
   // 400 ms of work, longer than the 150 ms a pinned read may wait for the replica.
-  await store.read((tx) => tx.all(`SELECT 'slow read'`));
+  await opened.read((tx) => tx.all(`SELECT 'slow read'`));
   expect(stale, 'no stale warning for a replica that answered').toEqual([]);
   expect(seen.filter((s) => s.sql.includes('first')).map((s) => s.pin)).toEqual(['7']);
   // Sent once, not pinned: the replica was known to be at 7.
@@ -125,49 +134,28 @@ it('a pinned read slower than the wait is not called stale when the answer shows
   // A primary (or a replica that has caught up) at 7: the caller's index. The wait (150 ms)
   // ends before the answer (400 ms); the answer asked again without the pin is at 7.
   const { url } = await replica(400);
-  const stale: number[] = [];
-  store = await RemoteStore.open(
-    url,
-    url,
-    undefined,
-    { busyMs: 0, requestMs: 5000 },
-    { replicationIndex: '7', replicaWaitMs: 150, onStale: (ms) => stale.push(ms) },
-  );
-  await store.read((tx) => tx.all(`SELECT 'slow first'`));
+  const { stale, opened } = await openAt(url, { replicationIndex: '7', replicaWaitMs: 150 });
+  await opened.read((tx) => tx.all(`SELECT 'slow first'`));
   expect(stale).toEqual([]);
 });
 
 it('a replica behind the caller index past the wait is answered from what it has, with the stale warning', async () => {
   const { url } = await replica(400);
-  const stale: number[] = [];
-  store = await RemoteStore.open(
-    url,
-    url,
-    undefined,
-    { busyMs: 0, requestMs: 5000 },
-    { replicationIndex: '9', replicaWaitMs: 150, onStale: (ms) => stale.push(ms) },
-  );
-  await store.read((tx) => tx.all(`SELECT 'slow first'`));
+  const { stale, opened } = await openAt(url, { replicationIndex: '9', replicaWaitMs: 150 });
+  await opened.read((tx) => tx.all(`SELECT 'slow first'`));
   expect(stale).toEqual([150]);
 });
 
 it('an endpoint an earlier command found behind is waited for briefly, not the whole wait, and said stale once a command while behind', async () => {
   const { url, seen } = await replica(400);
-  const stale: number[] = [];
-  store = await RemoteStore.open(
-    url,
-    url,
-    undefined,
-    { busyMs: 0, requestMs: 5000 },
-    { replicationIndex: '9', replicationBehind: true, replicaWaitMs: 2000, onStale: (ms) => stale.push(ms) },
-  );
-  await store.read((tx) => tx.all(`SELECT 'slow first'`));
-  await store.read((tx) => tx.all(`SELECT 'slow second'`));
+  const { stale, opened } = await openAt(url, { replicationIndex: '9', replicationBehind: true, replicaWaitMs: 2000 });
+  await opened.read((tx) => tx.all(`SELECT 'slow first'`));
+  await opened.read((tx) => tx.all(`SELECT 'slow second'`));
   // 150 ms (not 2 s) for the first read, then answered from what it has; the second read
   // of the command is not held up again, nor warned about twice.
   expect(stale).toEqual([150]);
   expect(seen.filter((s) => s.sql.includes('second')).map((s) => s.pin)).toEqual([undefined]);
-  expect((store as unknown as { replication: { index: string; stale: boolean } }).replication).toMatchObject({
+  expect((opened as unknown as { replication: { index: string; stale: boolean } }).replication).toMatchObject({
     index: '9',
     stale: true,
   });
@@ -175,18 +163,11 @@ it('an endpoint an earlier command found behind is waited for briefly, not the w
 
 it("after a read gave up waiting, a write in the same command pins the next read to the write's index again", async () => {
   const { url, seen } = await replica(400);
-  const stale: number[] = [];
-  store = await RemoteStore.open(
-    url,
-    url,
-    undefined,
-    { busyMs: 0, requestMs: 5000 },
-    { replicationIndex: '9', replicaWaitMs: 150, onStale: (ms) => stale.push(ms) },
-  );
-  await store.read((tx) => tx.all(`SELECT 'slow first'`));
+  const { stale, opened } = await openAt(url, { replicationIndex: '9', replicaWaitMs: 150 });
+  await opened.read((tx) => tx.all(`SELECT 'slow first'`));
   // The primary answers the write at 8: its log was numbered anew (below the 9 remembered).
-  await store.write((tx) => tx.run(`INSERT INTO t VALUES (1)`));
-  await store.read((tx) => tx.all(`SELECT 'after the write'`));
+  await opened.write((tx) => tx.run(`INSERT INTO t VALUES (1)`));
+  await opened.read((tx) => tx.all(`SELECT 'after the write'`));
   expect(stale).toEqual([150]);
   expect(seen.filter((s) => s.sql.includes('after the write')).map((s) => s.pin)).toEqual(['8']);
 });

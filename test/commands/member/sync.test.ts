@@ -114,6 +114,34 @@ describe.each(ENGINES)('member sync run() on %s', (engine) => {
       .map((m) => `${m.email} ${m.role} ${m.status}`)
       .sort();
   const auditCount = (companyId: number) => fx().read((r) => r.countAudit({ companyId }));
+  /**
+   * Runs `member sync` (confirmed) as `who` on `stdin` with a store that calls `meanwhile`
+   * once, just before the sync's write: someone else changing members between the plan
+   * and the write. Returns the call (its stdout and stderr).
+   */
+  const syncWhileOthersWrite = async (
+    who: TestUser,
+    stdin: string,
+    meanwhile: () => Promise<unknown>,
+    o: { json?: boolean; prune?: boolean } = {},
+  ) => {
+    const services = fx().services;
+    const store = writeHooked(services.store, async (n) => {
+      if (n === 1) await meanwhile();
+    });
+    const call = fx().call(who, { stdin, json: o.json ?? false });
+    await run({
+      ...call.deps,
+      services: () => Promise.resolve({ ...services, store }),
+      confirm: confirmer(call.io, scriptedPrompter([]).prompter, true),
+      file: '-',
+      company: undefined,
+      prune: o.prune ?? false,
+      dryRun: false,
+      check: false,
+    });
+    return call;
+  };
 
   it('prints the plan (invite, re-role, remove), asks before removing, never touches the OWNER or other companies, and a second run changes nothing', async () => {
     const f = fx();
@@ -267,31 +295,21 @@ describe.each(ENGINES)('member sync run() on %s', (engine) => {
     // are found as the file wants them, w is invited.
     const stdin =
       'email,role\nx@example.org,MANAGER\ny@example.org,MANAGER\nz@example.org,DESIGNER\nw@example.org,DESIGNER\n';
-    const services = fx().services;
-    const store = writeHooked(services.store, async (n) => {
-      if (n !== 1) return;
-      await fx().sql(
-        `UPDATE invitations SET role = 'ADMINISTRATOR' WHERE company_id = :c AND email = 'x@example.org'`,
-        {
+    const c = await syncWhileOthersWrite(
+      gil,
+      stdin,
+      async () => {
+        await fx().sql(
+          `UPDATE invitations SET role = 'ADMINISTRATOR' WHERE company_id = :c AND email = 'x@example.org'`,
+          { c: gil.company.id },
+        );
+        await fx().sql(`UPDATE invitations SET role = 'MANAGER' WHERE company_id = :c AND email = 'y@example.org'`, {
           c: gil.company.id,
-        },
-      );
-      await fx().sql(`UPDATE invitations SET role = 'MANAGER' WHERE company_id = :c AND email = 'y@example.org'`, {
-        c: gil.company.id,
-      });
-      await fx().invite(gil, ['z@example.org'], 'DESIGNER');
-    });
-    const c = fx().call(gil, { json: true, stdin });
-    await run({
-      ...c.deps,
-      services: () => Promise.resolve({ ...services, store }),
-      confirm: confirmer(c.io, scriptedPrompter([]).prompter, true),
-      file: '-',
-      company: undefined,
-      prune: false,
-      dryRun: false,
-      check: false,
-    });
+        });
+        await fx().invite(gil, ['z@example.org'], 'DESIGNER');
+      },
+      { json: true },
+    );
     const p = plan({ out: c.stdout() });
     expect(p).toMatchObject({ invited: 1, updated: 1, removed: 0, unchanged: 2, applied: true });
     expect(p.changes).toEqual([
@@ -305,21 +323,7 @@ describe.each(ENGINES)('member sync run() on %s', (engine) => {
     const [hal] = await fx().registerAll([['hal@example.com', 'Hal', 'Hale']]);
     await fx().invite(hal, ['x@example.org'], 'DESIGNER');
     const stdin = 'email,role\nx@example.org,MANAGER\ny@example.org,DESIGNER\n';
-    const services = fx().services;
-    const store = writeHooked(services.store, async (n) => {
-      if (n === 1) await fx().invite(hal, ['y@example.org'], 'DESIGNER');
-    });
-    const c = fx().call(hal, { stdin });
-    await run({
-      ...c.deps,
-      services: () => Promise.resolve({ ...services, store }),
-      confirm: confirmer(c.io, scriptedPrompter([]).prompter, true),
-      file: '-',
-      company: undefined,
-      prune: false,
-      dryRun: false,
-      check: false,
-    });
+    const c = await syncWhileOthersWrite(hal, stdin, () => fx().invite(hal, ['y@example.org'], 'DESIGNER'));
     expect(c.stdout()).toContain('+ y@example.org DESIGNER');
     expect(c.stderr()).toContain('Synced: 0 invited, 1 re-roled, 0 removed, 1 unchanged');
     expect(c.stderr()).toMatch(
@@ -337,39 +341,23 @@ describe.each(ENGINES)('member sync run() on %s', (engine) => {
     // counts (1 invited, 1 re-roled, 1 removed), other changes.
     const stdin = 'email,role\nm1@example.org,DESIGNER\nn1@example.org,MANAGER\n';
     const c = ida.company.id;
-    const services = fx().services;
-    const syncWhileOthersWrite = async (json: boolean) => {
-      const store = writeHooked(services.store, async (n) => {
-        if (n !== 1) return;
-        await fx().sql(`DELETE FROM invitations WHERE company_id = :c AND email = 'm1@example.org'`, { c });
-        await fx().invite(ida, ['n1@example.org'], 'ADMINISTRATOR');
-        await fx().sql(
-          `UPDATE invitations SET role = 'ADMINISTRATOR' WHERE company_id = :c AND email = 'm2@example.org'`,
-          {
-            c,
-          },
-        );
-      });
-      const call = fx().call(ida, { stdin, json });
-      await run({
-        ...call.deps,
-        services: () => Promise.resolve({ ...services, store }),
-        confirm: confirmer(call.io, scriptedPrompter([]).prompter, true),
-        file: '-',
-        company: undefined,
-        prune: true,
-        dryRun: false,
-        check: false,
-      });
-      return call;
+    const meanwhile = async () => {
+      await fx().sql(`DELETE FROM invitations WHERE company_id = :c AND email = 'm1@example.org'`, { c });
+      await fx().invite(ida, ['n1@example.org'], 'ADMINISTRATOR');
+      await fx().sql(
+        `UPDATE invitations SET role = 'ADMINISTRATOR' WHERE company_id = :c AND email = 'm2@example.org'`,
+        {
+          c,
+        },
+      );
     };
-    const text = await syncWhileOthersWrite(false);
+    const text = await syncWhileOthersWrite(ida, stdin, meanwhile, { prune: true });
     expect(text.stderr()).toContain('Synced: 1 invited, 1 re-roled, 1 removed');
     expect(text.stderr()).toContain('Someone changed some of these members after the plan above was made');
     // The same again, in JSON, from the planned state.
     await fx().sql(`DELETE FROM invitations WHERE company_id = :c`, { c });
     await fx().invite(ida, ['m1@example.org', 'm2@example.org'], 'MANAGER');
-    const json = await syncWhileOthersWrite(true);
+    const json = await syncWhileOthersWrite(ida, stdin, meanwhile, { prune: true, json: true });
     expect(JSON.parse(json.stdout())).toMatchObject({ applied: true, differs: true });
     expect(plan({ out: json.stdout() }).changes).toEqual([
       { company: c, change: 'invite', email: 'm1@example.org', role: 'DESIGNER' },
