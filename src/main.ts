@@ -9,6 +9,7 @@ import { buildCommandTree } from './commands/index.js';
 import { newCmdCompletion, runComplete } from './commands/completion/index.js';
 import { commandPath, didYouMean, resolveWords, visibleSubcommandNames } from './commands/resolve.js';
 import { loadColor } from './output/color.js';
+import { fillWords } from './output/messages.js';
 import { VERSION } from './version.js';
 import { printable } from './text.js';
 
@@ -105,17 +106,8 @@ function formatHelpItem(this: Help, term: string, termWidth: number, description
 
 /** The usage line ("Usage: " and this) broken between words to the help's width, continued under it. */
 function wrapUsage(this: Help, usage: string): string {
-  const width = (this.helpWidth ?? 80) - 'Usage: '.length;
-  const lines: string[] = [];
-  let line = '';
-  for (const word of usage.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  lines.push(line);
-  return lines.join(`\n${' '.repeat('Usage: '.length)}`);
+  const indent = 'Usage: '.length;
+  return fillWords(usage.split(' '), (this.helpWidth ?? 80) - indent).join(`\n${' '.repeat(indent)}`);
 }
 
 /** Error code and one-line message for anything thrown by a command. */

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { Context, GlobalOptions } from '../context.js';
 import type { IOStreams } from '../io/streams.js';
+import { fillWords } from '../output/messages.js';
 import type { Credential } from '../domain/auth.js';
 import type { Services } from '../domain/services.js';
 
@@ -40,20 +41,10 @@ export function exampleLines(example: string, width: number): string {
   return out.join('\n');
 }
 
-/** Words filled into lines of at most `width` columns (a longer word stands alone). */
+/** Words filled within `width` columns, behind `first` on the first line and `rest` after, each but the last ending in `more`. */
 function fill(words: string[], width: number, first: string, rest: string, more: string): string[] {
-  const lines: string[] = [];
-  let line = first;
-  let empty = true;
-  for (const w of words) {
-    if (!empty && line.length + 1 + w.length + more.length > width) {
-      lines.push(line + more);
-      line = rest + w;
-    } else line += (empty ? '' : ' ') + w;
-    empty = false;
-  }
-  lines.push(line);
-  return lines;
+  const lines = fillWords(words, width - first.length - more.length, width - rest.length - more.length);
+  return lines.map((l, i) => (i ? rest : first) + l + (i < lines.length - 1 ? more : ''));
 }
 
 /** Words that read as one kept on one line: a flag and its value, a redirection or pipe and what follows. */

@@ -16,16 +16,25 @@ const safe = (text: string) => printable(text, Number.MAX_SAFE_INTEGER);
 function wrapWords(io: IOStreams, text: string, indent = 0): string {
   const width = io.isStderrTTY ? (io.columns ?? io.errStream.columns) : undefined;
   if (!width || indent + displayWidth(text) <= width) return text;
+  return fillWords(text.split(' '), width - indent).join(`\n${' '.repeat(indent)}`);
+}
+
+/**
+ * Words filled into lines, greedily, at most `width` columns each (`restWidth` for the
+ * lines after the first); a word longer than its line stands alone on it.
+ */
+export function fillWords(words: string[], width: number, restWidth = width): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(' ')) {
-    if (line && indent + displayWidth(line) + 1 + displayWidth(word) > width) {
+  for (const word of words) {
+    const room = lines.length ? restWidth : width;
+    if (line && displayWidth(line) + 1 + displayWidth(word) > room) {
       lines.push(line);
       line = word;
     } else line = line ? `${line} ${word}` : word;
   }
   lines.push(line);
-  return lines.join(`\n${' '.repeat(indent)}`);
+  return lines;
 }
 
 /** A "✓ done" line on stderr, so stdout stays clean data. */
