@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, engines, useStore, type Engine, type TestStore } from './harness.js';
 import { dumpStore, rowsOf } from './store-dump.js';
+import { writeUntilRead } from './input-read.js';
 
 /**
  * Ctrl-C (a real SIGINT to the built binary) during `member import`: while reading nothing
@@ -61,10 +62,13 @@ describe.each(engines())('Ctrl-C during member import on %s', (engine: Engine) =
     const t = await fresh();
     const { env } = await setup(t);
     const stdin = new PassThrough();
-    stdin.write('email,role\nx1@example.org,DESIGNER\n');
+    // Enough to see the import reading it, which it does only once its handler for Ctrl-C is
+    // in place (a fixed sleep was too short on a loaded machine: the signal came during
+    // start-up and killed the process outright).
+    const lines = Array.from({ length: 8_000 }, (_, i) => `x${String(i).padStart(5, '0')}@example.org,DESIGNER\n`);
     const child = spawn(t, ['member', 'import', '-'], env, stdin);
-    // The import waits on a standard input that never ends: no lock is held.
-    await new Promise((r) => setTimeout(r, 1500));
+    await writeUntilRead(stdin, child, 'email,role\n' + lines.join(''));
+    // The import now waits on a standard input that never ends: no lock is held.
     child.kill('SIGINT');
     const r = await child;
     expect(r.exitCode, JSON.stringify([r.stdout, r.stderr])).toBe(8);

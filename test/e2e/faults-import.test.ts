@@ -8,6 +8,7 @@ import { BIN, engines, useStore, type Engine, type TestStore } from './harness.j
 import { KillProxy } from './kill-proxy.js';
 import { label, runAndKill, type KillPoint } from './kill.js';
 import { dumpStore, rowsOf, withoutTimes, type Dump } from './store-dump.js';
+import { writeUntilRead } from './input-read.js';
 
 /**
  * Faults during `member import`.
@@ -342,13 +343,14 @@ describe.each(engines())('member import holds no lock while it reads, on %s', (e
       expect(d.exitCode, d.stderr).toBe(5);
       expect(d.stderr).toMatch(/No company named "Smith Company" among yours/);
 
-      // Ann's import has 1500 rows in and more to come: another writer is not kept waiting.
+      // Ann's import has 5000 rows in and more to come: another writer is not kept waiting.
       const input = new PassThrough();
       let importDone = false;
       const importing = cli(ann, ['--json', 'member', 'import', '-'], input);
       void importing.finally(() => (importDone = true));
-      input.write('email,role\n' + Array.from({ length: 1500 }, (_, i) => `a${i}@example.org,DESIGNER\n`).join(''));
-      await new Promise((r) => setTimeout(r, 500));
+      // More than a pipe holds, to see the import reading it (its lines are taken as they come).
+      const lines = Array.from({ length: 5000 }, (_, i) => `a${i}@example.org,DESIGNER\n`);
+      await writeUntilRead(input, importing, 'email,role\n' + lines.join(''));
       const other = await ann.run(['member', 'invite', 'other@example.org', '--role', 'MANAGER'], {
         env: { PLATFORMCTL_BUSY_TIMEOUT_MS: '0' },
       });
@@ -358,9 +360,9 @@ describe.each(engines())('member import holds no lock while it reads, on %s', (e
       input.end(Array.from({ length: 1500 }, (_, i) => `b${i}@example.org,DESIGNER\n`).join(''));
       const r = await importing;
       expect(r.exitCode, r.stderr).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ invited: 3000, failed: 0, applied: true });
+      expect(JSON.parse(r.stdout)).toMatchObject({ invited: 6500, failed: 0, applied: true });
       const dump = await dumpStore(engine, t.store, ['invitations']);
-      expect(rowsOf(dump, 'invitations')).toHaveLength(3001);
+      expect(rowsOf(dump, 'invitations')).toHaveLength(6501);
     },
   );
 });
