@@ -326,6 +326,10 @@ export class LocalStore implements Store {
     }
   }
 
+  async longWriteAdvice(): Promise<string | undefined> {
+    return undefined;
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }

@@ -1009,6 +1009,31 @@ export class RemoteStore implements Store {
   }
 
   /**
+   * sqld (0.24 and the newest source) started without `--checkpoint-interval-s` lets
+   * SQLite checkpoint on the connection whose commit grew the log (wal_autocheckpoint
+   * 1000); with many writers waiting, a checkpoint can leave its write lock handed to a
+   * connection that no longer waits, and the server then spins and answers nothing
+   * (docs/remote.md, Server settings). The bare PRAGMA is sent to the primary (a replica
+   * forwards it); the client cannot change it (sqld refuses the PRAGMA with a value).
+   */
+  async longWriteAdvice(): Promise<string | undefined> {
+    let pages: unknown;
+    try {
+      pages = Object.values(
+        (await this.readRequest([{ sql: 'PRAGMA wal_autocheckpoint', args: [] }]))[0]!.rows[0] ?? {},
+      )[0];
+    } catch {
+      return undefined; // a server that does not say (another libSQL server, a read-only token)
+    }
+    if (typeof pages !== 'number' || pages <= 0) return undefined;
+    return (
+      `This server checkpoints on its writers' commits (sqld's default): while others write, a long import ` +
+      `can make sqld stop answering. If you run the server, start its primary with --checkpoint-interval-s 5 ` +
+      `(docs/remote.md, Server settings).`
+    );
+  }
+
+  /**
    * Copies a consistent snapshot into a new local SQLite file: one interactive read
    * transaction, which a replica hands to its primary (so a backup needs the primary).
    */

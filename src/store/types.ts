@@ -64,6 +64,11 @@ export interface Store {
   identity(): Promise<string | undefined>;
   /** Engine-level integrity check: empty when healthy. */
   integrityCheck(): Promise<string[]>;
+  /**
+   * Before a long write run (a bulk import): a server setting that puts it at risk, in
+   * words, or undefined (always on a local file; also when the server does not say).
+   */
+  longWriteAdvice(): Promise<string | undefined>;
   /** A consistent copy of the whole store into a local SQLite file. */
   backup(path: string): Promise<void>;
   close(): Promise<void>;

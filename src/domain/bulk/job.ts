@@ -631,6 +631,12 @@ export class BulkJob {
       }
       return undefined;
     }
+    // A run as long as this engine's default single transaction: the server may have
+    // something to say (sqld's checkpoint setting), once, before any lock is taken.
+    if (planned >= ENGINE_LIMITS[this.svc.store.engine].oneTransaction) {
+      const advice = await this.svc.store.longWriteAdvice();
+      if (advice) this.opts.onNote?.(advice);
+    }
     const limits = this.limits;
     if (planned <= limits.oneTransaction) return this.applySingle(planned);
     if (this.opts.kind === 'sync') throw syncTooLarge((this.planned ?? this.summary()).totals, limits.oneTransaction);
