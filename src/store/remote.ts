@@ -1022,8 +1022,11 @@ export class RemoteStore implements Store {
       pages = Object.values(
         (await this.readRequest([{ sql: 'PRAGMA wal_autocheckpoint', args: [] }]))[0]!.rows[0] ?? {},
       )[0];
-    } catch {
-      return undefined; // a server that does not say (another libSQL server, a read-only token)
+    } catch (e) {
+      // A server that refuses the statement does not say (another libSQL server): no advice.
+      // One that does not answer would not take the import's writes either: that error now.
+      if (e !== null && typeof e === 'object' && STATEMENT_FAILURES.has(e)) return undefined;
+      throw e;
     }
     if (typeof pages !== 'number' || pages <= 0) return undefined;
     return (
