@@ -1030,9 +1030,9 @@ export class RemoteStore implements Store {
     }
     if (typeof pages !== 'number' || pages <= 0) return undefined;
     return (
-      `This server checkpoints on its writers' commits (sqld's default): while others write, a long import ` +
-      `can make sqld stop answering. If you run the server, start its primary with --checkpoint-interval-s 5 ` +
-      `(docs/remote.md, Server settings).`
+      `This sqld server checkpoints on its writers' commits (its default): while others write, a long import or ` +
+      `sync can make it stop answering. Whoever runs it should start its primary with --checkpoint-interval-s 5 ` +
+      `(see "Server settings" in docs/remote.md, shipped with platformctl).`
     );
   }
 
