@@ -76,6 +76,7 @@ export async function run(o: ImportOptions): Promise<void> {
         }
       },
     );
+    interrupts.noteIfLate();
   } finally {
     interrupts.dispose();
     bar?.stop();
@@ -102,9 +103,10 @@ async function print(o: ImportOptions, r: ImportReport): Promise<void> {
     o.io.out.write('\n');
     await printErrors(o.io, r.errors());
   }
-  const counts = `${r.invited} invited, ${r.updated} updated, ${r.unchanged} unchanged`;
+  const n = (x: number) => x.toLocaleString('en');
+  const counts = `${n(r.invited)} invited, ${n(r.updated)} updated, ${n(r.unchanged)} unchanged`;
   if (r.dryRun)
-    warn(o.io, `Dry run: nothing was written (would be ${counts}${r.failed ? `, ${r.failed} failed` : ''}).`);
+    warn(o.io, `Dry run: nothing was written (would be ${counts}${r.failed ? `, ${n(r.failed)} failed` : ''}).`);
   else if (r.applied && r.invited + r.updated + r.unchanged === 0 && r.failed > 0)
     warn(o.io, `Nothing was imported: ${plural(r.failed, 'line')} failed, none was good (--continue-on-error).`);
   else if (r.applied) {

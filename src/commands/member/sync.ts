@@ -180,6 +180,7 @@ export async function run(o: SyncOptions): Promise<void> {
           );
       },
     );
+    interrupts.noteIfLate();
   } finally {
     interrupts.dispose();
     bar?.stop();

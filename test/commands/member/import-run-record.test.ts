@@ -446,4 +446,25 @@ describe.each(ENGINES)('member import run records on %s', (engine) => {
       `Nothing was left to apply of interrupted run ${stopped.id} of the same input: its record says so now.`,
     );
   });
+
+  it('Ctrl-C once the last change is written: the run completes (exit 0) and says nothing was left to stop', async () => {
+    const lia = await fx().register(`lia-${engine}@example.com`, 'Lia', 'Li');
+    await fx().setPlan(lia.company.id, 'ENTERPRISE', sue);
+    const input = (p: string) => 'email,role\n' + [0, 1, 2].map((i) => `${p}${i}@example.org,DESIGNER\n`).join('');
+    const tuning = { oneTransaction: 1, chunkRows: 1, pauseMs: 0 };
+    // The same run once, to count its write transactions (record, chunks, summary).
+    let writes = 0;
+    const counted = await imp(lia, input('c'), tuning, async (n) => void (writes = n));
+    expect(counted.error, String(counted.error)).toBeUndefined();
+    // Again with other e-mails: Ctrl-C arrives as its last transaction (the summary) begins.
+    const r = await imp(lia, input('l'), tuning, async (n) => {
+      if (n === writes) process.emit('SIGINT');
+    });
+    expect(r.error, String(r.error)).toBeUndefined();
+    expect(JSON.parse(r.out)).toMatchObject({ invited: 3, failed: 0, applied: true });
+    expect(r.err).toContain('Ctrl-C: stopping at the next safe point');
+    expect(r.err).toContain('The interruption came once the work was done: nothing was left to stop.');
+    expect(await lastRun()).toMatchObject({ status: 'done' });
+    expect(process.listenerCount('SIGINT')).toBe(0);
+  });
 });

@@ -6,6 +6,12 @@ const KILLED: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143
 export interface Interrupts {
   /** Aborted at the first SIGINT or SIGTERM. */
   signal: AbortSignal;
+  /**
+   * For a command that went on to the end although interrupted (the signal came once its
+   * last change was written, or when nothing was left to write): says so, since "stopping
+   * at the next safe point" was printed and the exit status is 0.
+   */
+  noteIfLate(): void;
   /** Removes the handlers (the signals' default action comes back). */
   dispose(): void;
 }
@@ -26,7 +32,9 @@ export function watchInterrupts(io: IOStreams, onFirst: () => void, proc: NodeJS
       return;
     }
     io.err.write(
-      `\n${sig === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'}: stopping at the next safe point (press Ctrl-C again to quit at once)…\n`,
+      sig === 'SIGINT'
+        ? '\nCtrl-C: stopping at the next safe point (press Ctrl-C again to quit at once)…\n'
+        : '\nSIGTERM: stopping at the next safe point (a second SIGTERM quits at once)…\n',
     );
     controller.abort(sig);
     onFirst();
@@ -37,6 +45,10 @@ export function watchInterrupts(io: IOStreams, onFirst: () => void, proc: NodeJS
   proc.on('SIGTERM', onTerm);
   return {
     signal: controller.signal,
+    noteIfLate() {
+      if (controller.signal.aborted)
+        io.err.write('The interruption came once the work was done: nothing was left to stop.\n');
+    },
     dispose() {
       proc.off('SIGINT', onInt);
       proc.off('SIGTERM', onTerm);
