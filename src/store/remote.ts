@@ -96,6 +96,14 @@ class RequestTimeout extends Error {
 /** A read pinned to this caller's last write waited PLATFORMCTL_REPLICA_WAIT_MS for a replica. */
 class PinWaitOver extends Error {}
 
+/** A pinned read gave up waiting: the caller reads through the primary instead (RemoteStore.read). */
+class ReplicaBehind extends Error {
+  constructor(readonly waitedMs: number) {
+    super(`the store has not caught up with the last change after ${waitedMs} ms`);
+    this.name = 'ReplicaBehind';
+  }
+}
+
 /**
  * The store turned out to be another one than the caller expected, and the caller's
  * credential changed with it: a read that was already under way runs again.
@@ -158,6 +166,15 @@ export interface Replication {
   stale: boolean;
   /** This command gave up waiting once and said so: its later reads are not pinned. */
   warned?: boolean;
+  /**
+   * This command found the reading endpoint behind the caller's last change and read
+   * through the primary instead (RemoteStore.read): its later reads go there at once.
+   */
+  viaPrimary?: boolean;
+  /** The primary did not answer such a read in this command: reads are the endpoint's own, maybe stale. */
+  primaryDown?: boolean;
+  /** While reads run through the primary: their bound, and whether every answer reached `index`. */
+  primaryRead?: { limitMs: number; reached: boolean };
 }
 
 /** Options of a remote store beyond its location: what openStore and the Context decide. */
@@ -246,6 +263,10 @@ function hranaFetch(
     pin: boolean;
     waitMs: number;
     onStale: ((waitedMs: number) => void) | undefined;
+    /** A pinned read that gives up waiting throws ReplicaBehind (read through the primary then) instead of asking again unpinned. */
+    behindThrows: boolean;
+    /** Reads that need not reach the caller's last change (the schema and identity check): never pinned. */
+    anyIndex?: boolean;
   },
 ) {
   return async (input: OutgoingRequest | string | URL): Promise<InstanceType<Lib['Response']>> => {
@@ -280,24 +301,35 @@ function hranaFetch(
     // A read carries the caller's last change (the index) until this command has given up
     // waiting for it once; an endpoint found behind by an earlier command is waited for
     // briefly (replication lag), not the whole PLATFORMCTL_REPLICA_WAIT_MS again.
-    const pinnable = o.pin && body !== undefined && rep.index !== '' && rep.index !== '0';
+    const pinnable = o.pin && !o.anyIndex && body !== undefined && rep.index !== '' && rep.index !== '0';
     let waitMs = Math.min(rep.stale ? Math.min(o.waitMs, RECHECK_MS) : o.waitMs, o.timeoutMs);
+    // A read through the primary (RemoteStore.readThroughPrimary) is bounded by its own limit.
+    const primaryRead = o.pin ? undefined : rep.primaryRead;
+    const limitMs = primaryRead ? Math.min(o.timeoutMs, primaryRead.limitMs) : o.timeoutMs;
     if (pinnable && !rep.warned && above(rep.index, rep.confirmed)) {
-      // A replica waits, without a limit of its own, until it has the index: bounded here.
-      const over = waitMs < o.timeoutMs ? new PinWaitOver() : new RequestTimeout(o.timeoutMs);
-      try {
-        res = await send(pinned(body, rep.index), waitMs, over);
-      } catch (e) {
-        if (!(e instanceof PinWaitOver)) throw e;
-        // No answer within the wait: asked again without the pin. Whether it was stale is
-        // known from that answer's index (a short wait can end before any request could
-        // come back, even from a primary that has everything).
+      if (rep.primaryDown) {
+        // This command already waited once and found the primary silent: no second wait.
         fellBack = true;
         res = await send(body, o.timeoutMs, new RequestTimeout(o.timeoutMs));
+      } else {
+        // A replica waits, without a limit of its own, until it has the index: bounded here.
+        const over = waitMs < o.timeoutMs ? new PinWaitOver() : new RequestTimeout(o.timeoutMs);
+        try {
+          res = await send(pinned(body, rep.index), waitMs, over);
+        } catch (e) {
+          if (!(e instanceof PinWaitOver)) throw e;
+          // No answer within the wait: read through the primary (the caller does), or asked
+          // again without the pin. Whether that was stale is known from its answer's index
+          // (a short wait can end before any request could come back, even from a primary
+          // that has everything).
+          if (o.behindThrows) throw new ReplicaBehind(waitMs);
+          fellBack = true;
+          res = await send(body, o.timeoutMs, new RequestTimeout(o.timeoutMs));
+        }
       }
     } else {
       waitMs = 0;
-      res = await send(body, o.timeoutMs, new RequestTimeout(o.timeoutMs));
+      res = await send(body, limitMs, new RequestTimeout(limitMs));
     }
     const type = res.headers.get('content-type') ?? '';
     if (!type.includes('application/json')) return res;
@@ -320,6 +352,12 @@ function hranaFetch(
     }
     const seen = highestIndex(await res.bytes());
     const reached = seen !== undefined && rep.index !== '' && seen >= BigInt(rep.index);
+    if (primaryRead) {
+      // An answer of a read through the primary: fresh only at the caller's last change (below
+      // it, the primary numbers its log anew, or it was not the primary that answered).
+      if (seen !== undefined && !reached) primaryRead.reached = false;
+      return res;
+    }
     if (fellBack && !reached) {
       // The replica has not caught up with this caller's last change (its primary may be
       // down): answered from what it has, and said to be possibly stale, once a command;
@@ -335,8 +373,9 @@ function hranaFetch(
       // numbers its log anew (restarted after a crash), which it then is.
       if (rep.index === '' || seen > BigInt(rep.index) || (!o.pin && seen < BigInt(rep.index))) {
         rep.index = seen.toString();
-        // A write: the next read is pinned to it again, even in this command.
-        if (!o.pin) rep.stale = rep.warned = false;
+        // A write: the next read is pinned to it again, even in this command (and may go
+        // through the primary again when it waits in vain).
+        if (!o.pin) rep.stale = rep.warned = rep.primaryDown = rep.viaPrimary = false;
       }
       // A read answered at `seen`: the reading endpoint has it (it only moves forward).
       if (o.pin && above(seen.toString(), rep.confirmed)) rep.confirmed = seen.toString();
@@ -490,6 +529,8 @@ export class RemoteStore implements Store {
   private readonly reader: Client;
   /** Write transactions (and the one snapshot transaction a backup needs). */
   private readonly writer: Client;
+  /** Reads that need not reach the caller's last write (the schema and identity check): never pinned. */
+  private readonly anyReader: Client;
   private readonly secrets: string[];
   private readonly timeoutMs: number;
   /**
@@ -517,7 +558,7 @@ export class RemoteStore implements Store {
   private transport: { close(): void } | undefined;
 
   private constructor(
-    clients: { reader: Client; writer: Client },
+    clients: { reader: Client; writer: Client; anyReader: Client },
     display: string,
     secrets: string[],
     timeouts: StoreTimeouts,
@@ -527,6 +568,7 @@ export class RemoteStore implements Store {
   ) {
     this.reader = clients.reader;
     this.writer = clients.writer;
+    this.anyReader = clients.anyReader;
     this.displayLocation = display;
     this.secrets = secrets;
     this.timeoutMs = timeouts.requestMs;
@@ -550,20 +592,20 @@ export class RemoteStore implements Store {
       index: opts.replicationIndex ?? '',
       stale: opts.replicationBehind === true && opts.replicationIndex !== undefined,
     };
-    let clients: { reader: Client; writer: Client };
+    let clients: { reader: Client; writer: Client; anyReader: Client };
     let transport: { close(): void } | undefined;
     try {
       if (/^wss?:/i.test(t.clientUrl)) {
         // WebSockets carry no fetch: no pinning there (docs/remote.md).
         const { createClient } = await import('@libsql/client/ws');
         const c = createClient({ url: t.clientUrl, authToken: authToken || undefined, intMode: 'number' });
-        clients = { reader: c, writer: c };
+        clients = { reader: c, writer: c, anyReader: c };
       } else {
         // Our own bundle of the HTTP client (scripts/build.mjs), loaded only by remote commands.
         const lib = await import('./libsql-http.js');
         const http = new lib.Transport();
         transport = http;
-        const make = (pin: boolean) =>
+        const make = (pin: boolean, anyIndex = false) =>
           lib.createClient({
             url: t.clientUrl,
             authToken: authToken || undefined,
@@ -576,9 +618,11 @@ export class RemoteStore implements Store {
               pin,
               waitMs: opts.replicaWaitMs ?? DEFAULT_REPLICA_WAIT_MS,
               onStale: opts.onStale,
+              behindThrows: pin,
+              anyIndex,
             }),
           });
-        clients = { reader: make(true), writer: make(false) };
+        clients = { reader: make(true), writer: make(false), anyReader: make(true, true) };
       }
     } catch (e) {
       if (e instanceof PlatformError) throw e;
@@ -753,10 +797,14 @@ export class RemoteStore implements Store {
       this.reached = true;
       return r;
     } catch (e) {
+      // Not a failure: the caller reads through the primary instead (read()).
+      const behind = e instanceof ReplicaBehind ? e : (e as { cause?: unknown })?.cause;
+      if (behind instanceof ReplicaBehind) throw behind;
       const statement = statementFailure(e);
       const mapped = this.fail(e, phase === 'statement' && !this.reached ? 'connect' : phase);
       if (statement) this.reached = true;
       if (mapped !== null && typeof mapped === 'object') {
+        REQUEST_FAILURES.add(mapped);
         if (statement) STATEMENT_FAILURES.add(mapped);
         if (endsTransaction(e)) ENDS_TRANSACTION.add(mapped);
       }
@@ -767,9 +815,9 @@ export class RemoteStore implements Store {
   }
 
   /** One read request: a single statement, or a batch that is one snapshot. */
-  private readRequest(stmts: InStatement[]): Promise<ResultSet[]> {
+  private readRequest(stmts: InStatement[], client = this.reader): Promise<ResultSet[]> {
     return this.call(this.reached ? 'statement' : 'connect', async () =>
-      stmts.length === 1 ? [await this.reader.execute(stmts[0]!)] : this.reader.batch(stmts, 'read'),
+      stmts.length === 1 ? [await client.execute(stmts[0]!)] : client.batch(stmts, 'read'),
     );
   }
 
@@ -790,7 +838,14 @@ export class RemoteStore implements Store {
       this.admitting = true;
       try {
         await migrate(this, { create: gate.create });
-        meta = metaOf((await this.readRequest([{ sql: META_SQL, args: [] }]))[0]);
+        // Pinned to the migration just written (a replica may not have it yet).
+        meta = await this.read(async (tx) => {
+          const row = (await tx.all<{ version: unknown; id: unknown }>(META_SQL))[0];
+          return {
+            version: versionOf(row?.version),
+            id: typeof row?.id === 'string' && row.id !== '' ? row.id : undefined,
+          };
+        });
       } finally {
         this.admitting = false;
       }
@@ -808,7 +863,7 @@ export class RemoteStore implements Store {
     let meta: Meta;
     this.admitting = true;
     try {
-      meta = metaOf((await this.readRequest([{ sql: META_SQL, args: [] }]))[0]);
+      meta = metaOf((await this.readRequest([{ sql: META_SQL, args: [] }], this.anyReader))[0]);
     } catch (e) {
       if (!noMetaTable(e)) throw e;
       meta = { version: await this.read(readVersion), id: undefined };
@@ -861,7 +916,66 @@ export class RemoteStore implements Store {
     });
   }
 
+  /**
+   * A read is answered by the endpoint (a replica answers it itself), pinned to the
+   * caller's last change. When the endpoint has not reached it within
+   * PLATFORMCTL_REPLICA_WAIT_MS (a replica behind a busy primary, or one whose primary is
+   * down), the read runs again through the primary, which a replica hands an interactive
+   * read transaction to; the command's later reads go there at once. Only when the primary
+   * does not answer that within its bound is the endpoint's answer taken, said to be
+   * possibly stale (onStale).
+   */
   async read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const rep = this.replication;
+    if (rep.viaPrimary && !rep.primaryDown) {
+      const fresh = await this.readThroughPrimary(fn);
+      if (fresh) return fresh.value;
+    }
+    try {
+      return await this.readHere(fn);
+    } catch (e) {
+      if (!(e instanceof ReplicaBehind)) throw e;
+    }
+    const fresh = await this.readThroughPrimary(fn);
+    if (fresh) return fresh.value;
+    return this.readHere(fn);
+  }
+
+  /**
+   * fn in an interactive read transaction (through a replica: on its primary), bounded by
+   * the replica wait (at least 1 s); undefined when the primary did not answer in time or
+   * answered below the caller's last change, after which this command's reads are the
+   * endpoint's own (Replication.primaryDown). Errors of fn itself are thrown.
+   */
+  private async readThroughPrimary<T>(fn: (tx: Tx) => Promise<T>): Promise<{ value: T } | undefined> {
+    const rep = this.replication;
+    if (await this.mustAdmit()) await this.tracked(() => this.admitAlone());
+    const wait = this.opts.replicaWaitMs ?? DEFAULT_REPLICA_WAIT_MS;
+    const attempt = { limitMs: Math.max(wait, 1000), reached: true };
+    rep.primaryRead = attempt;
+    let value: T;
+    try {
+      value = await this.transactOnce('read', fn);
+    } catch (e) {
+      // What fn itself decided (a refusal of the command) is the answer. A request that
+      // failed (no answer in time, a replica that cannot reach its primary, a statement
+      // refused) is not: the endpoint answers then, and says so if that may be stale.
+      if (!(e !== null && typeof e === 'object' && REQUEST_FAILURES.has(e))) throw e;
+      rep.primaryDown = true;
+      return undefined;
+    } finally {
+      if (rep.primaryRead === attempt) rep.primaryRead = undefined;
+    }
+    if (!attempt.reached) {
+      rep.primaryDown = true;
+      return undefined;
+    }
+    rep.viaPrimary = true;
+    rep.stale = true;
+    return { value };
+  }
+
+  private async readHere<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const tx = new QueuedTx(
         (stmts) => this.sendRead(stmts),
@@ -987,7 +1101,7 @@ export class RemoteStore implements Store {
     if (await this.mustAdmit()) await this.tracked(() => this.admitAlone());
     if (this.idKnown) return this.id;
     try {
-      return metaOf((await this.readRequest([{ sql: META_SQL, args: [] }]))[0]).id;
+      return metaOf((await this.readRequest([{ sql: META_SQL, args: [] }], this.anyReader))[0]).id;
     } catch (e) {
       if (noMetaTable(e)) return undefined;
       throw e;
@@ -1020,7 +1134,7 @@ export class RemoteStore implements Store {
     let pages: unknown;
     try {
       pages = Object.values(
-        (await this.readRequest([{ sql: 'PRAGMA wal_autocheckpoint', args: [] }]))[0]!.rows[0] ?? {},
+        (await this.readRequest([{ sql: 'PRAGMA wal_autocheckpoint', args: [] }], this.anyReader))[0]!.rows[0] ?? {},
       )[0];
     } catch (e) {
       // A server that refuses the statement does not say (another libSQL server): no advice.
@@ -1060,6 +1174,8 @@ const RECHECK_MS = 150;
 /** How much longer than the request timeout `call` waits over HTTP before giving up itself. */
 const CALL_BACKSTOP_MS = 1000;
 
+/** Mapped failures of a request (not of what a read or write does with the answers). */
+const REQUEST_FAILURES = new WeakSet<object>();
 /** Mapped failures of a statement the server refused (it was reached and answered). */
 const STATEMENT_FAILURES = new WeakSet<object>();
 /** Mapped failures after which the server's transaction is over. */

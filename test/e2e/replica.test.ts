@@ -92,6 +92,43 @@ describe('a primary and a replica (sqld)', () => {
     }
   });
 
+  it('a replica behind your last write (its primary busy writing) is not waited for past PLATFORMCTL_REPLICA_WAIT_MS: the read goes to the primary through it, fresh and without a warning', async () => {
+    const t = await fresh();
+    const R = t.replica!.url;
+    expect((await t.run(['store', 'init'])).exitCode).toBe(0);
+    // Big writes on the primary: the replica needs a while to apply each one.
+    const writer = await RemoteStore.open(t.store, t.store, undefined, DEFAULT_TIMEOUTS);
+    try {
+      await writer.write((tx) => tx.exec(`CREATE TABLE lag (n INTEGER, pad TEXT)`));
+      let stale = 0;
+      let warned = 0;
+      for (let i = 1; i <= 15; i++) {
+        await writer.write((tx) =>
+          tx.run(
+            `WITH RECURSIVE k(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM k WHERE x < 3000)
+             INSERT INTO lag (n, pad) SELECT :n, randomblob(200) FROM k`,
+            { n: i },
+          ),
+        );
+        // As the next command would, through the replica, with a wait too short for it.
+        const reader = await RemoteStore.open(R, R, undefined, DEFAULT_TIMEOUTS, {
+          replicationIndex: writer.replication.index,
+          replicaWaitMs: 1,
+          onStale: () => warned++,
+        });
+        const seen = await reader.read((tx) =>
+          tx.get<{ n: number; rows: number }>(`SELECT max(n) AS n, count(*) AS rows FROM lag`),
+        );
+        await reader.close();
+        if (seen?.n !== i || seen.rows !== i * 3000) stale++;
+      }
+      expect({ stale, warned }).toEqual({ stale: 0, warned: 0 });
+      await writer.write((tx) => tx.exec(`DROP TABLE lag`));
+    } finally {
+      await writer.close();
+    }
+  });
+
   it('with the primary stopped, reads through the replica are answered (said to be maybe stale when behind your last write); writes fail with exit 7 and change nothing', async () => {
     const t = await fresh();
     const R = t.replica!.url;
