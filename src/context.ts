@@ -140,8 +140,8 @@ export function createContext(opts: {
         onStale: (ms) =>
           warn(
             io,
-            `The store ${loc.display} has not caught up with your last change after ${ms / 1000} s ` +
-              `(is its primary down?); this answer may be stale.`,
+            `The store ${loc.display} has not caught up with your last change after ${ms / 1000} s, ` +
+              `nor has its primary answered in its place (down, or restarted after a crash); this answer may be stale.`,
           ),
       },
     });

@@ -168,7 +168,7 @@ describe('a primary and a replica (sqld)', () => {
       expect(behind.exitCode, behind.stderr).toBe(0);
       expect(JSON.parse(behind.stdout)).toMatchObject([{ name: 'Smith Company' }]);
       expect(behind.stderr).toMatch(
-        /^! The store http:\/\/127\.0\.0\.1:\d+\/ has not caught up with your last change after 0\.3 s \(is its primary down\?\); this answer may be stale\.$/,
+        /^! The store http:\/\/127\.0\.0\.1:\d+\/ has not caught up with your last change after 0\.3 s, nor has its primary answered in its place \(down, or restarted after a crash\); this answer may be stale\.$/,
       );
       // The next command does not wait the whole 300 ms again, only a moment (a replica
       // that merely lags catches up in it), and says again that its answer may be stale:
@@ -176,7 +176,7 @@ describe('a primary and a replica (sqld)', () => {
       const next = await viaR(['--json', 'company', 'list'], { PLATFORMCTL_REPLICA_WAIT_MS: '300' });
       expect(next.exitCode, next.stderr).toBe(0);
       expect(next.stderr).toMatch(
-        /^! The store http:\/\/127\.0\.0\.1:\d+\/ has not caught up with your last change after 0\.15 s \(is its primary down\?\); this answer may be stale\.$/,
+        /^! The store http:\/\/127\.0\.0\.1:\d+\/ has not caught up with your last change after 0\.15 s, nor has its primary answered in its place \(down, or restarted after a crash\); this answer may be stale\.$/,
       );
 
       // A write needs the primary: the CLI gives up after its timeout, and nothing changes.
