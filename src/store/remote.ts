@@ -207,8 +207,12 @@ interface Meta {
 
 function metaOf(rs: ResultSet | undefined): Meta {
   const row = rs?.rows[0];
-  const id = row?.[1];
-  return { version: versionOf(row?.[0]), id: typeof id === 'string' && id !== '' ? id : undefined };
+  return metaFrom(row?.[0], row?.[1]);
+}
+
+/** META_SQL's two values as a Meta. */
+function metaFrom(version: unknown, id: unknown): Meta {
+  return { version: versionOf(version), id: typeof id === 'string' && id !== '' ? id : undefined };
 }
 
 const INDEX_KEY = Buffer.from('"replication_index":"');
@@ -840,11 +844,8 @@ export class RemoteStore implements Store {
         await migrate(this, { create: gate.create });
         // Pinned to the migration just written (a replica may not have it yet).
         meta = await this.read(async (tx) => {
-          const row = (await tx.all<{ version: unknown; id: unknown }>(META_SQL))[0];
-          return {
-            version: versionOf(row?.version),
-            id: typeof row?.id === 'string' && row.id !== '' ? row.id : undefined,
-          };
+          const row = await tx.get<{ version: unknown; id: unknown }>(META_SQL);
+          return metaFrom(row?.version, row?.id);
         });
       } finally {
         this.admitting = false;

@@ -74,29 +74,29 @@ describe('through a replica of a sqld with its default checkpoints', () => {
     expect(r.stderr).toBe(ADVICE);
     expect(JSON.parse(r.stdout)).toMatchObject({ invited: LONG, applied: true });
   });
-});
 
-describe('through a replica whose primary does not answer', () => {
-  const fresh = useStore('libsql', { replica: true });
-
-  it('a long import ends with the timeout, once, and changes nothing', { timeout: 120_000 }, async () => {
-    const t = await fresh();
-    const { ann, file } = await setup(t);
-    const rows = file('l', LONG);
-    await t.replica!.caughtUp();
-    t.sqld!.pause(true);
-    let r;
-    try {
-      r = await ann.run(['--store', t.replica!.url, 'member', 'import', rows], {
-        env: { PLATFORMCTL_STORE_TIMEOUT_MS: '1500' },
-      });
-    } finally {
-      t.sqld!.pause(false);
-    }
-    expect(r.exitCode, r.stderr).toBe(7);
-    expect(r.stderr).toMatch(/^error: [^\n]+did not answer within 1\.5 s \(PLATFORMCTL_STORE_TIMEOUT_MS\)\.[^\n]*$/);
-    expect(r.stderr).toContain('Nothing was changed');
-    const list = await ann.json<unknown[]>(['member', 'list']);
-    expect(list).toHaveLength(1);
-  });
+  it(
+    'with the primary not answering, a long import ends with the timeout, once, and changes nothing',
+    { timeout: 120_000 },
+    async () => {
+      const t = await fresh();
+      const { ann, file } = await setup(t);
+      const rows = file('l', LONG);
+      await t.replica!.caughtUp();
+      t.sqld!.pause(true);
+      let r;
+      try {
+        r = await ann.run(['--store', t.replica!.url, 'member', 'import', rows], {
+          env: { PLATFORMCTL_STORE_TIMEOUT_MS: '1500' },
+        });
+      } finally {
+        t.sqld!.pause(false);
+      }
+      expect(r.exitCode, r.stderr).toBe(7);
+      expect(r.stderr).toMatch(/^error: [^\n]+did not answer within 1\.5 s \(PLATFORMCTL_STORE_TIMEOUT_MS\)\.[^\n]*$/);
+      expect(r.stderr).toContain('Nothing was changed');
+      const list = await ann.json<unknown[]>(['member', 'list']);
+      expect(list).toHaveLength(1);
+    },
+  );
 });
