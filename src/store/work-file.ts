@@ -117,6 +117,60 @@ CREATE TABLE removals (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * What a bulk run keeps of its input while it plans and applies: every row, what the
+ * store said about it and what became of it. Two kinds: WorkFile (below), a private
+ * SQLite file whose memory stays bounded however large the input, and MemoryWork
+ * (work-memory.ts), plain arrays for inputs that fit in a few tens of MB, which plan at
+ * a fraction of the file's cost. Both answer every call alike (test/store/work-memory.test.ts).
+ */
+export interface Work {
+  addRows(rows: WorkRow[]): void;
+  indexRows(): void;
+  rowCount(): number;
+  namedRefs(limit: number): { ref: string; line: number }[];
+  rebind(ref: string): void;
+  refs(): string[];
+  resolveRef(ref: string, cid: number | null, error?: { code: string; message: string }): void;
+  bindCompanies(): void;
+  rowsOf(cid: number, email: string): { line: number; role: string }[];
+  failConflicting(
+    email: string,
+    rows: { line: number; role: string }[],
+    message: (email: string, others: string) => string,
+  ): void;
+  companies(): { cid: number; first_line: number }[];
+  emailsPage(cid: number, after: string, limit: number): EmailGroup[];
+  setPlan(cid: number, entries: PlanEntry[]): void;
+  markDuplicates(): void;
+  failInvitesAfter(cid: number, keep: number, code: string, message: string): number;
+  counts(applied?: boolean): CompanyCounts[];
+  appliedDiffers(): boolean;
+  markRemoved(rows: [number, string, string][]): void;
+  rangeCounts(after: number, upTo: number, unrecorded: readonly number[]): Map<number | null, RangeCounts>;
+  lastLine(): number;
+  failedCount(): number;
+  errorsPage(afterLine: number, limit: number): RowError[];
+  changesPage(afterLine: number, limit: number): ChangeRow[];
+  hasChangesAfter(line: number): boolean;
+  companyChangesPage(cid: number, after: string, limit: number, applied?: boolean): PlannedRow[];
+  notInFile(cid: number, emails: string[]): Set<string>;
+  addRemovals(rows: Removal[]): void;
+  removalsPage(cid: number, after: string, limit: number, done?: boolean): Removal[];
+  setOutcomes(entries: Outcome[]): void;
+  close(): void;
+}
+
+/** Where applying differed from the plan (Work.setOutcomes). */
+export interface Outcome {
+  line: number;
+  outcome?: 'unchanged' | 'invite' | 'update';
+  /** For a role change: the role applying found. */
+  from?: string | null;
+  code?: string;
+  message?: string;
+}
+
 /** Rows per INSERT statement in addRows (7 parameters each, well under SQLite's limit). */
 const ADD_BATCH = 20;
 
@@ -126,7 +180,7 @@ export interface RangeCounts {
   failed: number;
 }
 
-export class WorkFile {
+export class WorkFile implements Work {
   private readonly stmts = new Map<string, BetterSqlite3.Statement>();
   /** Set once applying recorded an outcome or a removal (counts(true) then differ from the plan's). */
   private recorded = false;
@@ -424,20 +478,21 @@ export class WorkFile {
    * planned changes that found the member already so count as unchanged.
    */
   counts(applied = false): CompanyCounts[] {
+    // IS, not =: a row between setPlan and markDuplicates has no action, and counts 0, not NULL.
     // One company (bindCompanies): one aggregate, without sorting every row by company.
     const by = this.single ? 'HAVING count(*) > 0' : 'GROUP BY cid ORDER BY first_line';
     const sql = applied
       ? `SELECT cid, min(line) AS first_line,
-                sum(code IS NULL AND ((action = 'invite' AND outcome IS NULL) OR outcome IS 'invite')) AS invite,
-                sum(code IS NULL AND ((action = 'update' AND outcome IS NULL) OR outcome IS 'update')) AS update_,
-                sum(code IS NULL AND (action IN ('same', 'dup') OR outcome IS 'unchanged')) AS same,
+                sum(code IS NULL AND ((action IS 'invite' AND outcome IS NULL) OR outcome IS 'invite')) AS invite,
+                sum(code IS NULL AND ((action IS 'update' AND outcome IS NULL) OR outcome IS 'update')) AS update_,
+                sum(code IS NULL AND ((action IS 'same' OR action IS 'dup') OR outcome IS 'unchanged')) AS same,
                 sum(code IS NOT NULL) AS failed,
                 (SELECT count(*) FROM removals m WHERE m.cid = rows.cid AND m.done = 1) AS remove
            FROM rows WHERE cid IS NOT NULL ${by}`
       : `SELECT cid, min(line) AS first_line,
-                sum(code IS NULL AND action = 'invite') AS invite,
-                sum(code IS NULL AND action = 'update') AS update_,
-                sum(code IS NULL AND action IN ('same', 'dup')) AS same,
+                sum(code IS NULL AND action IS 'invite') AS invite,
+                sum(code IS NULL AND action IS 'update') AS update_,
+                sum(code IS NULL AND (action IS 'same' OR action IS 'dup')) AS same,
                 sum(code IS NOT NULL) AS failed,
                 (SELECT count(*) FROM removals m WHERE m.cid = rows.cid) AS remove
            FROM rows WHERE cid IS NOT NULL ${by}`;
@@ -491,7 +546,7 @@ export class WorkFile {
                WHERE line > :after AND line <= :upto AND code IS NULL AND action = 'dup'
                  AND (cid, email, role) IN (SELECT f.cid, f.email, f.role FROM now JOIN rows f ON f.line = now.line))
        SELECT cid,
-              sum(code IS NULL AND action IN ('same', 'dup') AND line NOT IN (SELECT line FROM copies)) AS unchanged,
+              sum(code IS NULL AND (action IS 'same' OR action IS 'dup') AND line NOT IN (SELECT line FROM copies)) AS unchanged,
               sum(code IS NOT NULL OR line IN (SELECT line FROM now) OR line IN (SELECT line FROM copies)) AS failed
          FROM rows WHERE line > :after AND line <= :upto GROUP BY cid`,
     ).all({ after, upto: upTo, now: JSON.stringify(unrecorded) }) as ({ cid: number | null } & RangeCounts)[];
@@ -592,16 +647,7 @@ export class WorkFile {
    * someone changed the member meanwhile ('invite', 'update'), or a row that failed at
    * apply time. A complete run's other planned changes were applied as planned.
    */
-  setOutcomes(
-    entries: {
-      line: number;
-      outcome?: 'unchanged' | 'invite' | 'update';
-      /** For a role change: the role applying found. */
-      from?: string | null;
-      code?: string;
-      message?: string;
-    }[],
-  ): void {
+  setOutcomes(entries: Outcome[]): void {
     if (entries.length) this.recorded = true;
     const ok = this.q(`UPDATE rows SET outcome = ?, from_role = coalesce(?, from_role) WHERE line = ?`);
     const fail = this.q(`UPDATE rows SET code = ?, message = ?, outcome = NULL WHERE line = ?`);
