@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { WorkFile, type WorkRow } from '../../src/store/work-file.js';
+import { WorkFile, type Work, type WorkRow } from '../../src/store/work-file.js';
+import { MemoryWork } from '../../src/store/work-memory.js';
 
 /**
  * The work file's pages and counts against a plain reading of its rows, over random
@@ -13,8 +14,16 @@ const rowArb = fc.record({
   same: fc.boolean(),
 });
 
-async function workFileOf(input: { email: string; role: string; bad: boolean; same: boolean }[]) {
-  const w = await WorkFile.open();
+const kinds: [string, () => Promise<Work>][] = [
+  ['WorkFile', () => WorkFile.open()],
+  ['MemoryWork', () => Promise.resolve(new MemoryWork())],
+];
+
+async function workFileOf(
+  open: () => Promise<Work>,
+  input: { email: string; role: string; bad: boolean; same: boolean }[],
+) {
+  const w = await open();
   const rows: WorkRow[] = input.map((r, i) => ({
     line: i + 2,
     email: r.email,
@@ -30,11 +39,11 @@ async function workFileOf(input: { email: string; role: string; bad: boolean; sa
   return { w, rows };
 }
 
-describe('WorkFile', () => {
+describe.each(kinds)('%s', (_kind, open) => {
   it('emailsPage: every valid e-mail once, in e-mail order, with its first line and role and how many rows name it, whatever the page size', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(rowArb, { maxLength: 40 }), fc.integer({ min: 1, max: 6 }), async (input, limit) => {
-        const { w, rows } = await workFileOf(input);
+        const { w, rows } = await workFileOf(open, input);
         try {
           const expected = new Map<string, { email: string; line: number; role: string; rows: number }>();
           for (const r of rows) {
@@ -64,7 +73,7 @@ describe('WorkFile', () => {
   it('rangeCounts: the unchanged and failed rows of a range of lines, per company', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(rowArb, { minLength: 1, maxLength: 40 }), fc.nat(), fc.nat(), async (input, a, b) => {
-        const { w, rows } = await workFileOf(input);
+        const { w, rows } = await workFileOf(open, input);
         try {
           // Planning's decisions: some e-mails' first rows unchanged, their later rows
           // duplicates of them (markDuplicates), the other first rows invitations.
