@@ -27,11 +27,21 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('numbers from the environment', () => {
-  it('bulk tuning: the three variables; unset or empty leaves the engine its own', () => {
-    expect(bulkTuning({})).toEqual({ oneTransaction: undefined, chunkRows: undefined, pauseMs: undefined });
+  it('bulk tuning: the four variables; unset or empty leaves the engine its own', () => {
+    expect(bulkTuning({})).toEqual({
+      oneTransaction: undefined,
+      chunkRows: undefined,
+      pauseMs: undefined,
+      memoryMb: undefined,
+    });
     expect(
-      bulkTuning({ PLATFORMCTL_BULK_TX_CHANGES: '0', PLATFORMCTL_BULK_CHUNK_ROWS: '7', PLATFORMCTL_BULK_PAUSE_MS: '' }),
-    ).toEqual({ oneTransaction: 0, chunkRows: 7, pauseMs: undefined });
+      bulkTuning({
+        PLATFORMCTL_BULK_TX_CHANGES: '0',
+        PLATFORMCTL_BULK_CHUNK_ROWS: '7',
+        PLATFORMCTL_BULK_PAUSE_MS: '',
+        PLATFORMCTL_BULK_MEMORY_MB: '0',
+      }),
+    ).toEqual({ oneTransaction: 0, chunkRows: 7, pauseMs: undefined, memoryMb: 0 });
     expect(bulkTuning({ PLATFORMCTL_BULK_PAUSE_MS: '2000' }).pauseMs).toBe(2000);
   });
 
@@ -79,6 +89,8 @@ describe('numbers from the environment', () => {
     ['PLATFORMCTL_BULK_CHUNK_ROWS', '2.5', 1],
     ['PLATFORMCTL_BULK_CHUNK_ROWS', '0x10', 1],
     ['PLATFORMCTL_BULK_TX_CHANGES', '1e3', 0],
+    ['PLATFORMCTL_BULK_MEMORY_MB', '64M', 0],
+    ['PLATFORMCTL_BULK_MEMORY_MB', '4097', 0],
     ['PLATFORMCTL_BUSY_TIMEOUT_MS', '-5', 0],
     ['PLATFORMCTL_BUSY_TIMEOUT_MS', 'Infinity', 0],
     ['PLATFORMCTL_STORE_TIMEOUT_MS', '0', 1],
@@ -88,7 +100,12 @@ describe('numbers from the environment', () => {
     const e = refusal(read);
     expect(e).toMatchObject({ code: 'USAGE', exitCode: 2 });
     // A pause stays under the 5 s after which a run that has not moved may be taken over.
-    const ceiling = name === 'PLATFORMCTL_BULK_PAUSE_MS' ? ' and at most 2000' : '';
+    const ceiling =
+      name === 'PLATFORMCTL_BULK_PAUSE_MS'
+        ? ' and at most 2000'
+        : name === 'PLATFORMCTL_BULK_MEMORY_MB'
+          ? ' and at most 4096'
+          : '';
     expect(e.message).toBe(`${name} must be a whole number of at least ${floor}${ceiling}; it is "${value}".`);
   });
 });

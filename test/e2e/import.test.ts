@@ -104,4 +104,44 @@ describe.each(engines())('member import on %s', (engine) => {
     expect(JSON.parse(denied.stderr).error.code).toBe('PERMISSION_DENIED');
     expect(await members(bob)).toEqual(['ann@example.com MANAGER ACTIVE', 'bob@example.com OWNER ACTIVE']);
   });
+
+  it('an input past the memory budget moves to a work file as it is read: the same plan, the same outcome', async () => {
+    const t = await fresh();
+    const [ann] = await t.seedMany([{ email: 'ann@example.com', first: 'Ann', last: 'Smith' }]);
+    // 12,000 rows; a 1 MiB budget holds ~5,000: the rows move to a work file mid-read.
+    // Repeated e-mails, conflicting roles and bad rows on both sides of that point.
+    const lines = ['email,role'];
+    for (let i = 0; i < 12_000; i++) lines.push(`p${i}@example.com,${['MANAGER', 'DESIGNER'][i % 2]}`);
+    lines[3] = 'p11000@example.com,MANAGER'; // the same row as line 11002: one change, one unchanged copy
+    lines[100] = 'p9000@example.com,DESIGNER'; // line 9002 says MANAGER: both lines fail
+    lines[7000] = 'not-an-email,MANAGER';
+    lines[11_500] = 'p5@example.com,CEO';
+    const csv = join(t.dir, 'big.csv');
+    writeFileSync(csv, lines.join('\n') + '\n');
+    const args = ['--json', 'member', 'import', csv, '--continue-on-error'];
+    const spilled = { env: { PLATFORMCTL_BULK_MEMORY_MB: '1' } };
+    const plans = async () => {
+      const inMemory = await ann.run([...args, '--dry-run']);
+      const inFile = await ann.run([...args, '--dry-run'], spilled);
+      expect(inFile.exitCode, inFile.stderr).toBe(0);
+      expect(JSON.parse(inFile.stdout)).toEqual(JSON.parse(inMemory.stdout));
+      return JSON.parse(inFile.stdout);
+    };
+    // On the FREE plan nearly every row fails for want of a seat, the copy of line 4 too.
+    expect(await plans()).toMatchObject({ invited: 2, unchanged: 0, failed: 11_998 });
+    await ann.grantStaff('ann@example.com');
+    await ann.setPlan('Smith Company', 'ENTERPRISE');
+    expect(await plans()).toMatchObject({ invited: 11_995, unchanged: 1, failed: 4 });
+    const applied = await ann.run(args, spilled);
+    expect(applied.exitCode, applied.stderr).toBe(0);
+    const report = JSON.parse(applied.stdout);
+    expect(report).toMatchObject({ invited: 11_995, updated: 0, unchanged: 1, failed: 4, applied: true });
+    expect(report.errors.map((e: any) => [e.line, e.code])).toEqual([
+      [101, 'INVALID_INPUT'],
+      [7001, 'INVALID_INPUT'],
+      [9002, 'INVALID_INPUT'],
+      [11501, 'INVALID_INPUT'],
+    ]);
+    expect((await members(ann)).length).toBe(1 + 11_995);
+  });
 });

@@ -9,8 +9,10 @@ import {
   type RangeCounts,
   type Removal,
   type RowError,
+  type Work,
   type WorkRow,
 } from '../../store/work-file.js';
+import { MemoryWork } from '../../store/work-memory.js';
 import { type ErrorCode, PlatformError, cancelled, invalid, notFound } from '../../errors.js';
 import { printable } from '../../text.js';
 import { parseRowRole } from '../roles.js';
@@ -177,6 +179,8 @@ export interface BulkTuning {
   oneTransaction?: number | undefined;
   chunkRows?: number | undefined;
   pauseMs?: number | undefined;
+  /** MiB of input rows kept in memory before they move to a work file (0: a work file from the start). */
+  memoryMb?: number | undefined;
 }
 
 const text = (x: unknown): string | undefined =>
@@ -276,11 +280,17 @@ export class BulkJob {
     private readonly svc: Services,
     private readonly cred: Credential,
     private readonly opts: JobOptions,
-    readonly work: WorkFile,
+    private work: Work,
   ) {}
 
+  /**
+   * A job's rows start in memory (MemoryWork) and move to a work file when they pass the
+   * memory budget (PLATFORMCTL_BULK_MEMORY_MB; 0: a work file from the start).
+   */
   static async open(svc: Services, cred: Credential, opts: JobOptions): Promise<BulkJob> {
-    return new BulkJob(svc, cred, opts, await WorkFile.open());
+    const mb = opts.tuning?.memoryMb;
+    const work: Work = mb === 0 ? await WorkFile.open() : new MemoryWork(mb === undefined ? undefined : mb << 20);
+    return new BulkJob(svc, cred, opts, work);
   }
 
   close(): void {
@@ -317,6 +327,7 @@ export class BulkJob {
       for await (const batch of rows) {
         this.stopIfInterrupted('reading the input');
         this.work.addRows(batch.map(validate));
+        if (this.work instanceof MemoryWork && this.work.overBudget) this.work = await this.work.toFile();
         this.rowsRead += batch.length;
         this.opts.onProgress?.(this.rowsRead);
       }

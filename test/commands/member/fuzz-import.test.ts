@@ -245,6 +245,8 @@ describe.each(ENGINES)('hostile member import input through run() on %s', (engin
       company?: string;
       mode: Mode;
       json: boolean;
+      /** Where the run keeps its rows: in memory (the default for small inputs) or a work file. */
+      work?: 'memory' | 'file';
     },
   ): Promise<Outcome> {
     const c = fx().call(who, { json: o.json });
@@ -259,6 +261,7 @@ describe.each(ENGINES)('hostile member import input through run() on %s', (engin
         company: o.company,
         dryRun: o.mode === 'dry',
         continueOnError: o.mode === 'continue',
+        tuning: { memoryMb: o.work === 'file' ? 0 : undefined },
       }),
     );
   }
@@ -440,6 +443,8 @@ describe.each(ENGINES)('hostile member import input through run() on %s', (engin
         // Standard input arrives in chunks: a multi-byte character, a CRLF or a quote may straddle two.
         chunk: fc.constantFrom<number | undefined>(undefined, 1 << 16, 7, 1),
         defaultCompany: fc.constantFrom<string | undefined>(undefined, undefined, 'Jones Company'),
+        // Both ways a run keeps its rows answer alike (test/store/work-memory.test.ts): each is fuzzed.
+        work: fc.constantFrom('memory' as const, 'file' as const),
         style: fc.record({
           crlf: fc.boolean(),
           mixed: fc.boolean(),
@@ -477,6 +482,7 @@ describe.each(ENGINES)('hostile member import input through run() on %s', (engin
             company: s.defaultCompany,
             mode: s.mode,
             json: s.json,
+            work: s.work,
           });
           seen.push(`${s.mode}:${r.exitCode}`);
           expectSane(r, what);
@@ -684,6 +690,7 @@ describe.each(ENGINES)('hostile member import input through run() on %s', (engin
         // From the file, or the same bytes through standard input in chunks of any size.
         stdin: fc.boolean(),
         chunk: fc.constantFrom<number | undefined>(undefined, 1 << 16, 7, 1),
+        work: fc.constantFrom('memory' as const, 'file' as const),
       });
       let n = 0;
       const seen: string[] = [];
@@ -700,6 +707,7 @@ describe.each(ENGINES)('hostile member import input through run() on %s', (engin
             ...(s.stdin ? { stdin: { bytes, chunk: s.chunk }, format: s.format } : {}),
             mode: s.mode,
             json: s.json,
+            work: s.work,
           });
           seen.push(`${s.mode}:${r.exitCode}`);
           expectSane(r, what);

@@ -74,7 +74,8 @@ export async function readingBar(io: IOStreams, input: BulkInput) {
 /**
  * Overrides of the bulk engine's limits from the environment, for tests and tuning
  * (docs/bulk.md): PLATFORMCTL_BULK_TX_CHANGES (most changes applied in one transaction),
- * PLATFORMCTL_BULK_CHUNK_ROWS (a fixed chunk size) and PLATFORMCTL_BULK_PAUSE_MS.
+ * PLATFORMCTL_BULK_CHUNK_ROWS (a fixed chunk size), PLATFORMCTL_BULK_PAUSE_MS and
+ * PLATFORMCTL_BULK_MEMORY_MB (input rows kept in memory before they move to a work file).
  */
 export function bulkTuning(env: NodeJS.ProcessEnv): BulkTuning {
   return {
@@ -83,5 +84,7 @@ export function bulkTuning(env: NodeJS.ProcessEnv): BulkTuning {
     // At most 2 s: a run marked running whose record has not moved for 5 s may be taken
     // over by a re-run of the same input (docs/bulk.md), so its pauses stay well under that.
     pauseMs: wholeNumberEnv(env, 'PLATFORMCTL_BULK_PAUSE_MS', 0, 2000),
+    // At most 4 GiB: the budget is counted in bytes.
+    memoryMb: wholeNumberEnv(env, 'PLATFORMCTL_BULK_MEMORY_MB', 0, 4096),
   };
 }
