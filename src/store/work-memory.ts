@@ -81,7 +81,14 @@ const rowBytes = (r: WorkRow): number =>
  * overrides it): ~130,000 rows of an e-mail and a role (~170 bytes each on the heap). More
  * would raise the peak memory of a run that moves its rows: the heap it grew stays.
  */
-export const WORK_MEMORY_BYTES = 24 << 20;
+export const WORK_MEMORY_BYTES = 24 * 2 ** 20;
+
+/**
+ * The budget in bytes for PLATFORMCTL_BULK_MEMORY_MB (MiB; unset: the default). Multiplied,
+ * not shifted: `4096 << 20` is 0 in JavaScript's 32-bit shifts, and 2048–4095 negative, which
+ * turned the largest budgets into a work file from the first row.
+ */
+export const budgetBytes = (mb: number | undefined): number => (mb === undefined ? WORK_MEMORY_BYTES : mb * 2 ** 20);
 
 export class MemoryWork implements Work {
   private readonly rows: Row[] = [];

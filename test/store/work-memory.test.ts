@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WorkFile, type PlanEntry, type Work, type WorkRow } from '../../src/store/work-file.js';
-import { MemoryWork } from '../../src/store/work-memory.js';
+import { MemoryWork, budgetBytes } from '../../src/store/work-memory.js';
 
 /**
  * MemoryWork must answer every call as WorkFile does: random files, then random sequences
@@ -294,6 +294,15 @@ describe('MemoryWork answers as WorkFile does', () => {
       ),
       { numRuns: 1500 },
     );
+  });
+
+  it('a budget in MiB is that many bytes up to the largest allowed (4096 MiB), never wrapped to 0 or below', () => {
+    expect(budgetBytes(undefined)).toBe(24 * 1024 * 1024);
+    expect(budgetBytes(1)).toBe(1024 * 1024);
+    for (const mb of [2047, 2048, 3000, 4096]) expect(budgetBytes(mb)).toBe(mb * 1024 * 1024);
+    const w = new MemoryWork(budgetBytes(4096));
+    w.addRows([{ line: 2, email: 'a@x.org', role: 'MANAGER', ref: '', code: null, message: null }]);
+    expect(w.overBudget).toBe(false);
   });
 
   it('moves its rows to a work file once they pass its budget, the file then answering for them', async () => {

@@ -12,7 +12,7 @@ import {
   type Work,
   type WorkRow,
 } from '../../store/work-file.js';
-import { MemoryWork } from '../../store/work-memory.js';
+import { MemoryWork, budgetBytes } from '../../store/work-memory.js';
 import { type ErrorCode, PlatformError, cancelled, invalid, notFound } from '../../errors.js';
 import { printable } from '../../text.js';
 import { parseRowRole } from '../roles.js';
@@ -289,7 +289,7 @@ export class BulkJob {
    */
   static async open(svc: Services, cred: Credential, opts: JobOptions): Promise<BulkJob> {
     const mb = opts.tuning?.memoryMb;
-    const work: Work = mb === 0 ? await WorkFile.open() : new MemoryWork(mb === undefined ? undefined : mb << 20);
+    const work: Work = mb === 0 ? await WorkFile.open() : new MemoryWork(budgetBytes(mb));
     return new BulkJob(svc, cred, opts, work);
   }
 
