@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import type * as V8 from 'node:v8';
+import type * as Vm from 'node:vm';
 import {
   WorkFile,
   type ChangeRow,
@@ -61,6 +64,24 @@ function codePointOrder(a: string, b: string): number {
     return x - y;
   }
   return a.length - b.length;
+}
+
+/**
+ * A full garbage collection, now: once the rows have moved to a file, their heap (tens of
+ * MB) is garbage, but V8 had raised its collection threshold while they grew and left it
+ * in place until the end of a large run: a 140,000-row import peaked at 190–205 MB RSS
+ * against 150–180 MB with the work file from the start; collected at once, 152–159 MB.
+ * Node exposes gc() only behind a flag, which V8 also takes at run time; the modules load
+ * here, not at start-up. Without it the memory is collected in V8's own time.
+ */
+function collectNow(): void {
+  try {
+    const require = createRequire(import.meta.url);
+    (require('node:v8') as typeof V8).setFlagsFromString('--expose-gc');
+    ((require('node:vm') as typeof Vm).runInNewContext('gc') as () => void)();
+  } catch {
+    // No collection on demand: V8 collects in its own time.
+  }
 }
 
 const unitOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -127,6 +148,7 @@ export class MemoryWork implements Work {
       throw e;
     }
     this.rows.length = 0;
+    collectNow();
     return file;
   }
 
