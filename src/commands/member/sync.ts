@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { defineCommand, depsOf, type ContextFactory, type Deps } from '../command.js';
 import { syncMembers, type SyncPlan } from '../../domain/bulk/sync.js';
-import { syncTooLarge, type RunInfo } from '../../domain/bulk/job.js';
+import { selfChangeNote, syncTooLarge, type RunInfo } from '../../domain/bulk/job.js';
 import { fingerprinted, formatFor, readRows } from '../../domain/bulk/rows.js';
 import { CONFIRMATIONS, confirmer, type Confirm } from '../../io/confirm.js';
 import { PlatformError } from '../../errors.js';
@@ -142,6 +142,7 @@ export async function run(o: SyncOptions): Promise<void> {
           success(o.io, 'Nothing to change: the store already matches the file.');
           return false;
         }
+        for (const y of p.yourself) warn(o.io, selfChangeNote(y, o.dryRun));
         if (o.dryRun) {
           warn(o.io, `Dry run: nothing was written (${describe(p)}).`);
           if (p.changes > p.limit)

@@ -1,7 +1,15 @@
 import type { Credential } from '../auth.js';
 import type { Services } from '../services.js';
 import type { RawRow } from './rows.js';
-import { BulkJob, type BulkTuning, type CompanySummary, type RowFailure, type RunInfo, stoppedRunOf } from './job.js';
+import {
+  BulkJob,
+  type BulkTuning,
+  type CompanySummary,
+  type RowFailure,
+  type RunInfo,
+  selfChangeNote,
+  stoppedRunOf,
+} from './job.js';
 
 export type { CompanySummary } from './job.js';
 
@@ -72,7 +80,10 @@ export async function importMembers(
     const planned = job.summary();
     const base = { errors: () => job.errors(), firstError: job.firstError(), companies: planned.companies };
     const { invited, updated, unchanged, failed } = planned.totals;
+    // A row that changes the caller's own role is said before it is applied (or would be).
+    const sayYourself = (would: boolean) => job.yourself.forEach((y) => opts.onNote?.(selfChangeNote(y, would)));
     if (opts.dryRun) {
+      sayYourself(true);
       await use({ ...base, invited, updated, unchanged, failed, applied: false, dryRun: true, run: undefined });
       return;
     }
@@ -91,6 +102,7 @@ export async function importMembers(
       });
       return;
     }
+    sayYourself(false);
     let run: RunInfo | undefined;
     try {
       run = await job.apply();

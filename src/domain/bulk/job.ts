@@ -91,6 +91,38 @@ export interface CompanySummary {
   failed: number;
 }
 
+/**
+ * A planned change to the caller's own membership: a role change (a row naming them) or,
+ * with --prune, their removal. Said before it is applied: an ADMINISTRATOR cannot undo it
+ * themselves (docs/rules.md).
+ */
+export interface SelfChange {
+  company: string;
+  change: 'role' | 'remove';
+  /** Their role now. */
+  from: string;
+  /** The role the row gives them (a role change). */
+  to?: string | undefined;
+  /** The row (a role change). */
+  line?: number | undefined;
+}
+
+/** What a SelfChange does, for the caller to read before it is applied (`would`: a dry run). */
+export function selfChangeNote(y: SelfChange, would: boolean): string {
+  const company = `"${printable(y.company)}"`;
+  // The words of member remove / set-role's own questions (docs/rules.md).
+  if (y.change === 'remove')
+    return (
+      `${would ? 'This would remove' : 'This removes'} you (${y.from}) from ${company}: ` +
+      `you will lose access to it and cannot undo this yourself.`
+    );
+  const stopsManaging = y.from === 'ADMINISTRATOR' && y.to !== 'ADMINISTRATOR';
+  return (
+    `Line ${y.line} ${would ? 'would change' : 'changes'} your own role in ${company} from ${y.from} to ${y.to}` +
+    (stopsManaging ? ': you will no longer manage its members and cannot undo this yourself.' : '.')
+  );
+}
+
 export interface Totals {
   invited: number;
   updated: number;
@@ -266,6 +298,10 @@ export class BulkJob {
   diverged = false;
   /** --company rebound rows that named another company: their OWNER rows mean nothing here. */
   private rebound = false;
+  /** The caller, once planning has signed them in. */
+  private actorId: number | undefined;
+  /** Planned changes to the caller's own memberships (SelfChange). */
+  readonly yourself: SelfChange[] = [];
   /**
    * The rows applying does not count itself (planned unchanged, failed), per company, in
    * the lines the run's committed transactions reached (up to reachedLine): what a
@@ -389,6 +425,7 @@ export class BulkJob {
     const now = this.svc.now();
     await read(this.svc, async (r) => {
       const actor = await authenticate(r, this.cred, now);
+      this.actorId = actor.user.id;
       let bound: number | undefined;
       for (const ref of refs) {
         try {
@@ -492,6 +529,8 @@ export class BulkJob {
             this.rebound && p.role === 'OWNER'
               ? { action: 'same' as const, from: null }
               : decide(company, p.email, p.role, k?.user_id ?? null, k?.m_role ?? k?.i_role ?? null);
+          if (d.action === 'update' && k?.user_id === this.actorId)
+            this.yourself.push({ company: company.name, change: 'role', from: d.from!, to: p.role, line: p.line });
           if (d.action !== 'invite' || p.copies)
             entries.push({ line: p.line, email: p.email, copies: p.copies, action: d.action, from: d.from });
         } catch (e) {
@@ -515,6 +554,8 @@ export class BulkJob {
         company.id,
         page.map((m) => m.email),
       );
+      const self = page.find((m) => m.user_id === this.actorId && missing.has(m.email) && m.role !== 'OWNER');
+      if (self) this.yourself.push({ company: company.name, change: 'remove', from: self.role });
       this.work.addRemovals(
         page
           .filter((m) => missing.has(m.email) && m.role !== 'OWNER')

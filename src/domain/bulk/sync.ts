@@ -9,6 +9,7 @@ import {
   type PlanChange,
   type RowFailure,
   type RunInfo,
+  type SelfChange,
   type Totals,
 } from './job.js';
 
@@ -27,6 +28,8 @@ export interface SyncPlan {
   limit: number;
   /** Once applied: what was applied differs from the plan (someone changed those members in between). */
   differs?: boolean;
+  /** What the plan changes of the caller's own memberships. */
+  yourself: SelfChange[];
 }
 
 export interface SyncOptions {
@@ -83,6 +86,7 @@ export async function syncMembers(
       firstError: job.firstError(),
       blocking: job.blocking,
       limit: job.oneTransactionLimit,
+      yourself: job.yourself,
     };
     if (!(await decide(plan))) return;
     const run = await job.apply();

@@ -1,0 +1,90 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { run as importRun } from '../../../src/commands/member/import.js';
+import { run as syncRun } from '../../../src/commands/member/sync.js';
+import { listMembers } from '../../../src/domain/members.js';
+import { confirmer } from '../../../src/io/confirm.js';
+import { ENGINES, Fixture, type TestUser } from '../../helpers/services.js';
+import { scriptedPrompter } from '../scripted-prompter.js';
+
+/**
+ * An ADMINISTRATOR whose own file demotes or removes them is told so before it is applied,
+ * in the words member set-role / remove ask with (docs/rules.md): a row naming them with
+ * another role (import, sync), or their absence from a file synced with --prune.
+ */
+describe.each(ENGINES)('member import / sync changing your own membership on %s', (engine) => {
+  let fx: Fixture;
+  let ann: TestUser, bob: TestUser;
+
+  beforeEach(async () => {
+    fx = await Fixture.open(engine);
+    [ann, bob] = await fx.registerAll([
+      ['ann@example.com', 'Ann', 'Smith'],
+      ['bob@example.com', 'Bob', 'Jones'],
+    ]);
+    await fx.invite(ann, ['bob@example.com'], 'ADMINISTRATOR');
+    await fx.switchTo(bob, 'Smith Company');
+  });
+  afterEach(async () => {
+    await fx.close();
+  });
+
+  const file = (rows: string[]) => {
+    const path = join(fx.dir, `f${Math.random()}.csv`);
+    writeFileSync(path, ['email,role', ...rows].join('\n') + '\n');
+    return path;
+  };
+  const roleOf = async (email: string) =>
+    (await listMembers(fx.services, ann.cred, {})).members.find((m) => m.email === email)?.role;
+
+  const imp = async (who: TestUser, path: string, dryRun: boolean) => {
+    const c = fx.call(who);
+    await importRun({
+      ...c.deps,
+      file: path,
+      company: undefined,
+      format: undefined,
+      dryRun,
+      continueOnError: false,
+      tuning: undefined,
+    });
+    return c.stderr();
+  };
+  const sync = async (who: TestUser, path: string, dryRun: boolean) => {
+    const c = fx.call(who);
+    await syncRun({
+      ...c.deps,
+      confirm: confirmer(c.io, scriptedPrompter([]).prompter, true),
+      file: path,
+      company: undefined,
+      prune: true,
+      dryRun,
+      check: false,
+    });
+    return c.stderr();
+  };
+
+  it('import: a row demoting yourself says so, before (dry run) and as it is applied', async () => {
+    const path = file(['cat@example.com,DESIGNER', 'bob@example.com,MANAGER']);
+    const said =
+      'your own role in "Smith Company" from ADMINISTRATOR to MANAGER: you will no longer manage its members and cannot undo this yourself.\n';
+    expect(await imp(bob, path, true)).toContain(`! Line 3 would change ${said}`);
+    expect(await roleOf('bob@example.com')).toBe('ADMINISTRATOR');
+    expect(await imp(bob, path, false)).toContain(`! Line 3 changes ${said}`);
+    expect(await roleOf('bob@example.com')).toBe('MANAGER');
+  });
+
+  it('sync --prune: a file that leaves you out says it removes you; a file that lists you, or someone else running it, says nothing of the kind', async () => {
+    const without = file(['cat@example.com,DESIGNER']);
+    const said =
+      'you (ADMINISTRATOR) from "Smith Company": you will lose access to it and cannot undo this yourself.\n';
+    expect(await sync(bob, without, true)).toContain(`! This would remove ${said}`);
+    const listed = await sync(bob, file(['cat@example.com,DESIGNER', 'bob@example.com,ADMINISTRATOR']), true);
+    expect(listed).not.toMatch(/your own|remove you/);
+    // Ann (the OWNER) removes Bob: not herself.
+    expect(await sync(ann, without, true)).not.toMatch(/your own|remove you/);
+    expect(await sync(bob, without, false)).toContain(`! This removes ${said}`);
+    expect(await roleOf('bob@example.com')).toBeUndefined();
+  });
+});
