@@ -132,6 +132,8 @@ export async function run(o: SyncOptions): Promise<void> {
         if (!o.json) printPlan(o, p);
         else if (stopping) printJson(o, p, null, false);
         if (p.blocking) throw p.blocking;
+        // Before any question: what the plan would do to the caller's own memberships.
+        for (const y of p.yourself) warn(o.io, selfChangeNote(y, true));
         if (o.check) {
           if (p.changes > 0)
             throw new PlatformError('DRIFT', `The store differs from the file: ${describe(p)}. Nothing was changed.`);
@@ -142,7 +144,6 @@ export async function run(o: SyncOptions): Promise<void> {
           success(o.io, 'Nothing to change: the store already matches the file.');
           return false;
         }
-        for (const y of p.yourself) warn(o.io, selfChangeNote(y, o.dryRun));
         if (o.dryRun) {
           warn(o.io, `Dry run: nothing was written (${describe(p)}).`);
           if (p.changes > p.limit)

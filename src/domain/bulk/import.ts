@@ -82,8 +82,10 @@ export async function importMembers(
     const { invited, updated, unchanged, failed } = planned.totals;
     // A row that changes the caller's own role is said before it is applied (or would be).
     const sayYourself = (would: boolean) => job.yourself.forEach((y) => opts.onNote?.(selfChangeNote(y, would)));
+    const blocked = job.selfBlock();
     if (opts.dryRun) {
       sayYourself(true);
+      if (blocked) opts.onNote?.(`A real run would be refused: ${blocked.message}`);
       await use({ ...base, invited, updated, unchanged, failed, applied: false, dryRun: true, run: undefined });
       return;
     }
@@ -102,6 +104,7 @@ export async function importMembers(
       });
       return;
     }
+    if (blocked) throw blocked;
     sayYourself(false);
     let run: RunInfo | undefined;
     try {

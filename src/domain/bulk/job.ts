@@ -105,21 +105,26 @@ export interface SelfChange {
   to?: string | undefined;
   /** The row (a role change). */
   line?: number | undefined;
+  /**
+   * The change takes away the caller's right to manage the company's members: an
+   * ADMINISTRATOR removed or given another role, who is not platform staff (staff keep it).
+   */
+  losesRights: boolean;
 }
 
 /** What a SelfChange does, for the caller to read before it is applied (`would`: a dry run). */
 export function selfChangeNote(y: SelfChange, would: boolean): string {
   const company = `"${printable(y.company)}"`;
-  // The words of member remove / set-role's own questions (docs/rules.md).
+  // The words of member remove / set-role's own questions (docs/rules.md); platform staff
+  // keep their access and rights whatever their membership.
   if (y.change === 'remove')
     return (
-      `${would ? 'This would remove' : 'This removes'} you (${y.from}) from ${company}: ` +
-      `you will lose access to it and cannot undo this yourself.`
+      `${would ? 'This would remove' : 'This removes'} you (${y.from}) from ${company}` +
+      (y.losesRights ? ': you will lose access to it and cannot undo this yourself.' : '.')
     );
-  const stopsManaging = y.from === 'ADMINISTRATOR' && y.to !== 'ADMINISTRATOR';
   return (
     `Line ${y.line} ${would ? 'would change' : 'changes'} your own role in ${company} from ${y.from} to ${y.to}` +
-    (stopsManaging ? ': you will no longer manage its members and cannot undo this yourself.' : '.')
+    (y.losesRights ? ': you will no longer manage its members and cannot undo this yourself.' : '.')
   );
 }
 
@@ -300,6 +305,8 @@ export class BulkJob {
   private rebound = false;
   /** The caller, once planning has signed them in. */
   private actorId: number | undefined;
+  /** The caller is platform staff (SUPPORT): their rights do not depend on their memberships. */
+  private support = false;
   /** Planned changes to the caller's own memberships (SelfChange). */
   readonly yourself: SelfChange[] = [];
   /**
@@ -426,6 +433,7 @@ export class BulkJob {
     await read(this.svc, async (r) => {
       const actor = await authenticate(r, this.cred, now);
       this.actorId = actor.user.id;
+      this.support = actor.isSupport;
       let bound: number | undefined;
       for (const ref of refs) {
         try {
@@ -530,7 +538,14 @@ export class BulkJob {
               ? { action: 'same' as const, from: null }
               : decide(company, p.email, p.role, k?.user_id ?? null, k?.m_role ?? k?.i_role ?? null);
           if (d.action === 'update' && k?.user_id === this.actorId)
-            this.yourself.push({ company: company.name, change: 'role', from: d.from!, to: p.role, line: p.line });
+            this.yourself.push({
+              company: company.name,
+              change: 'role',
+              from: d.from!,
+              to: p.role,
+              line: p.line,
+              losesRights: !this.support && d.from === 'ADMINISTRATOR' && p.role !== 'ADMINISTRATOR',
+            });
           if (d.action !== 'invite' || p.copies)
             entries.push({ line: p.line, email: p.email, copies: p.copies, action: d.action, from: d.from });
         } catch (e) {
@@ -555,7 +570,13 @@ export class BulkJob {
         page.map((m) => m.email),
       );
       const self = page.find((m) => m.user_id === this.actorId && missing.has(m.email) && m.role !== 'OWNER');
-      if (self) this.yourself.push({ company: company.name, change: 'remove', from: self.role });
+      if (self)
+        this.yourself.push({
+          company: company.name,
+          change: 'remove',
+          from: self.role,
+          losesRights: !this.support,
+        });
       this.work.addRemovals(
         page
           .filter((m) => missing.has(m.email) && m.role !== 'OWNER')
@@ -637,6 +658,26 @@ export class BulkJob {
   }
 
   /** The largest plan one transaction applies on this store's engine. */
+  /**
+   * An import that commits in chunks and takes its caller's rights away part way (a row
+   * demoting them) would stop at the next chunk, whose rights check they then fail, and no
+   * re-run of it could finish it: refused whole before anything is written. In one
+   * transaction the rights are checked once, before any row.
+   */
+  selfBlock(): PlatformError | undefined {
+    if (this.opts.kind !== 'import') return undefined;
+    const planned = this.changes();
+    if (planned <= this.limits.oneTransaction) return undefined;
+    const y = this.yourself.find((c) => c.change === 'role' && c.losesRights);
+    if (!y) return undefined;
+    return invalid(
+      `Line ${y.line} changes your own role in "${printable(y.company)}" from ${y.from} to ${y.to}, and an import ` +
+        `of ${planned.toLocaleString('en-US')} changes commits in chunks: you would lose the right to import there ` +
+        `part way, leaving the import half done. Nothing was changed. Import the file without that line, then ` +
+        `change your role (member set-role), or ask another ADMINISTRATOR.`,
+    );
+  }
+
   get oneTransactionLimit(): number {
     return this.limits.oneTransaction;
   }
@@ -691,6 +732,8 @@ export class BulkJob {
     }
     const limits = this.limits;
     if (planned <= limits.oneTransaction) return this.applySingle(planned);
+    const blocked = this.selfBlock();
+    if (blocked) throw blocked;
     if (this.opts.kind === 'sync') throw syncTooLarge((this.planned ?? this.summary()).totals, limits.oneTransaction);
     return this.applyChunked(planned);
   }

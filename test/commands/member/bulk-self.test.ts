@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { run as importRun } from '../../../src/commands/member/import.js';
+import { run as importRun, type ImportOptions } from '../../../src/commands/member/import.js';
 import { run as syncRun } from '../../../src/commands/member/sync.js';
 import { listMembers } from '../../../src/domain/members.js';
 import { confirmer } from '../../../src/io/confirm.js';
@@ -38,7 +38,7 @@ describe.each(ENGINES)('member import / sync changing your own membership on %s'
   const roleOf = async (email: string) =>
     (await listMembers(fx.services, ann.cred, {})).members.find((m) => m.email === email)?.role;
 
-  const imp = async (who: TestUser, path: string, dryRun: boolean) => {
+  const imp = async (who: TestUser, path: string, dryRun: boolean, o: Partial<ImportOptions> = {}) => {
     const c = fx.call(who);
     await importRun({
       ...c.deps,
@@ -48,10 +48,11 @@ describe.each(ENGINES)('member import / sync changing your own membership on %s'
       dryRun,
       continueOnError: false,
       tuning: undefined,
+      ...o,
     });
     return c.stderr();
   };
-  const sync = async (who: TestUser, path: string, dryRun: boolean) => {
+  const sync = async (who: TestUser, path: string, dryRun: boolean, check = false) => {
     const c = fx.call(who);
     await syncRun({
       ...c.deps,
@@ -60,7 +61,9 @@ describe.each(ENGINES)('member import / sync changing your own membership on %s'
       company: undefined,
       prune: true,
       dryRun,
-      check: false,
+      check,
+    }).catch((e: unknown) => {
+      if ((e as { code?: string }).code !== 'DRIFT') throw e;
     });
     return c.stderr();
   };
@@ -84,7 +87,41 @@ describe.each(ENGINES)('member import / sync changing your own membership on %s'
     expect(listed).not.toMatch(/your own|remove you/);
     // Ann (the OWNER) removes Bob: not herself.
     expect(await sync(ann, without, true)).not.toMatch(/your own|remove you/);
-    expect(await sync(bob, without, false)).toContain(`! This removes ${said}`);
+    expect(await sync(bob, without, false, true)).toContain(`! This would remove ${said}`);
+    expect(await roleOf('bob@example.com')).toBe('ADMINISTRATOR');
+    // Said before the question (here answered by --yes): the plan is not applied yet.
+    expect(await sync(bob, without, false)).toContain(`! This would remove ${said}`);
     expect(await roleOf('bob@example.com')).toBeUndefined();
+  });
+
+  it('platform staff keep their rights whatever their membership: told of the change, not of a loss', async () => {
+    await fx.grantSupport(bob);
+    expect(await imp(bob, file(['bob@example.com,DESIGNER']), true)).toContain(
+      '! Line 2 would change your own role in "Smith Company" from ADMINISTRATOR to DESIGNER.\n',
+    );
+    expect(await sync(bob, file(['cat@example.com,DESIGNER']), true)).toContain(
+      '! This would remove you (ADMINISTRATOR) from "Smith Company".\n',
+    );
+  });
+
+  it('an import that commits in chunks and demotes its caller part way is refused whole, before anything is written; a dry run says so', async () => {
+    const path = file(['cat@example.com,DESIGNER', 'bob@example.com,MANAGER']);
+    const chunked = { tuning: { oneTransaction: 1, chunkRows: 1, pauseMs: 0 } };
+    const refusal =
+      'Line 3 changes your own role in "Smith Company" from ADMINISTRATOR to MANAGER, and an import of 2 changes ' +
+      'commits in chunks: you would lose the right to import there part way, leaving the import half done. ' +
+      'Nothing was changed. Import the file without that line, then change your role (member set-role), or ask another ADMINISTRATOR.';
+    expect(await imp(bob, path, true, chunked)).toContain(`! A real run would be refused: ${refusal}\n`);
+    for (const continueOnError of [false, true])
+      await expect(imp(bob, path, false, { ...chunked, continueOnError })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        exitCode: 2,
+        message: refusal,
+      });
+    expect(await roleOf('cat@example.com')).toBeUndefined();
+    expect(await roleOf('bob@example.com')).toBe('ADMINISTRATOR');
+    // In one transaction the rights are checked once, before any row: it applies whole.
+    await imp(bob, path, false);
+    expect([await roleOf('cat@example.com'), await roleOf('bob@example.com')]).toEqual(['DESIGNER', 'MANAGER']);
   });
 });
