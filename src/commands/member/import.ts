@@ -111,7 +111,9 @@ async function print(o: ImportOptions, r: ImportReport): Promise<void> {
     warn(o.io, `Nothing was imported: ${plural(r.failed, 'line')} failed, none was good (--continue-on-error).`);
   else if (r.applied) {
     const where = r.companies.length > 1 ? ` in ${r.companies.length} companies` : '';
-    const how = r.run ? ` (run ${r.run.id}${r.run.mode === 'chunked' ? `, ${r.run.chunks} chunks` : ''})` : '';
+    const how = r.run
+      ? ` (run ${r.run.id}${r.run.mode === 'chunked' ? `, ${plural(r.run.chunks, 'chunk')}` : ''})`
+      : '';
     success(o.io, `Imported: ${counts}${where}${how}.`);
     if (r.failed) warn(o.io, `${plural(r.failed, 'bad line was', 'bad lines were')} skipped (--continue-on-error).`);
   }

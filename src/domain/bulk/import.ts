@@ -104,7 +104,22 @@ export async function importMembers(
       });
       return;
     }
-    if (blocked) throw blocked;
+    if (blocked) {
+      // Refused whole, as a file with bad lines is: the report says nothing was applied
+      // (--json still gets its document), then the error.
+      await use({
+        ...base,
+        companies: planned.companies.map((c) => ({ ...c, invited: 0, updated: 0, removed: 0, unchanged: 0 })),
+        invited: 0,
+        updated: 0,
+        unchanged: 0,
+        failed,
+        applied: false,
+        dryRun: false,
+        run: undefined,
+      });
+      throw blocked;
+    }
     sayYourself(false);
     let run: RunInfo | undefined;
     try {

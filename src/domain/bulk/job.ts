@@ -419,7 +419,7 @@ export class BulkJob {
         this.opts.onNote?.(
           `--company rebinds the file's rows (company "${printable(short(named[0]!.ref))}") ` +
             `to "${printable(short(this.opts.company))}"; ` +
-            `OWNER rows are left as they are (a company's OWNER is its creator).`,
+            `OWNER rows, and a row naming its own OWNER, are left as they are (a company's OWNER is its creator).`,
         );
       }
       w.rebind(this.opts.company);
@@ -534,7 +534,10 @@ export class BulkJob {
         const k = byEmail.get(p.email);
         try {
           const d =
-            this.rebound && p.role === 'OWNER'
+            // Rebound rows come from another company: its OWNER's row, and any row naming this
+            // company's own OWNER (you, copying a team you are in into your own company), leave
+            // the OWNER as they are.
+            this.rebound && (p.role === 'OWNER' || (k?.user_id != null && k.user_id === company.owner_id))
               ? { action: 'same' as const, from: null }
               : decide(company, p.email, p.role, k?.user_id ?? null, k?.m_role ?? k?.i_role ?? null);
           if (d.action === 'update' && k?.user_id === this.actorId)
@@ -674,7 +677,12 @@ export class BulkJob {
       `Line ${y.line} changes your own role in "${printable(y.company)}" from ${y.from} to ${y.to}, and an import ` +
         `of ${planned.toLocaleString('en-US')} changes commits in chunks: you would lose the right to import there ` +
         `part way, leaving the import half done. Nothing was changed. Import the file without that line, then ` +
-        `change your role (member set-role), or ask another ADMINISTRATOR.`,
+        `change your role (member set-role), or ask another ADMINISTRATOR.` +
+        // The interrupted runs of this very file are finished only by running it in full.
+        (this.interrupted.length
+          ? ` (Interrupted run${this.interrupted.length > 1 ? 's' : ''} ${this.interrupted.map((p) => p.id).join(', ')} ` +
+            `of this file stay${this.interrupted.length > 1 ? '' : 's'} unfinished until someone who keeps the right runs it in full.)`
+          : ''),
     );
   }
 

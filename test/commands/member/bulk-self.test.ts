@@ -118,6 +118,20 @@ describe.each(ENGINES)('member import / sync changing your own membership on %s'
         exitCode: 2,
         message: refusal,
       });
+    // As a file with bad lines is refused: --json still gets its document, nothing applied.
+    const c = fx.call(bob, { json: true });
+    await expect(
+      importRun({
+        ...c.deps,
+        file: path,
+        company: undefined,
+        format: undefined,
+        dryRun: false,
+        continueOnError: false,
+        ...chunked,
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT', message: refusal });
+    expect(JSON.parse(c.stdout())).toMatchObject({ invited: 0, updated: 0, unchanged: 0, failed: 0, applied: false });
     expect(await roleOf('cat@example.com')).toBeUndefined();
     expect(await roleOf('bob@example.com')).toBe('ADMINISTRATOR');
     // In one transaction the rights are checked once, before any row: it applies whole.

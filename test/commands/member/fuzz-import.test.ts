@@ -545,8 +545,9 @@ describe.each(ENGINES)('hostile member import input through run() on %s', (engin
             const c = s.defaultCompany ? fallback : companyIdOf(row.company, fallback, companies);
             if (seatLimited.has(lines[i]!)) noSeat.add(`${c}|${email}|${role}`);
             if (failed.has(lines[i]!)) return;
-            // A rebound file's OWNER rows mean nothing in the new company: left as they are.
-            if (rebound && String(row.role).trim().toUpperCase() === 'OWNER') {
+            // A rebound file's OWNER rows mean nothing in the new company, nor do its rows naming
+            // that company's own OWNER: left as they are.
+            if (rebound && (role === 'OWNER' || model.get(`${c}|${email}`) === 'OWNER')) {
               counts.unchanged++;
               return;
             }

@@ -532,13 +532,21 @@ describe.each(ENGINES.flatMap((e) => [[e, 'memory'] as const, [e, 'file'] as con
       expect(copy.error).toBeUndefined();
       expect(report(copy)).toMatchObject({ invited: 1, updated: 0, unchanged: 1, failed: 0, errors: [] });
       expect(copy.err).toBe(
-        `! --company rebinds the file's rows (company "${kim.company.id}") to "Lane Company"; OWNER rows are left as they are (a company's OWNER is its creator).\n`,
+        `! --company rebinds the file's rows (company "${kim.company.id}") to "Lane Company"; OWNER rows, and a row naming its own OWNER, are left as they are (a company's OWNER is its creator).\n`,
       );
       expect(await members(lee)).toEqual([
         'lee@example.com OWNER ACTIVE',
         'kim@example.com ADMINISTRATOR ACTIVE',
         'y@example.org DESIGNER PENDING',
       ]);
+      // And back: Lane's export names Kim, Kent Company's own OWNER, as ADMINISTRATOR; rebound,
+      // that row leaves her OWNER (unchanged), as Lee's OWNER row does.
+      const back = fx().call(kim);
+      await exportRun({ ...back.deps, company: 'Lane Company' });
+      const home = await imp(kim, { stdin: back.stdout() }, { company: String(kim.company.id), json: true });
+      expect(home.error).toBeUndefined();
+      expect(report(home)).toMatchObject({ invited: 0, updated: 0, unchanged: 3, failed: 0, errors: [] });
+      expect(await members(kim)).toContain('kim@example.com OWNER ACTIVE');
       const two = `email,role,company\nz@example.org,MANAGER,${kim.company.id}\nz2@example.org,MANAGER,Lane Company\n`;
       const refused = await imp(kim, { stdin: two }, { company: 'Lane Company' });
       expect(refused.error).toMatchObject({ code: 'USAGE', exitCode: 2 });
