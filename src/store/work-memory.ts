@@ -99,8 +99,9 @@ const rowBytes = (r: WorkRow): number =>
 
 /**
  * The memory a run's rows may take before they move to a work file (PLATFORMCTL_BULK_MEMORY_MB
- * overrides it): ~130,000 rows of an e-mail and a role (~170 bytes each on the heap). More
- * would raise the peak memory of a run that moves its rows: the heap it grew stays.
+ * overrides it): ~130,000 rows of an e-mail and a role (~170 bytes each on the heap), which
+ * keeps a run that holds every row to the end near the work file's peak (~185–200 MB at the
+ * budget against ~185 MB); a larger budget raises it (300,000 rows: 217–331 MB).
  */
 export const WORK_MEMORY_BYTES = 24 * 2 ** 20;
 
