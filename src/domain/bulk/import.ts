@@ -89,35 +89,26 @@ export async function importMembers(
       await use({ ...base, invited, updated, unchanged, failed, applied: false, dryRun: true, run: undefined });
       return;
     }
+    // Refused: nothing is imported, so every company's counts are nothing but its failures.
+    const refused: ImportReport = {
+      ...base,
+      companies: planned.companies.map((c) => ({ ...c, invited: 0, updated: 0, removed: 0, unchanged: 0 })),
+      invited: 0,
+      updated: 0,
+      unchanged: 0,
+      failed,
+      applied: false,
+      dryRun: false,
+      run: undefined,
+    };
     if (failed > 0 && !opts.continueOnError) {
-      // Refused: nothing is imported, so every company's counts are nothing but its failures.
-      await use({
-        ...base,
-        companies: planned.companies.map((c) => ({ ...c, invited: 0, updated: 0, removed: 0, unchanged: 0 })),
-        invited: 0,
-        updated: 0,
-        unchanged: 0,
-        failed,
-        applied: false,
-        dryRun: false,
-        run: undefined,
-      });
+      await use(refused);
       return;
     }
     if (blocked) {
-      // Refused whole, as a file with bad lines is: the report says nothing was applied
-      // (--json still gets its document), then the error.
-      await use({
-        ...base,
-        companies: planned.companies.map((c) => ({ ...c, invited: 0, updated: 0, removed: 0, unchanged: 0 })),
-        invited: 0,
-        updated: 0,
-        unchanged: 0,
-        failed,
-        applied: false,
-        dryRun: false,
-        run: undefined,
-      });
+      // Refused whole, as a file with bad lines is: the report (--json still gets its
+      // document), then the error.
+      await use(refused);
       throw blocked;
     }
     sayYourself(false);
