@@ -243,7 +243,7 @@ export class MemoryWork implements Work {
   }
 
   indexRows(): void {
-    this.byEmail = undefined;
+    // Nothing to build: each company's e-mail order is made on first use (sorted).
   }
 
   rowCount(): number {
@@ -460,20 +460,7 @@ export class MemoryWork implements Work {
     }
     for (const c of by.values())
       for (const m of this.removals.get(c.cid)?.values() ?? []) if (!applied || m.done) c.remove++;
-    // One company (bindCompanies): a single aggregate, whatever the rows' companies.
-    if (this.single && by.size > 0) {
-      const all = [...by.values()];
-      const one = all.reduce((a, c) => ({
-        cid: a.cid,
-        first_line: Math.min(a.first_line, c.first_line),
-        invite: a.invite + c.invite,
-        update_: a.update_ + c.update_,
-        same: a.same + c.same,
-        failed: a.failed + c.failed,
-        remove: a.remove,
-      }));
-      return [one];
-    }
+    // One company (bindCompanies) gives every row its id: one entry, as the file's single aggregate.
     return [...by.values()];
   }
 

@@ -664,8 +664,8 @@ export class BulkJob {
   /**
    * An import that commits in chunks and takes its caller's rights away part way (a row
    * demoting them) would stop at the next chunk, whose rights check they then fail, and no
-   * re-run of it could finish it: refused whole before anything is written. In one
-   * transaction the rights are checked once, before any row.
+   * re-run of it could finish it: importMembers refuses it whole before apply, with its
+   * report. In one transaction the rights are checked once, before any row.
    */
   selfBlock(): PlatformError | undefined {
     if (this.opts.kind !== 'import') return undefined;
@@ -740,8 +740,6 @@ export class BulkJob {
     }
     const limits = this.limits;
     if (planned <= limits.oneTransaction) return this.applySingle(planned);
-    const blocked = this.selfBlock();
-    if (blocked) throw blocked;
     if (this.opts.kind === 'sync') throw syncTooLarge((this.planned ?? this.summary()).totals, limits.oneTransaction);
     return this.applyChunked(planned);
   }
